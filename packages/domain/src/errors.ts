@@ -1,0 +1,61 @@
+/**
+ * The error catalogue. Every failure a user can cause has a stable `code`; each edge maps
+ * it once (HTTP → problem+json, MCP → isError result, workers → drop/retry).
+ * The domain never knows about HTTP; `status` is only a hint for the HTTP edge.
+ */
+
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  INVALID_RECURRENCE: 400,
+  INVALID_DUE: 400,
+  INVALID_TIME_ZONE: 400,
+  INVALID_REMINDER: 400,
+  INVALID_CURSOR: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  INSUFFICIENT_SCOPE: 403,
+  NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  CATEGORY_NOT_FOUND: 404,
+  TAG_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  NAME_TAKEN: 409,
+  CONFLICT: 409,
+  PARENT_CYCLE: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldIssue {
+  /** Dotted path of the offending input field, e.g. `due.timeZone` or `reminders.1.minutesBefore`. */
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(code: ErrorCode, message: string, issues: readonly FieldIssue[] = []) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.issues = issues;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  /** A single-field validation failure: the common case for parsers. */
+  static field(code: ErrorCode, field: string, message: string): DomainError {
+    return new DomainError(code, message, [{ field, message }]);
+  }
+}
+
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

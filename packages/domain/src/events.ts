@@ -1,0 +1,77 @@
+/**
+ * The one typed event map (design §4). Topic names, event types and payload schemas live
+ * here only; publishers and subscribers are generic over it, so a misspelt type or a wrong
+ * payload fails to compile, and consumers re-validate payloads with the same zod schema.
+ */
+import { z } from 'zod';
+import { Task } from './tasks/task.schema.js';
+
+export const TOPICS = {
+  taskEvents: 'task-events',
+  taskReminders: 'task-reminders',
+} as const;
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const deadLetterTopic = (topic: Topic): `${Topic}-dlq` => `${topic}-dlq`;
+
+const TaskSnapshot = z.object({ userId: z.uuid(), task: Task });
+
+export const EVENT_SCHEMAS = {
+  'todo.task.created.v1': TaskSnapshot,
+  'todo.task.updated.v1': TaskSnapshot.extend({
+    changed: z.array(z.string()).describe('Names of the task fields this update changed'),
+  }),
+  'todo.task.completed.v1': TaskSnapshot,
+  'todo.task.reopened.v1': TaskSnapshot,
+  'todo.task.deleted.v1': TaskSnapshot,
+  'todo.reminder.due.v1': z.object({
+    userId: z.uuid(),
+    taskId: z.uuid(),
+    reminderId: z.uuid(),
+    /** The instant this reminder occurrence was due to fire; with reminderId, its natural key. */
+    fireAt: z.iso.datetime(),
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+
+export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
+  'todo.task.created.v1': TOPICS.taskEvents,
+  'todo.task.updated.v1': TOPICS.taskEvents,
+  'todo.task.completed.v1': TOPICS.taskEvents,
+  'todo.task.reopened.v1': TOPICS.taskEvents,
+  'todo.task.deleted.v1': TOPICS.taskEvents,
+  'todo.reminder.due.v1': TOPICS.taskReminders,
+};
+
+/** A CloudEvents 1.0 envelope (JSON format). `id` is the outbox row id, so consumers de-duplicate on it. */
+export interface CloudEvent<T extends EventType = EventType> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: T;
+  subject?: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: EventData<T>;
+  /** W3C trace context of the request that caused the event (CloudEvents distributed-tracing extension). */
+  traceparent?: string;
+  /** Kafka partition key: the task id keeps one task's events in order. */
+  partitionkey?: string;
+}
+
+/** An event a use case wants published, before the outbox gives it an id and a time. */
+export interface PendingEvent<T extends EventType = EventType> {
+  type: T;
+  subject: string;
+  data: EventData<T>;
+}
+
+export const pendingEvent = <T extends EventType>(type: T, subject: string, data: EventData<T>): PendingEvent<T> => ({
+  type,
+  subject,
+  data,
+});
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_SCHEMAS, type);

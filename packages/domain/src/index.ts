@@ -1,0 +1,74 @@
+/**
+ * @module @todo/domain — the task manager's pure core: wire schemas, recurrence, time,
+ * events and errors. Imports no I/O.
+ * @example
+ *   import { normalizeRecurrence } from '@todo/domain';
+ *   normalizeRecurrence('every 2 weeks on mon and fri').rule; // 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR'
+ */
+export { DomainError, ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from './errors.js';
+export { systemClock, type Clock, type IdGenerator } from './ports.js';
+export {
+  TOPICS,
+  EVENT_SCHEMAS,
+  EVENT_TOPIC,
+  deadLetterTopic,
+  pendingEvent,
+  isEventType,
+  type Topic,
+  type EventType,
+  type EventData,
+  type CloudEvent,
+  type PendingEvent,
+} from './events.js';
+export {
+  PRIORITIES,
+  Priority,
+  TaskStatus,
+  LocalDate,
+  LocalDateTime,
+  TimeZoneName,
+  Due,
+  RepeatFrom,
+  RecurrenceInput,
+  Recurrence,
+  ReminderInput,
+  Reminder,
+  TagName,
+  TaskCreate,
+  TaskPatch,
+  Task,
+  MAX_REMINDERS,
+  MAX_TAGS,
+  priorityRank,
+  priorityFromRank,
+  type TaskCreateInput,
+} from './tasks/task.schema.js';
+export { TaskListQuery, TaskSort, SORT_KEYS, type TaskStatusFilter } from './tasks/task-query.schema.js';
+export { resolveDue, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';
+export {
+  Email,
+  Password,
+  Color,
+  SignUp,
+  LogIn,
+  User,
+  ProfilePatch,
+  TOKEN_SCOPES,
+  TokenScope,
+  TokenCreate,
+  ApiToken,
+  LabelCreate,
+  LabelPatch,
+  Label,
+} from './schemas.js';
+export { normalizeRecurrence, describeRecurrence, previewOccurrences, nextOccurrence } from './recurrence/index.js';
+export {
+  isValidTimeZone,
+  assertTimeZone,
+  parseLocalDate,
+  parseLocalDateTime,
+  localToInstant,
+  instantToLocal,
+  todayIn,
+  addDaysToDate,
+} from './time/index.js';

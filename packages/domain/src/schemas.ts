@@ -1,0 +1,90 @@
+/** Wire shapes of users, tokens, categories and tags (design §9). */
+import { z } from 'zod';
+import { TimeZoneName } from './tasks/task.schema.js';
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }))
+  .pipe(z.string().max(254));
+export const Password = z.string().min(10, 'must be at least 10 characters').max(200);
+export const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #3b82f6');
+
+export const SignUp = z.strictObject({
+  email: Email,
+  password: Password,
+  name: z.string().trim().min(1).max(100).optional(),
+  timeZone: TimeZoneName.optional(),
+});
+export type SignUp = z.infer<typeof SignUp>;
+
+export const LogIn = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
+export type LogIn = z.infer<typeof LogIn>;
+
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  timeZone: z.string(),
+  reminderHour: z.int().min(0).max(23),
+  isAdmin: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+export type User = z.infer<typeof User>;
+
+export const ProfilePatch = z.strictObject({
+  email: Email.optional(),
+  name: z.string().trim().min(1).max(100).nullable().optional(),
+  timeZone: TimeZoneName.optional(),
+  reminderHour: z.int().min(0).max(23).optional().describe('Hour (user zone) at which all-day tasks remind'),
+});
+export type ProfilePatch = z.infer<typeof ProfilePatch>;
+
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export const TokenScope = z.enum(TOKEN_SCOPES);
+export type TokenScope = z.infer<typeof TokenScope>;
+
+export const TokenCreate = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  scopes: z
+    .array(TokenScope)
+    .min(1)
+    .refine((s) => !s.includes('write') || s.includes('read'), 'write implies read: use ["read","write"]')
+    .default(['read', 'write']),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+});
+export type TokenCreate = z.infer<typeof TokenCreate>;
+
+export const ApiToken = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe('First characters of the secret, to recognise it'),
+  scopes: z.array(TokenScope),
+  expiresAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+const LabelName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^,#]+$/, 'must not contain "," or "#"');
+
+export const LabelCreate = z.strictObject({ name: LabelName, color: Color.nullable().default(null) });
+export type LabelCreate = z.infer<typeof LabelCreate>;
+export const LabelPatch = z.strictObject({ name: LabelName.optional(), color: Color.nullable().optional() });
+export type LabelPatch = z.infer<typeof LabelPatch>;
+
+/** Categories and tags share one shape: a named, coloured label owned by a user. */
+export const Label = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  color: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Label = z.infer<typeof Label>;

@@ -1,0 +1,129 @@
+/**
+ * The task's wire shape (design §9), as zod schemas. The same schemas validate REST bodies,
+ * MCP tool arguments and event payloads, and generate the OpenAPI document.
+ */
+import { z } from 'zod';
+
+export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+export const Priority = z.enum(PRIORITIES).describe('How important the task is');
+export type Priority = z.infer<typeof Priority>;
+
+export const TaskStatus = z.enum(['open', 'completed']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+const id = () => z.uuid({ message: 'must be a UUID' });
+
+export const LocalDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+export const LocalDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset');
+export const TimeZoneName = z.string().min(1).max(64).describe('IANA time zone, e.g. Europe/Berlin');
+
+export const AllDayDue = z.strictObject({ date: LocalDate }).describe('All-day: due some time on this date');
+export const TimedDue = z
+  .strictObject({
+    dateTime: LocalDateTime,
+    timeZone: TimeZoneName.nullable().describe('IANA zone, or null for floating (the user’s current zone)'),
+  })
+  .describe('Due at a wall-clock time');
+export const Due = z.union([AllDayDue, TimedDue]);
+export type Due = z.infer<typeof Due>;
+
+export const RepeatFrom = z.enum(['due', 'completion']);
+export type RepeatFrom = z.infer<typeof RepeatFrom>;
+
+export const RecurrenceInput = z.strictObject({
+  rule: z.string().trim().min(1).max(300).describe('RFC 5545 RRULE or an English phrase such as "every weekday"'),
+  repeatFrom: RepeatFrom.default('due'),
+});
+export type RecurrenceInput = z.infer<typeof RecurrenceInput>;
+
+export const Recurrence = z.object({
+  rule: z.string().describe('Normalised RRULE'),
+  repeatFrom: RepeatFrom,
+  text: z.string().describe('The rule in plain English'),
+});
+export type Recurrence = z.infer<typeof Recurrence>;
+
+const MAX_MINUTES_BEFORE = 60 * 24 * 366;
+export const ReminderInput = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('relative'),
+    minutesBefore: z.int().min(0).max(MAX_MINUTES_BEFORE),
+  }),
+  z.strictObject({ type: z.literal('absolute'), at: z.iso.datetime({ offset: true }) }),
+]);
+export type ReminderInput = z.infer<typeof ReminderInput>;
+
+export const Reminder = z.discriminatedUnion('type', [
+  z.object({ id: id(), type: z.literal('relative'), minutesBefore: z.int() }),
+  z.object({ id: id(), type: z.literal('absolute'), at: z.iso.datetime({ offset: true }) }),
+]);
+export type Reminder = z.infer<typeof Reminder>;
+
+export const TagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^,#\s][^,#]*$/, 'must not contain "," or "#"');
+
+const Title = z.string().trim().min(1, 'must not be empty').max(500);
+const Description = z.string().max(20_000);
+
+export const MAX_REMINDERS = 10;
+export const MAX_TAGS = 20;
+
+export const TaskCreate = z.strictObject({
+  title: Title,
+  description: Description.default(''),
+  priority: Priority.default('none'),
+  due: Due.nullable().default(null),
+  recurrence: RecurrenceInput.nullable().default(null),
+  reminders: z.array(ReminderInput).max(MAX_REMINDERS).default([]),
+  categoryId: id().nullable().default(null),
+  tags: z.array(TagName).max(MAX_TAGS).default([]),
+  parentId: id().nullable().default(null),
+});
+export type TaskCreate = z.infer<typeof TaskCreate>;
+export type TaskCreateInput = z.input<typeof TaskCreate>;
+
+/** Every field optional; `null` clears a clearable field (the seed could not clear, D35). */
+export const TaskPatch = z.strictObject({
+  title: Title.optional(),
+  description: Description.optional(),
+  priority: Priority.optional(),
+  due: Due.nullable().optional(),
+  recurrence: RecurrenceInput.nullable().optional(),
+  reminders: z.array(ReminderInput).max(MAX_REMINDERS).optional(),
+  categoryId: id().nullable().optional(),
+  tags: z.array(TagName).max(MAX_TAGS).optional(),
+  parentId: id().nullable().optional(),
+});
+export type TaskPatch = z.infer<typeof TaskPatch>;
+
+export const Task = z.object({
+  id: id(),
+  number: z.int().describe('Per-user task number, as in "#12"'),
+  title: z.string(),
+  description: z.string(),
+  priority: Priority,
+  status: TaskStatus,
+  completedAt: z.iso.datetime().nullable(),
+  due: Due.nullable(),
+  dueAt: z.iso.datetime().nullable().describe('The due instant, derived from `due`'),
+  recurrence: Recurrence.nullable(),
+  reminders: z.array(Reminder),
+  categoryId: id().nullable(),
+  tags: z.array(z.string()),
+  parentId: id().nullable(),
+  seriesId: id().nullable().describe('Shared by every occurrence of a recurring task'),
+  occurrenceIndex: z.int().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Task = z.infer<typeof Task>;
+
+/** 0 (none) … 4 (urgent): the stored, sortable form of a priority. */
+export const priorityRank = (p: Priority): number => PRIORITIES.indexOf(p);
+export const priorityFromRank = (n: number): Priority => PRIORITIES[n] ?? 'none';
