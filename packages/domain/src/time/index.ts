@@ -1,0 +1,2 @@
+export { isValidTimeZone, assertTimeZone } from './zone.js';
+export { parseLocalDate, parseLocalDateTime, localToInstant, instantToLocal, todayIn, addDaysToDate } from './local.js';
