@@ -1,0 +1,18 @@
+/**
+ * @module @todo/storage — schema, migrations and repositories for PGlite and PostgreSQL.
+ * @example
+ *   const database = await createDatabase({ url: process.env.DATABASE_URL });
+ *   await database.migrate();
+ *   const store = new Store(database.db);
+ */
+export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
+export { Store, type Repositories } from './store.js';
+export { isUniqueViolation } from './repositories/label.repository.js';
+export type { TaskChanges, NewReminderRow, TaskPage } from './repositories/task.repository.js';
+export type { ListContext } from './repositories/task-list.query.js';
+export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
+export { dueFromRow } from './repositories/task.mapper.js';
+export type { UserRow } from './repositories/user.repository.js';
+export { toUser } from './repositories/user.repository.js';
+export type { OutboxContext } from './repositories/outbox.repository.js';
+export * as schema from './schema.js';

@@ -1,0 +1,98 @@
+/** Categories and tags: named, coloured labels, unique per user case-insensitively. */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Label } from '@todo/domain';
+import type { Db } from '../client.js';
+import { type categories, type tags } from '../schema.js';
+
+type LabelTable = typeof categories | typeof tags;
+type LabelRow = LabelTable['$inferSelect'];
+
+const toLabel = (r: LabelRow): Label => ({
+  id: r.id,
+  name: r.name,
+  color: r.color,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+/** PostgreSQL's unique_violation, raised identically by PGlite and node-postgres. */
+export const isUniqueViolation = (error: unknown): boolean => {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+};
+
+export class LabelRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly table: LabelTable,
+  ) {}
+
+  async list(userId: string): Promise<Label[]> {
+    const rows = await this.db
+      .select()
+      .from(this.table)
+      .where(eq(this.table.userId, userId))
+      .orderBy(asc(sql`lower(${this.table.name})`));
+    return rows.map(toLabel);
+  }
+
+  async find(userId: string, id: string): Promise<Label | null> {
+    const [row] = await this.db
+      .select()
+      .from(this.table)
+      .where(and(eq(this.table.userId, userId), eq(this.table.id, id)));
+    return row ? toLabel(row) : null;
+  }
+
+  async insert(row: { id: string; userId: string; name: string; color: string | null; now: Date }): Promise<Label> {
+    const [created] = await this.db
+      .insert(this.table)
+      .values({ id: row.id, userId: row.userId, name: row.name, color: row.color, createdAt: row.now, updatedAt: row.now })
+      .returning();
+    return toLabel(created!);
+  }
+
+  async update(userId: string, id: string, changes: { name?: string; color?: string | null; updatedAt: Date }) {
+    const [row] = await this.db
+      .update(this.table)
+      .set(changes)
+      .where(and(eq(this.table.userId, userId), eq(this.table.id, id)))
+      .returning();
+    return row ? toLabel(row) : null;
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(this.table)
+      .where(and(eq(this.table.userId, userId), eq(this.table.id, id)))
+      .returning({ id: this.table.id });
+    return rows.length > 0;
+  }
+
+  /** Ids for these names, creating the missing ones (tags are given by name, design §9). */
+  async ensureNames(userId: string, names: readonly string[], newId: () => string, now: Date): Promise<string[]> {
+    const byKey = new Map<string, string>();
+    for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+    const unique = [...byKey.values()];
+    if (!unique.length) return [];
+    await this.db
+      .insert(this.table)
+      .values(unique.map((name) => ({ id: newId(), userId, name, createdAt: now, updatedAt: now })))
+      .onConflictDoNothing();
+    const rows = await this.db
+      .select({ id: this.table.id })
+      .from(this.table)
+      .where(
+        and(
+          eq(this.table.userId, userId),
+          inArray(
+            sql`lower(${this.table.name})`,
+            unique.map((n) => n.toLowerCase()),
+          ),
+        ),
+      );
+    return rows.map((r) => r.id);
+  }
+}

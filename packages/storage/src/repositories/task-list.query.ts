@@ -1,0 +1,128 @@
+/**
+ * Task listing: filters, full-text search and keyset pagination. Keyset (not OFFSET) keeps
+ * pages stable while tasks are added and makes page N as cheap as page 1.
+ */
+import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { DomainError, priorityRank, type TaskListQuery, type TaskSort } from '@todo/domain';
+import { tags, taskTags, tasks } from '../schema.js';
+import { OUTER_TASK_ID } from './task.mapper.js';
+
+export interface ListContext {
+  /** Current instant, for `overdue`. */
+  now: Date;
+  /** Today's date in the user's zone, for all-day tasks in `overdue`. */
+  today: string;
+}
+
+type Direction = 'asc' | 'desc';
+interface SortSpec {
+  key: string;
+  expr: SQL;
+  dir: Direction;
+  /** Cast applied to the cursor value when comparing. */
+  cast: string;
+}
+
+const NATURAL: Record<string, { expr: SQL; dir: Direction; cast: string }> = {
+  due: { expr: sql`${tasks.dueAt}`, dir: 'asc', cast: 'timestamptz' },
+  priority: { expr: sql`${tasks.priority}`, dir: 'desc', cast: 'smallint' },
+  created: { expr: sql`${tasks.createdAt}`, dir: 'desc', cast: 'timestamptz' },
+  updated: { expr: sql`${tasks.updatedAt}`, dir: 'desc', cast: 'timestamptz' },
+  title: { expr: sql`lower(${tasks.title}) collate "C"`, dir: 'asc', cast: 'text' },
+  number: { expr: sql`${tasks.number}`, dir: 'asc', cast: 'integer' },
+};
+
+const tsQuery = (q: string) => sql`websearch_to_tsquery('english', ${q})`;
+
+function sortSpec(sort: TaskSort | undefined, q: string | undefined): SortSpec {
+  const wanted = sort ?? (q ? 'relevance' : 'due');
+  const reversed = wanted.startsWith('-');
+  const key = reversed ? wanted.slice(1) : wanted;
+  const natural =
+    key === 'relevance'
+      ? q
+        ? { expr: sql`ts_rank(${tasks.search}, ${tsQuery(q)})`, dir: 'desc' as const, cast: 'real' }
+        : undefined
+      : NATURAL[key];
+  if (!natural) throw DomainError.field('VALIDATION_FAILED', 'sort', 'sort=relevance needs a search query q');
+  const dir = reversed ? (natural.dir === 'asc' ? 'desc' : 'asc') : natural.dir;
+  return { key: wanted, expr: natural.expr, dir, cast: natural.cast };
+}
+
+interface Cursor {
+  k: string;
+  v: string | null;
+  id: string;
+}
+
+export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string, sortKey: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (c.k === sortKey && typeof c.id === 'string' && (c.v === null || typeof c.v === 'string')) return c;
+  } catch {
+    // fall through to the error below
+  }
+  throw DomainError.field('INVALID_CURSOR', 'cursor', 'cursor is malformed or belongs to another sort; start again without it');
+}
+
+/** Rows after the cursor for `ORDER BY expr dir NULLS LAST, id ASC`. */
+function afterCursor(spec: SortSpec, cursor: Cursor): SQL {
+  const idAfter = sql`${tasks.id} > ${cursor.id}::uuid`;
+  if (cursor.v === null) return sql`(${spec.expr} is null and ${idAfter})`;
+  const value = sql`${cursor.v}::${sql.raw(spec.cast)}`;
+  const beyond = spec.dir === 'asc' ? sql`${spec.expr} > ${value}` : sql`${spec.expr} < ${value}`;
+  return sql`(${beyond} or (${spec.expr} = ${value} and ${idAfter}) or ${spec.expr} is null)`;
+}
+
+const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListContext) {
+  const spec = sortSpec(query.sort, query.q);
+  const where: SQL[] = [eq(tasks.userId, userId)];
+  if (query.status === 'open') where.push(isNull(tasks.completedAt));
+  if (query.status === 'completed') where.push(isNotNull(tasks.completedAt));
+  if (query.priority?.length) where.push(inArray(tasks.priority, query.priority.map(priorityRank)));
+  if (query.categoryId) where.push(eq(tasks.categoryId, query.categoryId));
+  if (query.parentId) where.push(eq(tasks.parentId, query.parentId));
+  if (query.noDate) where.push(isNull(tasks.dueDate));
+  if (query.tags?.length) {
+    const names = [...new Set(query.tags.map((t) => t.toLowerCase()))];
+    const matching = sql`select count(distinct g.id) from ${taskTags} tt join ${tags} g on g.id = tt.tag_id
+      where tt.task_id = ${OUTER_TASK_ID} and lower(g.name) in (${sql.join(
+        names.map((n) => sql`${n}`),
+        sql`, `,
+      )})`;
+    where.push(query.tagMode === 'all' ? sql`(${matching}) = ${names.length}` : sql`(${matching}) > 0`);
+  }
+  if (query.dueBefore) {
+    where.push(
+      isDate(query.dueBefore)
+        ? sql`${tasks.dueDate} < ${query.dueBefore}::date`
+        : sql`${tasks.dueAt} < ${query.dueBefore}::timestamptz`,
+    );
+  }
+  if (query.dueAfter) {
+    where.push(
+      isDate(query.dueAfter)
+        ? sql`${tasks.dueDate} >= ${query.dueAfter}::date`
+        : sql`${tasks.dueAt} >= ${query.dueAfter}::timestamptz`,
+    );
+  }
+  if (query.overdue) {
+    where.push(isNull(tasks.completedAt));
+    where.push(
+      or(
+        and(isNotNull(tasks.dueTime), sql`${tasks.dueAt} < ${ctx.now.toISOString()}::timestamptz`),
+        and(isNull(tasks.dueTime), sql`${tasks.dueDate} < ${ctx.today}::date`),
+      )!,
+    );
+  }
+  if (query.q) where.push(sql`${tasks.search} @@ ${tsQuery(query.q)}`);
+  if (query.cursor) where.push(afterCursor(spec, decodeCursor(query.cursor, spec.key)));
+
+  const orderBy = [sql`${spec.expr} ${sql.raw(spec.dir)} nulls last`, sql`${tasks.id} asc`];
+  const sortValue = sql<string | null>`(${spec.expr})::text`;
+  return { where: and(...where)!, orderBy, sortValue, sortKey: spec.key };
+}

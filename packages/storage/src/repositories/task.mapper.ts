@@ -1,0 +1,68 @@
+/** Row ↔ wire shape for tasks: the single place that knows how a task is laid out in SQL. */
+import { sql } from 'drizzle-orm';
+import { describeRecurrence, priorityFromRank, type Due, type Reminder, type Task } from '@todo/domain';
+import { tags, taskTags, type tasks, reminders } from '../schema.js';
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type NewTaskRow = typeof tasks.$inferInsert;
+
+/**
+ * The outer query's task id, fully qualified: drizzle renders `${tasks.id}` unqualified in a
+ * single-table query, which inside a correlated subquery would bind to the inner tables.
+ */
+export const OUTER_TASK_ID = sql.raw('"tasks"."id"');
+
+/** Tag names and reminders come back in the same round trip as the task. */
+export const tagNamesColumn = sql<string[]>`coalesce((
+  select array_agg(g.name order by lower(g.name)) from ${taskTags} tt
+  join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '{}')`;
+
+interface ReminderJson {
+  id: string;
+  kind: 'relative' | 'absolute';
+  minutesBefore: number | null;
+  at: string | null;
+}
+export const remindersColumn = sql<ReminderJson[]>`coalesce((
+  select json_agg(json_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before, 'at', r.at)
+    order by r.position) from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json)`;
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function dueFromRow(row: Pick<TaskRow, 'dueDate' | 'dueTime' | 'dueZone'>): Due | null {
+  if (!row.dueDate) return null;
+  if (!row.dueTime) return { date: row.dueDate };
+  return { dateTime: `${row.dueDate}T${row.dueTime.slice(0, 8)}`, timeZone: row.dueZone };
+}
+
+function reminderFromJson(r: ReminderJson): Reminder {
+  return r.kind === 'relative'
+    ? { id: r.id, type: 'relative', minutesBefore: r.minutesBefore ?? 0 }
+    : { id: r.id, type: 'absolute', at: new Date(r.at ?? 0).toISOString() };
+}
+
+export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderList: readonly ReminderJson[]): Task {
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    description: row.description,
+    priority: priorityFromRank(row.priority),
+    status: row.completedAt ? 'completed' : 'open',
+    completedAt: iso(row.completedAt),
+    due: dueFromRow(row),
+    dueAt: iso(row.dueAt),
+    recurrence:
+      row.recurrenceRule && row.repeatFrom
+        ? { rule: row.recurrenceRule, repeatFrom: row.repeatFrom, text: describeRecurrence(row.recurrenceRule) }
+        : null,
+    reminders: reminderList.map(reminderFromJson),
+    categoryId: row.categoryId,
+    tags: [...tagNames],
+    parentId: row.parentId,
+    seriesId: row.seriesId,
+    occurrenceIndex: row.occurrenceIndex,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

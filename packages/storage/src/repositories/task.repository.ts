@@ -1,0 +1,120 @@
+/** Tasks in SQL. Every method takes the owner's id: no query reaches another user's rows. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Task, TaskListQuery } from '@todo/domain';
+import type { Db } from '../client.js';
+import { reminders, taskTags, tasks, users } from '../schema.js';
+import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
+import { remindersColumn, tagNamesColumn, taskFromRow, type NewTaskRow, type TaskRow } from './task.mapper.js';
+
+export type TaskChanges = Partial<Omit<NewTaskRow, 'id' | 'userId' | 'number' | 'createdAt'>>;
+
+export interface NewReminderRow {
+  id: string;
+  kind: 'relative' | 'absolute';
+  minutesBefore: number | null;
+  at: Date | null;
+}
+
+export interface TaskPage {
+  items: Task[];
+  nextCursor: string | null;
+}
+
+export class TaskRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Hands out the next `#N` for a user; the row lock serialises concurrent creates per user. */
+  async nextNumber(userId: string): Promise<number> {
+    const [row] = await this.db
+      .update(users)
+      .set({ taskSeq: sql`${users.taskSeq} + 1` })
+      .where(eq(users.id, userId))
+      .returning({ seq: users.taskSeq });
+    if (!row) throw new Error(`user ${userId} vanished while creating a task`);
+    return row.seq;
+  }
+
+  async insert(row: NewTaskRow): Promise<void> {
+    await this.db.insert(tasks).values(row);
+  }
+
+  async update(userId: string, id: string, changes: TaskChanges): Promise<boolean> {
+    const updated = await this.db
+      .update(tasks)
+      .set(changes)
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+      .returning({ id: tasks.id });
+    return updated.length > 0;
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    const deleted = await this.db
+      .delete(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+      .returning({ id: tasks.id });
+    return deleted.length > 0;
+  }
+
+  async replaceTags(taskId: string, tagIds: readonly string[]): Promise<void> {
+    await this.db.delete(taskTags).where(eq(taskTags.taskId, taskId));
+    if (tagIds.length) await this.db.insert(taskTags).values(tagIds.map((tagId) => ({ taskId, tagId })));
+  }
+
+  async replaceReminders(taskId: string, list: readonly NewReminderRow[]): Promise<void> {
+    await this.db.delete(reminders).where(eq(reminders.taskId, taskId));
+    if (list.length) {
+      await this.db.insert(reminders).values(list.map((r, position) => ({ ...r, taskId, position })));
+    }
+  }
+
+  async findById(userId: string, id: string): Promise<Task | null> {
+    return this.findOne(and(eq(tasks.userId, userId), eq(tasks.id, id))!);
+  }
+
+  async findByNumber(userId: string, number: number): Promise<Task | null> {
+    return this.findOne(and(eq(tasks.userId, userId), eq(tasks.number, number))!);
+  }
+
+  /** The raw row, for use cases that need stored fields the wire shape hides (series anchor). */
+  async findRow(userId: string, id: string): Promise<TaskRow | null> {
+    const [row] = await this.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
+    return row ?? null;
+  }
+
+  /** Ids of a task's descendants (subtasks, their subtasks …), to refuse parent cycles. */
+  async descendantIds(userId: string, id: string): Promise<string[]> {
+    const result = (await this.db.execute(sql`
+      with recursive sub(id) as (
+        select id from ${tasks} where parent_id = ${id}::uuid and user_id = ${userId}::uuid
+        union select t.id from ${tasks} t join sub on t.parent_id = sub.id)
+      select id from sub`)) as { rows: { id: string }[] };
+    return result.rows.map((r) => r.id);
+  }
+
+  async list(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskPage> {
+    const { where, orderBy, sortValue, sortKey } = buildListQuery(userId, query, ctx);
+    const rows = await this.db
+      .select({ task: tasks, tagNames: tagNamesColumn, reminders: remindersColumn, sortValue })
+      .from(tasks)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => taskFromRow(r.task, r.tagNames, r.reminders)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ k: sortKey, v: last.sortValue, id: last.task.id }) : null,
+    };
+  }
+
+  private async findOne(where: ReturnType<typeof and> & object): Promise<Task | null> {
+    const [row] = await this.db
+      .select({ task: tasks, tagNames: tagNamesColumn, reminders: remindersColumn })
+      .from(tasks)
+      .where(where);
+    return row ? taskFromRow(row.task, row.tagNames, row.reminders) : null;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The PostgreSQL schema (design §5). One schema for PGlite and PostgreSQL; migrations are
+ * generated from it by drizzle-kit and committed under `../migrations`.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  time,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => instant('created_at').notNull().defaultNow();
+const updatedAt = () => instant('updated_at').notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name'),
+    passwordHash: text('password_hash').notNull(),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    reminderHour: smallint('reminder_hour').notNull().default(9),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    /** Last per-user task number handed out; bumped in the same transaction as the insert. */
+    taskSeq: integer('task_seq').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: instant('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the secret: tokens are high-entropy, so a fast hash is enough and lookups stay O(1). */
+    tokenHash: text('token_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    scopes: text('scopes').array().notNull(),
+    expiresAt: instant('expires_at'),
+    lastUsedAt: instant('last_used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+const label = (table: 'categories' | 'tags') =>
+  pgTable(
+    table,
+    {
+      id: uuid('id').primaryKey(),
+      userId: uuid('user_id')
+        .notNull()
+        .references(() => users.id, { onDelete: 'cascade' }),
+      name: text('name').notNull(),
+      color: text('color'),
+      createdAt: createdAt(),
+      updatedAt: updatedAt(),
+    },
+    (t) => [uniqueIndex(`${table}_user_name_key`).on(t.userId, sql`lower(${t.name})`)],
+  );
+
+export const categories = label('categories');
+export const tags = label('tags');
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    /** 0 none … 4 urgent, so "most urgent first" is a plain numeric sort. */
+    priority: smallint('priority').notNull().default(0),
+    completedAt: instant('completed_at'),
+    /** The due as the user gave it: a local date, an optional local time, an optional zone (null = floating). */
+    dueDate: date('due_date', { mode: 'string' }),
+    dueTime: time('due_time'),
+    dueZone: text('due_zone'),
+    /** Derived instant; for all-day tasks, the start of the day in the user's zone. */
+    dueAt: instant('due_at'),
+    recurrenceRule: text('recurrence_rule'),
+    repeatFrom: text('repeat_from', { enum: ['due', 'completion'] }),
+    seriesId: uuid('series_id'),
+    /** The series' anchor due (local date or date-time), from which the RRULE is expanded. */
+    seriesStart: text('series_start'),
+    occurrenceIndex: integer('occurrence_index'),
+    categoryId: uuid('category_id').references(() => categories.id, { onDelete: 'set null' }),
+    parentId: uuid('parent_id').references((): AnyPgColumn => tasks.id, { onDelete: 'cascade' }),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')`,
+      ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('tasks_user_number_key').on(t.userId, t.number),
+    /** The recurrence consumer's idempotency key: one row per occurrence of a series. */
+    uniqueIndex('tasks_series_occurrence_key').on(t.seriesId, t.occurrenceIndex),
+    index('tasks_user_due_idx').on(t.userId, t.dueAt),
+    index('tasks_user_created_idx').on(t.userId, t.createdAt),
+    index('tasks_parent_idx').on(t.parentId),
+    index('tasks_search_idx').using('gin', t.search),
+  ],
+);
+
+export const taskTags = pgTable(
+  'task_tags',
+  {
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.tagId] }), index('task_tags_tag_idx').on(t.tagId)],
+);
+
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: uuid('id').primaryKey(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['relative', 'absolute'] }).notNull(),
+    minutesBefore: integer('minutes_before'),
+    at: instant('at'),
+    position: smallint('position').notNull().default(0),
+  },
+  (t) => [index('reminders_task_idx').on(t.taskId)],
+);
+
+/** Transactional outbox: a state change and its events commit together (design §3). */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey(),
+    topic: text('topic').notNull(),
+    type: text('type').notNull(),
+    partitionKey: text('partition_key'),
+    event: jsonb('event').notNull(),
+    createdAt: createdAt(),
+    availableAt: instant('available_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    publishedAt: instant('published_at'),
+  },
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.availableAt)
+      .where(sql`${t.publishedAt} is null`),
+  ],
+);

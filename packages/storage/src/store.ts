@@ -1,0 +1,42 @@
+/**
+ * Repositories bound to a connection or to a transaction. Use cases that change state run in
+ * `store.transaction`, so the change and its outbox events commit or roll back together.
+ */
+import type { Db } from './client.js';
+import { LabelRepository } from './repositories/label.repository.js';
+import { OutboxRepository } from './repositories/outbox.repository.js';
+import { TaskRepository } from './repositories/task.repository.js';
+import { SessionRepository, TokenRepository, UserRepository } from './repositories/user.repository.js';
+import { categories, tags } from './schema.js';
+
+export interface Repositories {
+  users: UserRepository;
+  sessions: SessionRepository;
+  tokens: TokenRepository;
+  categories: LabelRepository;
+  tags: LabelRepository;
+  tasks: TaskRepository;
+  outbox: OutboxRepository;
+}
+
+const bind = (db: Db): Repositories => ({
+  users: new UserRepository(db),
+  sessions: new SessionRepository(db),
+  tokens: new TokenRepository(db),
+  categories: new LabelRepository(db, categories),
+  tags: new LabelRepository(db, tags),
+  tasks: new TaskRepository(db),
+  outbox: new OutboxRepository(db),
+});
+
+export class Store {
+  readonly repos: Repositories;
+
+  constructor(private readonly db: Db) {
+    this.repos = bind(db);
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(bind(tx as unknown as Db)));
+  }
+}

@@ -1,0 +1,38 @@
+import { TaskCreate, type TaskCreateInput } from '@todo/domain';
+import { createServices, uuidV7Ids, type Principal, type Services } from '@todo/services';
+import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
+import { Store, type Database } from '../src/index.js';
+
+export interface Fixture {
+  database: Database;
+  store: Store;
+  services: Services;
+  clock: TestClock;
+  signUp(email?: string, timeZone?: string): Promise<Principal>;
+  addTask(p: Principal, input: TaskCreateInput): ReturnType<Services['tasks']['create']>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createFixture(engine: Engine): Promise<Fixture> {
+  const database = await createTestDatabase(engine);
+  const store = new Store(database.db);
+  const clock = new TestClock('2026-11-27T09:00:00Z');
+  const services = createServices(
+    { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
+    { jwtSecret: 'test-secret-test-secret-test-secret-0123' },
+  );
+  return {
+    database,
+    store,
+    services,
+    clock,
+    signUp: async (email = `user${++counter}@example.test`, timeZone = 'Europe/Berlin') => {
+      const session = await services.auth.signUp({ email, password: 'correct horse battery', timeZone });
+      return { userId: session.user.id, scopes: ['read', 'write'], via: 'session' };
+    },
+    addTask: (principal, input) => services.tasks.create({ principal }, TaskCreate.parse(input)),
+    close: () => database.close(),
+  };
+}

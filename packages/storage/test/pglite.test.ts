@@ -1,0 +1,3 @@
+import { runRepositoryContract } from './repository.contract.js';
+
+runRepositoryContract('pglite');

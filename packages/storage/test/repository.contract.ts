@@ -1,0 +1,192 @@
+/**
+ * The storage contract: what every engine must do identically. Run on PGlite and on a real
+ * PostgreSQL by the two files next to this one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TaskListQuery } from '@todo/domain';
+import type { Principal } from '@todo/services';
+import type { Engine } from '@todo/testing';
+import { schema } from '../src/index.js';
+import { createFixture, type Fixture } from './fixtures.js';
+
+const list = (f: Fixture, p: Principal, query: Record<string, unknown> = {}) =>
+  f.services.tasks.list(p, TaskListQuery.parse(query));
+
+export function runRepositoryContract(engine: Engine): void {
+  describe(`storage contract on ${engine}`, () => {
+    let f: Fixture;
+    let alice: Principal;
+    let bob: Principal;
+
+    beforeAll(async () => {
+      f = await createFixture(engine);
+      alice = await f.signUp('alice@example.test');
+      bob = await f.signUp('bob@example.test');
+    });
+    afterAll(() => f?.close());
+
+    it('hands out per-user task numbers from 1, independently per user', async () => {
+      const a1 = await f.addTask(alice, { title: 'a one' });
+      const a2 = await f.addTask(alice, { title: 'a two' });
+      const b1 = await f.addTask(bob, { title: 'b one' });
+      expect([a1.number, a2.number, b1.number]).toEqual([1, 2, 1]);
+    });
+
+    it('allocates distinct numbers under concurrent creates', async () => {
+      const carol = await f.signUp();
+      const created = await Promise.all(Array.from({ length: 12 }, (_, i) => f.addTask(carol, { title: `c${i}` })));
+      expect(new Set(created.map((t) => t.number)).size).toBe(12);
+      expect(Math.max(...created.map((t) => t.number))).toBe(12);
+    });
+
+    it('finds emails case-insensitively and refuses duplicates', async () => {
+      expect((await f.store.repos.users.findByEmail('ALICE@example.test'))?.id).toBe(alice.userId);
+      await expect(f.signUp('Alice@Example.test')).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+    });
+
+    it('keeps tag names unique per user, case-insensitively, and reuses them', async () => {
+      const t1 = await f.addTask(alice, { title: 'tagged', tags: ['Home', 'home', 'errands'] });
+      expect(t1.tags).toEqual(['errands', 'Home']);
+      const t2 = await f.addTask(alice, { title: 'tagged 2', tags: ['HOME'] });
+      expect(t2.tags).toEqual(['Home']);
+      const bobs = await f.addTask(bob, { title: 'bob tagged', tags: ['home'] });
+      expect(bobs.tags).toEqual(['home']);
+      expect((await f.services.tags.list(alice)).map((t) => t.name)).toEqual(['errands', 'Home']);
+    });
+
+    it('round-trips every task field', async () => {
+      const task = await f.addTask(alice, {
+        title: 'Pay rent',
+        description: '**monthly**',
+        priority: 'high',
+        due: { dateTime: '2026-12-01T09:00', timeZone: 'America/New_York' },
+        recurrence: { rule: 'monthly on the 1st' },
+        reminders: [
+          { type: 'relative', minutesBefore: 60 },
+          { type: 'absolute', at: '2026-11-30T18:00:00+01:00' },
+        ],
+      });
+      const again = await f.services.tasks.get(alice, String(task.number));
+      expect(again).toEqual(task);
+      expect(task.due).toEqual({ dateTime: '2026-12-01T09:00:00', timeZone: 'America/New_York' });
+      expect(task.dueAt).toBe('2026-12-01T14:00:00.000Z');
+      expect(task.recurrence?.rule).toBe('FREQ=MONTHLY;BYMONTHDAY=1');
+      expect(task.reminders.map((r) => r.type)).toEqual(['relative', 'absolute']);
+      expect(task.reminders[1]).toMatchObject({ at: '2026-11-30T17:00:00.000Z' });
+      expect(task.seriesId).toBe(task.id);
+      expect(task.occurrenceIndex).toBe(0);
+    });
+
+    it('refuses a second row for the same series occurrence', async () => {
+      const [row] = await f.store.repos.tasks
+        .findRow(
+          alice.userId,
+          (await f.addTask(alice, { title: 'x', due: { date: '2026-12-01' }, recurrence: { rule: 'daily' } })).id,
+        )
+        .then((r) => [r]);
+      await expect(
+        f.store.repos.tasks.insert({ ...row!, id: crypto.randomUUID(), number: 9999 } as typeof schema.tasks.$inferInsert),
+      ).rejects.toSatisfy(
+        (e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'),
+      );
+    });
+
+    it('searches title and description with ranking, on both engines', async () => {
+      const dave = await f.signUp();
+      await f.addTask(dave, { title: 'Buy milk', description: 'and bread' });
+      await f.addTask(dave, { title: 'Call plumber', description: 'about the milk tap' });
+      await f.addTask(dave, { title: 'Walk the dog' });
+      const found = await list(f, dave, { q: 'milk' });
+      expect(found.items.map((t) => t.title)).toEqual(['Buy milk', 'Call plumber']);
+      expect((await list(f, dave, { q: 'running dogs' })).items).toHaveLength(0);
+      expect((await list(f, dave, { q: 'walking dog' })).items.map((t) => t.title)).toEqual(['Walk the dog']);
+    });
+
+    it('filters by status, priority, tags (any/all), due range, overdue and no-date', async () => {
+      const erin = await f.signUp(undefined, 'UTC');
+      f.clock.set('2026-11-27T12:00:00Z');
+      await f.addTask(erin, { title: 'past timed', due: { dateTime: '2026-11-27T11:00', timeZone: 'UTC' }, tags: ['a'] });
+      await f.addTask(erin, { title: 'today all-day', due: { date: '2026-11-27' }, priority: 'urgent', tags: ['a', 'b'] });
+      await f.addTask(erin, { title: 'yesterday all-day', due: { date: '2026-11-26' }, tags: ['b'] });
+      await f.addTask(erin, { title: 'future', due: { date: '2026-12-05' }, priority: 'low' });
+      const undated = await f.addTask(erin, { title: 'undated' });
+      await f.services.tasks.complete({ principal: erin }, undated.id);
+      const titles = async (q: Record<string, unknown>) => (await list(f, erin, q)).items.map((t) => t.title).sort();
+
+      expect(await titles({ overdue: 'true' })).toEqual(['past timed', 'yesterday all-day']);
+      expect(await titles({ priority: 'urgent,low' })).toEqual(['future', 'today all-day']);
+      expect(await titles({ tags: 'a,b', tagMode: 'any' })).toEqual(['past timed', 'today all-day', 'yesterday all-day']);
+      expect(await titles({ tags: 'A,b', tagMode: 'all' })).toEqual(['today all-day']);
+      expect(await titles({ dueAfter: '2026-11-27', dueBefore: '2026-12-01' })).toEqual(['past timed', 'today all-day']);
+      expect(await titles({ status: 'completed' })).toEqual(['undated']);
+      expect(await titles({ status: 'all', noDate: 'true' })).toEqual(['undated']);
+    });
+
+    it('sorts each key in its natural direction, reversible, with stable cursor pages', async () => {
+      const finn = await f.signUp(undefined, 'UTC');
+      const priorities = ['low', 'urgent', 'none', 'high', 'medium'] as const;
+      for (let i = 0; i < 15; i++) {
+        f.clock.advance(1000);
+        await f.addTask(finn, {
+          title: `T${String(i).padStart(2, '0')}`,
+          priority: priorities[i % 5]!,
+          ...(i % 3 ? { due: { date: `2026-12-${String(20 - i).padStart(2, '0')}` } } : {}),
+        });
+      }
+      for (const sort of ['due', '-due', 'priority', '-priority', 'created', '-created', 'title', '-title', 'number']) {
+        const all = (await list(f, finn, { sort, limit: 100 })).items.map((t) => t.id);
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await list(f, finn, { sort, limit: 4, ...(cursor ? { cursor } : {}) });
+          paged.push(...page.items.map((t) => t.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(paged, sort).toEqual(all);
+      }
+      const byDue = (await list(f, finn, { sort: 'due', limit: 100 })).items;
+      expect(byDue.at(-1)?.due).toBeNull();
+      const dated = byDue.filter((t) => t.dueAt).map((t) => t.dueAt!);
+      expect(dated).toEqual([...dated].sort());
+      const byPriority = (await list(f, finn, { sort: 'priority', limit: 3 })).items.map((t) => t.priority);
+      expect(byPriority).toEqual(['urgent', 'urgent', 'urgent']);
+      expect((await list(f, finn, { sort: 'title', limit: 1 })).items[0]?.title).toBe('T00');
+    });
+
+    it('rejects a cursor from another sort', async () => {
+      const page = await list(f, alice, { sort: 'title', limit: 1 });
+      await expect(list(f, alice, { sort: 'due', cursor: page.nextCursor })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    });
+
+    it('writes the change and its event in one transaction (outbox)', async () => {
+      const before = await f.database.db.select().from(schema.outbox);
+      const task = await f.addTask(alice, { title: 'evented' });
+      await f.services.tasks.complete({ principal: alice }, task.id);
+      await f.services.tasks.complete({ principal: alice }, task.id);
+      const after = await f.database.db.select().from(schema.outbox);
+      const mine = after.filter((r) => !before.some((b) => b.id === r.id));
+      expect(mine.map((r) => r.type)).toEqual(['todo.task.created.v1', 'todo.task.completed.v1']);
+      expect(mine[0]).toMatchObject({ topic: 'task-events', partitionKey: task.id });
+      expect((mine[0]!.event as { id: string }).id).toBe(mine[0]!.id);
+    });
+
+    it('rolls back the change when the write fails half-way', async () => {
+      const before = (await list(f, alice, { status: 'all', limit: 200 })).items.length;
+      await expect(f.addTask(alice, { title: 'bad parent', parentId: crypto.randomUUID() })).rejects.toMatchObject({
+        code: 'TASK_NOT_FOUND',
+      });
+      await expect(
+        f.store.transaction(async (repos) => {
+          await repos.tasks.insert({
+            id: crypto.randomUUID(),
+            userId: alice.userId,
+            number: await repos.tasks.nextNumber(alice.userId),
+            title: 'half',
+          });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await list(f, alice, { status: 'all', limit: 200 })).items.length).toBe(before);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+/** @module @todo/testing — shared test helpers: fixed clocks and fresh databases on both engines. */
+export { TestClock } from './clock.js';
+export { createTestDatabase, postgresBaseUrl, ENGINES, type Engine } from './databases.js';
