@@ -1,0 +1,130 @@
+/**
+ * @module @todo/config — the environment, parsed once with zod at start and frozen (design §6).
+ * No other module reads `process.env`.
+ * @example
+ *   const config = loadConfig(process.env); // throws ConfigError listing every bad variable
+ */
+import { z } from 'zod';
+
+export const ROLES = ['api', 'mcp', 'notifier', 'mailer', 'recurring'] as const;
+export type Role = (typeof ROLES)[number];
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const roles = z
+  .string()
+  .default('all')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.union([z.literal('all'), z.enum(ROLES)])).min(1))
+  .transform((list): Role[] => (list.includes('all') ? [...ROLES] : [...new Set(list as Role[])]));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'), // loopback on a laptop; the Helm chart sets 0.0.0.0
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  USE_DAPR: bool.default(false),
+  ROLES: roles,
+  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
+  PUBSUB_NAME: z.string().min(1).default('pubsub'),
+  STATESTORE_NAME: z.string().min(1).default('statestore'),
+  SECRETSTORE_NAME: optionalText,
+  APP_API_TOKEN: optionalText,
+  DAPR_API_TOKEN: optionalText,
+  JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  MAIL_FROM: z.string().default('todo-app <todo@localhost>'),
+  PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_API_KEY: optionalText,
+  CHAT_MODEL: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Max request body, bytes. */
+  BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  useDapr: boolean;
+  roles: readonly Role[];
+  dapr: {
+    httpPort: number;
+    pubsubName: string;
+    statestoreName: string;
+    secretstoreName: string | undefined;
+    apiToken: string | undefined;
+    appApiToken: string | undefined;
+  };
+  jwtSecret: string | undefined;
+  mail: { smtpUrl: string | undefined; from: string };
+  publicUrl: string;
+  chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  // Replicas must share the signing key; only the embedded runtime may generate and keep one.
+  if (e.USE_DAPR && !e.JWT_SECRET) problems.push('JWT_SECRET: required when USE_DAPR=true (replicas must share it)');
+  if (problems.length) throw new ConfigError(problems);
+  return deepFreeze({
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    useDapr: e.USE_DAPR,
+    roles: e.ROLES,
+    dapr: {
+      httpPort: e.DAPR_HTTP_PORT,
+      pubsubName: e.PUBSUB_NAME,
+      statestoreName: e.STATESTORE_NAME,
+      secretstoreName: e.SECRETSTORE_NAME,
+      apiToken: e.DAPR_API_TOKEN,
+      appApiToken: e.APP_API_TOKEN,
+    },
+    jwtSecret: e.JWT_SECRET,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Accounts and authentication: sign-up, login, logout, and turning a bearer credential
+ * (session JWT or API token) into a Principal.
+ */
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { DomainError, assertTimeZone, type LogIn, type SignUp, type User } from '@todo/domain';
+import { isUniqueViolation, toUser } from '@todo/storage';
+import type { Principal, ServiceDeps } from './deps.js';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './security/password.js';
+import { hashToken, looksLikeApiToken } from './security/tokens.js';
+import { TtlCache } from './security/ttl-cache.js';
+
+export interface AuthOptions {
+  jwtSecret: string;
+  /** Session lifetime. */
+  sessionTtlSeconds?: number;
+  /**
+   * How long a verified credential is trusted without a database round trip. Logout and
+   * token revocation take effect at once on the replica that handled them, within this
+   * window on the others (docs/security.md).
+   */
+  credentialCacheMs?: number;
+}
+
+export interface Session {
+  user: User;
+  token: string;
+  expiresAt: Date;
+}
+
+const JWT_ISSUER = 'todo-app';
+const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'missing, invalid or expired credentials');
+
+export class AuthService {
+  private readonly key: Uint8Array;
+  private readonly ttlSeconds: number;
+  private readonly cache: TtlCache<Principal | null>;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids'>,
+    options: AuthOptions,
+  ) {
+    this.key = new TextEncoder().encode(options.jwtSecret);
+    this.ttlSeconds = options.sessionTtlSeconds ?? 30 * 24 * 3600;
+    this.cache = new TtlCache(options.credentialCacheMs ?? 10_000);
+  }
+
+  async signUp(input: SignUp, options: { admin?: boolean } = {}): Promise<Session> {
+    const timeZone = input.timeZone ? assertTimeZone(input.timeZone, 'timeZone') : 'UTC';
+    const passwordHash = await hashPassword(input.password);
+    const now = this.deps.clock.now();
+    const { store, ids } = this.deps;
+    try {
+      const row = await store.transaction(async (repos) => {
+        // The first account administers the instance (dead letters), as in most self-hosted apps.
+        const isAdmin = options.admin ?? (await repos.users.count()) === 0;
+        return repos.users.insert({
+          id: ids.next(),
+          email: input.email,
+          name: input.name ?? null,
+          passwordHash,
+          timeZone,
+          isAdmin,
+          createdAt: now,
+          updatedAt: now,
+        });
+      });
+      return this.openSession(toUser(row));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw DomainError.field('EMAIL_TAKEN', 'email', 'an account with this email exists');
+      throw error;
+    }
+  }
+
+  async logIn(input: LogIn): Promise<Session> {
+    const row = await this.deps.store.repos.users.findByEmail(input.email);
+    if (!row) {
+      // Spend the same time as a real check so response timing does not reveal which emails exist.
+      await verifyPassword(input.password, await (this.dummyHash ??= DUMMY_HASH_PROMISE()));
+      throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
+    }
+    if (!(await verifyPassword(input.password, row.passwordHash))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
+    }
+    return this.openSession(toUser(row));
+  }
+
+  async logOut(principal: Principal): Promise<void> {
+    if (!principal.sessionId) return;
+    await this.deps.store.repos.sessions.delete(principal.sessionId);
+    this.forget(principal.sessionId);
+  }
+
+  /** Drops a cached credential, after logout or token revocation. */
+  forget(cacheKey: string): void {
+    this.cache.delete(cacheKey);
+  }
+
+  /** Verifies a bearer credential; throws UNAUTHENTICATED. */
+  async authenticate(credential: string): Promise<Principal> {
+    if (looksLikeApiToken(credential)) return this.authenticateToken(credential);
+    return this.authenticateSession(credential);
+  }
+
+  private async openSession(user: User): Promise<Session> {
+    const sessionId = randomUUID();
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + this.ttlSeconds * 1000);
+    await this.deps.store.repos.sessions.insert({ id: sessionId, userId: user.id, expiresAt });
+    const token = await new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuer(JWT_ISSUER)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.key);
+    return { user, token, expiresAt };
+  }
+
+  private async authenticateSession(jwt: string): Promise<Principal> {
+    let sub: string | undefined;
+    let sid: unknown;
+    try {
+      const { payload } = await jwtVerify(jwt, this.key, {
+        issuer: JWT_ISSUER,
+        algorithms: ['HS256'],
+        currentDate: this.deps.clock.now(),
+      });
+      sub = payload.sub;
+      sid = payload['sid'];
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) throw unauthenticated();
+      throw error;
+    }
+    if (!sub || typeof sid !== 'string') throw unauthenticated();
+    const cached = this.cache.get(sid);
+    if (cached !== undefined) {
+      if (!cached) throw unauthenticated();
+      return cached;
+    }
+    const live = await this.deps.store.repos.sessions.isActive(sid, sub, this.deps.clock.now());
+    const principal: Principal | null = live ? { userId: sub, scopes: ['read', 'write'], via: 'session', sessionId: sid } : null;
+    this.cache.set(sid, principal);
+    if (!principal) throw unauthenticated();
+    return principal;
+  }
+
+  private async authenticateToken(secret: string): Promise<Principal> {
+    const hash = hashToken(secret);
+    const cached = this.cache.get(hash);
+    if (cached !== undefined) {
+      if (!cached) throw unauthenticated();
+      return cached;
+    }
+    const now = this.deps.clock.now();
+    const found = await this.deps.store.repos.tokens.findActiveByHash(hash, now);
+    const principal: Principal | null = found
+      ? { userId: found.userId, scopes: found.token.scopes, via: 'token', tokenId: found.token.id }
+      : null;
+    if (found) await this.deps.store.repos.tokens.touch(found.token.id, now);
+    // Cache only live tokens' expiry-free answer briefly; an expired token is re-checked next time.
+    this.cache.set(hash, principal);
+    if (!principal) throw unauthenticated();
+    return principal;
+  }
+}

@@ -1,0 +1,35 @@
+/** The signed-in user's profile. Changing the zone moves the instants of floating and all-day dues. */
+import { DomainError, assertTimeZone, resolveDue, type ProfilePatch, type User } from '@todo/domain';
+import { isUniqueViolation, toUser } from '@todo/storage';
+import type { Principal, ServiceDeps } from './deps.js';
+
+export class ProfileService {
+  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'>) {}
+
+  async get(principal: Principal): Promise<User> {
+    const row = await this.deps.store.repos.users.findById(principal.userId);
+    if (!row) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
+    return toUser(row);
+  }
+
+  async update(principal: Principal, patch: ProfilePatch): Promise<User> {
+    const timeZone = patch.timeZone ? assertTimeZone(patch.timeZone, 'timeZone') : undefined;
+    const now = this.deps.clock.now();
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const row = await repos.users.update(principal.userId, { ...patch, ...(timeZone ? { timeZone } : {}), updatedAt: now });
+        if (!row) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
+        if (timeZone) {
+          for (const t of await repos.users.floatingDueRows(principal.userId)) {
+            const due = t.dueTime ? { dateTime: `${t.dueDate}T${t.dueTime.slice(0, 8)}`, timeZone: null } : { date: t.dueDate! };
+            await repos.tasks.update(principal.userId, t.id, { dueAt: resolveDue(due, timeZone).dueAt });
+          }
+        }
+        return toUser(row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw DomainError.field('EMAIL_TAKEN', 'email', 'an account with this email exists');
+      throw error;
+    }
+  }
+}

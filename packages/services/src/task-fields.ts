@@ -1,0 +1,49 @@
+/** Turns validated task input into stored fields, enforcing the rules that span fields. */
+import {
+  DomainError,
+  dueAnchor,
+  normalizeRecurrence,
+  requireDueFor,
+  resolveDue,
+  type Due,
+  type DueFields,
+  type RecurrenceInput,
+  type ReminderInput,
+} from '@todo/domain';
+import type { NewReminderRow } from '@todo/storage';
+
+export interface RecurrenceFields {
+  recurrenceRule: string | null;
+  repeatFrom: 'due' | 'completion' | null;
+}
+
+export function recurrenceFields(input: RecurrenceInput | null, due: DueFields): RecurrenceFields {
+  if (!input) return { recurrenceRule: null, repeatFrom: null };
+  if (!due.dueDate) requireDueFor('recurrence', 'recurrence');
+  return { recurrenceRule: normalizeRecurrence(input.rule, 'recurrence.rule').rule, repeatFrom: input.repeatFrom };
+}
+
+export function reminderRows(list: readonly ReminderInput[], due: DueFields, newId: () => string): NewReminderRow[] {
+  return list.map((r, i) => {
+    if (r.type === 'relative') {
+      if (!due.dueDate) requireDueFor('reminder', `reminders.${i}.minutesBefore`);
+      return { id: newId(), kind: 'relative', minutesBefore: r.minutesBefore, at: null };
+    }
+    return { id: newId(), kind: 'absolute', minutesBefore: null, at: new Date(r.at) };
+  });
+}
+
+export function dueFields(due: Due | null, userTimeZone: string): DueFields {
+  return resolveDue(due, userTimeZone);
+}
+
+export const anchorOf = dueAnchor;
+
+/** `#12`, `12` or a UUID: how people and assistants refer to a task. */
+export function parseTaskRef(ref: string): { id: string } | { number: number } {
+  const trimmed = ref.trim();
+  const numeric = /^#?(\d{1,9})$/.exec(trimmed);
+  if (numeric) return { number: Number(numeric[1]) };
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) return { id: trimmed.toLowerCase() };
+  throw new DomainError('TASK_NOT_FOUND', 'no such task: refer to it by its id or its number, e.g. 12 or #12');
+}

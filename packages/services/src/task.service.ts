@@ -1,0 +1,233 @@
+/**
+ * Task use cases. Each change runs in one transaction with the events it causes (outbox), so
+ * REST, MCP and chat — which all call this service — emit exactly the same events.
+ */
+import {
+  DomainError,
+  pendingEvent,
+  priorityRank,
+  todayIn,
+  type EventType,
+  type PendingEvent,
+  type Task,
+  type TaskCreate,
+  type TaskListQuery,
+  type TaskPatch,
+} from '@todo/domain';
+import type { Repositories, TaskChanges, TaskPage } from '@todo/storage';
+import type { CallContext, Principal, ServiceDeps } from './deps.js';
+import { anchorOf, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
+
+type Emit = (event: PendingEvent) => void;
+
+export class TaskService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async get(principal: Principal, ref: string): Promise<Task> {
+    return this.find(this.deps.store.repos, principal.userId, ref);
+  }
+
+  async list(principal: Principal, query: TaskListQuery): Promise<TaskPage> {
+    const { repos } = this.deps.store;
+    const user = await repos.users.findById(principal.userId);
+    const now = this.deps.clock.now();
+    return repos.tasks.list(principal.userId, query, { now, today: todayIn(user?.timeZone ?? 'UTC', now.toISOString()) });
+  }
+
+  async create(ctx: CallContext, input: TaskCreate): Promise<Task> {
+    const userId = ctx.principal.userId;
+    return this.write(ctx, async (repos, emit) => {
+      const zone = await this.userZone(repos, userId);
+      const due = dueFields(input.due, zone);
+      const recurrence = recurrenceFields(input.recurrence, due);
+      const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
+      await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
+      const id = this.deps.ids.next();
+      const now = this.deps.clock.now();
+      await repos.tasks.insert({
+        id,
+        userId,
+        number: await repos.tasks.nextNumber(userId),
+        title: input.title,
+        description: input.description,
+        priority: priorityRank(input.priority),
+        ...due,
+        ...recurrence,
+        ...(recurrence.recurrenceRule ? { seriesId: id, occurrenceIndex: 0, seriesStart: anchorOf(due) } : {}),
+        categoryId: input.categoryId,
+        parentId: input.parentId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.setTags(repos, userId, id, input.tags, now);
+      if (reminders.length) await repos.tasks.replaceReminders(id, reminders);
+      const task = await this.find(repos, userId, id);
+      emit(pendingEvent('todo.task.created.v1', id, { userId, task }));
+      return task;
+    });
+  }
+
+  async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {
+    const userId = ctx.principal.userId;
+    return this.write(ctx, async (repos, emit) => {
+      const before = await this.find(repos, userId, ref);
+      const row = (await repos.tasks.findRow(userId, before.id))!;
+      const zone = await this.userZone(repos, userId);
+      const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
+      if (!changed.length) return before;
+      const changes: TaskChanges = { updatedAt: this.deps.clock.now() };
+      if (patch.title !== undefined) changes.title = patch.title;
+      if (patch.description !== undefined) changes.description = patch.description;
+      if (patch.priority !== undefined) changes.priority = priorityRank(patch.priority);
+      if (patch.categoryId !== undefined) changes.categoryId = patch.categoryId;
+      if (patch.parentId !== undefined) {
+        await this.checkParent(repos, userId, before.id, patch.parentId);
+        changes.parentId = patch.parentId;
+      }
+      await this.checkReferences(repos, userId, { categoryId: patch.categoryId ?? null, parentId: null });
+
+      const due =
+        patch.due !== undefined
+          ? dueFields(patch.due, zone)
+          : { dueDate: row.dueDate, dueTime: row.dueTime, dueZone: row.dueZone, dueAt: row.dueAt };
+      if (patch.due !== undefined) Object.assign(changes, due);
+      if (patch.recurrence !== undefined || patch.due !== undefined) {
+        const recurrence =
+          patch.recurrence !== undefined
+            ? recurrenceFields(patch.recurrence, due)
+            : recurrenceFields(
+                row.recurrenceRule ? { rule: row.recurrenceRule, repeatFrom: row.repeatFrom ?? 'due' } : null,
+                due,
+              );
+        Object.assign(changes, recurrence);
+        // Editing the rule or the due re-anchors the series here; the index keeps COUNT honest.
+        if (recurrence.recurrenceRule) {
+          Object.assign(changes, {
+            seriesId: row.seriesId ?? row.id,
+            occurrenceIndex: row.occurrenceIndex ?? 0,
+            seriesStart: anchorOf(due),
+          });
+        }
+      }
+      if (patch.reminders !== undefined) {
+        await repos.tasks.replaceReminders(
+          before.id,
+          reminderRows(patch.reminders, due, () => this.deps.ids.next()),
+        );
+      } else if (patch.due !== undefined && !due.dueDate && before.reminders.some((r) => r.type === 'relative')) {
+        throw DomainError.field('INVALID_REMINDER', 'due', 'remove the relative reminders before clearing the due date');
+      }
+      if (patch.tags !== undefined) await this.setTags(repos, userId, before.id, patch.tags, changes.updatedAt!);
+      await repos.tasks.update(userId, before.id, changes);
+      const task = await this.find(repos, userId, before.id);
+      emit(pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed }));
+      return task;
+    });
+  }
+
+  /** Adds a tag by name (created when new); adding a tag the task has is a no-op. */
+  async addTag(ctx: CallContext, ref: string, name: string): Promise<Task> {
+    const task = await this.get(ctx.principal, ref);
+    if (task.tags.some((t) => t.toLowerCase() === name.toLowerCase())) return task;
+    return this.update(ctx, task.id, { tags: [...task.tags, name] });
+  }
+
+  async removeTag(ctx: CallContext, ref: string, name: string): Promise<Task> {
+    const task = await this.get(ctx.principal, ref);
+    const rest = task.tags.filter((t) => t.toLowerCase() !== name.toLowerCase());
+    return rest.length === task.tags.length ? task : this.update(ctx, task.id, { tags: rest });
+  }
+
+  /** Idempotent: completing a completed task changes nothing and emits nothing. */
+  complete(ctx: CallContext, ref: string): Promise<Task> {
+    return this.setCompleted(ctx, ref, true);
+  }
+
+  reopen(ctx: CallContext, ref: string): Promise<Task> {
+    return this.setCompleted(ctx, ref, false);
+  }
+
+  async delete(ctx: CallContext, ref: string): Promise<void> {
+    const userId = ctx.principal.userId;
+    await this.write(ctx, async (repos, emit) => {
+      const task = await this.find(repos, userId, ref);
+      // Subtasks go with their parent (cascade); each gets its own event so its reminders are cancelled.
+      const descendants = await repos.tasks.descendantIds(userId, task.id);
+      for (const id of descendants) {
+        const sub = await repos.tasks.findById(userId, id);
+        if (sub) emit(pendingEvent('todo.task.deleted.v1', id, { userId, task: sub }));
+      }
+      await repos.tasks.delete(userId, task.id);
+      emit(pendingEvent('todo.task.deleted.v1', task.id, { userId, task }));
+    });
+  }
+
+  private async setCompleted(ctx: CallContext, ref: string, completed: boolean): Promise<Task> {
+    const userId = ctx.principal.userId;
+    return this.write(ctx, async (repos, emit) => {
+      const before = await this.find(repos, userId, ref);
+      if ((before.status === 'completed') === completed) return before;
+      const now = this.deps.clock.now();
+      await repos.tasks.update(userId, before.id, { completedAt: completed ? now : null, updatedAt: now });
+      const task = await this.find(repos, userId, before.id);
+      const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
+      emit(pendingEvent(type, task.id, { userId, task }));
+      return task;
+    });
+  }
+
+  private async write<T>(ctx: CallContext, work: (repos: Repositories, emit: Emit) => Promise<T>): Promise<T> {
+    return this.deps.store.transaction(async (repos) => {
+      const events: PendingEvent[] = [];
+      const result = await work(repos, (e) => events.push(e));
+      await repos.outbox.append(events, {
+        newId: () => this.deps.ids.next(),
+        now: this.deps.clock.now(),
+        source: this.deps.eventSource,
+        traceparent: ctx.traceparent,
+      });
+      return result;
+    });
+  }
+
+  private async find(repos: Repositories, userId: string, ref: string): Promise<Task> {
+    const key = parseTaskRef(ref);
+    const task = 'id' in key ? await repos.tasks.findById(userId, key.id) : await repos.tasks.findByNumber(userId, key.number);
+    if (!task) throw new DomainError('TASK_NOT_FOUND', `no task ${ref}`);
+    return task;
+  }
+
+  private async userZone(repos: Repositories, userId: string): Promise<string> {
+    const user = await repos.users.findById(userId);
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
+    return user.timeZone;
+  }
+
+  private async setTags(repos: Repositories, userId: string, taskId: string, names: readonly string[], now: Date) {
+    const ids = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now);
+    await repos.tasks.replaceTags(taskId, ids);
+  }
+
+  /** Referenced rows must be the caller's own (the seed did not check, D5). */
+  private async checkReferences(
+    repos: Repositories,
+    userId: string,
+    refs: { categoryId: string | null; parentId: string | null },
+  ) {
+    if (refs.categoryId && !(await repos.categories.find(userId, refs.categoryId))) {
+      throw DomainError.field('CATEGORY_NOT_FOUND', 'categoryId', 'no such category');
+    }
+    if (refs.parentId && !(await repos.tasks.findRow(userId, refs.parentId))) {
+      throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
+    }
+  }
+
+  private async checkParent(repos: Repositories, userId: string, taskId: string, parentId: string | null) {
+    if (!parentId) return;
+    if (parentId === taskId || (await repos.tasks.descendantIds(userId, taskId)).includes(parentId)) {
+      throw DomainError.field('PARENT_CYCLE', 'parentId', 'a task cannot be a subtask of itself or of its own subtask');
+    }
+    if (!(await repos.tasks.findRow(userId, parentId)))
+      throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
+  }
+}
