@@ -1,0 +1,104 @@
+/**
+ * `createApp(deps)` wires the HTTP API and never listens or reads the environment (so tests
+ * use `app.inject`); `main` in the CLI builds the deps and listens.
+ */
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Services } from '@todo/services';
+import { randomUUID } from 'node:crypto';
+import { identify } from './auth.js';
+import { problem, sendProblem, toProblem } from './problem.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
+import { registerLabelRoutes } from './routes/label.routes.js';
+import { registerMeRoutes } from './routes/me.routes.js';
+import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
+import { registerTaskRoutes } from './routes/task.routes.js';
+import { registerTokenRoutes } from './routes/token.routes.js';
+
+export type App = FastifyInstance;
+export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface AppDeps {
+  services: Services;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** Request body limit, bytes. */
+  bodyLimit?: number;
+  /** Login/sign-up attempts per IP per minute. */
+  authRateLimit?: number;
+  /** Mark cookies Secure (when served over HTTPS). */
+  secureCookies?: boolean;
+  version?: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit ?? 256 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }) as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'todo-app API',
+        version: deps.version ?? '0.1.0',
+        description: 'Tasks, recurrence, reminders. Errors are application/problem+json.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Session JWT or API token (todo_…)' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  registerHealthRoutes(typed, deps.readiness);
+  typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await typed.register(async (scope) => {
+    registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
+  });
+  await typed.register(async (scope) => {
+    scope.decorateRequest('principal', null);
+    scope.addHook('onRequest', async (request) => {
+      request.principal = await identify(deps.services.auth, request);
+    });
+    registerMeRoutes(scope, deps.services);
+    registerTokenRoutes(scope, deps.services);
+    registerTaskRoutes(scope, deps.services);
+    registerLabelRoutes(scope, deps.services.categories, 'categories');
+    registerLabelRoutes(scope, deps.services.tags, 'tags');
+    registerRecurrenceRoutes(scope, deps.services);
+  });
+  return app;
+}

@@ -1,0 +1,71 @@
+/**
+ * Who is calling. Clients send `Authorization: Bearer <session JWT | API token>`; the browser
+ * may instead hold the session in an HttpOnly, SameSite=Strict cookie, in which case unsafe
+ * methods must also come from our own origin (docs/security.md).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '@todo/domain';
+import type { AuthService, Principal } from '@todo/services';
+
+export const SESSION_COOKIE = 'todo_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin ?? request.headers.referer;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export async function identify(auth: AuthService, request: FastifyRequest): Promise<Principal> {
+  const header = request.headers.authorization;
+  if (header) {
+    const [scheme, credential] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !credential) {
+      throw new DomainError('UNAUTHENTICATED', 'use Authorization: Bearer <token>');
+    }
+    return auth.authenticate(credential);
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie) {
+    if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+      throw new DomainError('FORBIDDEN', 'cross-site request refused: send the Origin header of this site');
+    }
+    return auth.authenticate(cookie);
+  }
+  throw new DomainError('UNAUTHENTICATED', 'sign in, or send Authorization: Bearer <token>');
+}
+
+/** The principal of an authenticated route, with the scope its method needs. */
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = request.principal;
+  if (!principal) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+  const needed = SAFE_METHODS.has(request.method) ? 'read' : 'write';
+  if (!principal.scopes.includes(needed)) {
+    throw new DomainError('INSUFFICIENT_SCOPE', `this token lacks the "${needed}" scope`);
+  }
+  return principal;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: expiresAt });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** The W3C trace context that travels into the outbox event (design §4, issue 4). */
+export const traceparentOf = (request: FastifyRequest): string | undefined => {
+  const value = request.headers.traceparent;
+  return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? value : undefined;
+};

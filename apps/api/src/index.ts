@@ -1,0 +1,4 @@
+/** @module @todo/api — the REST API as a Fastify app factory. */
+export { createApp, type App, type AppDeps } from './app.js';
+export type { ReadinessCheck } from './routes/health.routes.js';
+export { problem, type Problem } from './problem.js';

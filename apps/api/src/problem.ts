@@ -1,0 +1,83 @@
+/**
+ * Every error leaves as `application/problem+json` (RFC 9457) with a stable `code`, the
+ * offending fields and a human message. Unknown errors become a bare 500: no stack, no SQL,
+ * no secrets — the details go to the log with the request id.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  instance?: string;
+  errors: FieldIssue[];
+}
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+export function problem(code: ErrorCode, detail: string, errors: FieldIssue[] = [], status: number = ERROR_CODES[code]): Problem {
+  return {
+    type: `https://todo-app.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    errors,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.status(p.status).type('application/problem+json').send(p);
+}
+
+const LOCATION_PREFIX: Record<string, string> = { body: '', querystring: '', params: '', headers: 'header.' };
+
+export function toProblem(error: unknown, request: FastifyRequest): Problem {
+  if (isDomainError(error)) return problem(error.code, error.message, [...error.issues]);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = LOCATION_PREFIX[error.validationContext ?? 'body'] ?? '';
+    const errors = error.validation.map((v) => {
+      const field = `${where}${v.instancePath.replace(/^\//, '').replaceAll('/', '.')}`;
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined;
+      return keys?.length
+        ? keys.map((k) => ({ field: field ? `${field}.${k}` : k, message: 'unknown field' }))
+        : [{ field: field || '(root)', message: v.message ?? 'invalid' }];
+    });
+    const flat = errors.flat();
+    return problem(
+      'VALIDATION_FAILED',
+      `invalid ${error.validationContext ?? 'input'}: ${flat.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      flat,
+    );
+  }
+  const fastifyError = error as FastifyError;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem('PAYLOAD_TOO_LARGE', 'request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem('VALIDATION_FAILED', 'send JSON with Content-Type: application/json', [], 415);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem('VALIDATION_FAILED', 'request body is not valid JSON', [{ field: '(root)', message: 'invalid JSON' }]);
+  }
+  if (fastifyError.statusCode === 429) return problem('RATE_LIMITED', 'too many requests; try again later');
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return problem('VALIDATION_FAILED', fastifyError.message, [], fastifyError.statusCode);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return problem('INTERNAL', `something went wrong; quote request id ${request.id} when reporting it`);
+}

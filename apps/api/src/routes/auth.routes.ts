@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { LogIn, SignUp, User } from '@todo/domain';
+import type { Services } from '@todo/services';
+import type { TypedApp } from '../app.js';
+import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
+
+const SessionReply = z.object({ user: User, token: z.string().describe('Session JWT: send as Authorization: Bearer …') });
+
+export function registerAuthRoutes(app: TypedApp, services: Services, opts: { rateLimit: number; secureCookies: boolean }): void {
+  // Credential guessing is throttled per client address (the seed limited nothing, D10).
+  const limited = { rateLimit: { max: opts.rateLimit, timeWindow: '1 minute' } };
+
+  app.post(
+    '/api/auth/signup',
+    {
+      config: limited,
+      schema: { tags: ['auth'], summary: 'Create an account', security: [], body: SignUp, response: { 201: SessionReply } },
+    },
+    async (request, reply) => {
+      const session = await services.auth.signUp(request.body);
+      setSessionCookie(reply, session.token, session.expiresAt, opts.secureCookies);
+      return reply.status(201).send({ user: session.user, token: session.token });
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: limited,
+      schema: { tags: ['auth'], summary: 'Log in', security: [], body: LogIn, response: { 200: SessionReply } },
+    },
+    async (request, reply) => {
+      const session = await services.auth.logIn(request.body);
+      setSessionCookie(reply, session.token, session.expiresAt, opts.secureCookies);
+      return { user: session.user, token: session.token };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      const header = request.headers.authorization;
+      const credential = header?.startsWith('Bearer ') ? header.slice(7) : request.cookies[SESSION_COOKIE];
+      if (credential) {
+        try {
+          await services.auth.logOut(await services.auth.authenticate(credential));
+        } catch {
+          // Logging out with a dead session is already the desired state.
+        }
+      }
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+}

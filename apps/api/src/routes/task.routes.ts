@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { Task, TagName, TaskCreate, TaskListQuery, TaskPatch } from '@todo/domain';
+import type { Services } from '@todo/services';
+import type { TypedApp } from '../app.js';
+import { principalOf, traceparentOf } from '../auth.js';
+
+const Ref = z.strictObject({ ref: z.string().min(1).max(64).describe('Task id (UUID) or number, e.g. 12') });
+const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() });
+const tags = ['tasks'];
+
+export function registerTaskRoutes(app: TypedApp, services: Services): void {
+  const { tasks } = services;
+  const ctx = (request: Parameters<typeof principalOf>[0]) => ({
+    principal: principalOf(request),
+    traceparent: traceparentOf(request),
+  });
+
+  app.get(
+    '/api/tasks',
+    {
+      schema: { tags, summary: 'List, filter and search your tasks', querystring: TaskListQuery, response: { 200: TaskPage } },
+    },
+    async (request) => tasks.list(principalOf(request), request.query),
+  );
+
+  app.post(
+    '/api/tasks',
+    {
+      schema: { tags, summary: 'Create a task', body: TaskCreate, response: { 201: Task } },
+    },
+    async (request, reply) => reply.status(201).send(await tasks.create(ctx(request), request.body)),
+  );
+
+  app.get('/api/tasks/:ref', { schema: { tags, summary: 'One task', params: Ref, response: { 200: Task } } }, async (request) =>
+    tasks.get(principalOf(request), request.params.ref),
+  );
+
+  app.patch(
+    '/api/tasks/:ref',
+    {
+      schema: { tags, summary: 'Change a task; null clears a field', params: Ref, body: TaskPatch, response: { 200: Task } },
+    },
+    async (request) => tasks.update(ctx(request), request.params.ref, request.body),
+  );
+
+  app.delete(
+    '/api/tasks/:ref',
+    {
+      schema: { tags, summary: 'Delete a task and its subtasks', params: Ref, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await tasks.delete(ctx(request), request.params.ref);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/tasks/:ref/complete',
+    {
+      schema: { tags, summary: 'Complete a task (idempotent)', params: Ref, response: { 200: Task } },
+    },
+    async (request) => tasks.complete(ctx(request), request.params.ref),
+  );
+
+  app.post(
+    '/api/tasks/:ref/reopen',
+    {
+      schema: { tags, summary: 'Reopen a completed task (idempotent)', params: Ref, response: { 200: Task } },
+    },
+    async (request) => tasks.reopen(ctx(request), request.params.ref),
+  );
+
+  app.post(
+    '/api/tasks/:ref/tags',
+    {
+      schema: {
+        tags,
+        summary: 'Tag a task (the tag is created when new)',
+        params: Ref,
+        body: z.strictObject({ name: TagName }),
+        response: { 200: Task },
+      },
+    },
+    async (request) => tasks.addTag(ctx(request), request.params.ref, request.body.name),
+  );
+
+  app.delete(
+    '/api/tasks/:ref/tags/:name',
+    {
+      schema: { tags, summary: 'Untag a task', params: Ref.extend({ name: TagName }), response: { 200: Task } },
+    },
+    async (request) => tasks.removeTag(ctx(request), request.params.ref, request.params.name),
+  );
+}

@@ -1,0 +1,73 @@
+/** An in-process API over a fresh database (either engine) and a test clock; no sockets. */
+import { pino } from 'pino';
+import { createServices, uuidV7Ids, type Services } from '@todo/services';
+import { Store, type Database } from '@todo/storage';
+import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
+import { createApp, type App } from '../src/index.js';
+
+export interface Harness {
+  app: App;
+  services: Services;
+  store: Store;
+  database: Database;
+  clock: TestClock;
+  close(): Promise<void>;
+  /** Signs up a fresh user; returns its bearer header and id. */
+  user(timeZone?: string): Promise<{ auth: { authorization: string }; id: string; token: string }>;
+  call(
+    method: string,
+    url: string,
+    auth?: { authorization: string },
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+}
+
+let seq = 0;
+
+export async function createHarness(
+  engine: Engine,
+  options: { authRateLimit?: number; bodyLimit?: number } = {},
+): Promise<Harness> {
+  const database = await createTestDatabase(engine);
+  const store = new Store(database.db);
+  const clock = new TestClock('2026-11-27T09:00:00Z');
+  const services = createServices(
+    { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
+    { jwtSecret: 'x'.repeat(40), credentialCacheMs: 0 },
+  );
+  const app = await createApp({
+    services,
+    logger: pino({ level: 'silent' }),
+    readiness: [{ name: 'database', check: () => database.ping() }],
+    authRateLimit: options.authRateLimit ?? 1000,
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  const call: Harness['call'] = async (method, url, auth, body) => {
+    const response = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(auth ?? {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = response.body;
+    return { status: response.statusCode, body: text ? JSON.parse(text) : null, headers: response.headers };
+  };
+  return {
+    app,
+    services,
+    store,
+    database,
+    clock,
+    call,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+    user: async (timeZone = 'Europe/Berlin') => {
+      const email = `u${++seq}-${Date.now()}@example.test`;
+      const res = await call('POST', '/api/auth/signup', undefined, { email, password: 'correct horse battery', timeZone });
+      if (res.status !== 201) throw new Error(`signup failed: ${JSON.stringify(res.body)}`);
+      return { auth: { authorization: `Bearer ${res.body.token}` }, id: res.body.user.id, token: res.body.token };
+    },
+  };
+}
