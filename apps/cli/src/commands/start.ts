@@ -1,0 +1,23 @@
+import type { Config } from '@todo/config';
+import { createRuntime } from '../runtime.js';
+
+export async function startCommand(config: Readonly<Config>): Promise<void> {
+  process.stderr.write(
+    `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
+  );
+  const runtime = await createRuntime(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'shutting down');
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (runtime.app) {
+    const address = await runtime.app.listen({ host: config.host, port: config.port });
+    process.stderr.write(`todo-app: ready at ${address.replace('127.0.0.1', 'localhost')}  (API docs: ${address}/docs)\n`);
+  }
+}

@@ -1,0 +1,107 @@
+/** Task commands that talk to a running server: add, ls, show, done, reopen, rm. */
+import type { Command } from 'commander';
+import type { Task } from '@todo/domain';
+import { ApiClient, resolveCredentials } from '../client.js';
+import { formatTask, formatTaskLine } from '../format.js';
+
+type Out = (line: string) => void;
+
+function client(cmd: Command): ApiClient {
+  const opts = cmd.optsWithGlobals<{ server?: string; token?: string }>();
+  const creds = resolveCredentials(process.env, opts);
+  return new ApiClient(creds.server!, creds.token);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
+
+export function parseDueFlag(value: string, timeZone: string | undefined) {
+  if (DATE.test(value)) return { date: value };
+  if (DATE_TIME.test(value)) return { dateTime: value.replace(' ', 'T'), timeZone: timeZone ?? null };
+  throw new Error(`--due takes YYYY-MM-DD or "YYYY-MM-DD HH:mm", got "${value}"`);
+}
+
+export function registerTaskCommands(program: Command, out: Out): void {
+  program
+    .command('add')
+    .description('Add a task: todo add "Pay rent" --due 2026-12-01 --every monthly')
+    .argument('<title...>', 'task title')
+    .option('-d, --due <when>', 'due date YYYY-MM-DD or "YYYY-MM-DD HH:mm"')
+    .option('-z, --zone <iana>', 'time zone of a timed due (default: floating, your zone)')
+    .option('-e, --every <rule>', 'recurrence: an English phrase ("every weekday") or an RRULE')
+    .option('--from-completion', 'repeat from the completion date instead of the due date')
+    .option('-p, --priority <p>', 'none | low | medium | high | urgent')
+    .option('-t, --tag <name...>', 'tags (repeatable)')
+    .option('-r, --remind <minutes>', 'remind this many minutes before due', (v) => Number(v))
+    .option('--description <text>', 'Markdown description')
+    .action(async (titleWords: string[], opts, cmd: Command) => {
+      const body = {
+        title: titleWords.join(' '),
+        ...(opts.description ? { description: opts.description } : {}),
+        ...(opts.due ? { due: parseDueFlag(opts.due, opts.zone) } : {}),
+        ...(opts.every ? { recurrence: { rule: opts.every, repeatFrom: opts.fromCompletion ? 'completion' : 'due' } } : {}),
+        ...(opts.priority ? { priority: opts.priority } : {}),
+        ...(opts.tag ? { tags: opts.tag } : {}),
+        ...(opts.remind !== undefined ? { reminders: [{ type: 'relative', minutesBefore: opts.remind }] } : {}),
+      };
+      const task = await client(cmd).request<Task>('POST', '/api/tasks', body);
+      out(`added ${formatTaskLine(task)}`);
+    });
+
+  program
+    .command('ls')
+    .description('List tasks')
+    .option('-a, --all', 'include completed tasks')
+    .option('--done', 'only completed tasks')
+    .option('-q, --search <text>', 'full-text search')
+    .option('-t, --tag <name...>', 'only tasks with these tags')
+    .option('--overdue', 'only overdue tasks')
+    .option('-s, --sort <key>', 'due | priority | created | updated | title (prefix - to reverse)')
+    .option('-n, --limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) => {
+      const params = new URLSearchParams({ status: opts.done ? 'completed' : opts.all ? 'all' : 'open', limit: opts.limit });
+      if (opts.search) params.set('q', opts.search);
+      if (opts.tag) params.set('tags', opts.tag.join(','));
+      if (opts.overdue) params.set('overdue', 'true');
+      if (opts.sort) params.set('sort', opts.sort);
+      const page = await client(cmd).request<{ items: Task[]; nextCursor: string | null }>('GET', `/api/tasks?${params}`);
+      if (opts.json) return out(JSON.stringify(page, null, 2));
+      if (!page.items.length) return out('no tasks');
+      for (const task of page.items) out(formatTaskLine(task));
+      if (page.nextCursor) out(`… more (use --limit)`);
+    });
+
+  program
+    .command('show')
+    .description('Show one task')
+    .argument('<task>', 'number (12 or #12) or id')
+    .action(async (ref: string, _opts, cmd: Command) => {
+      out(formatTask(await client(cmd).request<Task>('GET', `/api/tasks/${encodeURIComponent(ref.replace(/^#/, ''))}`)));
+    });
+
+  for (const [name, verb, description] of [
+    ['done', 'complete', 'Complete a task'],
+    ['reopen', 'reopen', 'Reopen a completed task'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<task...>', 'numbers (12 or #12) or ids')
+      .action(async (refs: string[], _opts, cmd: Command) => {
+        for (const ref of refs) {
+          const task = await client(cmd).request<Task>('POST', `/api/tasks/${encodeURIComponent(ref.replace(/^#/, ''))}/${verb}`);
+          out(`${name === 'done' ? 'completed' : 'reopened'} ${formatTaskLine(task)}`);
+        }
+      });
+  }
+
+  program
+    .command('rm')
+    .description('Delete a task and its subtasks')
+    .argument('<task>', 'number or id')
+    .action(async (ref: string, _opts, cmd: Command) => {
+      await client(cmd).request('DELETE', `/api/tasks/${encodeURIComponent(ref.replace(/^#/, ''))}`);
+      out(`deleted #${ref.replace(/^#/, '')}`);
+    });
+}
