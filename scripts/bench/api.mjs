@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// npm run bench:api — req/s and p99 of create-task, list-tasks and search on embedded
+// (PGlite) and PostgreSQL storage, next to a bare Fastify + pg insert measured in the same
+// run. Loopback only; every load is bounded in time. Writes the table into docs/benchmarks.md.
+import autocannon from 'autocannon';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const say = (m) => process.stderr.write(`[bench:api] ${m}\n`);
+
+function startProcess(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /ready at (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
+    });
+    child.stdout.on('data', (d) => {
+      const m = /LISTENING (http:\/\/\S+)/.exec(String(d));
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)));
+  });
+}
+
+async function freshDatabase(baseUrl, name) {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function load(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const summary = (r) => ({ rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx });
+
+async function json(url, method, body, token) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const WORDS = ['rent', 'milk', 'report', 'dentist', 'garden', 'invoice', 'birthday', 'car', 'train', 'book'];
+
+async function benchTodo(label, env) {
+  say(`${label}: starting todo-app`);
+  const { child, url } = await startProcess('node', ['apps/cli/dist/main.js', 'start'], { PORT: '0', LOG_LEVEL: 'warn', ...env });
+  try {
+    const { token } = await json(`${url}/api/auth/signup`, 'POST', {
+      email: `bench-${Date.now()}@example.test`,
+      password: 'benchmark password',
+    });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    say(`${label}: seeding 1000 tasks`);
+    for (let i = 0; i < 1000; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          json(
+            `${url}/api/tasks`,
+            'POST',
+            {
+              title: `Task ${i + j} ${WORDS[(i + j) % WORDS.length]}`,
+              due: { date: `2026-12-${String(((i + j) % 28) + 1).padStart(2, '0')}` },
+            },
+            token,
+          ),
+        ),
+      );
+    }
+    say(`${label}: create-task`);
+    const create = await load({
+      url: `${url}/api/tasks`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'Benchmark task', priority: 'high', tags: ['bench'] }),
+    });
+    say(`${label}: list-tasks`);
+    const list = await load({ url: `${url}/api/tasks?limit=50`, headers });
+    say(`${label}: search`);
+    const search = await load({ url: `${url}/api/tasks?q=invoice&limit=50`, headers });
+    return { create: summary(create), list: summary(list), search: summary(search) };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+say('provisioning PostgreSQL');
+const pgEnv = execFileSync('bash', ['scripts/infra/postgres.sh', 'start'], {
+  cwd: root,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const baseUrl = /DATABASE_URL=(\S+)/.exec(pgEnv)[1];
+
+say('bare Fastify + pg baseline');
+const bare = await startProcess('node', ['scripts/bench/bare-server.mjs'], {
+  DATABASE_URL: await freshDatabase(baseUrl, 'bench_bare'),
+  PORT: '0',
+});
+let baseline;
+try {
+  const insert = await load({
+    url: `${bare.url}/bare`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Benchmark task' }),
+  });
+  const select = await load({ url: `${bare.url}/bare` });
+  baseline = { create: summary(insert), list: summary(select) };
+} finally {
+  bare.child.kill('SIGTERM');
+}
+
+const postgres = await benchTodo('postgres', { DATABASE_URL: await freshDatabase(baseUrl, 'bench_todo') });
+const embedded = await benchTodo('embedded', { DATA_DIR: mkdtempSync(join(tmpdir(), 'todo-bench-')) });
+
+const pct = (a, b) => `${Math.round((100 * a) / b)} %`;
+const row = (name, r) => `| ${name} | ${r.rps} | ${r.p99} | ${r.errors} |`;
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${(await import('node:os')).cpus().length} cores), ${CONNECTIONS} connections, ${DURATION} s per row, loopback, LOG_LEVEL=warn.`,
+  '',
+  '| endpoint | req/s | p99 ms | errors |',
+  '|---|---:|---:|---:|',
+  row('bare Fastify + pg: single INSERT', baseline.create),
+  row('bare Fastify + pg: SELECT 50', baseline.list),
+  row('todo-app PostgreSQL: create task', postgres.create),
+  row('todo-app PostgreSQL: list 50 tasks', postgres.list),
+  row('todo-app PostgreSQL: search', postgres.search),
+  row('todo-app embedded (PGlite): create task', embedded.create),
+  row('todo-app embedded (PGlite): list 50 tasks', embedded.list),
+  row('todo-app embedded (PGlite): search', embedded.search),
+  '',
+  `Ratios on PostgreSQL against the bare endpoints: create ${pct(postgres.create.rps, baseline.create.rps)} of the bare INSERT (goal ≥ 50 %), list ${pct(postgres.list.rps, baseline.list.rps)} of the bare SELECT (goal ≥ 60 %).`,
+].join('\n');
+
+const file = join(root, 'docs/benchmarks.md');
+const doc = readFileSync(file, 'utf8');
+const start = '<!-- bench:api:start -->';
+const end = '<!-- bench:api:end -->';
+writeFileSync(file, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+process.stdout.write(`${table}\n`);
+say('written to docs/benchmarks.md');
