@@ -1,0 +1,267 @@
+/**
+ * The embedded EventBus (design §3): a durable queue in `event_deliveries`, one row per
+ * (event, subscription), dispatched by every process that shares the database. Delivery is
+ * at-least-once and never inside `publish()`; a thrown error counts as `retry` (style.md C5).
+ */
+import type { Clock, CloudEvent, Topic } from '@todo/domain';
+import type { Db } from '@todo/storage';
+import type { EventBus, EventHandler, HandlerOutcome, SubscribeOptions } from '../ports.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { errorMessage, isPoison } from './failure.js';
+import { addMs, defaultBackoff, type Backoff } from './backoff.js';
+import {
+  claimDeliveries,
+  deadLetterDelivery,
+  deleteDelivery,
+  insertDeliveries,
+  releaseDeliveries,
+  replayDeadLetter,
+  retryDelivery,
+  upsertSubscriptions,
+  type DbKind,
+  type DeliveryRow,
+  type SubscriptionRecord,
+} from './delivery-store.js';
+import { PassRunner, Ticker } from './runner.js';
+
+export interface DbEventBusOptions {
+  db: Db;
+  kind: DbKind;
+  clock: Clock;
+  logger?: Logger;
+  /** Handler runs per delivery before it is dead-lettered. */
+  maxAttempts?: number;
+  backoff?: Backoff;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** How long a claimed delivery stays invisible to other dispatchers (crash recovery). */
+  leaseMs?: number;
+  /** Handlers of one subscription running at once (each on a different partition key). */
+  concurrency?: number;
+}
+
+/** Anything `drain()` should run to quiescence alongside the deliveries (the outbox relay). */
+export interface DrainablePass {
+  runOnce(): Promise<number>;
+}
+
+interface Subscription extends SubscriptionRecord {
+  handler: EventHandler;
+  runner: PassRunner;
+}
+
+export class DbEventBus implements EventBus {
+  private readonly db: Db;
+  private readonly kind: DbKind;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly maxAttempts: number;
+  private readonly backoff: Backoff;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly ticker: Ticker;
+  private relay: DrainablePass | undefined;
+  private running = false;
+  private stopping = false;
+  /** Bumped by every publish and every finished delivery; `drain()` stops only when it stands still. */
+  private activity = 0;
+
+  constructor(options: DbEventBusOptions) {
+    this.db = options.db;
+    this.kind = options.kind;
+    this.clock = options.clock;
+    this.logger = options.logger ?? silentLogger;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.batchSize = options.batchSize ?? 50;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.concurrency = options.concurrency ?? 8;
+    const pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.ticker = new Ticker(
+      () => {
+        for (const sub of this.subscriptions.values()) void sub.runner.runUntilIdle();
+        return Promise.resolve();
+      },
+      () => Promise.resolve(pollIntervalMs),
+      pollIntervalMs,
+      (err) => this.logger.error({ err }, 'event bus poll failed'),
+    );
+  }
+
+  subscribe(topic: Topic | string, handler: EventHandler, options: SubscribeOptions): void {
+    if (this.running) throw new Error(`subscribe("${topic}", "${options.name}") must be called before start()`);
+    const id = subscriptionId(topic, options.name);
+    if (this.subscriptions.has(id))
+      throw new Error(`"${options.name}" already subscribes to "${topic}"; one handler per (topic, name)`);
+    if (options.types && !options.types.length)
+      throw new Error(`subscription "${options.name}" lists no types; omit "types" to receive all`);
+    const sub: Subscription = {
+      topic,
+      name: options.name,
+      types: options.types,
+      deadLetterTopic: options.deadLetterTopic ?? `${topic}-dlq`,
+      handler,
+      runner: new PassRunner(
+        () => this.pass(sub),
+        (err) => this.logger.error({ err, topic, subscription: options.name }, 'event dispatch failed'),
+      ),
+    };
+    this.subscriptions.set(id, sub);
+  }
+
+  /** Includes the relay in `drain()`, so one call moves outbox → deliveries → handlers. */
+  attachRelay(relay: DrainablePass): void {
+    this.relay = relay;
+  }
+
+  async publish(topic: Topic | string, event: CloudEvent, options?: { key?: string }): Promise<void> {
+    const key = options?.key ?? event.partitionkey ?? null;
+    await insertDeliveries(this.db, { topic, event, key, now: this.clock.now() });
+    this.activity++;
+    // Deferred so a handler can never run before publish() has returned to its caller.
+    if (this.running) setImmediate(() => this.wake(topic));
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await upsertSubscriptions(this.db, [...this.subscriptions.values()], this.clock.now());
+    for (const sub of this.subscriptions.values()) sub.runner.resume();
+    this.running = true;
+    this.ticker.start();
+  }
+
+  /** Stops dispatching and waits for handlers in flight; unstarted claims are handed back. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopping = true;
+    this.ticker.stop();
+    try {
+      await Promise.all([...this.subscriptions.values()].map((s) => s.runner.halt()));
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  /**
+   * Handles everything due now (by the injected clock), including what handlers publish while
+   * it runs, then resolves. Tests call it after moving the clock instead of sleeping.
+   */
+  async drain({ maxRounds = 1000 }: { maxRounds?: number } = {}): Promise<void> {
+    for (let round = 0; round < maxRounds; round++) {
+      const before = this.activity;
+      const relayed = this.relay ? await this.relay.runOnce() : 0;
+      const handled = await Promise.all([...this.subscriptions.values()].map((s) => s.runner.runPass()));
+      if (relayed === 0 && handled.every((n) => n === 0) && this.activity === before) return;
+    }
+    throw new Error(`event bus drain: still busy after ${maxRounds} rounds`);
+  }
+
+  /** Gives a dead letter one more life: a fresh delivery (attempts 0) for its subscription. */
+  async replayDeadLetter(id: string): Promise<boolean> {
+    const replayed = await replayDeadLetter(this.db, id, this.clock.now());
+    if (!replayed) return false;
+    this.activity++;
+    if (this.running) setImmediate(() => this.wake(replayed.topic));
+    return true;
+  }
+
+  private wake(topic: string): void {
+    for (const sub of this.subscriptions.values()) if (sub.topic === topic) void sub.runner.runUntilIdle();
+  }
+
+  /**
+   * One claim of this subscription's due rows. A claim holds at most one row per partition key
+   * (later rows of a key wait for the earlier one), so the batch runs `concurrency` handlers at
+   * a time without breaking any key's order.
+   */
+  private async pass(sub: Subscription): Promise<number> {
+    const now = this.clock.now();
+    const lease = addMs(now, this.leaseMs);
+    const halfLease = addMs(now, this.leaseMs / 2);
+    const rows = await claimDeliveries(this.db, {
+      kind: this.kind,
+      topic: sub.topic,
+      name: sub.name,
+      now,
+      lease,
+      limit: this.batchSize,
+    });
+    let next = 0;
+    const worker = async () => {
+      // Stop taking rows whose lease may lapse under us; they are handed back below.
+      while (next < rows.length && !this.stopping && this.clock.now() < halfLease) {
+        await this.deliver(sub, rows[next++]!, lease);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+    if (next < rows.length) {
+      await releaseDeliveries(
+        this.db,
+        rows.slice(next).map((r) => r.seq),
+        lease,
+      );
+    }
+    return next;
+  }
+
+  private async deliver(sub: Subscription, row: DeliveryRow, lease: Date): Promise<void> {
+    const event = row.event as CloudEvent;
+    let outcome: HandlerOutcome;
+    try {
+      outcome = await sub.handler(event);
+    } catch (err) {
+      await this.fail(sub, row, lease, errorMessage(err), isPoison(err));
+      this.activity++;
+      return;
+    }
+    switch (outcome) {
+      case 'ack':
+        await deleteDelivery(this.db, row.seq);
+        break;
+      case 'drop':
+        await deleteDelivery(this.db, row.seq);
+        this.logger.warn(
+          { topic: sub.topic, subscription: sub.name, eventId: row.eventId, type: event.type, attempt: row.attempts + 1 },
+          'event dropped by its handler',
+        );
+        break;
+      case 'retry':
+        await this.fail(sub, row, lease, 'handler asked to retry');
+        break;
+      default:
+        // A JavaScript handler can return anything; only an explicit ack or drop removes an event.
+        await this.fail(sub, row, lease, `handler returned ${String(outcome as unknown)}`);
+    }
+    this.activity++;
+  }
+
+  private async fail(sub: Subscription, row: DeliveryRow, lease: Date, reason: string, poison = false): Promise<void> {
+    const attempts = row.attempts + 1;
+    const now = this.clock.now();
+    if (!poison && attempts < this.maxAttempts) {
+      await retryDelivery(this.db, row, lease, { attempts, availableAt: addMs(now, this.backoff(attempts)), lastError: reason });
+      return;
+    }
+    const id = await deadLetterDelivery(this.db, { row, lease, attempts, reason, deadLetterTopic: sub.deadLetterTopic, now });
+    if (id === null) return;
+    this.logger.error(
+      {
+        topic: sub.topic,
+        subscription: sub.name,
+        eventId: row.eventId,
+        attempts,
+        reason,
+        deadLetterId: id,
+        deadLetterTopic: sub.deadLetterTopic,
+      },
+      poison ? 'poison event dead-lettered without retry' : 'event dead-lettered after its retry budget',
+    );
+    // What was forwarded to the dead-letter topic may have local subscribers.
+    if (this.running) setImmediate(() => this.wake(sub.deadLetterTopic));
+  }
+}
+
+const subscriptionId = (topic: string, name: string): string => `${topic}\u0000${name}`;

@@ -1,0 +1,196 @@
+/**
+ * The SQL of the embedded broker, kept apart from the dispatching logic. Every statement is
+ * short and none waits on a handler: on PGlite (one connection) a transaction blocks every
+ * other query, so handlers always run outside transactions.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { CloudEvent } from '@todo/domain';
+import { schema, type Db } from '@todo/storage';
+
+const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, deadLetters } = schema;
+
+export type DbKind = 'pglite' | 'postgres';
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export interface SubscriptionRecord {
+  topic: string;
+  name: string;
+  types: readonly string[] | undefined;
+  deadLetterTopic: string;
+}
+
+/** Makes every process on this database aware of this process's consumers. */
+export async function upsertSubscriptions(db: Db, records: readonly SubscriptionRecord[], now: Date): Promise<void> {
+  if (!records.length) return;
+  await db
+    .insert(subscriptions)
+    .values(
+      records.map((r) => ({
+        topic: r.topic,
+        name: r.name,
+        types: r.types ? [...r.types] : null,
+        deadLetterTopic: r.deadLetterTopic,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [subscriptions.topic, subscriptions.name],
+      set: {
+        types: sql`excluded.types`,
+        deadLetterTopic: sql`excluded.dead_letter_topic`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    });
+}
+
+/**
+ * One delivery row per known subscription of `topic` whose type filter admits the event — the
+ * lookup and the insert are one statement, so publishing costs one round trip.
+ */
+export async function insertDeliveries(
+  db: Db,
+  input: { topic: string; event: CloudEvent; key: string | null; now: Date },
+): Promise<number> {
+  const result = (await db.execute(sql`
+    insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
+    select ${input.event.id}, ${input.topic}, s.name, ${input.key}, ${JSON.stringify(input.event)}::jsonb, ${input.now.toISOString()}::timestamptz
+    from ${subscriptions} s
+    where s.topic = ${input.topic} and (s.types is null or ${input.event.type} = any(s.types))`)) as {
+    rowCount?: number | null;
+    affectedRows?: number;
+  };
+  return result.rowCount ?? result.affectedRows ?? 0;
+}
+
+/**
+ * Leases up to `limit` due deliveries of one subscription, oldest first. A row waits while an
+ * earlier row with the same partition key is still pending, so one key's events are handled in
+ * publish order even across processes; rows of other keys are not held up by it.
+ */
+export async function claimDeliveries(
+  db: Db,
+  q: { kind: DbKind; topic: string; name: string; now: Date; lease: Date; limit: number },
+): Promise<DeliveryRow[]> {
+  const earlier = alias(deliveries, 'earlier');
+  const due = db
+    .select({ seq: deliveries.seq })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.topic, q.topic),
+        eq(deliveries.subscription, q.name),
+        lte(deliveries.availableAt, q.now),
+        or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, q.now)),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(earlier)
+            .where(
+              and(
+                eq(earlier.topic, deliveries.topic),
+                eq(earlier.subscription, deliveries.subscription),
+                eq(earlier.partitionKey, deliveries.partitionKey),
+                lt(earlier.seq, deliveries.seq),
+              ),
+            ),
+        ),
+      ),
+    )
+    .orderBy(deliveries.seq)
+    .limit(q.limit)
+    .$dynamic();
+  // Row locks only matter when several connections claim at once; PGlite has one.
+  const claimable = q.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
+  const rows = await db.update(deliveries).set({ lockedUntil: q.lease }).where(inArray(deliveries.seq, claimable)).returning();
+  return rows.sort((a, b) => a.seq - b.seq);
+}
+
+export async function deleteDelivery(db: Db, seq: number): Promise<void> {
+  await db.delete(deliveries).where(eq(deliveries.seq, seq));
+}
+
+/** Hands claimed-but-unstarted rows back (on stop, or when a batch outlives half its lease). */
+export async function releaseDeliveries(db: Db, seqs: readonly number[], lease: Date): Promise<void> {
+  if (!seqs.length) return;
+  await db
+    .update(deliveries)
+    .set({ lockedUntil: null })
+    .where(and(inArray(deliveries.seq, [...seqs]), eq(deliveries.lockedUntil, lease)));
+}
+
+/** Schedules the next attempt, unless another dispatcher took the row over after our lease ran out. */
+export async function retryDelivery(
+  db: Db,
+  row: DeliveryRow,
+  lease: Date,
+  next: { attempts: number; availableAt: Date; lastError: string },
+): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ attempts: next.attempts, availableAt: next.availableAt, lastError: next.lastError, lockedUntil: null })
+    .where(and(eq(deliveries.seq, row.seq), eq(deliveries.lockedUntil, lease)));
+}
+
+/**
+ * Moves a delivery whose retry budget is spent to `dead_letters` and forwards the event to the
+ * dead-letter topic's subscribers, atomically with removing the delivery. Returns the dead
+ * letter's id, or null when the row was no longer ours.
+ */
+export async function deadLetterDelivery(
+  db: Db,
+  input: { row: DeliveryRow; lease: Date; attempts: number; reason: string; deadLetterTopic: string; now: Date },
+): Promise<string | null> {
+  const { row } = input;
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(deliveries)
+      .where(and(eq(deliveries.seq, row.seq), eq(deliveries.lockedUntil, input.lease)))
+      .returning({ seq: deliveries.seq });
+    if (!removed.length) return null;
+    const event = row.event as CloudEvent;
+    const id = randomUUID();
+    await tx.insert(deadLetters).values({
+      id,
+      topic: row.topic,
+      subscription: row.subscription,
+      eventId: row.eventId,
+      eventType: typeof event.type === 'string' ? event.type : null,
+      event: row.event,
+      reason: input.reason,
+      attempts: input.attempts,
+      createdAt: input.now,
+    });
+    await insertDeliveries(tx, { topic: input.deadLetterTopic, event, key: row.partitionKey, now: input.now });
+    return id;
+  });
+}
+
+/** Re-queues a dead letter for the subscription that gave up on it; null if unknown or already replayed. */
+export async function replayDeadLetter(db: Db, id: string, now: Date): Promise<{ topic: string } | null> {
+  return db.transaction(async (tx) => {
+    const [letter] = await tx
+      .update(deadLetters)
+      .set({ replayedAt: now })
+      .where(and(eq(deadLetters.id, id), isNull(deadLetters.replayedAt)))
+      .returning();
+    if (!letter) return null;
+    const event = letter.event as CloudEvent;
+    const key = event.partitionkey ?? null;
+    if (letter.subscription === null) {
+      // Recorded without a subscription (e.g. imported from a broker's DLQ): every consumer gets it again.
+      await insertDeliveries(tx, { topic: letter.topic, event, key, now });
+    } else {
+      await tx.insert(deliveries).values({
+        eventId: letter.eventId,
+        topic: letter.topic,
+        subscription: letter.subscription,
+        partitionKey: key,
+        event,
+        availableAt: now,
+      });
+    }
+    return { topic: letter.topic };
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * Publishes transactional-outbox rows (design §3, "never lose an event"). A row is claimed by
+ * pushing its `available_at` one lease ahead, so a relay that dies mid-batch leaves its rows to
+ * be picked up again once the lease has passed; publishing is therefore at-least-once and
+ * consumers de-duplicate on the CloudEvent id (the outbox row id). The outbox has no retry
+ * budget: a row is retried, with backoff, until it is published.
+ */
+import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { Clock, CloudEvent } from '@todo/domain';
+import { schema, type Db } from '@todo/storage';
+import type { EventBus } from '../ports.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { errorMessage } from './failure.js';
+import { addMs, defaultBackoff, type Backoff } from './backoff.js';
+import type { DbKind } from './delivery-store.js';
+import { PassRunner, Ticker } from './runner.js';
+
+const { outbox } = schema;
+
+export interface OutboxRelayOptions {
+  db: Db;
+  kind: DbKind;
+  bus: Pick<EventBus, 'publish'>;
+  clock: Clock;
+  logger?: Logger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** How long claimed rows stay invisible to other relays. */
+  leaseMs?: number;
+  backoff?: Backoff;
+  /** Called after a row is marked published (e.g. to fan out to live SSE clients); must not throw. */
+  onPublished?: (event: CloudEvent) => void;
+}
+
+export class OutboxRelay {
+  private readonly db: Db;
+  private readonly kind: DbKind;
+  private readonly bus: Pick<EventBus, 'publish'>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly backoff: Backoff;
+  private readonly onPublished: ((event: CloudEvent) => void) | undefined;
+  private readonly runner: PassRunner;
+  private readonly ticker: Ticker;
+  private running = false;
+
+  constructor(options: OutboxRelayOptions) {
+    this.db = options.db;
+    this.kind = options.kind;
+    this.bus = options.bus;
+    this.clock = options.clock;
+    this.logger = options.logger ?? silentLogger;
+    this.batchSize = options.batchSize ?? 100;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.onPublished = options.onPublished;
+    const pollIntervalMs = options.pollIntervalMs ?? 500;
+    const onError = (err: unknown) => this.logger.error({ err }, 'outbox relay failed');
+    this.runner = new PassRunner(() => this.pass(), onError);
+    this.ticker = new Ticker(
+      () => this.runner.runUntilIdle(),
+      () => Promise.resolve(pollIntervalMs),
+      pollIntervalMs,
+      onError,
+    );
+  }
+
+  /** Publish soon; services call this after committing a transaction that wrote outbox rows. */
+  wake(): void {
+    if (this.running) setImmediate(() => void this.runner.runUntilIdle());
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.runner.resume();
+    this.ticker.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.ticker.stop();
+    await this.runner.halt();
+  }
+
+  /** One claim-and-publish pass, serialised with the background loop; returns the rows it handled. */
+  runOnce(): Promise<number> {
+    return this.runner.runPass();
+  }
+
+  /** Publishes everything due now (by the injected clock), then resolves. */
+  async drain({ maxRounds = 1000 }: { maxRounds?: number } = {}): Promise<void> {
+    for (let round = 0; round < maxRounds; round++) if ((await this.runOnce()) === 0) return;
+    throw new Error(`outbox relay drain: still busy after ${maxRounds} rounds`);
+  }
+
+  private async pass(): Promise<number> {
+    const now = this.clock.now();
+    const rows = await this.claim(now);
+    // A failed row holds back the later rows of its partition key, so one task's events keep their order.
+    const heldBack = new Map<string, Date>();
+    for (const row of rows) {
+      const held = row.partitionKey === null ? undefined : heldBack.get(row.partitionKey);
+      if (held) {
+        await this.db.update(outbox).set({ availableAt: held }).where(eq(outbox.id, row.id));
+        continue;
+      }
+      const event = row.event as CloudEvent;
+      try {
+        await this.bus.publish(row.topic, event, row.partitionKey === null ? {} : { key: row.partitionKey });
+      } catch (err) {
+        const attempts = row.attempts + 1;
+        const retryAt = addMs(this.clock.now(), this.backoff(attempts));
+        const lastError = errorMessage(err);
+        await this.db.update(outbox).set({ attempts, lastError, availableAt: retryAt }).where(eq(outbox.id, row.id));
+        if (row.partitionKey !== null) heldBack.set(row.partitionKey, retryAt);
+        this.logger.warn({ outboxId: row.id, topic: row.topic, attempts, lastError }, 'outbox publish failed; will retry');
+        continue;
+      }
+      await this.db.update(outbox).set({ publishedAt: this.clock.now(), lastError: null }).where(eq(outbox.id, row.id));
+      this.notify(event);
+    }
+    return rows.length;
+  }
+
+  private async claim(now: Date) {
+    const due = this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(isNull(outbox.publishedAt), lte(outbox.availableAt, now)))
+      .orderBy(outbox.createdAt, outbox.id)
+      .limit(this.batchSize)
+      .$dynamic();
+    const claimable = this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
+    const rows = await this.db
+      .update(outbox)
+      .set({ availableAt: addMs(now, this.leaseMs) })
+      .where(inArray(outbox.id, claimable))
+      .returning();
+    return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private notify(event: CloudEvent): void {
+    if (!this.onPublished) return;
+    try {
+      this.onPublished(event);
+    } catch (err) {
+      this.logger.warn({ err, eventId: event.id }, 'onPublished callback threw');
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * @module @todo/transport — the EventBus, JobScheduler and StateStore ports (design §3) and
+ * their embedded, database-backed implementations.
+ * @example
+ *   const bus = new DbEventBus({ db: database.db, kind: database.kind, clock: systemClock, logger });
+ *   const relay = new OutboxRelay({ db: database.db, kind: database.kind, bus, clock: systemClock, logger });
+ *   bus.attachRelay(relay);
+ *   bus.subscribe(TOPICS.taskEvents, handler, { name: 'notifier' });
+ *   await bus.start();
+ *   await relay.start();
+ */
+export {
+  PoisonEventError,
+  StateConflictError,
+  type EventBus,
+  type EventHandler,
+  type HandlerOutcome,
+  type JobHandler,
+  type JobRequest,
+  type JobScheduler,
+  type SetOptions,
+  type StateEntry,
+  type StateStore,
+  type SubscribeOptions,
+} from './ports.js';
+export { silentLogger, type Logger } from './logger.js';
+export { defaultBackoff, exponentialBackoff, type Backoff } from './in-process/backoff.js';
+export type { DbKind } from './in-process/delivery-store.js';
+export { DbEventBus, type DbEventBusOptions, type DrainablePass } from './in-process/db-event-bus.js';
+export { DbJobScheduler, type DbJobSchedulerOptions } from './in-process/db-job-scheduler.js';
+export { DbStateStore } from './in-process/db-state-store.js';
+export { OutboxRelay, type OutboxRelayOptions } from './in-process/outbox-relay.js';

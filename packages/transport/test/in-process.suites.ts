@@ -1,0 +1,44 @@
+/** Everything the embedded transports must pass, on one engine; a fresh database per suite. */
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { Database } from '@todo/storage';
+import { createTestDatabase, type Engine } from '@todo/testing';
+import { runEventBusContract } from './event-bus.contract.js';
+import { runJobSchedulerContract } from './job-scheduler.contract.js';
+import { runStateStoreContract } from './state-store.contract.js';
+import { inProcessBusHarness, inProcessJobHarness, inProcessStateHarness } from './in-process.harness.js';
+import { runBusInternals } from './in-process.bus-internals.js';
+import { runSchedulerInternals } from './in-process.scheduler-internals.js';
+
+/** Registers a database for the enclosing describe block; the getter is valid inside tests. */
+export function useDatabase(engine: Engine): () => Database {
+  let database: Database | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  return () => {
+    if (!database) throw new Error('the test database is not ready');
+    return database;
+  };
+}
+
+export function runInProcessSuites(engine: Engine): void {
+  describe(`embedded transports on ${engine}`, () => {
+    describe('event bus', () => {
+      const db = useDatabase(engine);
+      runEventBusContract(`DbEventBus on ${engine}`, async () => inProcessBusHarness(db()));
+      runBusInternals(db);
+    });
+    describe('job scheduler', () => {
+      const db = useDatabase(engine);
+      runJobSchedulerContract(`DbJobScheduler on ${engine}`, async () => inProcessJobHarness(db()));
+      runSchedulerInternals(db);
+    });
+    describe('state store', () => {
+      const db = useDatabase(engine);
+      runStateStoreContract(`DbStateStore on ${engine}`, async () => inProcessStateHarness(db()));
+    });
+  });
+}
