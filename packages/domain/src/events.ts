@@ -4,6 +4,7 @@
  * payload fails to compile, and consumers re-validate payloads with the same zod schema.
  */
 import { z } from 'zod';
+import { Notification } from './schemas.js';
 import { Task } from './tasks/task.schema.js';
 
 export const TOPICS = {
@@ -31,6 +32,8 @@ export const EVENT_SCHEMAS = {
     /** The instant this reminder occurrence was due to fire; with reminderId, its natural key. */
     fireAt: z.iso.datetime(),
   }),
+  /** An in-app notification was written (drives the SSE stream and the notification centre). */
+  'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -43,6 +46,7 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.task.reopened.v1': TOPICS.taskEvents,
   'todo.task.deleted.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
+  'todo.notification.created.v1': TOPICS.taskReminders,
 };
 
 /** A CloudEvents 1.0 envelope (JSON format). `id` is the outbox row id, so consumers de-duplicate on it. */
@@ -75,3 +79,18 @@ export const pendingEvent = <T extends EventType>(type: T, subject: string, data
 });
 
 export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_SCHEMAS, type);
+
+/** Validates an incoming event against the map; consumers re-check what crossed a process boundary. */
+export function parseEventData<T extends EventType>(
+  event: { type: string; data: unknown },
+  type: T,
+): { ok: true; data: EventData<T> } | { ok: false; reason: string } {
+  if (event.type !== type) return { ok: false, reason: `expected ${type}, got ${event.type}` };
+  const parsed = EVENT_SCHEMAS[type].safeParse(event.data);
+  return parsed.success
+    ? { ok: true, data: parsed.data as EventData<T> }
+    : {
+        ok: false,
+        reason: `invalid ${type} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      };
+}

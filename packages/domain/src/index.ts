@@ -14,6 +14,7 @@ export {
   deadLetterTopic,
   pendingEvent,
   isEventType,
+  parseEventData,
   type Topic,
   type EventType,
   type EventData,
@@ -60,6 +61,7 @@ export {
   LabelCreate,
   LabelPatch,
   Label,
+  Notification,
 } from './schemas.js';
 export { normalizeRecurrence, describeRecurrence, previewOccurrences, nextOccurrence } from './recurrence/index.js';
 export {
@@ -72,3 +74,4 @@ export {
   todayIn,
   addDaysToDate,
 } from './time/index.js';
+export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';

@@ -88,3 +88,15 @@ export const Label = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type Label = z.infer<typeof Label>;
+
+export const Notification = z.object({
+  id: z.uuid(),
+  taskId: z.uuid().nullable(),
+  reminderId: z.uuid(),
+  fireAt: z.iso.datetime(),
+  title: z.string(),
+  body: z.string(),
+  readAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type Notification = z.infer<typeof Notification>;

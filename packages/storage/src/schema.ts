@@ -164,6 +164,8 @@ export const reminders = pgTable(
     kind: text('kind', { enum: ['relative', 'absolute'] }).notNull(),
     minutesBefore: integer('minutes_before'),
     at: instant('at'),
+    /** Set by "snooze"; the reminder fires at this instant instead, once. */
+    snoozedUntil: instant('snoozed_until'),
     position: smallint('position').notNull().default(0),
   },
   (t) => [index('reminders_task_idx').on(t.taskId)],
@@ -190,3 +192,5 @@ export const outbox = pgTable(
       .where(sql`${t.publishedAt} is null`),
   ],
 );
+
+export { notifications, eventSubscriptions, eventDeliveries, deadLetters, jobs, kv } from './schema-pipeline.js';

@@ -4,6 +4,7 @@
  */
 import type { Db } from './client.js';
 import { LabelRepository } from './repositories/label.repository.js';
+import { DeadLetterRepository, NotificationRepository } from './repositories/notification.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
 import { SessionRepository, TokenRepository, UserRepository } from './repositories/user.repository.js';
@@ -17,6 +18,8 @@ export interface Repositories {
   tags: LabelRepository;
   tasks: TaskRepository;
   outbox: OutboxRepository;
+  notifications: NotificationRepository;
+  deadLetters: DeadLetterRepository;
 }
 
 const bind = (db: Db): Repositories => ({
@@ -27,12 +30,14 @@ const bind = (db: Db): Repositories => ({
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db),
   outbox: new OutboxRepository(db),
+  notifications: new NotificationRepository(db),
+  deadLetters: new DeadLetterRepository(db),
 });
 
 export class Store {
   readonly repos: Repositories;
 
-  constructor(private readonly db: Db) {
+  constructor(readonly db: Db) {
     this.repos = bind(db);
   }
 

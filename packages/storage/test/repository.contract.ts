@@ -180,7 +180,7 @@ export function runRepositoryContract(engine: Engine): void {
           await repos.tasks.insert({
             id: crypto.randomUUID(),
             userId: alice.userId,
-            number: await repos.tasks.nextNumber(alice.userId),
+            number: (await repos.tasks.allocateNumber(alice.userId)).number,
             title: 'half',
           });
           throw new Error('boom');

@@ -55,9 +55,10 @@ export const ReminderInput = z.discriminatedUnion('type', [
 ]);
 export type ReminderInput = z.infer<typeof ReminderInput>;
 
+const snoozedUntil = z.iso.datetime().nullable().optional().describe('Set by snooze: fires at this instant instead, once');
 export const Reminder = z.discriminatedUnion('type', [
-  z.object({ id: id(), type: z.literal('relative'), minutesBefore: z.int() }),
-  z.object({ id: id(), type: z.literal('absolute'), at: z.iso.datetime({ offset: true }) }),
+  z.object({ id: id(), type: z.literal('relative'), minutesBefore: z.int(), snoozedUntil }),
+  z.object({ id: id(), type: z.literal('absolute'), at: z.iso.datetime({ offset: true }), snoozedUntil }),
 ]);
 export type Reminder = z.infer<typeof Reminder>;
 

@@ -71,8 +71,13 @@ export class LabelRepository {
     return rows.length > 0;
   }
 
-  /** Ids for these names, creating the missing ones (tags are given by name, design §9). */
-  async ensureNames(userId: string, names: readonly string[], newId: () => string, now: Date): Promise<string[]> {
+  /** Labels with these names (as stored), creating the missing ones (tags are given by name, design §9). */
+  async ensureNames(
+    userId: string,
+    names: readonly string[],
+    newId: () => string,
+    now: Date,
+  ): Promise<{ id: string; name: string }[]> {
     const byKey = new Map<string, string>();
     for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
     const unique = [...byKey.values()];
@@ -81,8 +86,8 @@ export class LabelRepository {
       .insert(this.table)
       .values(unique.map((name) => ({ id: newId(), userId, name, createdAt: now, updatedAt: now })))
       .onConflictDoNothing();
-    const rows = await this.db
-      .select({ id: this.table.id })
+    return this.db
+      .select({ id: this.table.id, name: this.table.name })
       .from(this.table)
       .where(
         and(
@@ -93,6 +98,5 @@ export class LabelRepository {
           ),
         ),
       );
-    return rows.map((r) => r.id);
   }
 }

@@ -1,5 +1,5 @@
 /** The transactional outbox: events are rows written in the same transaction as the change. */
-import { EVENT_TOPIC, type CloudEvent, type PendingEvent } from '@todo/domain';
+import { EVENT_SCHEMAS, EVENT_TOPIC, type CloudEvent, type PendingEvent } from '@todo/domain';
 import type { Db } from '../client.js';
 import { outbox } from '../schema.js';
 
@@ -16,6 +16,9 @@ export class OutboxRepository {
   /** Turns pending events into CloudEvents (id = outbox row id) and stores them; returns them. */
   async append(events: readonly PendingEvent[], ctx: OutboxContext): Promise<CloudEvent[]> {
     if (!events.length) return [];
+    // Validated on the way out as well as on the way in: a bad payload fails the writing
+    // transaction here instead of becoming a poison event for every consumer.
+    for (const e of events) EVENT_SCHEMAS[e.type].parse(e.data);
     const cloudEvents: CloudEvent[] = events.map((e) => ({
       specversion: '1.0',
       id: ctx.newId(),

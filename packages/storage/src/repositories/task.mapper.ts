@@ -14,17 +14,18 @@ export const OUTER_TASK_ID = sql.raw('"tasks"."id"');
 
 /** Tag names and reminders come back in the same round trip as the task. */
 export const tagNamesColumn = sql<string[]>`coalesce((
-  select array_agg(g.name order by lower(g.name)) from ${taskTags} tt
+  select array_agg(g.name order by lower(g.name) collate "C") from ${taskTags} tt
   join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '{}')`;
 
-interface ReminderJson {
+export interface ReminderJson {
   id: string;
   kind: 'relative' | 'absolute';
   minutesBefore: number | null;
   at: string | null;
+  snoozedUntil?: string | null;
 }
 export const remindersColumn = sql<ReminderJson[]>`coalesce((
-  select json_agg(json_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before, 'at', r.at)
+  select json_agg(json_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before, 'at', r.at, 'snoozedUntil', r.snoozed_until)
     order by r.position) from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json)`;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -36,9 +37,10 @@ export function dueFromRow(row: Pick<TaskRow, 'dueDate' | 'dueTime' | 'dueZone'>
 }
 
 function reminderFromJson(r: ReminderJson): Reminder {
+  const snoozedUntil = r.snoozedUntil ? new Date(r.snoozedUntil).toISOString() : null;
   return r.kind === 'relative'
-    ? { id: r.id, type: 'relative', minutesBefore: r.minutesBefore ?? 0 }
-    : { id: r.id, type: 'absolute', at: new Date(r.at ?? 0).toISOString() };
+    ? { id: r.id, type: 'relative', minutesBefore: r.minutesBefore ?? 0, snoozedUntil }
+    : { id: r.id, type: 'absolute', at: new Date(r.at ?? 0).toISOString(), snoozedUntil };
 }
 
 export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderList: readonly ReminderJson[]): Task {

@@ -23,19 +23,26 @@ export interface TaskPage {
 export class TaskRepository {
   constructor(private readonly db: Db) {}
 
-  /** Hands out the next `#N` for a user; the row lock serialises concurrent creates per user. */
-  async nextNumber(userId: string): Promise<number> {
+  /**
+   * Hands out the next `#N` for a user, with the user's zone in the same round trip. Call it
+   * outside the create transaction: the row lock then lasts one statement instead of the whole
+   * write, so one user's concurrent creates do not queue behind each other. The price is a
+   * gap in the numbers when the create then fails — numbers are unique, not gapless.
+   */
+  async allocateNumber(userId: string): Promise<{ number: number; timeZone: string }> {
     const [row] = await this.db
       .update(users)
       .set({ taskSeq: sql`${users.taskSeq} + 1` })
       .where(eq(users.id, userId))
-      .returning({ seq: users.taskSeq });
+      .returning({ number: users.taskSeq, timeZone: users.timeZone });
     if (!row) throw new Error(`user ${userId} vanished while creating a task`);
-    return row.seq;
+    return row;
   }
 
-  async insert(row: NewTaskRow): Promise<void> {
-    await this.db.insert(tasks).values(row);
+  /** Inserts and returns the stored row (one round trip). */
+  async insert(row: NewTaskRow): Promise<TaskRow> {
+    const [created] = await this.db.insert(tasks).values(row).returning();
+    return created!;
   }
 
   async update(userId: string, id: string, changes: TaskChanges): Promise<boolean> {
@@ -55,16 +62,32 @@ export class TaskRepository {
     return deleted.length > 0;
   }
 
-  async replaceTags(taskId: string, tagIds: readonly string[]): Promise<void> {
-    await this.db.delete(taskTags).where(eq(taskTags.taskId, taskId));
+  async replaceTags(taskId: string, tagIds: readonly string[], options: { isNew?: boolean } = {}): Promise<void> {
+    if (!options.isNew) await this.db.delete(taskTags).where(eq(taskTags.taskId, taskId));
     if (tagIds.length) await this.db.insert(taskTags).values(tagIds.map((tagId) => ({ taskId, tagId })));
   }
 
-  async replaceReminders(taskId: string, list: readonly NewReminderRow[]): Promise<void> {
-    await this.db.delete(reminders).where(eq(reminders.taskId, taskId));
+  async replaceReminders(taskId: string, list: readonly NewReminderRow[], options: { isNew?: boolean } = {}): Promise<void> {
+    if (!options.isNew) await this.db.delete(reminders).where(eq(reminders.taskId, taskId));
     if (list.length) {
       await this.db.insert(reminders).values(list.map((r, position) => ({ ...r, taskId, position })));
     }
+  }
+
+  /** Snoozes one reminder of the user's task; false when either is not theirs. */
+  async snoozeReminder(userId: string, taskId: string, reminderId: string, until: Date | null): Promise<boolean> {
+    const rows = await this.db
+      .update(reminders)
+      .set({ snoozedUntil: until })
+      .where(
+        and(
+          eq(reminders.id, reminderId),
+          eq(reminders.taskId, taskId),
+          sql`exists (select 1 from ${tasks} where ${tasks.id} = ${taskId}::uuid and ${tasks.userId} = ${userId}::uuid)`,
+        ),
+      )
+      .returning({ id: reminders.id });
+    return rows.length > 0;
   }
 
   async findById(userId: string, id: string): Promise<Task | null> {

@@ -1,0 +1,96 @@
+/** In-app notifications and dead letters: what users and operators read about delivered events. */
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Notification } from '@todo/domain';
+import type { Db } from '../client.js';
+import { deadLetters, notifications } from '../schema.js';
+
+type NotificationRow = typeof notifications.$inferSelect;
+
+const toNotification = (r: NotificationRow): Notification => ({
+  id: r.id,
+  taskId: r.taskId,
+  reminderId: r.reminderId,
+  fireAt: r.fireAt.toISOString(),
+  title: r.title,
+  body: r.body,
+  readAt: r.readAt?.toISOString() ?? null,
+  createdAt: r.createdAt.toISOString(),
+});
+
+export class NotificationRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Writes the notification of a reminder occurrence once; a repeat returns null. */
+  async insertOnce(row: typeof notifications.$inferInsert): Promise<Notification | null> {
+    const [created] = await this.db.insert(notifications).values(row).onConflictDoNothing().returning();
+    return created ? toNotification(created) : null;
+  }
+
+  /** Newest first; the cursor is the last item's id (UUIDv7 ids sort by creation). */
+  async list(userId: string, options: { unreadOnly: boolean; limit: number; before?: string | undefined }) {
+    const rows = await this.db
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, userId),
+          options.unreadOnly ? isNull(notifications.readAt) : undefined,
+          options.before ? lt(notifications.id, options.before) : undefined,
+        ),
+      )
+      .orderBy(desc(notifications.id))
+      .limit(options.limit + 1);
+    const items = rows.slice(0, options.limit).map(toNotification);
+    return { items, nextCursor: rows.length > options.limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async markRead(userId: string, id: string, now: Date): Promise<Notification | null> {
+    const [row] = await this.db
+      .update(notifications)
+      .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.toISOString()}::timestamptz)` })
+      .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
+      .returning();
+    return row ? toNotification(row) : null;
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    return row?.n ?? 0;
+  }
+}
+
+export type DeadLetterRow = typeof deadLetters.$inferSelect;
+
+export class DeadLetterRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: typeof deadLetters.$inferInsert): Promise<void> {
+    await this.db.insert(deadLetters).values(row).onConflictDoNothing();
+  }
+
+  async list(options: { limit: number; before?: string | undefined; includeReplayed: boolean }): Promise<DeadLetterRow[]> {
+    return this.db
+      .select()
+      .from(deadLetters)
+      .where(
+        and(
+          options.includeReplayed ? undefined : isNull(deadLetters.replayedAt),
+          options.before ? or(lt(deadLetters.id, options.before)) : undefined,
+        ),
+      )
+      .orderBy(desc(deadLetters.id))
+      .limit(options.limit);
+  }
+
+  async find(id: string): Promise<DeadLetterRow | null> {
+    const [row] = await this.db.select().from(deadLetters).where(eq(deadLetters.id, id));
+    return row ?? null;
+  }
+
+  async markReplayed(id: string, now: Date): Promise<void> {
+    await this.db.update(deadLetters).set({ replayedAt: now }).where(eq(deadLetters.id, id));
+  }
+}

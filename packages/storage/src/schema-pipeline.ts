@@ -1,0 +1,119 @@
+/**
+ * Tables of the event pipeline: in-app notifications, plus what the embedded runtime uses in
+ * place of a broker, a scheduler and a state store (design §3, §5).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tasks, users } from './schema.js';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    taskId: uuid('task_id').references(() => tasks.id, { onDelete: 'cascade' }),
+    reminderId: uuid('reminder_id').notNull(),
+    fireAt: instant('fire_at').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    readAt: instant('read_at'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    /** One in-app notification per reminder occurrence, however often the event arrives. */
+    uniqueIndex('notifications_occurrence_key').on(t.reminderId, t.fireAt),
+    index('notifications_user_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+/** Which named consumer listens to which topic, shared by every process on this database. */
+export const eventSubscriptions = pgTable(
+  'event_subscriptions',
+  {
+    topic: text('topic').notNull(),
+    name: text('name').notNull(),
+    types: text('types').array(),
+    deadLetterTopic: text('dead_letter_topic').notNull(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.topic, t.name] })],
+);
+
+/** One row per (event, subscription): the embedded broker's durable queue with retry state. */
+export const eventDeliveries = pgTable(
+  'event_deliveries',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull(),
+    topic: text('topic').notNull(),
+    subscription: text('subscription').notNull(),
+    partitionKey: text('partition_key'),
+    event: jsonb('event').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: instant('available_at').notNull(),
+    lockedUntil: instant('locked_until'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    index('event_deliveries_due_idx').on(t.subscription, t.availableAt),
+    /** Serves the claim's "is an earlier row of this key still pending?" check. */
+    index('event_deliveries_key_idx').on(t.subscription, t.partitionKey, t.seq),
+  ],
+);
+
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: uuid('id').primaryKey(),
+    topic: text('topic').notNull(),
+    subscription: text('subscription'),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type'),
+    event: jsonb('event').notNull(),
+    reason: text('reason').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    replayedAt: instant('replayed_at'),
+  },
+  (t) => [index('dead_letters_created_idx').on(t.createdAt)],
+);
+
+/** Embedded JobScheduler: one-shot jobs by name, fired when due, surviving restarts. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    name: text('name').primaryKey(),
+    dueAt: instant('due_at').notNull(),
+    data: jsonb('data').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lockedUntil: instant('locked_until'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('jobs_due_idx').on(t.dueAt)],
+);
+
+/** Embedded StateStore: key/value with an etag for optimistic concurrency. */
+export const kv = pgTable('kv', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  etag: bigint('etag', { mode: 'number' }).notNull(),
+  updatedAt: instant('updated_at')
+    .notNull()
+    .default(sql`now()`),
+});
