@@ -9,6 +9,8 @@ export interface ServiceDeps {
   ids: IdGenerator;
   /** CloudEvents `source` of events this process writes, e.g. `todo-app/api`. */
   eventSource: string;
+  /** Called after a transaction that wrote outbox events commits: wakes the relay at once. */
+  afterCommit?: () => void;
 }
 
 export const uuidV7Ids: IdGenerator = { next: () => uuidv7() };

@@ -10,14 +10,21 @@ import { LabelService } from './label.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { TokenService } from './token.service.js';
+import { NotificationService } from './notification.service.js';
+import { RecurrenceService } from './recurrence.service.js';
+import { ActionTokens } from './security/action-tokens.js';
 
 export { AuthService, type AuthOptions, type Session } from './auth.service.js';
 export { TaskService } from './task.service.js';
 export { LabelService, type LabelKind } from './label.service.js';
 export { ProfileService } from './profile.service.js';
 export { TokenService } from './token.service.js';
+export { NotificationService, type NewNotification } from './notification.service.js';
+export { RecurrenceService, type NextOccurrenceResult } from './recurrence.service.js';
+export { ActionTokens, type ActionClaims, type TaskAction } from './security/action-tokens.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
 export { parseTaskRef } from './task-fields.js';
+export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
 
 export interface Services {
@@ -27,6 +34,9 @@ export interface Services {
   tasks: TaskService;
   categories: LabelService;
   tags: LabelService;
+  notifications: NotificationService;
+  recurrence: RecurrenceService;
+  actionTokens: ActionTokens;
 }
 
 export function createServices(deps: ServiceDeps, auth: AuthOptions): Services {
@@ -38,5 +48,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions): Services {
     tasks: new TaskService(deps),
     categories: new LabelService(deps, 'categories'),
     tags: new LabelService(deps, 'tags'),
+    notifications: new NotificationService(deps),
+    recurrence: new RecurrenceService(deps),
+    actionTokens: new ActionTokens(auth.jwtSecret, deps.clock),
   };
 }

@@ -8,20 +8,22 @@ import {
   priorityRank,
   todayIn,
   type EventType,
-  type PendingEvent,
   type Task,
   type TaskCreate,
   type TaskListQuery,
   type TaskPatch,
 } from '@todo/domain';
-import type { Repositories, TaskChanges, TaskPage } from '@todo/storage';
+import { taskFromRow, type Repositories, type TaskChanges, type TaskPage } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
+import { UnitOfWork, type Emit } from './unit-of-work.js';
 import { anchorOf, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
 
-type Emit = (event: PendingEvent) => void;
-
 export class TaskService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly unitOfWork: UnitOfWork;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.unitOfWork = new UnitOfWork(deps);
+  }
 
   async get(principal: Principal, ref: string): Promise<Task> {
     return this.find(this.deps.store.repos, principal.userId, ref);
@@ -36,18 +38,18 @@ export class TaskService {
 
   async create(ctx: CallContext, input: TaskCreate): Promise<Task> {
     const userId = ctx.principal.userId;
+    const { number, timeZone } = await this.deps.store.repos.tasks.allocateNumber(userId);
     return this.write(ctx, async (repos, emit) => {
-      const zone = await this.userZone(repos, userId);
-      const due = dueFields(input.due, zone);
+      const due = dueFields(input.due, timeZone);
       const recurrence = recurrenceFields(input.recurrence, due);
       const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
       await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
       const id = this.deps.ids.next();
       const now = this.deps.clock.now();
-      await repos.tasks.insert({
+      const row = await repos.tasks.insert({
         id,
         userId,
-        number: await repos.tasks.nextNumber(userId),
+        number,
         title: input.title,
         description: input.description,
         priority: priorityRank(input.priority),
@@ -59,9 +61,14 @@ export class TaskService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.setTags(repos, userId, id, input.tags, now);
-      if (reminders.length) await repos.tasks.replaceReminders(id, reminders);
-      const task = await this.find(repos, userId, id);
+      const tagNames = input.tags.length ? await this.setTags(repos, userId, id, input.tags, now, { isNew: true }) : [];
+      if (reminders.length) await repos.tasks.replaceReminders(id, reminders, { isNew: true });
+      // Built from what was just written, not read back: one round trip less on the hot path.
+      const task = taskFromRow(
+        row,
+        tagNames,
+        reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null })),
+      );
       emit(pendingEvent('todo.task.created.v1', id, { userId, task }));
       return task;
     });
@@ -138,6 +145,21 @@ export class TaskService {
     return rest.length === task.tags.length ? task : this.update(ctx, task.id, { tags: rest });
   }
 
+  /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */
+  async snoozeReminder(ctx: CallContext, taskRef: string, reminderId: string, until: Date): Promise<Task> {
+    const userId = ctx.principal.userId;
+    return this.write(ctx, async (repos, emit) => {
+      const before = await this.find(repos, userId, taskRef);
+      if (!(await repos.tasks.snoozeReminder(userId, before.id, reminderId, until))) {
+        throw DomainError.field('NOT_FOUND', 'reminderId', 'this task has no such reminder');
+      }
+      await repos.tasks.update(userId, before.id, { updatedAt: this.deps.clock.now() });
+      const task = await this.find(repos, userId, before.id);
+      emit(pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed: ['reminders'] }));
+      return task;
+    });
+  }
+
   /** Idempotent: completing a completed task changes nothing and emits nothing. */
   complete(ctx: CallContext, ref: string): Promise<Task> {
     return this.setCompleted(ctx, ref, true);
@@ -176,18 +198,8 @@ export class TaskService {
     });
   }
 
-  private async write<T>(ctx: CallContext, work: (repos: Repositories, emit: Emit) => Promise<T>): Promise<T> {
-    return this.deps.store.transaction(async (repos) => {
-      const events: PendingEvent[] = [];
-      const result = await work(repos, (e) => events.push(e));
-      await repos.outbox.append(events, {
-        newId: () => this.deps.ids.next(),
-        now: this.deps.clock.now(),
-        source: this.deps.eventSource,
-        traceparent: ctx.traceparent,
-      });
-      return result;
-    });
+  private write<T>(ctx: Pick<CallContext, 'traceparent'>, work: (repos: Repositories, emit: Emit) => Promise<T>): Promise<T> {
+    return this.unitOfWork.run(ctx, work);
   }
 
   private async find(repos: Repositories, userId: string, ref: string): Promise<Task> {
@@ -203,9 +215,24 @@ export class TaskService {
     return user.timeZone;
   }
 
-  private async setTags(repos: Repositories, userId: string, taskId: string, names: readonly string[], now: Date) {
-    const ids = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now);
-    await repos.tasks.replaceTags(taskId, ids);
+  /** Returns the tag names as stored, in the order reads return them. */
+  private async setTags(
+    repos: Repositories,
+    userId: string,
+    taskId: string,
+    names: readonly string[],
+    now: Date,
+    options: { isNew?: boolean } = {},
+  ) {
+    const tags = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now);
+    await repos.tasks.replaceTags(
+      taskId,
+      tags.map((t) => t.id),
+      options,
+    );
+    return tags
+      .map((t) => t.name)
+      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
   }
 
   /** Referenced rows must be the caller's own (the seed did not check, D5). */

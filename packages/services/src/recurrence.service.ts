@@ -1,0 +1,131 @@
+/**
+ * Creates the next occurrence of a recurring task when one is completed — exactly once: the
+ * (series_id, occurrence_index) unique key turns a duplicate delivery, or a reopen followed by
+ * a second completion, into a no-op.
+ */
+import {
+  dueAnchor,
+  dueFromAnchor,
+  instantToLocal,
+  nextOccurrence,
+  pendingEvent,
+  priorityRank,
+  resolveDue,
+  type Task,
+} from '@todo/domain';
+import { isUniqueViolation, taskFromRow, type NewReminderRow } from '@todo/storage';
+import type { ServiceDeps } from './deps.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+export type NextOccurrenceResult =
+  | { outcome: 'created'; task: Task }
+  | { outcome: 'already-created' }
+  | { outcome: 'series-ended' }
+  | { outcome: 'not-recurring' };
+
+export class RecurrenceService {
+  private readonly unitOfWork: UnitOfWork;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.unitOfWork = new UnitOfWork(deps);
+  }
+
+  async createNext(userId: string, completed: Task, ctx: { traceparent?: string } = {}): Promise<NextOccurrenceResult> {
+    const { repos } = this.deps.store;
+    const row = await repos.tasks.findRow(userId, completed.id);
+    const user = await repos.users.findById(userId);
+    // Use what is stored now, not the event's snapshot: the rule may have been edited since.
+    if (!row || !user || !row.recurrenceRule || !row.repeatFrom || !row.seriesId || !row.dueDate)
+      return { outcome: 'not-recurring' };
+    const zone = row.dueZone ?? user.timeZone;
+    const current = dueAnchor(row)!;
+    const index = row.occurrenceIndex ?? 0;
+    const completedAt = row.completedAt ?? this.deps.clock.now();
+    const next = nextOccurrence({
+      rule: row.recurrenceRule,
+      seriesStart: row.seriesStart ?? current,
+      current,
+      occurrenceIndex: index,
+      repeatFrom: row.repeatFrom,
+      completedOn: instantToLocal(completedAt.toISOString(), zone).date,
+      timeZone: zone,
+    });
+    if (!next) return { outcome: 'series-ended' };
+
+    const due = resolveDue(dueFromAnchor(next, row.dueZone), user.timeZone);
+    const shift = due.dueAt!.getTime() - row.dueAt!.getTime();
+    const now = this.deps.clock.now();
+    const id = this.deps.ids.next();
+    try {
+      const task = await this.unitOfWork.run(ctx, async (tx, emit) => {
+        const { number } = await tx.tasks.allocateNumber(userId);
+        const { search: _generated, ...copied } = row;
+        const inserted = await tx.tasks.insert({
+          ...copied,
+          id,
+          number,
+          completedAt: null,
+          ...due,
+          occurrenceIndex: index + 1,
+          createdAt: now,
+          updatedAt: now,
+        });
+        const tags = await tx.tags.ensureNames(userId, completed.tags, () => this.deps.ids.next(), now);
+        await tx.tasks.replaceTags(
+          id,
+          tags.map((t) => t.id),
+          { isNew: true },
+        );
+        const reminders: NewReminderRow[] = completed.reminders.map((r) =>
+          r.type === 'relative'
+            ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }
+            : { id: this.deps.ids.next(), kind: 'absolute', minutesBefore: null, at: new Date(new Date(r.at).getTime() + shift) },
+        );
+        if (reminders.length) await tx.tasks.replaceReminders(id, reminders, { isNew: true });
+        const created = taskFromRow(
+          inserted,
+          tags.map((t) => t.name),
+          reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null })),
+        );
+        emit(pendingEvent('todo.task.created.v1', id, { userId, task: created }));
+        await this.copySubtasks(tx, userId, completed.id, id, now, emit);
+        return created;
+      });
+      return { outcome: 'created', task: (await repos.tasks.findById(userId, task.id)) ?? task };
+    } catch (error) {
+      if (isUniqueViolation(error)) return { outcome: 'already-created' };
+      throw error;
+    }
+  }
+
+  /** The next occurrence starts with the same checklist, every item open again. */
+  private async copySubtasks(
+    tx: Parameters<Parameters<UnitOfWork['run']>[1]>[0],
+    userId: string,
+    fromParent: string,
+    toParent: string,
+    now: Date,
+    emit: Parameters<Parameters<UnitOfWork['run']>[1]>[1],
+  ): Promise<void> {
+    const page = await tx.tasks.list(
+      userId,
+      { status: 'all', parentId: fromParent, sort: 'number', limit: 200, tagMode: 'any' },
+      { now, today: '1970-01-01' },
+    );
+    for (const sub of page.items) {
+      const { number } = await tx.tasks.allocateNumber(userId);
+      const row = await tx.tasks.insert({
+        id: this.deps.ids.next(),
+        userId,
+        number,
+        title: sub.title,
+        description: sub.description,
+        priority: priorityRank(sub.priority),
+        parentId: toParent,
+        createdAt: now,
+        updatedAt: now,
+      });
+      emit(pendingEvent('todo.task.created.v1', row.id, { userId, task: taskFromRow(row, [], []) }));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A real SMTP server on loopback that keeps what it receives, parsed — the test double for a
+ * mail provider is a genuine SMTP conversation, not a mocked transport.
+ */
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CapturedMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  headers: Map<string, unknown>;
+}
+
+export interface SmtpCapture {
+  url: string;
+  messages: CapturedMail[];
+  close(): Promise<void>;
+}
+
+export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
+  const messages: CapturedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          messages.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : '',
+            headers: mail.headers,
+          });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `smtp://127.0.0.1:${bound}`,
+    messages,
+    close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
+  };
+}
