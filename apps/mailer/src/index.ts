@@ -1,0 +1,4 @@
+/** @module @todo/mailer — reminder email delivery role (Dapr app-id `email-delivery-service`). */
+export { registerMailer, ledgerKey, type MailerDeps } from './mailer.js';
+export { fileSender, smtpSender, type MailSender, type OutgoingMail } from './transport.js';
+export { reminderEmail, formatDue } from './email.js';

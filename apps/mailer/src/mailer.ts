@@ -1,0 +1,111 @@
+/**
+ * The mailer role: delivers `todo.reminder.due.v1` as one email and one in-app notification
+ * per reminder occurrence, however often the event arrives. A ledger entry
+ * `reminder:{reminderId}:{fireAt}` in the StateStore is claimed first-write-wins *before*
+ * sending and marked sent after, so a duplicate delivery finds it and stops; a crash
+ * mid-send leaves a claim that expires and is retried (the seed marked first and lost mail, D22).
+ */
+import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domain';
+import type { ActionTokens, NotificationService } from '@todo/services';
+import type { Store } from '@todo/storage';
+import { PoisonEventError, StateConflictError, type EventBus, type HandlerOutcome, type StateStore } from '@todo/transport';
+import { reminderEmail } from './email.js';
+import type { MailSender } from './transport.js';
+
+interface LedgerEntry {
+  status: 'sending' | 'sent' | 'skipped' | 'failed';
+  at: string;
+  messageId?: string;
+}
+
+export interface MailerDeps {
+  bus: Pick<EventBus, 'subscribe'>;
+  state: StateStore;
+  store: Store;
+  sender: MailSender;
+  notifications: Pick<NotificationService, 'record'>;
+  actionTokens: Pick<ActionTokens, 'sign'>;
+  clock: Clock;
+  from: string;
+  publicUrl: string;
+  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** How long a "sending" claim blocks other deliveries of the same occurrence. */
+  claimLeaseMs?: number;
+}
+
+export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${reminderId}:${fireAt}`;
+
+export function registerMailer(deps: MailerDeps): void {
+  const lease = deps.claimLeaseMs ?? 5 * 60_000;
+
+  async function claim(key: string): Promise<string | null> {
+    const now = deps.clock.now();
+    const current = await deps.state.get<LedgerEntry>(key);
+    if (current) {
+      const { status, at } = current.value;
+      if (status === 'sent' || status === 'skipped') return null;
+      if (status === 'sending' && now.getTime() - new Date(at).getTime() < lease)
+        throw new Error('another delivery is sending this reminder');
+    }
+    const entry: LedgerEntry = { status: 'sending', at: now.toISOString() };
+    return deps.state.set(key, entry, current ? { etag: current.etag } : { firstWrite: true });
+  }
+
+  async function handle(event: CloudEvent): Promise<HandlerOutcome> {
+    const parsed = parseEventData(event, 'todo.reminder.due.v1');
+    if (!parsed.ok) throw new PoisonEventError(parsed.reason);
+    const { userId, taskId, reminderId, fireAt } = parsed.data;
+    const key = ledgerKey(reminderId, fireAt);
+    let etag: string | null;
+    try {
+      etag = await claim(key);
+    } catch (error) {
+      if (error instanceof StateConflictError) return 'retry';
+      throw error;
+    }
+    if (etag === null) return 'ack';
+
+    const [task, user] = await Promise.all([
+      deps.store.repos.tasks.findById(userId, taskId),
+      deps.store.repos.users.findById(userId),
+    ]);
+    const finish = (value: LedgerEntry) => deps.state.set(key, value, { etag: etag! });
+    if (!task || !user || task.status === 'completed') {
+      await finish({ status: 'skipped', at: deps.clock.now().toISOString() });
+      return 'ack';
+    }
+    try {
+      const link = async (action: 'done' | 'snooze') =>
+        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, userId, taskId, reminderId })}`;
+      const mail = reminderEmail({
+        task,
+        recipientName: user.name,
+        timeZone: task.due && 'dateTime' in task.due && task.due.timeZone ? task.due.timeZone : user.timeZone,
+        doneUrl: await link('done'),
+        snoozeUrl: await link('snooze'),
+        openUrl: `${deps.publicUrl}/?task=${task.number}`,
+      });
+      const sent = await deps.sender.send({ from: deps.from, to: user.email, ...mail, headers: { 'X-Todo-Reminder': key } });
+      await deps.notifications.record({
+        userId,
+        taskId,
+        reminderId,
+        fireAt: new Date(fireAt),
+        title: task.title,
+        body: mail.subject,
+      });
+      await finish({ status: 'sent', at: deps.clock.now().toISOString(), messageId: sent.messageId });
+      deps.logger.info(
+        { cloudEventId: event.id, reminderId, fireAt, messageId: sent.messageId, savedTo: sent.savedTo },
+        'reminder email sent',
+      );
+      return 'ack';
+    } catch (error) {
+      // Release the claim so the retry can send at once instead of waiting for the lease.
+      await finish({ status: 'failed', at: deps.clock.now().toISOString() }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  deps.bus.subscribe(TOPICS.taskReminders, handle, { name: 'mailer', types: ['todo.reminder.due.v1'] });
+}

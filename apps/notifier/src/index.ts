@@ -1,0 +1,2 @@
+/** @module @todo/notifier — reminder scheduling role (Dapr app-id `notification-service`). */
+export { registerNotifier, ReminderJob, type NotifierDeps } from './notifier.js';

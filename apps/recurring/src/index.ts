@@ -1,0 +1,2 @@
+/** @module @todo/recurring — next-occurrence role (Dapr app-id `recurring-task-service`). */
+export { registerRecurring, type RecurringDeps } from './recurring.js';
