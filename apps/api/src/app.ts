@@ -21,12 +21,24 @@ import { registerMeRoutes } from './routes/me.routes.js';
 import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
 import { registerTaskRoutes } from './routes/task.routes.js';
 import { registerTokenRoutes } from './routes/token.routes.js';
+import { registerActionRoutes } from './routes/action.routes.js';
+import { registerAdminRoutes } from './routes/admin.routes.js';
+import { registerNotificationRoutes } from './routes/notification.routes.js';
+import type { SseHub } from './sse-hub.js';
+import type { Clock } from '@todo/domain';
+import type { Store } from '@todo/storage';
 
 export type App = FastifyInstance;
 export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface AppDeps {
   services: Services;
+  store: Store;
+  clock: Clock;
+  /** Live updates; absent in processes that do not serve them. */
+  sse?: SseHub;
+  /** Delivers a dead letter again (runtime-specific). */
+  replayDeadLetter?: (id: string) => Promise<boolean>;
   logger: Logger;
   readiness: ReadinessCheck[];
   /** Request body limit, bytes. */
@@ -45,11 +57,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 256 * 1024,
     requestIdHeader: false,
+    // Email action links carry a signed token in the path.
+    routerOptions: { maxParamLength: 2048 },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
     ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
@@ -85,6 +98,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerHealthRoutes(typed, deps.readiness);
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  registerActionRoutes(typed, deps.services, deps.clock);
   await typed.register(async (scope) => {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
   });
@@ -99,6 +113,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerLabelRoutes(scope, deps.services.categories, 'categories');
     registerLabelRoutes(scope, deps.services.tags, 'tags');
     registerRecurrenceRoutes(scope, deps.services);
+    registerNotificationRoutes(scope, deps.services, deps.sse);
+    registerAdminRoutes(scope, {
+      services: deps.services,
+      store: deps.store,
+      ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),
+    });
   });
   return app;
 }

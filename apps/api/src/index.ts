@@ -2,3 +2,5 @@
 export { createApp, type App, type AppDeps } from './app.js';
 export type { ReadinessCheck } from './routes/health.routes.js';
 export { problem, type Problem } from './problem.js';
+export { SseHub } from './sse-hub.js';
+export { createHealthApp } from './health-app.js';

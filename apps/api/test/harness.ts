@@ -37,6 +37,8 @@ export async function createHarness(
   );
   const app = await createApp({
     services,
+    store,
+    clock,
     logger: pino({ level: 'silent' }),
     readiness: [{ name: 'database', check: () => database.ping() }],
     authRateLimit: options.authRateLimit ?? 1000,

@@ -6,10 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { createApp, type App } from '@todo/api';
+import { createApp, createHealthApp, type App } from '@todo/api';
 import type { Config } from '@todo/config';
 import { systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
+import type { MailSender } from '@todo/mailer';
+import { registerRoles } from './roles.js';
+import { createTransports, type Transports } from './transports.js';
 import { Store, createDatabase, type Database } from '@todo/storage';
 
 export interface Runtime {
@@ -18,7 +21,12 @@ export interface Runtime {
   database: Database;
   store: Store;
   services: Services;
-  app: App | undefined;
+  transports: Transports;
+  app: App;
+  /** Starts the relay, the dispatcher and (with the notifier) the job timer. */
+  start(): Promise<void>;
+  /** Runs everything that is due by the clock until quiet — tests call it instead of sleeping. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,35 +68,80 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger): Pr
   return database;
 }
 
-export async function createRuntime(
-  config: Readonly<Config>,
-  options: { clock?: Clock; logger?: Logger } = {},
-): Promise<Runtime> {
+export interface RuntimeOptions {
+  clock?: Clock;
+  /** An already-open, migrated database (tests); by default it is opened from config. */
+  database?: Database;
+  logger?: Logger;
+  mailSender?: MailSender;
+}
+
+export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
-  const database = await openDatabase(config, logger);
+  const clock = options.clock ?? systemClock;
+  const database = options.database ?? (await openDatabase(config, logger));
   const store = new Store(database.db);
-  const services = createServices(
-    { store, clock: options.clock ?? systemClock, ids: uuidV7Ids, eventSource: `todo-app/${config.roles.join('+')}` },
-    { jwtSecret: jwtSecretFor(config) },
-  );
+  const transports = createTransports(config, database, clock, logger);
+  const serviceDeps = {
+    store,
+    clock,
+    ids: uuidV7Ids,
+    eventSource: `todo-app/${config.roles.join('+')}`,
+    afterCommit: () => transports.relay.wake(),
+  };
+  const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) });
+  const wiring = registerRoles(config, {
+    serviceDeps,
+    services,
+    transports,
+    clock,
+    logger,
+    ...(options.mailSender ? { mailSender: options.mailSender } : {}),
+  });
+  const readiness = [{ name: 'database', check: () => database.ping() }];
+  // Every process answers health probes; only the api role serves the API.
   const app = config.roles.includes('api')
     ? await createApp({
         services,
+        store,
+        clock,
         logger,
         bodyLimit: config.bodyLimit,
         secureCookies: config.publicUrl.startsWith('https:'),
-        readiness: [{ name: 'database', check: () => database.ping() }],
+        readiness,
+        replayDeadLetter: transports.replayDeadLetter,
+        ...(wiring.sse ? { sse: wiring.sse } : {}),
       })
-    : undefined;
+    : createHealthApp({ logger, readiness });
+  let started = false;
   return {
     config,
     logger,
     database,
     store,
     services,
+    transports,
     app,
+    start: async () => {
+      started = true;
+      await transports.bus.start();
+      await transports.relay.start();
+      if (wiring.usesJobs) await transports.jobs.start();
+    },
+    drain: async () => {
+      for (let round = 0; round < 3; round++) {
+        if (wiring.usesJobs) await transports.jobs.drain();
+        await transports.bus.drain();
+      }
+    },
     close: async () => {
-      await app?.close();
+      wiring.sse?.close();
+      await app.close();
+      if (started) {
+        await transports.jobs.stop();
+        await transports.relay.stop();
+        await transports.bus.stop();
+      }
       await database.close();
     },
   };

@@ -6,6 +6,7 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
     `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
   );
   const runtime = await createRuntime(config);
+  await runtime.start();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -16,8 +17,7 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  if (runtime.app) {
-    const address = await runtime.app.listen({ host: config.host, port: config.port });
-    process.stderr.write(`todo-app: ready at ${address.replace('127.0.0.1', 'localhost')}  (API docs: ${address}/docs)\n`);
-  }
+  const address = await runtime.app.listen({ host: config.host, port: config.port });
+  const docs = config.roles.includes('api') ? `  (API docs: ${address}/docs)` : '  (health: /healthz, /readyz)';
+  process.stderr.write(`todo-app: ready at ${address.replace('127.0.0.1', 'localhost')}${docs}\n`);
 }

@@ -1,0 +1,84 @@
+/** Registers the roles this process runs (design §2); they share nothing but ports and the database. */
+import { join } from 'node:path';
+import { SseHub } from '@todo/api';
+import type { Config } from '@todo/config';
+import { TOPICS, type Clock } from '@todo/domain';
+import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/mailer';
+import { registerNotifier } from '@todo/notifier';
+import { registerRecurring } from '@todo/recurring';
+import type { ServiceDeps, Services } from '@todo/services';
+import type { Logger } from 'pino';
+import type { Transports } from './transports.js';
+
+export interface RoleWiring {
+  sse: SseHub | undefined;
+  usesJobs: boolean;
+}
+
+const LIVE_TYPES = [
+  'todo.task.created.v1',
+  'todo.task.updated.v1',
+  'todo.task.completed.v1',
+  'todo.task.reopened.v1',
+  'todo.task.deleted.v1',
+  'todo.notification.created.v1',
+];
+
+export function registerRoles(
+  config: Readonly<Config>,
+  deps: {
+    serviceDeps: ServiceDeps;
+    services: Services;
+    transports: Transports;
+    clock: Clock;
+    logger: Logger;
+    mailSender?: MailSender;
+  },
+): RoleWiring {
+  const { transports, services, logger } = deps;
+  const roles = new Set(config.roles);
+  let sse: SseHub | undefined;
+
+  if (roles.has('api')) {
+    const hub = new SseHub();
+    sse = hub;
+    for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
+      transports.bus.subscribe(
+        topic,
+        async (event) => {
+          hub.publish(event);
+          return 'ack';
+        },
+        { name: `api-live-${topic}`, types: LIVE_TYPES },
+      );
+    }
+  }
+  if (roles.has('notifier')) {
+    registerNotifier({
+      ...deps.serviceDeps,
+      bus: transports.bus,
+      jobs: transports.jobs,
+      clock: deps.clock,
+      logger: logger.child({ role: 'notifier' }),
+    });
+  }
+  if (roles.has('mailer')) {
+    registerMailer({
+      bus: transports.bus,
+      state: transports.state,
+      store: deps.serviceDeps.store,
+      sender:
+        deps.mailSender ?? (config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl) : fileSender(join(config.dataDir, 'mail'))),
+      notifications: services.notifications,
+      actionTokens: services.actionTokens,
+      clock: deps.clock,
+      from: config.mail.from,
+      publicUrl: config.publicUrl,
+      logger: logger.child({ role: 'mailer' }),
+    });
+  }
+  if (roles.has('recurring')) {
+    registerRecurring({ bus: transports.bus, recurrence: services.recurrence, logger: logger.child({ role: 'recurring' }) });
+  }
+  return { sse, usesJobs: roles.has('notifier') };
+}

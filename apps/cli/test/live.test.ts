@@ -1,0 +1,74 @@
+/** The SSE stream delivers a user's own changes live — and nobody else's. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline, type Pipeline } from './pipeline-harness.js';
+
+async function openStream(url: string, auth: { authorization: string }) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: auth, signal: controller.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    /** Reads frames until one of this event type arrives. */
+    async next(type: string): Promise<any> {
+      for (;;) {
+        const frame = /event: (\S+)\ndata: (.*)\n\n/.exec(buffer);
+        if (frame) {
+          buffer = buffer.slice(frame.index + frame[0].length);
+          if (frame[1] === type) return JSON.parse(frame[2]!);
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value);
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+describe('live updates (SSE)', () => {
+  let p: Pipeline;
+  let base: string;
+  beforeAll(async () => {
+    p = await createPipeline('pglite');
+    base = await p.runtime.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => p?.close());
+
+  it("streams the user's task changes and notifications, not other users'", async () => {
+    const u = await p.user('UTC');
+    const other = await p.user('UTC');
+    const stream = await openStream(`${base}/api/events/stream`, u.auth);
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toMatch(/text\/event-stream/);
+      await p.call('POST', '/api/tasks', other.auth, { title: 'not yours' });
+      const mine = (
+        await p.call('POST', '/api/tasks', u.auth, {
+          title: 'live one',
+          reminders: [{ type: 'absolute', at: '2026-11-27T09:05:00Z' }],
+        })
+      ).body;
+      await p.settle();
+      const created = await stream.next('todo.task.created.v1');
+      expect(created.task.title).toBe('live one');
+      await p.call('POST', `/api/tasks/${mine.id}/complete`, u.auth);
+      await p.settle();
+      expect((await stream.next('todo.task.completed.v1')).task.id).toBe(mine.id);
+      await p.call('POST', `/api/tasks/${mine.id}/reopen`, u.auth);
+      await p.advanceTo('2026-11-27T09:05:00Z');
+      const notification = await stream.next('todo.notification.created.v1');
+      expect(notification.notification.taskId).toBe(mine.id);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('refuses the stream without credentials', async () => {
+    const res = await fetch(`${base}/api/events/stream`);
+    expect(res.status).toBe(401);
+  });
+});

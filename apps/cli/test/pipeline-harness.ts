@@ -1,0 +1,75 @@
+/**
+ * The whole embedded runtime (every role, one process) over a fresh database, a test clock and
+ * a real SMTP server. Time moves only when a test calls `advanceTo`, which then runs whatever
+ * became due — no sleeping.
+ */
+import { pino } from 'pino';
+import { loadConfig } from '@todo/config';
+import { TestClock, createTestDatabase, startSmtpCapture, type Engine, type SmtpCapture } from '@todo/testing';
+import { createRuntime, type Runtime } from '../src/index.js';
+
+export interface Pipeline {
+  runtime: Runtime;
+  clock: TestClock;
+  smtp: SmtpCapture;
+  call(method: string, url: string, auth?: { authorization: string }, body?: unknown): Promise<{ status: number; body: any }>;
+  user(timeZone?: string): Promise<{ auth: { authorization: string }; id: string; email: string }>;
+  /** Moves the clock and runs everything that became due. */
+  advanceTo(instant: string | Date): Promise<void>;
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function createPipeline(engine: Engine, start = '2026-11-27T09:00:00Z'): Promise<Pipeline> {
+  const smtp = await startSmtpCapture();
+  const clock = new TestClock(start);
+  const database = await createTestDatabase(engine);
+  const config = loadConfig({
+    SMTP_URL: smtp.url,
+    PUBLIC_URL: 'http://todo.test',
+    JWT_SECRET: 'p'.repeat(40),
+    LOG_LEVEL: 'silent',
+  });
+  const runtime = await createRuntime(config, { clock, database, logger: pino({ level: 'silent' }) });
+  // Subscriptions are recorded at start; the loops' timers are real, but what is due is judged by the clock.
+  await runtime.start();
+  const call: Pipeline['call'] = async (method, url, auth, body) => {
+    const res = await runtime.app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(auth ?? {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    return {
+      status: res.statusCode,
+      body: res.body ? (res.headers['content-type']?.toString().includes('json') ? JSON.parse(res.body) : res.body) : null,
+    };
+  };
+  return {
+    runtime,
+    clock,
+    smtp,
+    call,
+    user: async (timeZone = 'Europe/Berlin') => {
+      const email = `p${++seq}-${Date.now()}@example.test`;
+      const res = await call('POST', '/api/auth/signup', undefined, {
+        email,
+        password: 'correct horse battery',
+        timeZone,
+        name: 'Pat',
+      });
+      return { auth: { authorization: `Bearer ${res.body.token}` }, id: res.body.user.id, email };
+    },
+    advanceTo: async (instant) => {
+      clock.set(instant);
+      await runtime.drain();
+    },
+    settle: () => runtime.drain(),
+    close: async () => {
+      await runtime.close();
+      await smtp.close();
+    },
+  };
+}
