@@ -3,6 +3,7 @@
  * use `app.inject`); `main` in the CLI builds the deps and listens.
  */
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -48,6 +49,8 @@ export interface AppDeps {
   /** Mark cookies Secure (when served over HTTPS). */
   secureCookies?: boolean;
   version?: string;
+  /** Built web UI (apps/web/dist) served at `/`, with index.html for client-side routes. */
+  webRoot?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -71,11 +74,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    // Client-side routes of the web UI get its index.html; everything else is a real 404.
+    if (deps.webRoot && request.method === 'GET' && !path.startsWith('/api/') && !path.includes('.')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${path}`));
+  });
 
   await app.register(cookie);
+  if (deps.webRoot) {
+    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: ['index.html'], wildcard: false, maxAge: '1h' });
+  }
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {

@@ -3,7 +3,8 @@
  * `ROLES=all` composes every role in one process (design §2); each role can also start alone.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApp, createHealthApp, type App } from '@todo/api';
@@ -68,6 +69,9 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger): Pr
   return database;
 }
 
+/** The built web UI, next to this package in the workspace (and in the container image). */
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
 export interface RuntimeOptions {
   clock?: Clock;
   /** An already-open, migrated database (tests); by default it is opened from config. */
@@ -110,6 +114,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         secureCookies: config.publicUrl.startsWith('https:'),
         readiness,
         replayDeadLetter: transports.replayDeadLetter,
+        ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
         ...(wiring.sse ? { sse: wiring.sse } : {}),
       })
     : createHealthApp({ logger, readiness });
