@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const step = (message) => process.stderr.write(`\n[test] ${message}\n`);
 
 function infra(script, ...args) {
-  const out = execFileSync('bash', [`scripts/infra/${script}`, ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [`scripts/infra/${script}`, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return Object.fromEntries(
     out
       .split('\n')
@@ -24,7 +28,10 @@ function infra(script, ...args) {
 const hasFiles = (dir, pattern) => existsSync(join(root, dir)) && readdirSync(join(root, dir)).some((f) => pattern.test(f));
 
 step('type-checking (tsc -b, then tests with tsconfig.check.json)');
-for (const args of [['tsc', '-b'], ['tsc', '-p', 'tsconfig.check.json']]) {
+for (const args of [
+  ['tsc', '-b'],
+  ['tsc', '-p', 'tsconfig.check.json'],
+]) {
   if (spawnSync('npx', args, { cwd: root, stdio: 'inherit' }).status !== 0) {
     process.stdout.write('\n0 passed, 1 failed\n');
     process.exit(1);

@@ -70,12 +70,7 @@ export class RecurrenceService {
           createdAt: now,
           updatedAt: now,
         });
-        const tags = await tx.tags.ensureNames(userId, completed.tags, () => this.deps.ids.next(), now);
-        await tx.tasks.replaceTags(
-          id,
-          tags.map((t) => t.id),
-          { isNew: true },
-        );
+        const tags = await tx.tags.ensureNames(userId, completed.tags, () => this.deps.ids.next(), now, id);
         const reminders: NewReminderRow[] = completed.reminders.map((r) =>
           r.type === 'relative'
             ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }

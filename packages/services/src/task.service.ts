@@ -224,12 +224,8 @@ export class TaskService {
     now: Date,
     options: { isNew?: boolean } = {},
   ) {
-    const tags = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now);
-    await repos.tasks.replaceTags(
-      taskId,
-      tags.map((t) => t.id),
-      options,
-    );
+    if (!options.isNew) await repos.tasks.replaceTags(taskId, [], options);
+    const tags = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now, taskId);
     return tags
       .map((t) => t.name)
       .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));

@@ -54,6 +54,22 @@ export function runRepositoryContract(engine: Engine): void {
       expect((await f.services.tags.list(alice)).map((t) => t.name)).toEqual(['errands', 'Home']);
     });
 
+    it('stores tag names with quotes, backslashes and non-ASCII letters as given', async () => {
+      const names = ['say "hi"', 'back\\slash', 'Ünïcode', "it's"];
+      const t = await f.addTask(alice, { title: 'odd tags', tags: names });
+      expect([...t.tags].sort()).toEqual([...names].sort());
+      expect((await f.services.tasks.get(alice, t.id)).tags).toEqual(t.tags);
+    });
+
+    it('creates a new tag once when concurrent creates name it together', async () => {
+      const gina = await f.signUp();
+      const created = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => f.addTask(gina, { title: `c${i}`, tags: ['Fresh'] })),
+      );
+      expect(created.every((t) => t.tags.length === 1 && t.tags[0] === 'Fresh')).toBe(true);
+      expect((await f.services.tags.list(gina)).map((t) => t.name)).toEqual(['Fresh']);
+    });
+
     it('round-trips every task field', async () => {
       const task = await f.addTask(alice, {
         title: 'Pay rent',

@@ -192,4 +192,22 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
     await bus.drain();
     expect(seen).toEqual(['created', 'follow-up']);
   });
+
+  it('deletes published rows once they are older than the retention period, and keeps unpublished ones', async () => {
+    const clock = new TestClock('2026-11-27T09:00:00Z');
+    const { bus } = fakeBus((event) => (event.data as unknown as { label: string }).label === 'stuck');
+    const relay = new OutboxRelay({ db: db().db, kind: db().kind, bus, clock, backoff, retentionMs: 3_600_000 });
+    const topic = uniqueName('t');
+    const [sent, stuck] = await writeOutbox(clock, [
+      { topic, label: 'sent' },
+      { topic, label: 'stuck' },
+    ]);
+    await relay.runOnce();
+    const ids = [sent!.id, stuck!.id];
+    expect((await db().db.select().from(schema.outbox).where(inArray(schema.outbox.id, ids))).length).toBe(2);
+    clock.advance(3_600_000 + 61_000);
+    await relay.runOnce();
+    const left = await db().db.select().from(schema.outbox).where(inArray(schema.outbox.id, ids));
+    expect(left.map((r) => r.id)).toEqual([stuck!.id]);
+  });
 });

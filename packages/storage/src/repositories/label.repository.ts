@@ -71,32 +71,41 @@ export class LabelRepository {
     return rows.length > 0;
   }
 
-  /** Labels with these names (as stored), creating the missing ones (tags are given by name, design §9). */
+  /**
+   * Labels with these names (as stored), creating the missing ones (tags are given by name,
+   * design §9) — and, with `linkTo`, attaching them to that task — in one statement. The no-op
+   * `do update` makes conflicting rows come back too, also when another transaction is creating
+   * the same name at the same moment (it waits for it instead of missing it).
+   */
   async ensureNames(
     userId: string,
     names: readonly string[],
     newId: () => string,
     now: Date,
+    linkTo?: string,
   ): Promise<{ id: string; name: string }[]> {
     const byKey = new Map<string, string>();
     for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
     const unique = [...byKey.values()];
     if (!unique.length) return [];
-    await this.db
-      .insert(this.table)
-      .values(unique.map((name) => ({ id: newId(), userId, name, createdAt: now, updatedAt: now })))
-      .onConflictDoNothing();
-    return this.db
-      .select({ id: this.table.id, name: this.table.name })
-      .from(this.table)
-      .where(
-        and(
-          eq(this.table.userId, userId),
-          inArray(
-            sql`lower(${this.table.name})`,
-            unique.map((n) => n.toLowerCase()),
-          ),
-        ),
-      );
+    const ids = unique.map(() => newId());
+    const table = this.table;
+    const link = linkTo
+      ? sql`, linked as (insert into task_tags (task_id, tag_id) select ${linkTo}::uuid, id from upserted on conflict do nothing)`
+      : sql``;
+    const result = (await this.db.execute(sql`
+      with upserted as (
+        insert into ${table} (id, user_id, name, created_at, updated_at)
+        select id, ${userId}::uuid, name, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from unnest(${toPgArray(ids)}::uuid[], ${toPgArray(unique)}::text[]) as wanted(id, name)
+        on conflict (user_id, lower(name)) do update set name = ${table}.name
+        returning id, name)${link}
+      select id, name from upserted`)) as { rows: { id: string; name: string }[] };
+    return result.rows;
   }
+}
+
+/** A PostgreSQL array literal, so both drivers bind it the same way. */
+function toPgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }

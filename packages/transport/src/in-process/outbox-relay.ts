@@ -28,8 +28,12 @@ export interface OutboxRelayOptions {
   /** How long claimed rows stay invisible to other relays. */
   leaseMs?: number;
   backoff?: Backoff;
-  /** Called after a row is marked published (e.g. to fan out to live SSE clients); must not throw. */
+  /** Called after a row is published (e.g. to fan out to live SSE clients); must not throw. */
   onPublished?: (event: CloudEvent) => void;
+  /** Partition keys published at once. */
+  concurrency?: number;
+  /** How long published rows are kept before they are deleted. */
+  retentionMs?: number;
 }
 
 export class OutboxRelay {
@@ -44,6 +48,9 @@ export class OutboxRelay {
   private readonly onPublished: ((event: CloudEvent) => void) | undefined;
   private readonly runner: PassRunner;
   private readonly ticker: Ticker;
+  private readonly concurrency: number;
+  private readonly retentionMs: number;
+  private lastPrune = 0;
   private running = false;
 
   constructor(options: OutboxRelayOptions) {
@@ -56,6 +63,8 @@ export class OutboxRelay {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.backoff = options.backoff ?? defaultBackoff;
     this.onPublished = options.onPublished;
+    this.concurrency = options.concurrency ?? 8;
+    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     const onError = (err: unknown) => this.logger.error({ err }, 'outbox relay failed');
     this.runner = new PassRunner(() => this.pass(), onError);
@@ -97,17 +106,33 @@ export class OutboxRelay {
     throw new Error(`outbox relay drain: still busy after ${maxRounds} rounds`);
   }
 
+  /**
+   * Publishes one claimed batch. Rows of one partition key go in order, one after another;
+   * different keys go concurrently. A failed row holds back the later rows of its key.
+   */
   private async pass(): Promise<number> {
-    const now = this.clock.now();
-    const rows = await this.claim(now);
-    // A failed row holds back the later rows of its partition key, so one task's events keep their order.
-    const heldBack = new Map<string, Date>();
+    await this.prune();
+    const rows = await this.claim(this.clock.now());
+    const byKey = new Map<string, typeof rows>();
     for (const row of rows) {
-      const held = row.partitionKey === null ? undefined : heldBack.get(row.partitionKey);
-      if (held) {
-        await this.db.update(outbox).set({ availableAt: held }).where(eq(outbox.id, row.id));
-        continue;
-      }
+      const key = row.partitionKey ?? `\u0000${row.id}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), row]);
+    }
+    const published: string[] = [];
+    const lanes = [...byKey.values()];
+    let next = 0;
+    const worker = async () => {
+      while (next < lanes.length) await this.publishLane(lanes[next++]!, published);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, lanes.length) }, worker));
+    if (published.length) {
+      await this.db.update(outbox).set({ publishedAt: this.clock.now(), lastError: null }).where(inArray(outbox.id, published));
+    }
+    return rows.length;
+  }
+
+  private async publishLane(lane: Awaited<ReturnType<OutboxRelay['claim']>>, published: string[]): Promise<void> {
+    for (const [i, row] of lane.entries()) {
       const event = row.event as CloudEvent;
       try {
         await this.bus.publish(row.topic, event, row.partitionKey === null ? {} : { key: row.partitionKey });
@@ -116,14 +141,22 @@ export class OutboxRelay {
         const retryAt = addMs(this.clock.now(), this.backoff(attempts));
         const lastError = errorMessage(err);
         await this.db.update(outbox).set({ attempts, lastError, availableAt: retryAt }).where(eq(outbox.id, row.id));
-        if (row.partitionKey !== null) heldBack.set(row.partitionKey, retryAt);
+        const rest = lane.slice(i + 1).map((r) => r.id);
+        if (rest.length) await this.db.update(outbox).set({ availableAt: retryAt }).where(inArray(outbox.id, rest));
         this.logger.warn({ outboxId: row.id, topic: row.topic, attempts, lastError }, 'outbox publish failed; will retry');
-        continue;
+        return;
       }
-      await this.db.update(outbox).set({ publishedAt: this.clock.now(), lastError: null }).where(eq(outbox.id, row.id));
+      published.push(row.id);
       this.notify(event);
     }
-    return rows.length;
+  }
+
+  /** Published rows are kept for `retentionMs` (for inspection), then deleted, at most once a minute. */
+  private async prune(): Promise<void> {
+    const now = this.clock.now();
+    if (now.getTime() - this.lastPrune < 60_000) return;
+    this.lastPrune = now.getTime();
+    await this.db.delete(outbox).where(lte(outbox.publishedAt, addMs(now, -this.retentionMs)));
   }
 
   private async claim(now: Date) {
