@@ -1,5 +1,5 @@
 /** Categories and tags: named, coloured labels, unique per user case-insensitively. */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Label } from '@todo/domain';
 import type { Db } from '../client.js';
 import { type categories, type tags } from '../schema.js';
