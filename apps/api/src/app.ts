@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { identify } from './auth.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
-import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
+import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
 import { registerMeRoutes } from './routes/me.routes.js';
 import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
@@ -42,6 +42,8 @@ export interface AppDeps {
   replayDeadLetter?: (id: string) => Promise<boolean>;
   logger: Logger;
   readiness: ReadinessCheck[];
+  /** Prometheus exposition for `/metrics`. */
+  metrics?: MetricsSource;
   /** Request body limit, bytes. */
   bodyLimit?: number;
   /** Login/sign-up attempts per IP per minute. */
@@ -106,7 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  registerHealthRoutes(typed, deps.readiness);
+  registerHealthRoutes(typed, deps.readiness, deps.metrics);
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerActionRoutes(typed, deps.services, deps.clock);

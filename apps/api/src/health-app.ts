@@ -2,10 +2,10 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { App } from './app.js';
-import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
+import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
 
-export function createHealthApp(deps: { logger: Logger; readiness: ReadinessCheck[] }): App {
+export function createHealthApp(deps: { logger: Logger; readiness: ReadinessCheck[]; metrics?: MetricsSource }): App {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger }) as unknown as App;
-  registerHealthRoutes(app as never, deps.readiness);
+  registerHealthRoutes(app as never, deps.readiness, deps.metrics);
   return app;
 }

@@ -7,7 +7,9 @@ import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/m
 import { registerNotifier } from '@todo/notifier';
 import { registerRecurring } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
+import type { EventBus } from '@todo/transport';
 import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
 import type { Transports } from './transports.js';
 
 export interface RoleWiring {
@@ -32,10 +34,16 @@ export function registerRoles(
     transports: Transports;
     clock: Clock;
     logger: Logger;
+    metrics: Metrics;
     mailSender?: MailSender;
   },
 ): RoleWiring {
-  const { transports, services, logger } = deps;
+  const { transports, services, logger, metrics } = deps;
+  // Every subscription is counted by outcome; the roles never see the metrics.
+  const bus: Pick<EventBus, 'subscribe'> = {
+    subscribe: (topic, handler, options) =>
+      transports.bus.subscribe(topic, metrics.instrument(topic, options.name, handler), options),
+  };
   const roles = new Set(config.roles);
   let sse: SseHub | undefined;
 
@@ -43,7 +51,7 @@ export function registerRoles(
     const hub = new SseHub();
     sse = hub;
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
-      transports.bus.subscribe(
+      bus.subscribe(
         topic,
         async (event) => {
           hub.publish(event);
@@ -56,15 +64,16 @@ export function registerRoles(
   if (roles.has('notifier')) {
     registerNotifier({
       ...deps.serviceDeps,
-      bus: transports.bus,
+      bus,
       jobs: transports.jobs,
       clock: deps.clock,
       logger: logger.child({ role: 'notifier' }),
+      onReminderEmitted: metrics.reminderEmitted,
     });
   }
   if (roles.has('mailer')) {
     registerMailer({
-      bus: transports.bus,
+      bus,
       state: transports.state,
       store: deps.serviceDeps.store,
       sender:
@@ -78,7 +87,7 @@ export function registerRoles(
     });
   }
   if (roles.has('recurring')) {
-    registerRecurring({ bus: transports.bus, recurrence: services.recurrence, logger: logger.child({ role: 'recurring' }) });
+    registerRecurring({ bus, recurrence: services.recurrence, logger: logger.child({ role: 'recurring' }) });
   }
   return { sse, usesJobs: roles.has('notifier') };
 }

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApp, createHealthApp, type App } from '@todo/api';
 import type { Config } from '@todo/config';
-import { systemClock, type Clock } from '@todo/domain';
+import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
 import type { MailSender } from '@todo/mailer';
+import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
 import { Store, createDatabase, type Database } from '@todo/storage';
@@ -85,7 +86,10 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const clock = options.clock ?? systemClock;
   const database = options.database ?? (await openDatabase(config, logger));
   const store = new Store(database.db);
-  const transports = createTransports(config, database, clock, logger);
+  const metrics = new Metrics(database);
+  const transports = createTransports(config, database, clock, logger, (event) =>
+    metrics.onPublished(event, EVENT_TOPIC[event.type] ?? 'unknown'),
+  );
   const serviceDeps = {
     store,
     clock,
@@ -98,6 +102,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     serviceDeps,
     services,
     transports,
+    metrics,
     clock,
     logger,
     ...(options.mailSender ? { mailSender: options.mailSender } : {}),
@@ -113,11 +118,12 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         bodyLimit: config.bodyLimit,
         secureCookies: config.publicUrl.startsWith('https:'),
         readiness,
+        metrics,
         replayDeadLetter: transports.replayDeadLetter,
         ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
         ...(wiring.sse ? { sse: wiring.sse } : {}),
       })
-    : createHealthApp({ logger, readiness });
+    : createHealthApp({ logger, readiness, metrics });
   let started = false;
   return {
     config,

@@ -3,7 +3,7 @@
  * the scheduler and the state store. `USE_DAPR=true`: the Dapr sidecar (issue #4).
  */
 import type { Config } from '@todo/config';
-import type { Clock } from '@todo/domain';
+import type { Clock, CloudEvent } from '@todo/domain';
 import type { Database } from '@todo/storage';
 import { DbEventBus, DbJobScheduler, DbStateStore, OutboxRelay, type Logger } from '@todo/transport';
 
@@ -15,13 +15,19 @@ export interface Transports {
   replayDeadLetter(id: string): Promise<boolean>;
 }
 
-export function createTransports(config: Readonly<Config>, database: Database, clock: Clock, logger: Logger): Transports {
+export function createTransports(
+  config: Readonly<Config>,
+  database: Database,
+  clock: Clock,
+  logger: Logger,
+  onPublished?: (event: CloudEvent) => void,
+): Transports {
   if (config.useDapr) {
     throw new Error('USE_DAPR=true: the Dapr transports are not part of this build yet; run without USE_DAPR (embedded runtime)');
   }
   const common = { db: database.db, kind: database.kind, clock, logger };
   const bus = new DbEventBus(common);
-  const relay = new OutboxRelay({ ...common, bus });
+  const relay = new OutboxRelay({ ...common, bus, ...(onPublished ? { onPublished } : {}) });
   bus.attachRelay(relay);
   return {
     bus,

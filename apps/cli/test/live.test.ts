@@ -72,3 +72,28 @@ describe('live updates (SSE)', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('metrics', () => {
+  it('counts published and handled events per topic, dead letters, and reminder lateness', async () => {
+    const p = await createPipeline('pglite');
+    try {
+      const u = await p.user('UTC');
+      await p.call('POST', '/api/tasks', u.auth, {
+        title: 'measured',
+        reminders: [{ type: 'absolute', at: '2026-11-27T09:05:00Z' }],
+      });
+      await p.advanceTo('2026-11-27T09:05:02Z');
+      const res = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.headers['content-type']).toMatch(/text\/plain/);
+      const text = res.body;
+      expect(text).toMatch(/todo_events_published_total\{topic="task-events",type="todo.task.created.v1"\} 1/);
+      expect(text).toMatch(/todo_events_handled_total\{topic="task-events",subscription="notifier",outcome="ack"\} 1/);
+      expect(text).toMatch(/todo_events_handled_total\{topic="task-reminders",subscription="mailer",outcome="ack"\} 1/);
+      expect(text).toMatch(/todo_reminder_lateness_seconds_bucket\{le="5"\} 1/);
+      expect(text).toMatch(/todo_reminder_lateness_seconds_bucket\{le="1"\} 0/);
+      expect(text).toContain('# TYPE todo_dead_letters gauge');
+    } finally {
+      await p.close();
+    }
+  });
+});

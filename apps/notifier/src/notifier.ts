@@ -22,6 +22,8 @@ export interface NotifierDeps extends ServiceDeps {
   jobs: Pick<JobScheduler, 'schedule' | 'cancel' | 'onJob'>;
   clock: Clock;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Observes how late (ms) each reminder was emitted after its due instant. */
+  onReminderEmitted?: (latenessMs: number) => void;
 }
 
 const TASK_EVENTS = [
@@ -96,6 +98,7 @@ export function registerNotifier(deps: NotifierDeps): void {
       emit(pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt }));
     });
     const lateness = deps.clock.now().getTime() - new Date(fireAt).getTime();
+    deps.onReminderEmitted?.(lateness);
     deps.logger.info({ reminderId, fireAt, latenessMs: lateness }, 'reminder due');
     return 'ack';
   });

@@ -6,7 +6,17 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-export function registerHealthRoutes(app: TypedApp, checks: readonly ReadinessCheck[]): void {
+export interface MetricsSource {
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function registerHealthRoutes(app: TypedApp, checks: readonly ReadinessCheck[], metrics?: MetricsSource): void {
+  if (metrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      const { contentType, body } = await metrics.render();
+      return reply.type(contentType).send(body);
+    });
+  }
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const results = await Promise.all(
