@@ -133,6 +133,25 @@ describe.each(ENGINES)('reminders end to end on %s', (engine) => {
     expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
   });
 
+  it('reschedules all-day reminders when the user changes the reminder hour or zone', async () => {
+    const u = await p.user('UTC');
+    p.clock.set('2026-12-05T00:00:00Z');
+    await p.call('POST', '/api/tasks', u.auth, {
+      title: 'Hour moves',
+      due: { date: '2026-12-06' },
+      reminders: [{ type: 'relative', minutesBefore: 0 }],
+    });
+    await p.settle();
+    await p.call('PATCH', '/api/me', u.auth, { reminderHour: 7, timeZone: 'Asia/Tokyo' });
+    await p.settle();
+    await p.advanceTo('2026-12-05T21:59:59Z');
+    expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(0);
+    await p.advanceTo('2026-12-05T22:00:00Z'); // 07:00 on 6 December in Tokyo
+    expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
+    await p.advanceTo('2026-12-06T09:00:00Z'); // the old 09:00 UTC job found nothing to send
+    expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
+  });
+
   it('delivers one email when the same reminder.due event arrives twice (and concurrently)', async () => {
     const u = await p.user('UTC');
     p.clock.set('2026-12-01T09:00:00Z');

@@ -1,10 +1,15 @@
 /** The signed-in user's profile. Changing the zone moves the instants of floating and all-day dues. */
-import { DomainError, assertTimeZone, resolveDue, type ProfilePatch, type User } from '@todo/domain';
+import { DomainError, assertTimeZone, pendingEvent, resolveDue, type ProfilePatch, type User } from '@todo/domain';
+import { UnitOfWork } from './unit-of-work.js';
 import { isUniqueViolation, toUser } from '@todo/storage';
 import type { Principal, ServiceDeps } from './deps.js';
 
 export class ProfileService {
-  constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock'>) {}
+  private readonly unitOfWork: UnitOfWork;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.unitOfWork = new UnitOfWork(deps);
+  }
 
   async get(principal: Principal): Promise<User> {
     const row = await this.deps.store.repos.users.findById(principal.userId);
@@ -16,13 +21,21 @@ export class ProfileService {
     const timeZone = patch.timeZone ? assertTimeZone(patch.timeZone, 'timeZone') : undefined;
     const now = this.deps.clock.now();
     try {
-      return await this.deps.store.transaction(async (repos) => {
+      return await this.unitOfWork.run({}, async (repos, emit) => {
         const row = await repos.users.update(principal.userId, { ...patch, ...(timeZone ? { timeZone } : {}), updatedAt: now });
         if (!row) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
         if (timeZone) {
           for (const t of await repos.users.floatingDueRows(principal.userId)) {
             const due = t.dueTime ? { dateTime: `${t.dueDate}T${t.dueTime.slice(0, 8)}`, timeZone: null } : { date: t.dueDate! };
             await repos.tasks.update(principal.userId, t.id, { dueAt: resolveDue(due, timeZone).dueAt });
+          }
+        }
+        // Reminders of all-day and floating tasks fire at times that depend on zone and hour:
+        // announce their tasks as updated so the notifier reschedules them.
+        if (timeZone || patch.reminderHour !== undefined) {
+          for (const id of await repos.tasks.openIdsWithReminders(principal.userId)) {
+            const task = await repos.tasks.findById(principal.userId, id);
+            if (task) emit(pendingEvent('todo.task.updated.v1', id, { userId: principal.userId, task, changed: ['reminders'] }));
           }
         }
         return toUser(row);

@@ -4,7 +4,7 @@ import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
-import { remindersColumn, tagNamesColumn, taskFromRow, type NewTaskRow, type TaskRow } from './task.mapper.js';
+import { OUTER_TASK_ID, remindersColumn, tagNamesColumn, taskFromRow, type NewTaskRow, type TaskRow } from './task.mapper.js';
 
 export type TaskChanges = Partial<Omit<NewTaskRow, 'id' | 'userId' | 'number' | 'createdAt'>>;
 
@@ -105,6 +105,21 @@ export class TaskRepository {
       .from(tasks)
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
     return row ?? null;
+  }
+
+  /** Open tasks of a user that have reminders (their fire times depend on the user's zone and hour). */
+  async openIdsWithReminders(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(
+        and(
+          eq(tasks.userId, userId),
+          sql`${tasks.completedAt} is null`,
+          sql`exists (select 1 from ${reminders} r where r.task_id = ${OUTER_TASK_ID})`,
+        ),
+      );
+    return rows.map((r) => r.id);
   }
 
   /** Ids of a task's descendants (subtasks, their subtasks …), to refuse parent cycles. */
