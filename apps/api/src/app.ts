@@ -13,7 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
-import { identify } from './auth.js';
+import { identify, traceparentOf } from './auth.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
@@ -72,6 +72,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }) as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The caller's trace context joins every log line of the request.
+  app.addHook('onRequest', async (request, reply) => {
+    const traceparent = traceparentOf(request);
+    if (traceparent) request.log = reply.log = request.log.child({ traceparent });
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -9,6 +9,7 @@ import { registerRecurring } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
 import type { EventBus } from '@todo/transport';
 import type { Logger } from 'pino';
+import { withEventContext } from './log-context.js';
 import type { Metrics } from './metrics.js';
 import type { Transports } from './transports.js';
 
@@ -39,10 +40,11 @@ export function registerRoles(
   },
 ): RoleWiring {
   const { transports, services, logger, metrics } = deps;
-  // Every subscription is counted by outcome; the roles never see the metrics.
+  // Every subscription is counted by outcome and logs with its event's id and traceparent;
+  // the roles never see either.
   const bus: Pick<EventBus, 'subscribe'> = {
     subscribe: (topic, handler, options) =>
-      transports.bus.subscribe(topic, metrics.instrument(topic, options.name, handler), options),
+      transports.bus.subscribe(topic, metrics.instrument(topic, options.name, withEventContext(handler)), options),
   };
   const roles = new Set(config.roles);
   let sse: SseHub | undefined;

@@ -6,12 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { createApp, createHealthApp, type App } from '@todo/api';
 import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
 import type { MailSender } from '@todo/mailer';
+import { logContextMixin } from './log-context.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
@@ -49,15 +50,17 @@ export function jwtSecretFor(config: Readonly<Config>): string {
   }
 }
 
-export function createLogger(config: Readonly<Config>): Logger {
-  return pino({
+export function createLogger(config: Readonly<Config>, destination?: NodeJS.WritableStream): Logger {
+  const options: LoggerOptions = {
     level: config.logLevel,
+    mixin: logContextMixin,
     base: { service: 'todo-app', roles: config.roles.join(',') },
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination as DestinationStream) : pino(options);
 }
 
 export async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<Database> {

@@ -97,3 +97,36 @@ describe('metrics', () => {
     }
   });
 });
+
+describe('trace context in logs', () => {
+  it('carries the request traceparent into the event and into the log lines of its handlers', async () => {
+    const lines: any[] = [];
+    const { Writable } = await import('node:stream');
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const p = await createPipeline('pglite', '2026-11-27T09:00:00Z', { logSink: sink });
+    try {
+      const u = await p.user('UTC');
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const res = await p.runtime.app.inject({
+        method: 'POST',
+        url: '/api/tasks',
+        headers: { ...u.auth, traceparent, 'content-type': 'application/json' },
+        payload: JSON.stringify({ title: 'traced', due: { date: '2026-11-28' }, recurrence: { rule: 'daily' } }),
+      });
+      const task = JSON.parse(res.body);
+      await p.runtime.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers: { ...u.auth, traceparent } });
+      await p.settle();
+      const handled = lines.find((l) => l.msg === 'completed recurring task handled' && l.taskId === task.id);
+      expect(handled).toMatchObject({ traceparent, eventType: 'todo.task.completed.v1', role: 'recurring' });
+      expect(typeof handled.cloudEventId).toBe('string');
+      expect(lines.some((l) => l.traceparent === traceparent && l.reqId)).toBe(true);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
 import { TestClock, createTestDatabase, startSmtpCapture, type Engine, type SmtpCapture } from '@todo/testing';
-import { createRuntime, type Runtime } from '../src/index.js';
+import { createLogger, createRuntime, type Runtime } from '../src/index.js';
 
 export interface Pipeline {
   runtime: Runtime;
@@ -22,7 +22,11 @@ export interface Pipeline {
 
 let seq = 0;
 
-export async function createPipeline(engine: Engine, start = '2026-11-27T09:00:00Z'): Promise<Pipeline> {
+export async function createPipeline(
+  engine: Engine,
+  start = '2026-11-27T09:00:00Z',
+  options: { logSink?: NodeJS.WritableStream } = {},
+): Promise<Pipeline> {
   const smtp = await startSmtpCapture();
   const clock = new TestClock(start);
   const database = await createTestDatabase(engine);
@@ -32,7 +36,8 @@ export async function createPipeline(engine: Engine, start = '2026-11-27T09:00:0
     JWT_SECRET: 'p'.repeat(40),
     LOG_LEVEL: 'silent',
   });
-  const runtime = await createRuntime(config, { clock, database, logger: pino({ level: 'silent' }) });
+  const logger = options.logSink ? createLogger({ ...config, logLevel: 'info' }, options.logSink) : pino({ level: 'silent' });
+  const runtime = await createRuntime(config, { clock, database, logger });
   // Subscriptions are recorded at start; the loops' timers are real, but what is due is judged by the clock.
   await runtime.start();
   const call: Pipeline['call'] = async (method, url, auth, body) => {
