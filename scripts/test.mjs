@@ -43,7 +43,7 @@ if (!env.TEST_DATABASE_URL) {
   step('PostgreSQL (scripts/infra/postgres.sh)');
   env.TEST_DATABASE_URL = infra('postgres.sh', 'start').DATABASE_URL;
 }
-if (hasFiles('packages/transport/test', /^dapr\./) || hasFiles('e2e', /^dapr/)) {
+if (hasFiles('packages/transport/test', /^dapr\./) || hasFiles('e2e', /^dapr/) || hasFiles('e2e/deploy', /^dapr/)) {
   step('Redis, Kafka, daprd and the Dapr scheduler (scripts/infra) — the first daprd build takes ~15 min');
   env.TEST_REDIS_ADDR ??= infra('redis.sh', 'start').REDIS_ADDR;
   env.TEST_KAFKA_BROKERS ??= infra('kafka.sh', 'start').KAFKA_BROKERS;
@@ -52,6 +52,11 @@ if (hasFiles('packages/transport/test', /^dapr\./) || hasFiles('e2e', /^dapr/)) 
 if (hasFiles('e2e/web', /\.test\.ts$/)) {
   step('Chromium (scripts/infra/chromium.sh)');
   Object.assign(env, infra('chromium.sh'));
+}
+
+if (hasFiles('e2e/deploy', /\.test\.ts$/)) {
+  step('helm (scripts/infra/helm.sh) — built from its Go module the first time, ~3 min');
+  Object.assign(env, infra('helm.sh', 'build'));
 }
 
 step('running test suites (vitest)');
