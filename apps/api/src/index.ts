@@ -4,3 +4,4 @@ export type { ReadinessCheck } from './routes/health.routes.js';
 export { problem, type Problem } from './problem.js';
 export { SseHub } from './sse-hub.js';
 export { createHealthApp } from './health-app.js';
+export { identify } from './auth.js';

@@ -3,7 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { ConfigError, loadConfig, ROLES } from '@todo/config';
-import { ApiError } from './client.js';
+import { registerMcpCommand } from '@todo/mcp/cli';
+import { ApiError, resolveCredentials } from './client.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { startCommand } from './commands/start.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -27,6 +28,7 @@ program
 
 registerAdminCommands(program, out);
 registerTaskCommands(program, out);
+registerMcpCommand(program, resolveCredentials);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { createApp, createHealthApp, type App } from '@todo/api';
+import { createApp, createHealthApp, identify, type App } from '@todo/api';
+import { registerChatRoutes } from '@todo/chat';
+import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
@@ -127,6 +129,14 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         ...(wiring.sse ? { sse: wiring.sse } : {}),
       })
     : createHealthApp({ logger, readiness, metrics });
+  if (config.roles.includes('api') || config.roles.includes('mcp')) {
+    // AI assistants: MCP over Streamable HTTP, and the in-app chat, on the same services.
+    const publicUrl = new URL(config.publicUrl);
+    registerMcpRoutes(app, { services, clock, allowedHosts: [...LOOPBACK_HOSTS, publicUrl.hostname], allowedOrigins: [publicUrl.origin] });
+  }
+  if (config.roles.includes('api')) {
+    registerChatRoutes(app, { services, clock, chatConfig: config.chat, principalOf: (request) => identify(services.auth, request) });
+  }
   let started = false;
   return {
     config,

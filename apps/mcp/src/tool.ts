@@ -1,0 +1,108 @@
+/**
+ * The transport-neutral tool contract. MCP (`server.ts`) and the AI chat (`@todo/chat`) both
+ * list and call these definitions, so the two surfaces share one implementation per tool.
+ */
+import { z } from 'zod';
+import { DomainError, isDomainError, type Clock, type FieldIssue } from '@todo/domain';
+import type { Principal, Services } from '@todo/services';
+import type { IdempotencyStore } from './idempotency.js';
+
+/** What every tool call runs with. The user is `principal` — never a tool argument (seed D2/D3). */
+export interface ToolContext {
+  services: Services;
+  principal: Principal;
+  clock: Clock;
+  idempotency: IdempotencyStore;
+  traceparent?: string | undefined;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: false;
+}
+
+export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  run(ctx: ToolContext, args: z.output<I>): Promise<z.input<O>>;
+  /** One line for the text block that accompanies structuredContent. */
+  summarize?(result: z.output<O>): string;
+}
+
+/** Identity helper that keeps the input/output types tied together. */
+export const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>): ToolDef =>
+  def as unknown as ToolDef;
+
+export const READ: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+export const CREATE: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: false,
+};
+export const CHANGE: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
+export const ADDITIVE: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+export const isMutating = (tool: ToolDef): boolean => !tool.annotations.readOnlyHint;
+
+export interface ToolErrorBody {
+  code: string;
+  message: string;
+  issues: FieldIssue[];
+}
+
+export type ToolOutcome = { ok: true; value: Record<string, unknown>; text: string } | { ok: false; error: ToolErrorBody };
+
+const issuesOf = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(arguments)', message: i.message }));
+
+/** Maps anything a tool throws to a stable error body naming field and reason. */
+export function toolError(error: unknown): ToolErrorBody {
+  if (isDomainError(error)) return { code: error.code, message: error.message, issues: [...error.issues] };
+  if (error instanceof z.ZodError) {
+    const issues = issuesOf(error);
+    return { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
+  }
+  return { code: 'INTERNAL', message: 'the tool failed unexpectedly; try again later', issues: [] };
+}
+
+/**
+ * Validates arguments, checks the scope, runs the tool and validates its result against the
+ * declared output schema: the one place every surface goes through.
+ */
+export async function runTool(tool: ToolDef, ctx: ToolContext, rawArgs: unknown): Promise<ToolOutcome> {
+  if (isMutating(tool) && !ctx.principal.scopes.includes('write')) {
+    return {
+      ok: false,
+      error: {
+        code: 'INSUFFICIENT_SCOPE',
+        message: `${tool.name} changes data and this token only has the scopes [${ctx.principal.scopes.join(', ')}]; create a token with ["read","write"]`,
+        issues: [],
+      },
+    };
+  }
+  const parsed = tool.input.safeParse(rawArgs ?? {});
+  if (!parsed.success) return { ok: false, error: toolError(parsed.error) };
+  try {
+    const raw = await tool.run(ctx, parsed.data);
+    const value = tool.output.parse(raw) as Record<string, unknown>;
+    return { ok: true, value, text: tool.summarize ? tool.summarize(value) : JSON.stringify(value) };
+  } catch (error) {
+    return { ok: false, error: toolError(error) };
+  }
+}
+
+export const fail = (code: ConstructorParameters<typeof DomainError>[0], field: string, message: string): never => {
+  throw DomainError.field(code, field, message);
+};

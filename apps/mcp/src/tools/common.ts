@@ -1,0 +1,70 @@
+/** Schemas and helpers shared by the tool groups. */
+import { z } from 'zod';
+import { DomainError, Due, Task, todayIn, type Label } from '@todo/domain';
+import type { CallContext } from '@todo/services';
+import type { ToolContext } from '../tool.js';
+
+export const TaskRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .describe('The task: its number as "#12" or "12" (as shown to the user), or its UUID');
+
+export const TaskOut = z.object({ task: Task });
+export const TaskPageOut = z.object({
+  items: z.array(Task),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null when this is the last page'),
+});
+export const DueIn = Due.describe(
+  'All-day {"date":"YYYY-MM-DD"} or timed {"dateTime":"YYYY-MM-DDTHH:mm","timeZone":IANA zone or null for the user\'s zone}; use parse_due to turn words like "tomorrow 9am" into this',
+);
+export const Failure = z.object({
+  index: z.int().describe('Position of the item in the request'),
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+
+export const callOf = (ctx: ToolContext): CallContext => ({ principal: ctx.principal, traceparent: ctx.traceparent });
+
+/** The user's zone and today's date there (the user comes from the token). */
+export async function userClock(ctx: ToolContext): Promise<{ timeZone: string; today: string; now: Date; reminderHour: number }> {
+  const user = await ctx.services.profile.get(ctx.principal);
+  const now = ctx.clock.now();
+  return { timeZone: user.timeZone, today: todayIn(user.timeZone, now.toISOString()), now, reminderHour: user.reminderHour };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Finds a category or tag by UUID or by (case-insensitive) name among the caller's own. */
+export function findLabel(labels: Label[], ref: string, field: string, kind: 'category' | 'tag'): Label {
+  const wanted = ref.trim();
+  const hit = UUID.test(wanted)
+    ? labels.find((l) => l.id === wanted.toLowerCase())
+    : labels.find((l) => l.name.toLowerCase() === wanted.toLowerCase());
+  if (!hit) {
+    throw DomainError.field(
+      kind === 'category' ? 'CATEGORY_NOT_FOUND' : 'TAG_NOT_FOUND',
+      field,
+      `you have no ${kind} "${wanted}"; list_${kind === 'category' ? 'categories' : 'tags'} shows the ones you have`,
+    );
+  }
+  return hit;
+}
+
+/** Offset cursors for small in-memory lists (categories, tags). */
+export function pageOf<T>(items: T[], cursor: string | undefined, limit: number): { items: T[]; nextCursor: string | null } {
+  let offset = 0;
+  if (cursor !== undefined) {
+    const m = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!m) throw DomainError.field('INVALID_CURSOR', 'cursor', 'this cursor was not issued by this tool; omit it to start over');
+    offset = Number(m[1]);
+  }
+  const page = items.slice(offset, offset + limit);
+  const next = offset + limit < items.length ? Buffer.from(`o:${offset + limit}`).toString('base64url') : null;
+  return { items: page, nextCursor: next };
+}
+
+export const describeTask = (t: Task): string =>
+  `#${t.number} ${t.title}${t.status === 'completed' ? ' (done)' : ''}${t.dueAt ? `, due ${t.due && 'date' in t.due ? t.due.date : t.dueAt}` : ''}`;

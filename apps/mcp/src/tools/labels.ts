@@ -1,0 +1,109 @@
+/** Category and tag tools (the same use cases over two kinds), and tagging a task. */
+import { z } from 'zod';
+import { Color, Label, TagName } from '@todo/domain';
+import type { LabelService } from '@todo/services';
+import { ADDITIVE, CHANGE, CREATE, READ, defineTool, type ToolContext, type ToolDef } from '../tool.js';
+import { TaskOut, TaskRef, callOf, describeTask, findLabel, pageOf } from './common.js';
+
+const LabelName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^,#]+$/, 'must not contain "," or "#"');
+
+function labelTools(kind: 'category' | 'tag'): ToolDef[] {
+  const plural = kind === 'category' ? 'categories' : 'tags';
+  const service = (ctx: ToolContext): LabelService => (kind === 'category' ? ctx.services.categories : ctx.services.tags);
+  const Ref = z.string().trim().min(1).max(64).describe(`The ${kind}: its id or its name`);
+  const usage =
+    kind === 'category'
+      ? 'A task has at most one category (its `categoryId`).'
+      : 'A task can have several tags, given by name on the task; tag_task creates unknown tags on the fly.';
+  const one = z.object({ [kind]: Label }) as z.ZodObject<Record<string, typeof Label>>;
+  const summarize = (r: Record<string, unknown>) => {
+    const l = r[kind] as Label;
+    return `${l.name} (${l.id})`;
+  };
+  return [
+    defineTool({
+      name: `create_${kind}`,
+      title: `Create a ${kind}`,
+      description: `Creates a ${kind} for the user. Names are unique per user (case-insensitive). ${usage}`,
+      input: z.strictObject({ name: LabelName, color: Color.nullable().default(null).describe('Like "#3b82f6"') }),
+      output: one,
+      annotations: CREATE,
+      run: async (ctx, args) => ({ [kind]: await service(ctx).create(ctx.principal, args) }),
+      summarize: (r) => `Created ${kind} ${summarize(r)}`,
+    }),
+    defineTool({
+      name: `list_${plural}`,
+      title: `List ${plural}`,
+      description: `Lists the user's ${plural} by name, with ids, ${100} per page; pass nextCursor as cursor for more.`,
+      input: z.strictObject({ cursor: z.string().max(100).optional(), limit: z.int().min(1).max(200).default(100) }),
+      output: z.object({ items: z.array(Label), nextCursor: z.string().nullable() }),
+      annotations: READ,
+      run: async (ctx, { cursor, limit }) => pageOf(await service(ctx).list(ctx.principal), cursor, limit),
+      summarize: (r) => r.items.map((l) => `${l.name} (${l.id})`).join('\n') || `no ${plural}`,
+    }),
+    defineTool({
+      name: `update_${kind}`,
+      title: `Rename or recolour a ${kind}`,
+      description: `Renames and/or recolours one ${kind}, found by id or name. Tasks keep it.`,
+      input: z.strictObject({ [kind]: Ref, name: LabelName.optional(), color: Color.nullable().optional() }),
+      output: one,
+      annotations: CHANGE,
+      run: async (ctx, args) => {
+        const found = findLabel(await service(ctx).list(ctx.principal), String(args[kind]), kind, kind);
+        const patch = {
+          ...(args['name'] !== undefined ? { name: args['name'] as string } : {}),
+          ...(args['color'] !== undefined ? { color: args['color'] as string | null } : {}),
+        };
+        return { [kind]: await service(ctx).update(ctx.principal, found.id, patch) };
+      },
+      summarize: (r) => `Updated ${kind} ${summarize(r)}`,
+    }),
+    defineTool({
+      name: `delete_${kind}`,
+      title: `Delete a ${kind}`,
+      description:
+        kind === 'category'
+          ? 'Deletes a category, found by id or name. Its tasks stay and lose their category. Cannot be undone.'
+          : 'Deletes a tag, found by id or name, and removes it from every task. Cannot be undone.',
+      input: z.strictObject({ [kind]: Ref }),
+      output: z.object({ deleted: z.object({ id: z.uuid(), name: z.string() }) }),
+      annotations: CHANGE,
+      run: async (ctx, args) => {
+        const found = findLabel(await service(ctx).list(ctx.principal), String(args[kind]), kind, kind);
+        await service(ctx).delete(ctx.principal, found.id);
+        return { deleted: { id: found.id, name: found.name } };
+      },
+      summarize: (r) => `Deleted ${kind} ${(r['deleted'] as { name: string }).name}`,
+    }),
+  ];
+}
+
+const tagTask = defineTool({
+  name: 'tag_task',
+  title: 'Add a tag to a task',
+  description: 'Adds one tag (by name; created when new) to a task. Adding a tag the task already has changes nothing.',
+  input: z.strictObject({ task: TaskRef, tag: TagName }),
+  output: TaskOut,
+  annotations: ADDITIVE,
+  run: async (ctx, { task, tag }) => ({ task: await ctx.services.tasks.addTag(callOf(ctx), task, tag) }),
+  summarize: (r) => `Tagged ${describeTask(r.task)}: ${r.task.tags.join(', ')}`,
+});
+
+const untagTask = defineTool({
+  name: 'untag_task',
+  title: 'Remove a tag from a task',
+  description:
+    'Removes one tag (by name) from a task; the tag itself stays. Removing a tag the task does not have changes nothing.',
+  input: z.strictObject({ task: TaskRef, tag: TagName }),
+  output: TaskOut,
+  annotations: CHANGE,
+  run: async (ctx, { task, tag }) => ({ task: await ctx.services.tasks.removeTag(callOf(ctx), task, tag) }),
+  summarize: (r) => `Untagged ${describeTask(r.task)}: ${r.task.tags.join(', ') || 'no tags'}`,
+});
+
+export const labelToolList: ToolDef[] = [...labelTools('category'), ...labelTools('tag'), tagTask, untagTask];

@@ -1,0 +1,218 @@
+/** Task tools: create (single, batch), read, list, search, update, complete, reopen, delete. */
+import { z } from 'zod';
+import { DomainError, Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
+import { CHANGE, CREATE, READ, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
+import { Failure, TaskOut, TaskPageOut, TaskRef, callOf, describeTask } from './common.js';
+
+const IdempotencyKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .describe(
+    'Any unique string (e.g. a UUID) for this create; retrying with the same key returns the first task instead of a duplicate',
+  );
+
+const AddTaskIn = TaskCreate.extend({ idempotencyKey: IdempotencyKey.optional() });
+type AddTaskIn = z.output<typeof AddTaskIn>;
+
+async function createOne(
+  ctx: ToolContext,
+  input: AddTaskIn,
+): Promise<{ task: z.output<typeof TaskOut>['task']; replayed: boolean }> {
+  const { idempotencyKey, ...fields } = input;
+  if (!idempotencyKey) return { task: await ctx.services.tasks.create(callOf(ctx), fields), replayed: false };
+  const userId = ctx.principal.userId;
+  const outcome = await ctx.idempotency.once(userId, idempotencyKey, JSON.stringify(fields), async () => {
+    return (await ctx.services.tasks.create(callOf(ctx), fields)).id;
+  });
+  if (!outcome.fingerprintMatches) {
+    throw DomainError.field('CONFLICT', 'idempotencyKey', 'this key was already used for a different task; use a new key');
+  }
+  try {
+    return { task: await ctx.services.tasks.get(ctx.principal, outcome.taskId), replayed: outcome.replayed };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'TASK_NOT_FOUND') {
+      throw DomainError.field(
+        'CONFLICT',
+        'idempotencyKey',
+        'the task created with this key has since been deleted; use a new key',
+      );
+    }
+    throw error;
+  }
+}
+
+const addTask = defineTool({
+  name: 'add_task',
+  title: 'Add a task',
+  description:
+    'Creates one task for the signed-in user. Only `title` is required. `due` is all-day {"date":"2026-12-01"} or timed {"dateTime":"2026-12-01T09:00","timeZone":null} (null = the user\'s zone); call parse_due first to turn words like "next friday 9am" into this. `recurrence.rule` takes an RRULE or a phrase like "every weekday" (check it with preview_recurrence). `reminders` are stored and delivered by email at their time: {"type":"relative","minutesBefore":60} or {"type":"absolute","at":"2026-12-01T08:00:00Z"}. Tags are names and are created when new. Pass `idempotencyKey` so that a retry does not create a duplicate. Returns the task with its number (#N).',
+  input: AddTaskIn,
+  output: TaskOut.extend({
+    replayed: z.boolean().describe('True when the idempotency key matched an earlier call and no new task was created'),
+  }),
+  annotations: CREATE,
+  run: (ctx, args) => createOne(ctx, args),
+  summarize: (r) => `${r.replayed ? 'Already created' : 'Created'} ${describeTask(r.task)}`,
+});
+
+const addTasks = defineTool({
+  name: 'add_tasks',
+  title: 'Add several tasks',
+  description:
+    'Creates up to 25 tasks in one call, each with the same fields as add_task. Each task is created independently: the result lists `created` and `failures` (with the index, field and reason). Never re-send the whole batch after a partial failure: fix and re-send only the failed items (or give every item an idempotencyKey).',
+  input: z.strictObject({ tasks: z.array(AddTaskIn).min(1).max(25) }),
+  output: z.object({
+    created: z.array(z.object({ index: z.int(), task: TaskOut.shape.task, replayed: z.boolean() })),
+    failures: z.array(Failure),
+    successCount: z.int(),
+    failureCount: z.int(),
+  }),
+  annotations: CREATE,
+  run: async (ctx, { tasks }) => {
+    const created = [];
+    const failures = [];
+    for (const [index, input] of tasks.entries()) {
+      try {
+        created.push({ index, ...(await createOne(ctx, input)) });
+      } catch (error) {
+        failures.push({ index, ...toolError(error) });
+      }
+    }
+    return { created, failures, successCount: created.length, failureCount: failures.length };
+  },
+  summarize: (r) =>
+    `Created ${r.successCount} task(s)${r.failureCount ? `; ${r.failureCount} failed: ${r.failures.map((f) => `#${f.index} ${f.message}`).join('; ')}` : ''}`,
+});
+
+const getTask = defineTool({
+  name: 'get_task',
+  title: 'Get a task',
+  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, category and tags.',
+  input: z.strictObject({ task: TaskRef }),
+  output: TaskOut,
+  annotations: READ,
+  run: async (ctx, { task }) => ({ task: await ctx.services.tasks.get(ctx.principal, task) }),
+  summarize: (r) => describeTask(r.task),
+});
+
+const LocalDateOrInstant = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    'must be YYYY-MM-DD or an ISO instant with offset',
+  );
+
+const ListIn = z.strictObject({
+  status: z.enum(['open', 'completed', 'all']).default('open').describe('Default: open tasks only'),
+  priority: z.array(Priority).max(5).optional().describe('Any of these priorities'),
+  categoryId: z.uuid().optional(),
+  tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Tag names'),
+  tagMode: z.enum(['any', 'all']).default('any').describe('Whether a task needs any or all of `tags`'),
+  dueBefore: LocalDateOrInstant.optional().describe('Due strictly before this date (user zone) or instant'),
+  dueAfter: LocalDateOrInstant.optional().describe('Due on or after this date (user zone) or instant'),
+  overdue: z.boolean().optional().describe('Only open tasks whose due has passed'),
+  noDate: z.boolean().optional().describe('Only tasks without a due date'),
+  parentId: z.uuid().optional().describe('Only subtasks of this task'),
+  sort: TaskSort.optional().describe('due, priority, created, updated, title or number; prefix "-" to reverse. Default: due'),
+  cursor: z.string().max(500).optional().describe('nextCursor from the previous page'),
+  limit: z.int().min(1).max(100).default(25),
+});
+
+const listTasks = defineTool({
+  name: 'list_tasks',
+  title: 'List tasks',
+  description:
+    "Lists the user's tasks with filters (status, priority, category, tags, due range, overdue, no date, parent) and sorting, 25 per page by default. When `nextCursor` is not null, call again with `cursor` to get more. For words in titles/descriptions use search_tasks; for today/overdue/upcoming use get_overview.",
+  input: ListIn,
+  output: TaskPageOut,
+  annotations: READ,
+  run: (ctx, args) => ctx.services.tasks.list(ctx.principal, TaskListQuery.parse(args)),
+  summarize: (r) =>
+    `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map(describeTask).join('\n')}`,
+});
+
+const searchTasks = defineTool({
+  name: 'search_tasks',
+  title: 'Search tasks',
+  description:
+    "Full-text search over the user's task titles and descriptions (English stemming), best matches first. Searches open and completed tasks unless `status` says otherwise. Paginates with `cursor`.",
+  input: z.strictObject({
+    query: z.string().trim().min(1).max(200).describe('Words to look for'),
+    status: z.enum(['open', 'completed', 'all']).default('all'),
+    cursor: z.string().max(500).optional(),
+    limit: z.int().min(1).max(100).default(25),
+  }),
+  output: TaskPageOut,
+  annotations: READ,
+  run: (ctx, { query, status, cursor, limit }) =>
+    ctx.services.tasks.list(
+      ctx.principal,
+      TaskListQuery.parse({ q: query, status, limit, sort: 'relevance', ...(cursor ? { cursor } : {}) }),
+    ),
+  summarize: (r) => `${r.items.length} match(es):\n${r.items.map(describeTask).join('\n')}`,
+});
+
+const updateTask = defineTool({
+  name: 'update_task',
+  title: 'Update a task',
+  description:
+    'Changes fields of one task; only the fields given change. `null` clears a clearable field (due, recurrence, categoryId, parentId). `tags` and `reminders` replace the whole list (use tag_task/untag_task and set_reminder/remove_reminder to change one). To move due dates prefer reschedule_tasks, which keeps the time of day and the recurrence.',
+  input: TaskPatch.extend({ task: TaskRef }),
+  output: TaskOut,
+  annotations: CHANGE,
+  run: async (ctx, { task, ...patch }) => ({ task: await ctx.services.tasks.update(callOf(ctx), task, patch) }),
+  summarize: (r) => `Updated ${describeTask(r.task)}`,
+});
+
+const completeTask = defineTool({
+  name: 'complete_task',
+  title: 'Complete a task',
+  description:
+    'Marks a task done. Completing a done task changes nothing. For a recurring task the next occurrence is created automatically (once), a moment later.',
+  input: z.strictObject({ task: TaskRef }),
+  output: TaskOut,
+  annotations: { ...CHANGE, destructiveHint: false },
+  run: async (ctx, { task }) => ({ task: await ctx.services.tasks.complete(callOf(ctx), task) }),
+  summarize: (r) => `Completed ${describeTask(r.task)}`,
+});
+
+const reopenTask = defineTool({
+  name: 'reopen_task',
+  title: 'Reopen a task',
+  description: 'Marks a completed task as open again. Reopening an open task changes nothing.',
+  input: z.strictObject({ task: TaskRef }),
+  output: TaskOut,
+  annotations: { ...CHANGE, destructiveHint: false },
+  run: async (ctx, { task }) => ({ task: await ctx.services.tasks.reopen(callOf(ctx), task) }),
+  summarize: (r) => `Reopened ${describeTask(r.task)}`,
+});
+
+const deleteTask = defineTool({
+  name: 'delete_task',
+  title: 'Delete a task',
+  description:
+    'Permanently deletes one task (by number or id — never guess from a title) together with its subtasks and pending reminders. Cannot be undone; confirm with the user first.',
+  input: z.strictObject({ task: TaskRef }),
+  output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
+  annotations: CHANGE,
+  run: async (ctx, { task }) => {
+    const found = await ctx.services.tasks.get(ctx.principal, task);
+    await ctx.services.tasks.delete(callOf(ctx), found.id);
+    return { deleted: { id: found.id, number: found.number, title: found.title } };
+  },
+  summarize: (r) => `Deleted #${r.deleted.number} ${r.deleted.title}`,
+});
+
+export const taskTools: ToolDef[] = [
+  addTask,
+  addTasks,
+  getTask,
+  listTasks,
+  searchTasks,
+  updateTask,
+  completeTask,
+  reopenTask,
+  deleteTask,
+];
