@@ -1,0 +1,259 @@
+/** The list screen's parts: quick add, filters, and the task rows. */
+import { forwardRef, useMemo, useState, type FormEvent } from 'react';
+import { PRIORITIES, type Label, type Task } from './api.js';
+import { parseQuickAdd } from './quickadd.js';
+import { EMPTY_FILTERS, formatDue, isOverdue, type Filters } from './views.js';
+import { Icon } from './ui.js';
+
+export const QuickAdd = forwardRef<HTMLInputElement, { today: string; onAdd: (text: string) => Promise<boolean> }>(
+  function QuickAdd({ today, onAdd }, ref) {
+    const [text, setText] = useState('');
+    const parsed = useMemo(() => (text.trim() ? parseQuickAdd(text, today) : null), [text, today]);
+
+    async function submit(event: FormEvent) {
+      event.preventDefault();
+      if (!text.trim()) return;
+      // Cleared at once (the row appears optimistically); the text comes back if adding fails.
+      const submitted = text;
+      setText('');
+      const ok = await onAdd(submitted);
+      if (!ok) setText((current) => current || submitted);
+    }
+
+    return (
+      <form className="quick-add" onSubmit={(e) => void submit(e)} aria-label="Quick add">
+        <label htmlFor="quick-add" className="sr-only">
+          Add a task
+        </label>
+        <div className="quick-add-row">
+          <Icon name="plus" />
+          <input
+            id="quick-add"
+            ref={ref}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="Add a task: Pay rent every month on the 1st at 9am #home !high"
+            autoComplete="off"
+            aria-describedby="quick-add-help"
+          />
+          <button type="submit" className="primary" disabled={!text.trim()}>
+            Add
+          </button>
+        </div>
+        <p id="quick-add-help" className="hint">
+          {parsed ? (
+            <span className="parsed" aria-live="polite">
+              <span className="chip">{parsed.title || '(no title)'}</span>
+              {parsed.date && <span className="chip">📅 {parsed.date}</span>}
+              {parsed.time && <span className="chip">🕘 {parsed.time}</span>}
+              {parsed.recurrence && <span className="chip">🔁 {parsed.recurrence}</span>}
+              {parsed.priority && <span className="chip">! {parsed.priority}</span>}
+              {parsed.category && <span className="chip">@{parsed.category}</span>}
+              {parsed.tags.map((t) => (
+                <span key={t} className="chip">
+                  #{t}
+                </span>
+              ))}
+              {parsed.remindersMinutesBefore.map((m) => (
+                <span key={m} className="chip">
+                  ⏰ {m} min before
+                </span>
+              ))}
+            </span>
+          ) : (
+            <>
+              Type naturally: dates (tomorrow, fri, dec 1), times (at 9am), repeats (every weekday), #tags, @category, !high,
+              “remind me 30 min before”.
+              <span className="shortcuts">
+                {' '}
+                Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move.
+              </span>
+            </>
+          )}
+        </p>
+      </form>
+    );
+  },
+);
+
+export function FilterBar({
+  filters,
+  onChange,
+  tags,
+  categories,
+  showCategory,
+}: {
+  filters: Filters;
+  onChange: (f: Filters) => void;
+  tags: Label[];
+  categories: Label[];
+  showCategory: boolean;
+}) {
+  const set = (change: Partial<Filters>) => onChange({ ...filters, ...change });
+  const active =
+    filters.priorities.length +
+    filters.tags.length +
+    (filters.categoryId ? 1 : 0) +
+    (filters.dueAfter ? 1 : 0) +
+    (filters.dueBefore ? 1 : 0);
+  return (
+    <details className="filters">
+      <summary>
+        Filters and sort{active ? ` (${active} active)` : ''}
+        {filters.sort ? ` · sorted by ${filters.sort.replace('-', '')}` : ''}
+      </summary>
+      <div className="filters-body">
+        <fieldset>
+          <legend>Priority</legend>
+          {PRIORITIES.filter((p) => p !== 'none').map((p) => (
+            <label key={p} className="chip-check">
+              <input
+                type="checkbox"
+                checked={filters.priorities.includes(p)}
+                onChange={(e) =>
+                  set({ priorities: e.target.checked ? [...filters.priorities, p] : filters.priorities.filter((x) => x !== p) })
+                }
+              />
+              {p}
+            </label>
+          ))}
+        </fieldset>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="filter-tag">Tag</label>
+            <select
+              id="filter-tag"
+              value={filters.tags[0] ?? ''}
+              onChange={(e) => set({ tags: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any tag</option>
+              {tags.map((t) => (
+                <option key={t.id} value={t.name}>
+                  #{t.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          {showCategory && (
+            <div className="field">
+              <label htmlFor="filter-category">Category</label>
+              <select id="filter-category" value={filters.categoryId} onChange={(e) => set({ categoryId: e.target.value })}>
+                <option value="">Any category</option>
+                {categories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor="filter-after">Due from</label>
+            <input id="filter-after" type="date" value={filters.dueAfter} onChange={(e) => set({ dueAfter: e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor="filter-before">Due until</label>
+            <input
+              id="filter-before"
+              type="date"
+              value={filters.dueBefore}
+              onChange={(e) => set({ dueBefore: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="filter-sort">Sort by</label>
+            <select id="filter-sort" value={filters.sort} onChange={(e) => set({ sort: e.target.value })}>
+              <option value="">Default</option>
+              <option value="due">Due date</option>
+              <option value="priority">Priority</option>
+              <option value="-created">Newest</option>
+              <option value="created">Oldest</option>
+              <option value="title">Title A–Z</option>
+              <option value="-updated">Recently changed</option>
+            </select>
+          </div>
+        </div>
+        <button type="button" onClick={() => onChange({ ...EMPTY_FILTERS, q: filters.q })} disabled={!active && !filters.sort}>
+          Clear filters
+        </button>
+      </div>
+    </details>
+  );
+}
+
+export function TaskRow({
+  task,
+  today,
+  userZone,
+  categories,
+  selected,
+  onToggle,
+  onOpen,
+  onSelect,
+}: {
+  task: Task;
+  today: string;
+  userZone: string;
+  categories: Map<string, string>;
+  selected: boolean;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+  onSelect: (task: Task) => void;
+}) {
+  const done = task.status === 'completed';
+  const overdue = !done && isOverdue(task.dueAt, task.due, today);
+  const pending = task.id.startsWith('tmp-');
+  return (
+    <li
+      className={`task ${done ? 'done' : ''} ${selected ? 'selected' : ''} prio-${task.priority}`}
+      data-task-id={task.id}
+      aria-busy={pending || undefined}
+    >
+      <input
+        type="checkbox"
+        className="complete"
+        checked={done}
+        disabled={pending}
+        onChange={() => onToggle(task)}
+        aria-label={`${done ? 'Reopen' : 'Complete'}: ${task.title}`}
+        onFocus={() => onSelect(task)}
+      />
+      <div className="task-main">
+        <button
+          type="button"
+          className="task-title"
+          onClick={() => onOpen(task)}
+          onFocus={() => onSelect(task)}
+          disabled={pending}
+        >
+          {task.title}
+        </button>
+        <p className="task-meta">
+          <span className="muted">#{task.number || '…'}</span>
+          {task.due && <span className={overdue ? 'overdue' : 'due'}>{formatDue(task.due, today, userZone)}</span>}
+          {task.recurrence && (
+            <span className="recurs" title={task.recurrence.text}>
+              <Icon name="repeat" />
+              <span className="sr-only">Repeats</span> {task.recurrence.text}
+            </span>
+          )}
+          {task.reminders.length > 0 && (
+            <span className="muted">
+              <Icon name="alarm" />
+              <span className="sr-only">{task.reminders.length} reminders</span>
+            </span>
+          )}
+          {task.priority !== 'none' && <span className={`prio prio-${task.priority}`}>{task.priority}</span>}
+          {task.categoryId && categories.get(task.categoryId) && (
+            <span className="category">{categories.get(task.categoryId)}</span>
+          )}
+          {task.tags.map((t) => (
+            <span key={t} className="tag">
+              #{t}
+            </span>
+          ))}
+        </p>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * The REST client. The session lives in the HttpOnly `todo_session` cookie set by sign-up and
+ * log-in, so requests only need `credentials: 'same-origin'`; the browser sends the Origin
+ * header the API checks on unsafe methods. Errors are problem+json (design §9).
+ */
+
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+export const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
+
+export type Due = { date: string } | { dateTime: string; timeZone: string | null };
+export type Reminder =
+  | { id: string; type: 'relative'; minutesBefore: number; snoozedUntil?: string | null }
+  | { id: string; type: 'absolute'; at: string; snoozedUntil?: string | null };
+export type ReminderInput = { type: 'relative'; minutesBefore: number } | { type: 'absolute'; at: string };
+
+export interface Task {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  priority: Priority;
+  status: 'open' | 'completed';
+  completedAt: string | null;
+  due: Due | null;
+  dueAt: string | null;
+  recurrence: { rule: string; repeatFrom: 'due' | 'completion'; text: string } | null;
+  reminders: Reminder[];
+  categoryId: string | null;
+  tags: string[];
+  parentId: string | null;
+  seriesId: string | null;
+  occurrenceIndex: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskInput {
+  title?: string;
+  description?: string;
+  priority?: Priority;
+  due?: Due | null;
+  recurrence?: { rule: string; repeatFrom: 'due' | 'completion' } | null;
+  reminders?: ReminderInput[];
+  categoryId?: string | null;
+  tags?: string[];
+  parentId?: string | null;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  timeZone: string;
+  reminderHour: number;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface Label {
+  id: string;
+  name: string;
+  color: string | null;
+}
+
+export interface Notification {
+  id: string;
+  taskId: string | null;
+  reminderId: string;
+  fireAt: string;
+  title: string;
+  body: string;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ('read' | 'write')[];
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface Preview {
+  rule: string;
+  text: string;
+  timeZone: string;
+  occurrences: string[];
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly errors: FieldError[],
+  ) {
+    super(detail || code || `HTTP ${status}`);
+  }
+
+  /** The message for a form field (matching `field` or any `field.sub` path). */
+  fieldMessage(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`))
+      ?.message;
+  }
+}
+
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export async function toApiError(res: Response): Promise<ApiError> {
+  let body: { code?: string; detail?: string; title?: string; errors?: FieldError[] } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(
+    res.status,
+    body.code ?? `HTTP_${res.status}`,
+    body.detail ?? body.title ?? res.statusText,
+    body.errors ?? [],
+  );
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The server could not be reached. Check your connection and try again.', []);
+  }
+  if (res.status === 401 && !opts.quiet401) onUnauthorized();
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  me: () => request<User>('GET', '/api/me', undefined, { quiet401: true }),
+  updateMe: (patch: Partial<Pick<User, 'email' | 'name' | 'timeZone' | 'reminderHour'>>) =>
+    request<User>('PATCH', '/api/me', patch),
+  signUp: (body: { email: string; password: string; name?: string; timeZone?: string }) =>
+    request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true }),
+  logIn: (body: { email: string; password: string }) =>
+    request<{ user: User }>('POST', '/api/auth/login', body, { quiet401: true }),
+  logOut: () => request<void>('POST', '/api/auth/logout', undefined, { quiet401: true }),
+  tasks: (query: URLSearchParams) =>
+    request<{ items: Task[]; nextCursor: string | null }>('GET', `/api/tasks?${query.toString()}`),
+  task: (id: string) => request<Task>('GET', `/api/tasks/${encodeURIComponent(id)}`),
+  createTask: (body: TaskInput) => request<Task>('POST', '/api/tasks', body),
+  updateTask: (id: string, patch: TaskInput) => request<Task>('PATCH', `/api/tasks/${encodeURIComponent(id)}`, patch),
+  deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${encodeURIComponent(id)}`),
+  complete: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/complete`),
+  reopen: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/reopen`),
+  categories: () => request<{ items: Label[] }>('GET', '/api/categories'),
+  createCategory: (name: string) => request<Label>('POST', '/api/categories', { name }),
+  tags: () => request<{ items: Label[] }>('GET', '/api/tags'),
+  preview: (params: URLSearchParams) => request<Preview>('GET', `/api/recurrence/preview?${params.toString()}`),
+  notifications: () => request<{ items: Notification[]; unread: number }>('GET', '/api/notifications?limit=50'),
+  markRead: (id: string) => request<Notification>('POST', `/api/notifications/${encodeURIComponent(id)}/read`),
+  tokens: () => request<{ items: ApiToken[] }>('GET', '/api/tokens'),
+  createToken: (body: { name: string; scopes: ('read' | 'write')[]; expiresAt: string | null }) =>
+    request<{ token: ApiToken; secret: string }>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${encodeURIComponent(id)}`),
+};
+
+/** A reminder as the API accepts it back (ids and snooze state are server-side). */
+export function reminderInput(r: Reminder): ReminderInput {
+  return r.type === 'relative' ? { type: 'relative', minutesBefore: r.minutesBefore } : { type: 'absolute', at: r.at };
+}
