@@ -133,6 +133,26 @@ describe.each(ENGINES)('reminders end to end on %s', (engine) => {
     expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
   });
 
+  it('does not fire a reminder again when an unchanged reminder list is saved after it fired', async () => {
+    const u = await p.user('UTC');
+    p.clock.set('2026-12-03T10:00:00Z');
+    const task = (
+      await p.call('POST', '/api/tasks', u.auth, {
+        title: 'Saved again',
+        reminders: [{ type: 'absolute', at: '2026-12-03T10:00:30Z' }],
+      })
+    ).body;
+    await p.advanceTo('2026-12-03T10:00:30Z');
+    expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
+    const saved = await p.call('PATCH', `/api/tasks/${task.id}`, u.auth, {
+      title: 'Saved again!',
+      reminders: [{ type: 'absolute', at: '2026-12-03T10:00:30Z' }],
+    });
+    expect(saved.body.reminders[0].id).toBe(task.reminders[0].id);
+    await p.advanceTo('2026-12-03T10:01:00Z');
+    expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
+  });
+
   it('reschedules all-day reminders when the user changes the reminder hour or zone', async () => {
     const u = await p.user('UTC');
     p.clock.set('2026-12-05T00:00:00Z');

@@ -80,7 +80,7 @@ export class RecurrenceService {
         const created = taskFromRow(
           inserted,
           tags.map((t) => t.name),
-          reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null })),
+          reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: r.snoozedUntil?.toISOString() ?? null })),
         );
         emit(pendingEvent('todo.task.created.v1', id, { userId, task: created }));
         await this.copySubtasks(tx, userId, completed.id, id, now, emit);

@@ -8,6 +8,7 @@ import {
   type Due,
   type DueFields,
   type RecurrenceInput,
+  type Reminder,
   type ReminderInput,
 } from '@todo/domain';
 import type { NewReminderRow } from '@todo/storage';
@@ -23,13 +24,28 @@ export function recurrenceFields(input: RecurrenceInput | null, due: DueFields):
   return { recurrenceRule: normalizeRecurrence(input.rule, 'recurrence.rule').rule, repeatFrom: input.repeatFrom };
 }
 
-export function reminderRows(list: readonly ReminderInput[], due: DueFields, newId: () => string): NewReminderRow[] {
+/**
+ * Reminder rows for a task. A reminder the task already has (same type and value) keeps its id
+ * and its snooze, so re-sending an unchanged list never makes a reminder that already fired
+ * look new and fire again.
+ */
+export function reminderRows(
+  list: readonly ReminderInput[],
+  due: DueFields,
+  newId: () => string,
+  existing: readonly Reminder[] = [],
+): NewReminderRow[] {
+  const keyOf = (r: ReminderInput | Reminder) =>
+    r.type === 'relative' ? `r:${r.minutesBefore}` : `a:${new Date(r.at).getTime()}`;
+  const kept = new Map(existing.map((r) => [keyOf(r), r]));
   return list.map((r, i) => {
-    if (r.type === 'relative') {
-      if (!due.dueDate) requireDueFor('reminder', `reminders.${i}.minutesBefore`);
-      return { id: newId(), kind: 'relative', minutesBefore: r.minutesBefore, at: null };
-    }
-    return { id: newId(), kind: 'absolute', minutesBefore: null, at: new Date(r.at) };
+    if (r.type === 'relative' && !due.dueDate) requireDueFor('reminder', `reminders.${i}.minutesBefore`);
+    const same = kept.get(keyOf(r));
+    kept.delete(keyOf(r));
+    const identity = { id: same?.id ?? newId(), snoozedUntil: same?.snoozedUntil ? new Date(same.snoozedUntil) : null };
+    return r.type === 'relative'
+      ? { ...identity, kind: 'relative', minutesBefore: r.minutesBefore, at: null }
+      : { ...identity, kind: 'absolute', minutesBefore: null, at: new Date(r.at) };
   });
 }
 

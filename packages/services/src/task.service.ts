@@ -67,7 +67,7 @@ export class TaskService {
       const task = taskFromRow(
         row,
         tagNames,
-        reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null })),
+        reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: r.snoozedUntil?.toISOString() ?? null })),
       );
       emit(pendingEvent('todo.task.created.v1', id, { userId, task }));
       return task;
@@ -119,7 +119,7 @@ export class TaskService {
       if (patch.reminders !== undefined) {
         await repos.tasks.replaceReminders(
           before.id,
-          reminderRows(patch.reminders, due, () => this.deps.ids.next()),
+          reminderRows(patch.reminders, due, () => this.deps.ids.next(), before.reminders),
         );
       } else if (patch.due !== undefined && !due.dueDate && before.reminders.some((r) => r.type === 'relative')) {
         throw DomainError.field('INVALID_REMINDER', 'due', 'remove the relative reminders before clearing the due date');

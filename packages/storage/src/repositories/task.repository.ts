@@ -13,6 +13,7 @@ export interface NewReminderRow {
   kind: 'relative' | 'absolute';
   minutesBefore: number | null;
   at: Date | null;
+  snoozedUntil?: Date | null;
 }
 
 export interface TaskPage {
