@@ -92,9 +92,14 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const database = options.database ?? (await openDatabase(config, logger));
   const store = new Store(database.db);
   const metrics = new Metrics(database);
-  const transports = createTransports(config, database, clock, logger, (event) =>
-    metrics.onPublished(event, EVENT_TOPIC[event.type] ?? 'unknown'),
-  );
+  const transports = createTransports({
+    config,
+    database,
+    store,
+    clock,
+    logger,
+    onPublished: (event) => metrics.onPublished(event, EVENT_TOPIC[event.type] ?? 'unknown'),
+  });
   const serviceDeps = {
     store,
     clock,
@@ -112,7 +117,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     logger,
     ...(options.mailSender ? { mailSender: options.mailSender } : {}),
   });
-  const readiness = [{ name: 'database', check: () => database.ping() }];
+  const readiness = [{ name: 'database', check: () => database.ping() }, ...transports.readiness];
   // Every process answers health probes; only the api role serves the API.
   const app = config.roles.includes('api')
     ? await createApp({
@@ -132,11 +137,23 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   if (config.roles.includes('api') || config.roles.includes('mcp')) {
     // AI assistants: MCP over Streamable HTTP, and the in-app chat, on the same services.
     const publicUrl = new URL(config.publicUrl);
-    registerMcpRoutes(app, { services, clock, allowedHosts: [...LOOPBACK_HOSTS, publicUrl.hostname], allowedOrigins: [publicUrl.origin] });
+    registerMcpRoutes(app, {
+      services,
+      clock,
+      allowedHosts: [...LOOPBACK_HOSTS, publicUrl.hostname],
+      allowedOrigins: [publicUrl.origin],
+    });
   }
   if (config.roles.includes('api')) {
-    registerChatRoutes(app, { services, clock, chatConfig: config.chat, principalOf: (request) => identify(services.auth, request) });
+    registerChatRoutes(app, {
+      services,
+      clock,
+      chatConfig: config.chat,
+      principalOf: (request) => identify(services.auth, request),
+    });
   }
+  // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
+  await transports.mount(app);
   let started = false;
   return {
     config,
@@ -148,24 +165,13 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     app,
     start: async () => {
       started = true;
-      await transports.bus.start();
-      await transports.relay.start();
-      if (wiring.usesJobs) await transports.jobs.start();
+      await transports.start(wiring.usesJobs);
     },
-    drain: async () => {
-      for (let round = 0; round < 3; round++) {
-        if (wiring.usesJobs) await transports.jobs.drain();
-        await transports.bus.drain();
-      }
-    },
+    drain: () => transports.drain(wiring.usesJobs),
     close: async () => {
       wiring.sse?.close();
       await app.close();
-      if (started) {
-        await transports.jobs.stop();
-        await transports.relay.stop();
-        await transports.bus.stop();
-      }
+      if (started) await transports.stop();
       await database.close();
     },
   };

@@ -1,39 +1,159 @@
 /**
- * Picks the runtime behind the three ports. Embedded (default): the database is the broker,
- * the scheduler and the state store. `USE_DAPR=true`: the Dapr sidecar (issue #4).
+ * Picks the runtime behind the three ports (design §3). Embedded (default): the database is the
+ * broker, the scheduler and the state store. `USE_DAPR=true`: the Dapr sidecar — pub/sub,
+ * Jobs API, state API — with the outbox relay publishing through it. The roles cannot tell.
  */
+import type { FastifyInstance } from 'fastify';
+import type { ReadinessCheck } from '@todo/api';
 import type { Config } from '@todo/config';
-import type { Clock, CloudEvent } from '@todo/domain';
-import type { Database } from '@todo/storage';
-import { DbEventBus, DbJobScheduler, DbStateStore, OutboxRelay, type Logger } from '@todo/transport';
+import { TOPICS, deadLetterTopic, type Clock, type CloudEvent } from '@todo/domain';
+import type { Database, Store } from '@todo/storage';
+import {
+  DbEventBus,
+  DbJobScheduler,
+  DbStateStore,
+  OutboxRelay,
+  createDaprTransports,
+  type EventBus,
+  type JobScheduler,
+  type Logger,
+  type StateStore,
+} from '@todo/transport';
 
 export interface Transports {
-  bus: DbEventBus;
-  jobs: DbJobScheduler;
-  state: DbStateStore;
+  kind: 'embedded' | 'dapr';
+  bus: EventBus;
+  jobs: JobScheduler;
+  state: StateStore;
   relay: OutboxRelay;
+  readiness: ReadinessCheck[];
   replayDeadLetter(id: string): Promise<boolean>;
+  /** Mounts what the runtime needs on the process's HTTP server (the sidecar's callbacks). */
+  mount(app: FastifyInstance): Promise<void>;
+  start(usesJobs: boolean): Promise<void>;
+  stop(): Promise<void>;
+  /** Runs everything due by the clock until quiet (embedded runtime; tests). */
+  drain(usesJobs: boolean): Promise<void>;
 }
 
-export function createTransports(
-  config: Readonly<Config>,
-  database: Database,
-  clock: Clock,
-  logger: Logger,
-  onPublished?: (event: CloudEvent) => void,
-): Transports {
-  if (config.useDapr) {
-    throw new Error('USE_DAPR=true: the Dapr transports are not part of this build yet; run without USE_DAPR (embedded runtime)');
-  }
+export interface TransportDeps {
+  config: Readonly<Config>;
+  database: Database;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  onPublished?: (event: CloudEvent) => void;
+}
+
+export function createTransports(deps: TransportDeps): Transports {
+  return deps.config.useDapr ? daprTransports(deps) : embeddedTransports(deps);
+}
+
+function embeddedTransports({ database, clock, logger, onPublished }: TransportDeps): Transports {
   const common = { db: database.db, kind: database.kind, clock, logger };
   const bus = new DbEventBus(common);
   const relay = new OutboxRelay({ ...common, bus, ...(onPublished ? { onPublished } : {}) });
   bus.attachRelay(relay);
+  const jobs = new DbJobScheduler(common);
   return {
+    kind: 'embedded',
     bus,
+    jobs,
     relay,
-    jobs: new DbJobScheduler(common),
     state: new DbStateStore({ db: database.db }),
+    readiness: [],
     replayDeadLetter: (id) => bus.replayDeadLetter(id),
+    mount: async () => undefined,
+    start: async (usesJobs) => {
+      await bus.start();
+      await relay.start();
+      if (usesJobs) await jobs.start();
+    },
+    stop: async () => {
+      await jobs.stop();
+      await relay.stop();
+      await bus.stop();
+    },
+    drain: async (usesJobs) => {
+      for (let round = 0; round < 3; round++) {
+        if (usesJobs) await jobs.drain();
+        await bus.drain();
+      }
+    },
+  };
+}
+
+function daprTransports({ config, database, store, clock, logger, onPublished }: TransportDeps): Transports {
+  const dapr = createDaprTransports({
+    httpPort: config.dapr.httpPort,
+    pubsubName: config.dapr.pubsubName,
+    statestoreName: config.dapr.statestoreName,
+    apiToken: config.dapr.apiToken,
+    appApiToken: config.dapr.appApiToken,
+    logger,
+  });
+  const relay = new OutboxRelay({
+    db: database.db,
+    kind: database.kind,
+    bus: dapr.bus,
+    clock,
+    logger,
+    ...(onPublished ? { onPublished } : {}),
+  });
+  // Dapr moves what exhausted its retries to `<topic>-dlq`; keep it where operators look.
+  if (config.roles.includes('api')) {
+    for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
+      dapr.bus.subscribe(
+        deadLetterTopic(topic),
+        async (event) => {
+          await store.repos.deadLetters.insert({
+            id: event.id,
+            topic,
+            subscription: null,
+            eventId: event.id,
+            eventType: event.type,
+            event,
+            reason: 'exhausted its retries or was refused as poison; see the consumer logs for this CloudEvent id',
+            attempts: 0,
+            createdAt: clock.now(),
+          });
+          return 'ack';
+        },
+        { name: 'dead-letter-recorder' },
+      );
+    }
+  }
+  return {
+    kind: 'dapr',
+    bus: dapr.bus,
+    jobs: dapr.jobs,
+    state: dapr.state,
+    relay,
+    readiness: [{ name: 'dapr-sidecar', check: () => dapr.client.waitForOutbound({ timeoutMs: 1_000 }) }],
+    replayDeadLetter: async (id) => {
+      const row = await store.repos.deadLetters.find(id);
+      if (!row) return false;
+      // Dapr keeps no dead-letter store: replay republishes to the original topic, whose
+      // consumers de-duplicate by their natural keys.
+      await dapr.bus.publish(row.topic, row.event as CloudEvent, { key: (row.event as CloudEvent).partitionkey ?? row.eventId });
+      await store.repos.deadLetters.markReplayed(id, clock.now());
+      return true;
+    },
+    mount: async (app) => {
+      await app.register(dapr.callbacks);
+    },
+    start: async () => {
+      // The sidecar must reach its components before the app publishes through it (dapr.md §2.2).
+      await dapr.client.waitForOutbound();
+      await dapr.bus.start();
+      await dapr.jobs.start();
+      await relay.start();
+    },
+    stop: async () => {
+      await relay.stop();
+      await dapr.jobs.stop();
+      await dapr.bus.stop();
+    },
+    drain: () => Promise.reject(new Error('drain() is for the embedded runtime; the Dapr runtime runs on real time')),
   };
 }

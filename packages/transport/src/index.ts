@@ -30,3 +30,25 @@ export { DbEventBus, type DbEventBusOptions, type DrainablePass } from './in-pro
 export { DbJobScheduler, type DbJobSchedulerOptions } from './in-process/db-job-scheduler.js';
 export { DbStateStore } from './in-process/db-state-store.js';
 export { OutboxRelay, type OutboxRelayOptions } from './in-process/outbox-relay.js';
+export {
+  createDaprTransports,
+  daprCallbacks,
+  DaprClient,
+  DaprError,
+  DaprEventBus,
+  DaprJobScheduler,
+  DaprStateStore,
+  type DaprCallbacksOptions,
+  type DaprClientOptions,
+  type DaprDeliveryStatus,
+  type DaprEventBusOptions,
+  type DaprJobFailurePolicy,
+  type DaprJobReply,
+  type DaprJobSchedulerOptions,
+  type DaprRequest,
+  type DaprResponse,
+  type DaprStateStoreOptions,
+  type DaprSubscription,
+  type DaprTransports,
+  type DaprTransportsOptions,
+} from './dapr/index.js';

@@ -1,0 +1,102 @@
+/**
+ * The same app under `USE_DAPR=true`, next to a real daprd (Redis Streams pub/sub, PostgreSQL v2
+ * state store, the real Dapr scheduler for jobs): a reminder becomes exactly one email and a
+ * completion the next occurrence — no code or app config change from the embedded runtime.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresBaseUrl, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { Sidecar, components, freePort } from '../packages/transport/test/dapr.sidecar.js';
+import { api, eventually, startServer, type ServerProcess } from './support/process.js';
+
+describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)', () => {
+  let smtp: SmtpCapture;
+  let sidecar: Sidecar;
+  let server: ServerProcess;
+  let dbName: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    dbName = `todo_dapr_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: postgresBaseUrl() });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const url = new URL(postgresBaseUrl());
+    url.pathname = `/${dbName}`;
+    const [appPort, daprPort] = [await freePort(), await freePort()];
+    const appId = `backend-${randomBytes(3).toString('hex')}`;
+    // The app waits for the sidecar's components; the sidecar waits for the app's port.
+    const starting = startServer(
+      {
+        USE_DAPR: 'true',
+        PORT: String(appPort),
+        DAPR_HTTP_PORT: String(daprPort),
+        DATABASE_URL: url.toString(),
+        SMTP_URL: smtp.url,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        PUBLIC_URL: 'http://todo.test',
+      },
+      60_000,
+    );
+    sidecar = await Sidecar.start({
+      appId,
+      appPort,
+      httpPort: daprPort,
+      resources: {
+        'pubsub.yaml': components.pubsub('redis'),
+        'statestore.yaml': components.statestore(),
+        'resiliency.yaml': components.resiliency(appId, 3, 500),
+      },
+    });
+    server = await starting;
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.kill('SIGTERM');
+    await sidecar?.stop();
+    await smtp?.close();
+    const admin = new pg.Client({ connectionString: postgresBaseUrl() });
+    await admin.connect();
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  });
+
+  it('reports the sidecar in readiness', async () => {
+    const ready = await (await fetch(`${server.url}/readyz`)).json();
+    expect(ready).toEqual({ status: 'ready', checks: { database: 'ok', 'dapr-sidecar': 'ok' } });
+  });
+
+  it('turns a reminder into exactly one email through Dapr pub/sub and the Dapr scheduler', async () => {
+    const { token } = await api(server.url, 'POST', '/api/auth/signup', undefined, {
+      email: 'dapr@example.test',
+      password: 'correct horse battery',
+    });
+    const fireAt = new Date(Date.now() + 4_000).toISOString();
+    await api(server.url, 'POST', '/api/tasks', token, {
+      title: 'Through the sidecar',
+      reminders: [{ type: 'absolute', at: fireAt }],
+    });
+    const mail = await eventually(
+      () => smtp.messages.find((m) => m.subject.includes('Through the sidecar')),
+      30_000,
+      'the reminder email',
+    );
+    expect(mail.to).toEqual(['dapr@example.test']);
+
+    const t = await api(server.url, 'POST', '/api/tasks', token, {
+      title: 'Dapr series',
+      due: { date: '2026-12-01' },
+      recurrence: { rule: 'daily' },
+    });
+    await api(server.url, 'POST', `/api/tasks/${t.id}/complete`, token);
+    const next = await eventually(
+      async () => (await api(server.url, 'GET', '/api/tasks?q=series', token)).items.find((x: any) => x.occurrenceIndex === 1),
+      30_000,
+      'the next occurrence',
+    );
+    expect(next.due).toEqual({ date: '2026-12-02' });
+    expect(smtp.messages.filter((m) => m.subject.includes('Through the sidecar'))).toHaveLength(1);
+  }, 90_000);
+});
