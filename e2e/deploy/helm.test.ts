@@ -396,9 +396,9 @@ describe('helm chart deploy/helm/todo-app', () => {
     }
   });
 
-  it('NOTES.txt warns that useDapr=true exits until the Dapr transports land', () => {
-    expect(renderNotes([], ['useDapr=true'])).toMatch(/WARNING: useDapr=true[\s\S]*exit at\s+start/);
-    expect(renderNotes()).not.toContain('WARNING');
+  it('NOTES.txt says what useDapr=true changes, and only when it is set', () => {
+    expect(renderNotes([], ['useDapr=true'])).toMatch(/useDapr=true: events, jobs and delivery ledgers go through the Dapr sidecars/);
+    expect(renderNotes()).not.toContain('useDapr=true:');
   });
 
   it('disabling a role removes its objects and its app-id from every Dapr scope', () => {
