@@ -67,7 +67,10 @@ describe.each(ENGINES)('reminders end to end on %s', (engine) => {
     expect((await p.call('GET', `/api/tasks/${task.id}`, u.auth)).body.status).toBe('open');
     expect((await p.call('POST', done)).status).toBe(200);
     expect((await p.call('GET', `/api/tasks/${task.id}`, u.auth)).body.status).toBe('completed');
-    expect((await p.call('GET', done.replace(/.$/, 'x'))).status).toBe(401);
+    // Change a character inside the signature: the last one carries padding bits a decoder ignores.
+    const at = done.length - 6;
+    const tampered = done.slice(0, at) + (done[at] === 'A' ? 'B' : 'A') + done.slice(at + 1);
+    expect((await p.call('GET', tampered)).status).toBe(401);
   });
 
   it('the Snooze link reminds again one hour later, once', async () => {

@@ -3,16 +3,7 @@
  * (series_id, occurrence_index) unique key turns a duplicate delivery, or a reopen followed by
  * a second completion, into a no-op.
  */
-import {
-  dueAnchor,
-  dueFromAnchor,
-  instantToLocal,
-  nextOccurrence,
-  pendingEvent,
-  priorityRank,
-  resolveDue,
-  type Task,
-} from '@todo/domain';
+import { dueAnchor, dueFromAnchor, instantToLocal, nextOccurrence, pendingEvent, resolveDue, type Task } from '@todo/domain';
 import { isUniqueViolation, taskFromRow, type NewReminderRow } from '@todo/storage';
 import type { ServiceDeps } from './deps.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -86,7 +77,7 @@ export class RecurrenceService {
         await this.copySubtasks(tx, userId, completed.id, id, now, emit);
         return created;
       });
-      return { outcome: 'created', task: (await repos.tasks.findById(userId, task.id)) ?? task };
+      return { outcome: 'created', task };
     } catch (error) {
       if (isUniqueViolation(error)) return { outcome: 'already-created' };
       throw error;
@@ -102,12 +93,8 @@ export class RecurrenceService {
     now: Date,
     emit: Parameters<Parameters<UnitOfWork['run']>[1]>[1],
   ): Promise<void> {
-    const page = await tx.tasks.list(
-      userId,
-      { status: 'all', parentId: fromParent, sort: 'number', limit: 200, tagMode: 'any' },
-      { now, today: '1970-01-01' },
-    );
-    for (const sub of page.items) {
+    const subtasks = await tx.tasks.childRows(userId, fromParent);
+    for (const sub of subtasks) {
       const { number } = await tx.tasks.allocateNumber(userId);
       const row = await tx.tasks.insert({
         id: this.deps.ids.next(),
@@ -115,7 +102,7 @@ export class RecurrenceService {
         number,
         title: sub.title,
         description: sub.description,
-        priority: priorityRank(sub.priority),
+        priority: sub.priority,
         parentId: toParent,
         createdAt: now,
         updatedAt: now,

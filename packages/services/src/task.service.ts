@@ -191,7 +191,13 @@ export class TaskService {
       if ((before.status === 'completed') === completed) return before;
       const now = this.deps.clock.now();
       await repos.tasks.update(userId, before.id, { completedAt: completed ? now : null, updatedAt: now });
-      const task = await this.find(repos, userId, before.id);
+      // Only these fields change: no need to read the task back.
+      const task: Task = {
+        ...before,
+        status: completed ? 'completed' : 'open',
+        completedAt: completed ? now.toISOString() : null,
+        updatedAt: now.toISOString(),
+      };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
       emit(pendingEvent(type, task.id, { userId, task }));
       return task;

@@ -108,6 +108,15 @@ export class TaskRepository {
     return row ?? null;
   }
 
+  /** The direct subtasks of a task, in number order (for copying a checklist). */
+  async childRows(userId: string, parentId: string) {
+    return this.db
+      .select({ title: tasks.title, description: tasks.description, priority: tasks.priority })
+      .from(tasks)
+      .where(and(eq(tasks.userId, userId), eq(tasks.parentId, parentId)))
+      .orderBy(tasks.number);
+  }
+
   /** Open tasks of a user that have reminders (their fire times depend on the user's zone and hour). */
   async openIdsWithReminders(userId: string): Promise<string[]> {
     const rows = await this.db
