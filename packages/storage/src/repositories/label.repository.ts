@@ -73,9 +73,10 @@ export class LabelRepository {
 
   /**
    * Labels with these names (as stored), creating the missing ones (tags are given by name,
-   * design §9) — and, with `linkTo`, attaching them to that task — in one statement. The no-op
-   * `do update` makes conflicting rows come back too, also when another transaction is creating
-   * the same name at the same moment (it waits for it instead of missing it).
+   * design §9) and, with `linkTo`, attaching them to that task. Two statements at most, and no
+   * row locks on existing labels (`do nothing`, not `do update`), so concurrent creates that
+   * use the same tag do not queue behind each other. A name another transaction is creating at
+   * the same moment is waited for by the insert and found by the second statement.
    */
   async ensureNames(
     userId: string,
@@ -88,20 +89,27 @@ export class LabelRepository {
     for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
     const unique = [...byKey.values()];
     if (!unique.length) return [];
-    const ids = unique.map(() => newId());
     const table = this.table;
-    const link = linkTo
-      ? sql`, linked as (insert into task_tags (task_id, tag_id) select ${linkTo}::uuid, id from upserted on conflict do nothing)`
-      : sql``;
-    const result = (await this.db.execute(sql`
-      with upserted as (
+    const link = (rows: string) =>
+      linkTo
+        ? sql`, linked as (insert into task_tags (task_id, tag_id) select ${linkTo}::uuid, id from ${sql.raw(rows)} on conflict do nothing)`
+        : sql``;
+    const created = (await this.db.execute(sql`
+      with created as (
         insert into ${table} (id, user_id, name, created_at, updated_at)
         select id, ${userId}::uuid, name, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-        from unnest(${toPgArray(ids)}::uuid[], ${toPgArray(unique)}::text[]) as wanted(id, name)
-        on conflict (user_id, lower(name)) do update set name = ${table}.name
-        returning id, name)${link}
-      select id, name from upserted`)) as { rows: { id: string; name: string }[] };
-    return result.rows;
+        from unnest(${toPgArray(unique.map(() => newId()))}::uuid[], ${toPgArray(unique)}::text[]) as wanted(id, name)
+        on conflict do nothing
+        returning id, name)${link('created')}
+      select id, name from created`)) as { rows: { id: string; name: string }[] };
+    const found = new Set(created.rows.map((r) => r.name.toLowerCase()));
+    const missing = unique.map((n) => n.toLowerCase()).filter((n) => !found.has(n));
+    if (!missing.length) return created.rows;
+    const existing = (await this.db.execute(sql`
+      with existing as (
+        select id, name from ${table} where user_id = ${userId}::uuid and lower(name) = any(${toPgArray(missing)}::text[]))${link('existing')}
+      select id, name from existing`)) as { rows: { id: string; name: string }[] };
+    return [...created.rows, ...existing.rows];
   }
 }
 
