@@ -3,14 +3,12 @@
 // (PGlite) and PostgreSQL storage, next to a bare Fastify + pg insert measured in the same
 // run. Loopback only; every load is bounded in time. Writes the table into docs/benchmarks.md.
 import autocannon from 'autocannon';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { freshDatabase, postgresUrl, root, writeSection } from './support.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const say = (m) => process.stderr.write(`[bench:api] ${m}\n`);
@@ -30,17 +28,6 @@ function startProcess(command, args, env) {
     });
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${err.slice(-2000)}`)));
   });
-}
-
-async function freshDatabase(baseUrl, name) {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 function load(opts) {
@@ -106,12 +93,7 @@ async function benchTodo(label, env) {
 }
 
 say('provisioning PostgreSQL');
-const pgEnv = execFileSync('bash', ['scripts/infra/postgres.sh', 'start'], {
-  cwd: root,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const baseUrl = /DATABASE_URL=(\S+)/.exec(pgEnv)[1];
+const baseUrl = postgresUrl();
 
 say('bare Fastify + pg baseline');
 const bare = await startProcess('node', ['scripts/bench/bare-server.mjs'], {
@@ -154,10 +136,6 @@ const table = [
   `Ratios on PostgreSQL against the bare endpoints: create ${pct(postgres.create.rps, baseline.create.rps)} of the bare INSERT (goal ≥ 50 %), list ${pct(postgres.list.rps, baseline.list.rps)} of the bare SELECT (goal ≥ 60 %).`,
 ].join('\n');
 
-const file = join(root, 'docs/benchmarks.md');
-const doc = readFileSync(file, 'utf8');
-const start = '<!-- bench:api:start -->';
-const end = '<!-- bench:api:end -->';
-writeFileSync(file, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+writeSection('api', table);
 process.stdout.write(`${table}\n`);
 say('written to docs/benchmarks.md');

@@ -5,13 +5,11 @@
 //      steady 100 completions/s, with every role running in this process;
 // next to a baseline measured in the same run: a bare node-postgres INSERT round trip.
 // Loopback only, bounded in count and time. Writes the table into docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freshDatabase, postgresUrl, root, writeSection } from './support.mjs';
 import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
 import { createRuntime } from '@todo/cli';
@@ -19,24 +17,12 @@ import { TaskCreate, systemClock } from '@todo/domain';
 import { createDatabase } from '@todo/storage';
 import { DbEventBus, OutboxRelay } from '@todo/transport';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const COMPLETIONS = Number(process.env.BENCH_COMPLETIONS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const say = (m) => process.stderr.write(`[bench:events] ${m}\n`);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n) => n.toFixed(1);
-
-async function freshDatabase(baseUrl, name) {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function baseline(url) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -161,12 +147,7 @@ async function recurrenceLatency(url) {
 }
 
 say('provisioning PostgreSQL');
-const pgEnv = execFileSync('bash', ['scripts/infra/postgres.sh', 'start'], {
-  cwd: root,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const baseUrl = /DATABASE_URL=(\S+)/.exec(pgEnv)[1];
+const baseUrl = postgresUrl();
 say('baseline: bare INSERT round trips');
 const base = await baseline(await freshDatabase(baseUrl, 'bench_events_base'));
 say(`throughput: ${EVENTS} events outbox → consumer`);
@@ -186,8 +167,5 @@ const table = [
   `p99 is ${Math.round(pct(lat.latencies, 99) / pct(base, 99))}× a bare INSERT's p99 (the path is: complete → outbox → relay → delivery → recurring handler → new task + its outbox row, committed). Goal: p99 < 50 ms at 100 completions/s. Missing occurrences: ${lat.missing}.`,
 ].join('\n');
 
-const file = join(root, 'docs/benchmarks.md');
-const doc = readFileSync(file, 'utf8');
-const [start, end] = ['<!-- bench:events:start -->', '<!-- bench:events:end -->'];
-writeFileSync(file, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+writeSection('events', table);
 process.stdout.write(`${table}\n`);

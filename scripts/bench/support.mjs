@@ -1,0 +1,39 @@
+// Shared by the benchmark scripts: a PostgreSQL server from scripts/infra, fresh databases on
+// it, and writing a result table between markers in docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The URL of a running PostgreSQL (started by scripts/infra/postgres.sh when needed). */
+export function postgresUrl() {
+  const out = execFileSync('bash', ['scripts/infra/postgres.sh', 'start'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return /DATABASE_URL=(\S+)/.exec(out)[1];
+}
+
+/** An empty database `name` on that server (dropped first if it exists); returns its URL. */
+export async function freshDatabase(baseUrl, name) {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Replaces what stands between `<!-- bench:NAME:start -->` and `:end -->` in docs/benchmarks.md. */
+export function writeSection(name, table) {
+  const file = join(root, 'docs/benchmarks.md');
+  const [start, end] = [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`];
+  const doc = readFileSync(file, 'utf8');
+  writeFileSync(file, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+}
