@@ -40,6 +40,7 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
       },
       60_000,
     );
+    starting.catch(() => undefined); // awaited below
     sidecar = await Sidecar.start({
       appId,
       appPort,

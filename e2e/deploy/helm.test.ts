@@ -397,7 +397,9 @@ describe('helm chart deploy/helm/todo-app', () => {
   });
 
   it('NOTES.txt says what useDapr=true changes, and only when it is set', () => {
-    expect(renderNotes([], ['useDapr=true'])).toMatch(/useDapr=true: events, jobs and delivery ledgers go through the Dapr sidecars/);
+    expect(renderNotes([], ['useDapr=true'])).toMatch(
+      /useDapr=true: events, jobs and delivery ledgers go through the Dapr sidecars/,
+    );
     expect(renderNotes()).not.toContain('useDapr=true:');
   });
 

@@ -6,7 +6,6 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
     `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
   );
   const runtime = await createRuntime(config);
-  await runtime.start();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -17,7 +16,11 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Listen before starting work: probes answer during start-up, the port is ours before any
+  // sidecar looks for free ports, and the sidecar can read /dapr/subscribe (deliveries that
+  // arrive before the bus has started are answered RETRY).
   const address = await runtime.app.listen({ host: config.host, port: config.port });
+  await runtime.start();
   const docs = config.roles.includes('api') ? `  (API docs: ${address}/docs)` : '  (health: /healthz, /readyz)';
   process.stderr.write(`todo-app: ready at ${address.replace('127.0.0.1', 'localhost')}${docs}\n`);
 }

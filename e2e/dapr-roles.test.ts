@@ -1,0 +1,202 @@
+/**
+ * Issue #4, acceptance 2 and 3: every role its own process with its own daprd — the api
+ * (`backend`), notifier (`notification-service`), mailer (`email-delivery-service`) and
+ * recurring (`recurring-task-service`) — on Redis Streams and on Kafka, with nothing changed
+ * but the pub/sub component file. Then three notifier replicas behind one app-id.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresBaseUrl, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { Sidecar, components, freePort, type Broker } from '../packages/transport/test/dapr.sidecar.js';
+import { api, eventually, startServer, type ServerProcess } from './support/process.js';
+
+interface RoleProcess {
+  server: ServerProcess;
+  sidecar: Sidecar;
+}
+
+async function startRole(role: string, appId: string, broker: Broker, env: Record<string, string>): Promise<RoleProcess> {
+  const [appPort, daprPort] = [await freePort(), await freePort()];
+  const starting = startServer(
+    { ...env, ROLES: role, USE_DAPR: 'true', PORT: String(appPort), DAPR_HTTP_PORT: String(daprPort) },
+    60_000,
+  );
+  starting.catch(() => undefined); // awaited below; a start failure must not surface as unhandled first
+  const sidecar = await Sidecar.start({
+    appId,
+    appPort,
+    httpPort: daprPort,
+    resources: {
+      'pubsub.yaml': components.pubsub(broker),
+      'statestore.yaml': components.statestore(),
+      'resiliency.yaml': components.resiliency(appId, 3, 500),
+    },
+  });
+  return { server: await starting, sidecar };
+}
+
+async function stopAll(roles: RoleProcess[]): Promise<void> {
+  await Promise.all(roles.map(async (r) => (await r.server.kill('SIGTERM'), await r.sidecar.stop())));
+}
+
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `todo_roles_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresBaseUrl() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(postgresBaseUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: postgresBaseUrl() });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+describe.each<Broker>(['redis', 'kafka'])('every role in its own process with its own sidecar, pub/sub on %s', (broker) => {
+  let smtp: SmtpCapture;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  const roles: RoleProcess[] = [];
+  let backend: ServerProcess;
+  const suffix = randomBytes(3).toString('hex');
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    db = await freshDatabase();
+    const env = {
+      DATABASE_URL: db.url,
+      SMTP_URL: smtp.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PUBLIC_URL: 'http://todo.test',
+    };
+    // The api role first: it migrates the database the others share.
+    roles.push(await startRole('api', `backend-${suffix}`, broker, env));
+    backend = roles[0]!.server;
+    const others = await Promise.all([
+      startRole('notifier', `notification-service-${suffix}`, broker, env),
+      startRole('mailer', `email-delivery-service-${suffix}`, broker, env),
+      startRole('recurring', `recurring-task-service-${suffix}`, broker, env),
+    ]);
+    roles.push(...others);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopAll(roles);
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  it('sign up → recurring task with a reminder → one email → complete → one next occurrence → live over SSE', async () => {
+    const { token } = await api(backend.url, 'POST', '/api/auth/signup', undefined, {
+      email: `roles-${broker}@example.test`,
+      password: 'correct horse battery',
+    });
+    const controller = new AbortController();
+    const stream = await fetch(`${backend.url}/api/events/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    let seen = '';
+    void (async () => {
+      const reader = stream.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        seen += new TextDecoder().decode(value);
+      }
+    })();
+    try {
+      const fireAt = new Date(Date.now() + 5_000).toISOString();
+      const task = await api(backend.url, 'POST', '/api/tasks', token, {
+        title: `Roles apart on ${broker}`,
+        due: { date: '2026-12-01' },
+        recurrence: { rule: 'daily' },
+        reminders: [{ type: 'absolute', at: fireAt }],
+      });
+      await eventually(
+        () => smtp.messages.find((m) => m.subject.includes(`Roles apart on ${broker}`)),
+        45_000,
+        'the reminder email',
+      );
+      await api(backend.url, 'POST', `/api/tasks/${task.id}/complete`, token);
+      const next = await eventually(
+        async () => (await api(backend.url, 'GET', '/api/tasks?q=roles', token)).items.find((x: any) => x.occurrenceIndex === 1),
+        45_000,
+        'the next occurrence',
+      );
+      expect(next.due).toEqual({ date: '2026-12-02' });
+      await eventually(
+        () => (seen.includes('todo.task.completed.v1') && seen.includes(next.id)) || undefined,
+        20_000,
+        'the SSE events',
+      );
+      const series = (await api(backend.url, 'GET', '/api/tasks?status=all&q=roles', token)).items.filter(
+        (x: any) => x.seriesId === task.id,
+      );
+      expect(series).toHaveLength(2);
+      expect(smtp.messages.filter((m) => m.subject.includes(`Roles apart on ${broker}`))).toHaveLength(1);
+    } finally {
+      controller.abort();
+    }
+  }, 120_000);
+});
+
+describe('three notifier replicas behind one app-id (Redis Streams)', () => {
+  let smtp: SmtpCapture;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  const roles: RoleProcess[] = [];
+  const suffix = randomBytes(3).toString('hex');
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    db = await freshDatabase();
+    const env = {
+      DATABASE_URL: db.url,
+      SMTP_URL: smtp.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PUBLIC_URL: 'http://todo.test',
+    };
+    roles.push(await startRole('api', `backend-${suffix}`, 'redis', env));
+    roles.push(
+      ...(await Promise.all([
+        startRole('notifier', `notification-service-${suffix}`, 'redis', env),
+        startRole('notifier', `notification-service-${suffix}`, 'redis', env),
+        startRole('notifier', `notification-service-${suffix}`, 'redis', env),
+        startRole('mailer', `email-delivery-service-${suffix}`, 'redis', env),
+      ])),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopAll(roles);
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  it('50 reminders → exactly 50 emails', async () => {
+    const backend = roles[0]!.server;
+    const { token } = await api(backend.url, 'POST', '/api/auth/signup', undefined, {
+      email: 'replicas@example.test',
+      password: 'correct horse battery',
+    });
+    const fireAt = new Date(Date.now() + 8_000).toISOString();
+    for (let i = 0; i < 50; i++) {
+      await api(backend.url, 'POST', '/api/tasks', token, {
+        title: `Replica reminder ${i}`,
+        reminders: [{ type: 'absolute', at: fireAt }],
+      });
+    }
+    await eventually(() => (smtp.messages.length >= 50 ? true : undefined), 60_000, '50 emails');
+    // Give stragglers a chance to show up as duplicates before counting.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const subjects = smtp.messages.map((m) => m.subject);
+    expect(subjects).toHaveLength(50);
+    expect(new Set(subjects).size).toBe(50);
+  }, 120_000);
+});
