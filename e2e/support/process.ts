@@ -36,10 +36,15 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     url,
     child,
     output: () => log,
+    /** Sends `signal`; like a supervisor, follows a SIGTERM that is not obeyed within 5 s with SIGKILL. */
     kill: (signal = 'SIGKILL') =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const escalate = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(escalate);
+          resolve();
+        });
         child.kill(signal);
       }),
   };

@@ -29,7 +29,21 @@ export function requireEnv(name: keyof typeof SOURCES): string {
   return value;
 }
 
+/** Ports this test process handed out: a port is only bound later, so it must not be handed out twice. */
+const handedOut = new Set<number>();
+
+/** A loopback port nobody listens on, never the same one twice in this process. */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await unusedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
