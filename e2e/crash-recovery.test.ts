@@ -4,28 +4,20 @@
  * Real processes on real time: outcomes are awaited by polling, never by fixed sleeps.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBaseUrl, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import { api, eventually, startServer } from './support/process.js';
 
 describe('crash recovery with real processes (PostgreSQL)', () => {
   let smtp: SmtpCapture;
   let env: Record<string, string>;
-  let dbName: string;
+  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
-    const base = postgresBaseUrl();
-    dbName = `todo_e2e_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${dbName}`;
+    db = await createPostgresDatabase('todo_e2e');
     env = {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: db.url,
       SMTP_URL: smtp.url,
       JWT_SECRET: randomBytes(32).toString('hex'),
       PUBLIC_URL: 'http://todo.test',
@@ -33,10 +25,7 @@ describe('crash recovery with real processes (PostgreSQL)', () => {
   });
   afterAll(async () => {
     await smtp?.close();
-    const admin = new pg.Client({ connectionString: postgresBaseUrl() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await db?.drop();
   });
 
   it('delivers an event committed just before a SIGKILL, and fires a job that came due while down', async () => {

@@ -5,9 +5,8 @@
  * but the pub/sub component file. Then three notifier replicas behind one app-id.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBaseUrl, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import { Sidecar, components, freePort, type Broker } from '../packages/transport/test/dapr.sidecar.js';
 import { api, eventually, startServer, type ServerProcess } from './support/process.js';
 
@@ -40,35 +39,16 @@ async function stopAll(roles: RoleProcess[]): Promise<void> {
   await Promise.all(roles.map(async (r) => (await r.server.kill('SIGTERM'), await r.sidecar.stop())));
 }
 
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `todo_roles_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresBaseUrl() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(postgresBaseUrl());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: postgresBaseUrl() });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 describe.each<Broker>(['redis', 'kafka'])('every role in its own process with its own sidecar, pub/sub on %s', (broker) => {
   let smtp: SmtpCapture;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   const roles: RoleProcess[] = [];
   let backend: ServerProcess;
   const suffix = randomBytes(3).toString('hex');
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
-    db = await freshDatabase();
+    db = await createPostgresDatabase('todo_roles');
     const env = {
       DATABASE_URL: db.url,
       SMTP_URL: smtp.url,
@@ -149,13 +129,13 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
 
 describe('three notifier replicas behind one app-id (Redis Streams)', () => {
   let smtp: SmtpCapture;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   const roles: RoleProcess[] = [];
   const suffix = randomBytes(3).toString('hex');
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
-    db = await freshDatabase();
+    db = await createPostgresDatabase('todo_roles');
     const env = {
       DATABASE_URL: db.url,
       SMTP_URL: smtp.url,

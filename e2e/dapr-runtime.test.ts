@@ -4,9 +4,8 @@
  * completion the next occurrence — no code or app config change from the embedded runtime.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBaseUrl, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import { Sidecar, components, freePort } from '../packages/transport/test/dapr.sidecar.js';
 import { api, eventually, startServer, type ServerProcess } from './support/process.js';
 
@@ -14,17 +13,11 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
   let smtp: SmtpCapture;
   let sidecar: Sidecar;
   let server: ServerProcess;
-  let dbName: string;
+  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
-    dbName = `todo_dapr_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: postgresBaseUrl() });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const url = new URL(postgresBaseUrl());
-    url.pathname = `/${dbName}`;
+    db = await createPostgresDatabase('todo_dapr');
     const [appPort, daprPort] = [await freePort(), await freePort()];
     const appId = `backend-${randomBytes(3).toString('hex')}`;
     // The app waits for the sidecar's components; the sidecar waits for the app's port.
@@ -33,7 +26,7 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
         USE_DAPR: 'true',
         PORT: String(appPort),
         DAPR_HTTP_PORT: String(daprPort),
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: db.url,
         SMTP_URL: smtp.url,
         JWT_SECRET: randomBytes(32).toString('hex'),
         PUBLIC_URL: 'http://todo.test',
@@ -58,10 +51,7 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
     await server?.kill('SIGTERM');
     await sidecar?.stop();
     await smtp?.close();
-    const admin = new pg.Client({ connectionString: postgresBaseUrl() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await db?.drop();
   });
 
   it('reports the sidecar in readiness', async () => {

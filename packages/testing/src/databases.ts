@@ -20,6 +20,26 @@ export function postgresBaseUrl(): string {
   return url;
 }
 
+/** An empty PostgreSQL database of its own (for processes that migrate it themselves). */
+export async function createPostgresDatabase(prefix = 'todo_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = postgresBaseUrl();
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(base, `create database ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(base, `drop database if exists ${name} with (force)`) };
+}
+
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A migrated database of its own; PostgreSQL gets a new database per call, dropped on close. */
 export async function createTestDatabase(engine: Engine): Promise<Database> {
   if (engine === 'pglite') {
@@ -27,24 +47,14 @@ export async function createTestDatabase(engine: Engine): Promise<Database> {
     await database.migrate();
     return database;
   }
-  const base = new URL(postgresBaseUrl());
-  const name = `todo_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = await createDatabase({ url: url.toString(), poolSize: 5 });
+  const fresh = await createPostgresDatabase();
+  const database = await createDatabase({ url: fresh.url, poolSize: 5 });
   await database.migrate();
   return {
     ...database,
     close: async () => {
       await database.close();
-      const dropper = new pg.Client({ connectionString: base.toString() });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await fresh.drop();
     },
   };
 }

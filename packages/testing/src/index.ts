@@ -1,4 +1,4 @@
 /** @module @todo/testing — shared test helpers: fixed clocks and fresh databases on both engines. */
 export { TestClock } from './clock.js';
-export { createTestDatabase, postgresBaseUrl, ENGINES, type Engine } from './databases.js';
+export { createTestDatabase, createPostgresDatabase, postgresBaseUrl, ENGINES, type Engine } from './databases.js';
 export { startSmtpCapture, type SmtpCapture, type CapturedMail } from './smtp.js';
