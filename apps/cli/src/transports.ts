@@ -19,6 +19,7 @@ import {
   type Logger,
   type StateStore,
 } from '@todo/transport';
+import { deadLetterRecorder } from './dead-letter-recorder.js';
 
 export interface Transports {
   kind: 'embedded' | 'dapr';
@@ -100,27 +101,13 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
     logger,
     ...(onPublished ? { onPublished } : {}),
   });
-  // Dapr moves what exhausted its retries to `<topic>-dlq`; keep it where operators look.
+  // What is dead-lettered goes to `<topic>-dlq` (by Dapr after its retries, by the bus for a
+  // poison event); keep it where operators look.
   if (config.roles.includes('api')) {
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
-      dapr.bus.subscribe(
-        deadLetterTopic(topic),
-        async (event) => {
-          await store.repos.deadLetters.insert({
-            id: event.id,
-            topic,
-            subscription: null,
-            eventId: event.id,
-            eventType: event.type,
-            event,
-            reason: 'exhausted its retries or was refused as poison; see the consumer logs for this CloudEvent id',
-            attempts: 0,
-            createdAt: clock.now(),
-          });
-          return 'ack';
-        },
-        { name: 'dead-letter-recorder' },
-      );
+      dapr.bus.subscribe(deadLetterTopic(topic), deadLetterRecorder({ topic, store, clock, logger }), {
+        name: 'dead-letter-recorder',
+      });
     }
   }
   return {

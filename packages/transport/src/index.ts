@@ -38,6 +38,8 @@ export {
   DaprEventBus,
   DaprJobScheduler,
   DaprStateStore,
+  DEAD_LETTER_EXTENSIONS,
+  deadLetterNote,
   type DaprCallbacksOptions,
   type DaprClientOptions,
   type DaprDeliveryStatus,
@@ -51,4 +53,5 @@ export {
   type DaprSubscription,
   type DaprTransports,
   type DaprTransportsOptions,
+  type DeadLetterNote,
 } from './dapr/index.js';

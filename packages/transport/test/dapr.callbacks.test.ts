@@ -1,15 +1,41 @@
 /**
  * The app side of the Dapr runtime: what `GET /dapr/subscribe` answers, how handler outcomes
- * become replies (dapr.md §3.3, §3.4, §3.9), and the API tokens in both directions with a
+ * become replies (dapr.md §3.3, §3.4, §3.9), how a poison event is dead-lettered with its
+ * reason, and the API tokens in both directions with a
  * real daprd (dapr.md §3.10).
  */
 import Fastify from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
-import { createDaprTransports, DaprError, PoisonEventError, type HandlerOutcome } from '../src/index.js';
+import { createDaprTransports, DaprError, deadLetterNote, PoisonEventError, type HandlerOutcome } from '../src/index.js';
 import { components, freePort, Sidecar, waitUntil } from './dapr.sidecar.js';
 import { recordingLogger, testEvent, uniqueName } from './support.js';
 
 vi.setConfig({ testTimeout: 60_000 });
+
+/** A stand-in for the sidecar's publish API: records what it is asked, answers the queued statuses, then 204. */
+async function fakeSidecar() {
+  const server = Fastify();
+  const published: { topic: string; partitionKey: unknown; contentType: unknown; event: Record<string, unknown> }[] = [];
+  const fake = { port: 0, answers: [] as number[], published, close: () => server.close() };
+  server.addContentTypeParser('application/cloudevents+json', { parseAs: 'string' }, (_r, body, done) =>
+    done(null, JSON.parse(body as string)),
+  );
+  server.post<{ Params: { topic: string }; Querystring: Record<string, string> }>(
+    '/v1.0/publish/pubsub/:topic',
+    async (request, reply) => {
+      published.push({
+        topic: request.params.topic,
+        partitionKey: request.query['metadata.partitionKey'],
+        contentType: request.headers['content-type'],
+        event: request.body as Record<string, unknown>,
+      });
+      return reply.code(fake.answers.shift() ?? 204).send();
+    },
+  );
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  fake.port = (server.server.address() as { port: number }).port;
+  return fake;
+}
 
 async function mounted(options: { appApiToken?: string } = {}) {
   const logger = recordingLogger();
@@ -79,17 +105,16 @@ describe('Dapr callbacks (app side)', () => {
     expect(() => bus.subscribe('u', async () => 'ack', { name: 'c' })).toThrow(/after start/);
   });
 
-  it('replies SUCCESS, RETRY or DROP per handler outcome, and does not re-run handlers that already acked', async () => {
+  it('replies SUCCESS or RETRY per handler outcome, DROP for what is no CloudEvent, and does not re-run handlers that already acked', async () => {
     const { app, bus, logger } = await mounted();
     const calls: string[] = [];
-    let picky: HandlerOutcome | 'throw' | 'poison' = 'retry';
+    let picky: HandlerOutcome | 'throw' = 'retry';
     bus.subscribe('t', async () => (calls.push('steady'), 'ack'), { name: 'steady' });
     bus.subscribe(
       't',
       async () => {
         calls.push('picky');
         if (picky === 'throw') throw new Error('boom');
-        if (picky === 'poison') throw new PoisonEventError('bad payload');
         return picky;
       },
       { name: 'picky' },
@@ -106,9 +131,54 @@ describe('Dapr callbacks (app side)', () => {
     picky = 'drop';
     expect(await status()).toBe('SUCCESS');
     expect(logger.records.some((r) => r.level === 'warn' && r.msg === 'handler dropped the event')).toBe(true);
-    picky = 'poison';
-    expect(await status()).toBe('DROP');
     expect((await deliver(app, '/dapr/events/t', { not: 'a cloudevent' })).json()).toEqual({ status: 'DROP' });
+  });
+
+  it('dead-letters a poison event itself, once per refusing handler, with the reason as extensions; RETRY while a publish fails', async () => {
+    const sidecar = await fakeSidecar();
+    const transports = createDaprTransports({ httpPort: sidecar.port, logger: recordingLogger() });
+    const app = Fastify();
+    await app.register(transports.callbacks);
+    const calls: string[] = [];
+    const refuse = (name: string) => async () => {
+      calls.push(name);
+      throw new PoisonEventError(`data.userId: invalid uuid (${name})`);
+    };
+    transports.bus.subscribe('task-events', async () => (calls.push('steady'), 'ack'), { name: 'steady' });
+    transports.bus.subscribe('task-events', refuse('recurring'), { name: 'recurring' });
+    transports.bus.subscribe('task-events', refuse('notifier'), { name: 'notifier' });
+    await transports.bus.start();
+    try {
+      const event = testEvent(new Date(), { key: 'task-7' });
+      const status = async () => (await deliver(app, '/dapr/events/task-events', event)).json<{ status: string }>().status;
+      sidecar.answers.push(204, 500); // the second dead letter fails the first time
+      expect(await status()).toBe('RETRY');
+      expect(await status()).toBe('SUCCESS');
+      // The redelivery only published the missing dead letter: every handler had answered.
+      expect(calls.sort()).toEqual(['notifier', 'recurring', 'steady']);
+      const letter = (subscription: string) => ({
+        topic: 'task-events-dlq',
+        partitionKey: 'task-7',
+        contentType: 'application/cloudevents+json',
+        event: {
+          ...event,
+          deadletterreason: `data.userId: invalid uuid (${subscription})`,
+          deadlettersubscription: subscription,
+          deadlettertopic: 'task-events',
+        },
+      });
+      expect(sidecar.published).toEqual([letter('recurring'), letter('notifier'), letter('notifier')]);
+      expect(deadLetterNote(sidecar.published[0]!.event)).toEqual({
+        reason: 'data.userId: invalid uuid (recurring)',
+        subscription: 'recurring',
+        topic: 'task-events',
+      });
+      expect(deadLetterNote(event)).toBeNull();
+    } finally {
+      await transports.bus.stop();
+      await app.close();
+      await sidecar.close();
+    }
   });
 
   it('holds a delivery that arrives before publish() returned until it has', async () => {

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   createDaprTransports,
+  deadLetterNote,
   PoisonEventError,
   type DaprTransports,
   type EventBus,
@@ -88,8 +89,9 @@ export function daprBusHarness(broker: Broker, logger: Logger = recordingLogger(
               if (error instanceof PoisonEventError) outcome = 'poison';
               throw error;
             } finally {
-              // What Dapr does next, so that settle() waits for it rather than for a fixed time:
-              // a retry RETRY_MS after this answer, or, once the budget is spent, the dead-letter topic.
+              // What comes next, so that settle() waits for it rather than for a fixed time: Dapr's
+              // retry RETRY_MS after this answer, or, once the budget is spent, Dapr's publish to the
+              // dead-letter topic; for a poison event, the bus's own publish there, with the reason.
               if (outcome === 'retry' && attempt < MAX_ATTEMPTS) redeliveries.set(key, Date.now() + RETRY_MS);
               else if (outcome === 'retry' || outcome === 'poison') {
                 published.push({ topic: options.deadLetterTopic ?? `${topic}-dlq`, id: event.id, type: event.type });
@@ -160,6 +162,8 @@ export function daprBusHarness(broker: Broker, logger: Logger = recordingLogger(
         await settle();
       },
       settle,
+      // The reason travels on the dead letter itself (the bus's CloudEvent extensions).
+      readDeadLetter: deadLetterNote,
       async close() {
         await transports.bus.stop();
         await sidecar?.stop();

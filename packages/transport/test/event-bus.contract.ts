@@ -31,6 +31,11 @@ export interface EventBusHarness {
     find(eventId: string, subscription: string): Promise<DeadLetterView | null>;
     replay(id: string): Promise<boolean>;
   };
+  /**
+   * What a dead letter received on the dead-letter topic says about itself, for a bus that tells
+   * the reason on the event rather than in a store (Dapr: CloudEvent extensions); null if nothing.
+   */
+  readDeadLetter?(letter: CloudEvent): { reason: string; subscription: string; topic: string } | null;
   close(): Promise<void>;
 }
 
@@ -205,6 +210,9 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
           reason: 'data.userId: invalid uuid',
           attempts: 1,
         });
+      }
+      if (harness.readDeadLetter) {
+        expect(harness.readDeadLetter(dlq[0]!.event)).toEqual({ reason: 'data.userId: invalid uuid', subscription, topic });
       }
     });
 

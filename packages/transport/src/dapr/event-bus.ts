@@ -12,8 +12,14 @@
  * - every handler acked or dropped → SUCCESS (a drop is only logged: Dapr's DROP would send the
  *   event to the dead-letter topic, dapr/dapr#7097);
  * - a handler answered 'retry' or threw → RETRY (Dapr's inbound resiliency policy retries; when it
- *   gives up, Dapr publishes the event to the subscription's `deadLetterTopic`);
- * - a handler threw `PoisonEventError` (and none wants a retry) → DROP, so Dapr dead-letters it at once.
+ *   gives up, Dapr publishes the event to the subscription's `deadLetterTopic` as it was, so
+ *   those dead letters carry no reason: Dapr never saw one);
+ * - a handler threw `PoisonEventError` (and none wants a retry) → the bus publishes the event to
+ *   the dead-letter topic itself, once per refusing handler, same id and partition key, with the
+ *   reason as CloudEvent extensions (`DEAD_LETTER_EXTENSIONS`: sent as `application/cloudevents+json`,
+ *   Dapr keeps attributes it does not know, dapr.md §3.1), then replies SUCCESS. Dapr's DROP would
+ *   dead-letter it too, but without the reason. If a publish fails → RETRY: the event comes back,
+ *   only the missing dead letters are published again, and nothing is lost.
  */
 import type { CloudEvent, Topic } from '@todo/domain';
 import type { Logger } from '../logger.js';
@@ -21,6 +27,36 @@ import { PoisonEventError, type EventBus, type EventHandler, type SubscribeOptio
 import type { DaprClient } from './client.js';
 
 export type DaprDeliveryStatus = 'SUCCESS' | 'RETRY' | 'DROP';
+
+/**
+ * The CloudEvent extension attributes a dead letter carries when the bus dead-lettered it as
+ * poison (CloudEvents 1.0 attribute names may only hold a–z and 0–9).
+ */
+export const DEAD_LETTER_EXTENSIONS = {
+  reason: 'deadletterreason',
+  subscription: 'deadlettersubscription',
+  topic: 'deadlettertopic',
+} as const;
+
+/** Why an event was dead-lettered, as its extensions tell; absent when Dapr dead-lettered it after its retries. */
+export interface DeadLetterNote {
+  reason: string;
+  subscription: string;
+  /** The topic the event was first published to. */
+  topic: string;
+}
+
+/** Reads the note the bus attached to a poison event on the dead-letter topic; null if it has none. */
+export function deadLetterNote(event: object): DeadLetterNote | null {
+  const attributes = event as Record<string, unknown>;
+  const [reason, subscription, topic] = [
+    attributes[DEAD_LETTER_EXTENSIONS.reason],
+    attributes[DEAD_LETTER_EXTENSIONS.subscription],
+    attributes[DEAD_LETTER_EXTENSIONS.topic],
+  ];
+  if (typeof reason !== 'string' || typeof subscription !== 'string' || typeof topic !== 'string') return null;
+  return { reason, subscription, topic };
+}
 
 /** One entry of the app's `GET /dapr/subscribe` answer (dapr.md §3.3). */
 export interface DaprSubscription {
@@ -57,7 +93,8 @@ interface TopicSubscription {
 
 interface Progress {
   done: Set<string>;
-  poison: string | undefined;
+  /** Handlers that called the event poison → why; each leaves once its dead letter is published. */
+  poison: Map<string, string>;
   at: number;
 }
 
@@ -175,7 +212,7 @@ export class DaprEventBus implements EventBus {
       return 'SUCCESS';
     }
     const key = `${topic}\u0000${event.id}`;
-    const progress = this.progress.get(key) ?? { done: new Set<string>(), poison: undefined, at: Date.now() };
+    const progress = this.progress.get(key) ?? { done: new Set<string>(), poison: new Map<string, string>(), at: Date.now() };
     const targets = entry.subscribers.filter((s) => !progress.done.has(s.name) && (!s.types || s.types.has(event.type)));
     const results = await Promise.all(targets.map((s) => this.run(s, event)));
     let retry = false;
@@ -191,7 +228,7 @@ export class DaprEventBus implements EventBus {
           break;
         case 'poison':
           progress.done.add(r.name);
-          progress.poison ??= r.reason;
+          progress.poison.set(r.name, r.reason ?? 'poison event');
           this.logger.error(
             { ...context, reason: r.reason, deadLetterTopic: entry.deadLetterTopic },
             'poison event: dead-lettering it',
@@ -203,12 +240,40 @@ export class DaprEventBus implements EventBus {
           break;
       }
     }
-    if (retry) {
+    // A failed dead-letter publish is retried with the event; the handlers that are done stay done.
+    const settled = !retry && (await this.deadLetter(entry, event, progress.poison));
+    if (!settled) {
       this.remember(key, progress);
       return 'RETRY';
     }
     this.progress.delete(key);
-    return progress.poison === undefined ? 'SUCCESS' : 'DROP';
+    return 'SUCCESS';
+  }
+
+  /**
+   * Publishes a poison event to the dead-letter topic once per handler that refused it, each with
+   * its reason (as the embedded bus records one dead letter per subscription); false if one failed.
+   */
+  private async deadLetter(entry: TopicSubscription, event: CloudEvent, poison: Map<string, string>): Promise<boolean> {
+    for (const [subscription, reason] of poison) {
+      const letter = {
+        ...event,
+        [DEAD_LETTER_EXTENSIONS.reason]: reason,
+        [DEAD_LETTER_EXTENSIONS.subscription]: subscription,
+        [DEAD_LETTER_EXTENSIONS.topic]: entry.topic,
+      };
+      try {
+        await this.publish(entry.deadLetterTopic, letter as CloudEvent);
+        poison.delete(subscription);
+      } catch (error) {
+        this.logger.error(
+          { topic: entry.topic, subscription, eventId: event.id, deadLetterTopic: entry.deadLetterTopic, error: message(error) },
+          'could not publish the poison event to its dead-letter topic; dapr will redeliver it',
+        );
+        return false;
+      }
+    }
+    return true;
   }
 
   private async run(subscriber: Subscriber, event: CloudEvent): Promise<Result> {

@@ -56,6 +56,14 @@ export function createDaprTransports(options: DaprTransportsOptions): DaprTransp
 
 export { daprCallbacks, type DaprCallbacksOptions } from './callbacks.js';
 export { DaprClient, DaprError, type DaprClientOptions, type DaprRequest, type DaprResponse } from './client.js';
-export { DaprEventBus, type DaprDeliveryStatus, type DaprEventBusOptions, type DaprSubscription } from './event-bus.js';
+export {
+  DaprEventBus,
+  DEAD_LETTER_EXTENSIONS,
+  deadLetterNote,
+  type DaprDeliveryStatus,
+  type DaprEventBusOptions,
+  type DaprSubscription,
+  type DeadLetterNote,
+} from './event-bus.js';
 export { DaprJobScheduler, type DaprJobFailurePolicy, type DaprJobReply, type DaprJobSchedulerOptions } from './job-scheduler.js';
 export { DaprStateStore, type DaprStateStoreOptions } from './state-store.js';
