@@ -71,6 +71,21 @@ describe.each(ENGINES)('tasks API on %s', (engine) => {
     expect((await h.call('DELETE', `/api/tasks/${t.id}/tags/WORK`, u.auth)).body.tags).toEqual([]);
   });
 
+  it('creates with tags: existing ones keep their spelling, concurrent creates of a new tag share one row and all keep it', async () => {
+    await h.call('POST', '/api/tags', u.auth, { name: 'Errands' });
+    const one = await h.call('POST', '/api/tasks', u.auth, { title: 'Milk', tags: ['errands', 'Fresh', 'fresh'] });
+    expect(one.status).toBe(201);
+    expect(one.body.tags).toEqual(['Errands', 'Fresh']);
+    expect((await h.call('GET', `/api/tasks/${one.body.id}`, u.auth)).body.tags).toEqual(['Errands', 'Fresh']);
+    const racing = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => h.call('POST', '/api/tasks', u.auth, { title: `Race ${i}`, tags: ['Brand new'] })),
+    );
+    expect(racing.map((r) => r.status)).toEqual(Array(12).fill(201));
+    for (const r of racing) expect((await h.call('GET', `/api/tasks/${r.body.id}`, u.auth)).body.tags).toEqual(['Brand new']);
+    const tags = (await h.call('GET', '/api/tags', u.auth)).body.items;
+    expect(tags.filter((t: { name: string }) => t.name.toLowerCase() === 'brand new')).toHaveLength(1);
+  });
+
   it('supports subtasks and refuses cycles', async () => {
     const parent = (await h.call('POST', '/api/tasks', u.auth, { title: 'Trip' })).body;
     const child = (await h.call('POST', '/api/tasks', u.auth, { title: 'Pack', parentId: parent.id })).body;

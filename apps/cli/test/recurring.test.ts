@@ -80,12 +80,16 @@ describe.each(ENGINES)('recurring tasks end to end on %s', (engine) => {
     expect(after.dueAt).toBe('2026-11-07T14:00:00.000Z');
   });
 
-  it('copies title, priority, tags and reminders, and resets subtasks', async () => {
+  it.each([
+    ['with a checklist', true],
+    ['without subtasks (the one-statement write)', false],
+  ])('copies title, priority, tags and reminders, and resets subtasks — %s', async (label, withSubtask) => {
+    const title = `chain copy ${withSubtask ? 'checklist' : 'plain'}`;
     const t = (
       await p.call('POST', '/api/tasks', u.auth, {
-        title: 'chain copy',
+        title,
         priority: 'high',
-        tags: ['home'],
+        tags: ['home', 'Errand'],
         due: { dateTime: '2026-12-01T09:00', timeZone: 'America/New_York' },
         recurrence: { rule: 'daily' },
         reminders: [
@@ -94,15 +98,19 @@ describe.each(ENGINES)('recurring tasks end to end on %s', (engine) => {
         ],
       })
     ).body;
-    const sub = (await p.call('POST', '/api/tasks', u.auth, { title: 'chain step', parentId: t.id })).body;
-    await p.call('POST', `/api/tasks/${sub.id}/complete`, u.auth);
+    if (withSubtask) {
+      const sub = (await p.call('POST', '/api/tasks', u.auth, { title: 'chain step', parentId: t.id })).body;
+      await p.call('POST', `/api/tasks/${sub.id}/complete`, u.auth);
+    }
     await p.call('POST', `/api/tasks/${t.id}/complete`, u.auth);
     await p.settle();
-    const next = (await p.call('GET', `/api/tasks?q=copy&limit=5`, u.auth)).body.items.find((x: any) => x.occurrenceIndex === 1);
-    expect(next).toMatchObject({ title: 'chain copy', priority: 'high', tags: ['home'], status: 'open', seriesId: t.id });
+    const next = (await p.call('GET', `/api/tasks?q=${withSubtask ? 'checklist' : 'plain'}&limit=5`, u.auth)).body.items.find(
+      (x: any) => x.occurrenceIndex === 1,
+    );
+    expect(next, label).toMatchObject({ title, priority: 'high', tags: ['Errand', 'home'], status: 'open', seriesId: t.id });
     expect(next.reminders.map((r: any) => r.minutesBefore ?? r.at)).toEqual([15, '2026-12-02T13:00:00.000Z']);
     const subs = (await p.call('GET', `/api/tasks?parentId=${next.id}`, u.auth)).body.items;
-    expect(subs.map((s: any) => [s.title, s.status])).toEqual([['chain step', 'open']]);
+    expect(subs.map((s: any) => [s.title, s.status])).toEqual(withSubtask ? [['chain step', 'open']] : []);
   });
 
   it('creates one next occurrence for a duplicated completed event, and none on reopen + re-complete', async () => {

@@ -49,6 +49,8 @@ export function registerNotifier(deps: NotifierDeps): void {
       await Promise.all(task.reminders.map((r) => deps.jobs.cancel(reminderJobName(r.id))));
       return;
     }
+    // Most tasks have no reminder: nothing to schedule, and no need to look up the owner's zone.
+    if (!task.reminders.length) return;
     const owner = await repos.users.findById(userId);
     if (!owner) return;
     const now = deps.clock.now().getTime();

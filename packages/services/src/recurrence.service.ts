@@ -23,12 +23,11 @@ export class RecurrenceService {
 
   async createNext(userId: string, completed: Task, ctx: { traceparent?: string } = {}): Promise<NextOccurrenceResult> {
     const { repos } = this.deps.store;
-    const row = await repos.tasks.findRow(userId, completed.id);
-    const user = await repos.users.findById(userId);
+    const found = await repos.tasks.findSeriesRow(userId, completed.id);
     // Use what is stored now, not the event's snapshot: the rule may have been edited since.
-    if (!row || !user || !row.recurrenceRule || !row.repeatFrom || !row.seriesId || !row.dueDate)
-      return { outcome: 'not-recurring' };
-    const zone = row.dueZone ?? user.timeZone;
+    const row = found?.task;
+    if (!found || !row?.recurrenceRule || !row.repeatFrom || !row.seriesId || !row.dueDate) return { outcome: 'not-recurring' };
+    const zone = row.dueZone ?? found.timeZone;
     const current = dueAnchor(row)!;
     const index = row.occurrenceIndex ?? 0;
     const completedAt = row.completedAt ?? this.deps.clock.now();
@@ -43,41 +42,41 @@ export class RecurrenceService {
     });
     if (!next) return { outcome: 'series-ended' };
 
-    const due = resolveDue(dueFromAnchor(next, row.dueZone), user.timeZone);
+    const due = resolveDue(dueFromAnchor(next, row.dueZone), found.timeZone);
     const shift = due.dueAt!.getTime() - row.dueAt!.getTime();
     const now = this.deps.clock.now();
     const id = this.deps.ids.next();
+    const reminders: NewReminderRow[] = completed.reminders.map((r) =>
+      r.type === 'relative'
+        ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }
+        : { id: this.deps.ids.next(), kind: 'absolute', minutesBefore: null, at: new Date(new Date(r.at).getTime() + shift) },
+    );
+    const { search: _generated, ...copied } = row;
+    const nextRow = { ...copied, id, completedAt: null, ...due, occurrenceIndex: index + 1, createdAt: now, updatedAt: now };
+    const reminderJson = reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: null }));
     try {
-      const task = await this.unitOfWork.run(ctx, async (tx, emit) => {
-        const { number } = await tx.tasks.allocateNumber(userId);
-        const { search: _generated, ...copied } = row;
-        const inserted = await tx.tasks.insert({
-          ...copied,
-          id,
-          number,
-          completedAt: null,
-          ...due,
-          occurrenceIndex: index + 1,
-          createdAt: now,
-          updatedAt: now,
-        });
+      // Allocated before the write (see allocateNumber); a duplicate delivery costs a number.
+      const { number } = await repos.tasks.allocateNumber(userId);
+      const task = taskFromRow({ ...nextRow, number }, completed.tags, reminderJson);
+      if (!found.hasSubtasks) {
+        // The common case in one statement: the task, its tags, reminders and event, atomically.
+        const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
+        const created = pendingEvent('todo.task.created.v1', id, { userId, task });
+        const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
+          writer.tasks.insertWithEvents({ row: { ...nextRow, number }, tags, reminders, events }),
+        );
+        return { outcome: 'created', task: { ...task, tags: stored } };
+      }
+      const withSubtasks = await this.unitOfWork.run(ctx, async (tx, emit) => {
+        await tx.tasks.insert({ ...nextRow, number });
         const tags = await tx.tags.ensureNames(userId, completed.tags, () => this.deps.ids.next(), now, id);
-        const reminders: NewReminderRow[] = completed.reminders.map((r) =>
-          r.type === 'relative'
-            ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }
-            : { id: this.deps.ids.next(), kind: 'absolute', minutesBefore: null, at: new Date(new Date(r.at).getTime() + shift) },
-        );
         if (reminders.length) await tx.tasks.replaceReminders(id, reminders, { isNew: true });
-        const created = taskFromRow(
-          inserted,
-          tags.map((t) => t.name),
-          reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: r.snoozedUntil?.toISOString() ?? null })),
-        );
+        const created = { ...task, tags: tags.map((t) => t.name).sort(byLowerName) };
         emit(pendingEvent('todo.task.created.v1', id, { userId, task: created }));
         await this.copySubtasks(tx, userId, completed.id, id, now, emit);
         return created;
       });
-      return { outcome: 'created', task };
+      return { outcome: 'created', task: withSubtasks };
     } catch (error) {
       if (isUniqueViolation(error)) return { outcome: 'already-created' };
       throw error;
@@ -111,3 +110,6 @@ export class RecurrenceService {
     }
   }
 }
+
+const byLowerName = (a: string, b: string) =>
+  a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;

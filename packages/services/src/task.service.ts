@@ -38,40 +38,44 @@ export class TaskService {
 
   async create(ctx: CallContext, input: TaskCreate): Promise<Task> {
     const userId = ctx.principal.userId;
-    const { number, timeZone } = await this.deps.store.repos.tasks.allocateNumber(userId);
-    return this.write(ctx, async (repos, emit) => {
-      const due = dueFields(input.due, timeZone);
-      const recurrence = recurrenceFields(input.recurrence, due);
-      const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
-      await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
-      const id = this.deps.ids.next();
-      const now = this.deps.clock.now();
-      const row = await repos.tasks.insert({
-        id,
-        userId,
-        number,
-        title: input.title,
-        description: input.description,
-        priority: priorityRank(input.priority),
-        ...due,
-        ...recurrence,
-        ...(recurrence.recurrenceRule ? { seriesId: id, occurrenceIndex: 0, seriesStart: anchorOf(due) } : {}),
-        categoryId: input.categoryId,
-        parentId: input.parentId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      const tagNames = input.tags.length ? await this.setTags(repos, userId, id, input.tags, now, { isNew: true }) : [];
-      if (reminders.length) await repos.tasks.replaceReminders(id, reminders, { isNew: true });
-      // Built from what was just written, not read back: one round trip less on the hot path.
-      const task = taskFromRow(
-        row,
-        tagNames,
-        reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: r.snoozedUntil?.toISOString() ?? null })),
-      );
-      emit(pendingEvent('todo.task.created.v1', id, { userId, task }));
-      return task;
-    });
+    const { repos } = this.deps.store;
+    const { number, timeZone } = await repos.tasks.allocateNumber(userId);
+    const due = dueFields(input.due, timeZone);
+    const recurrence = recurrenceFields(input.recurrence, due);
+    const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
+    await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
+    const id = this.deps.ids.next();
+    const now = this.deps.clock.now();
+    const row = {
+      id,
+      userId,
+      number,
+      title: input.title,
+      description: input.description,
+      priority: priorityRank(input.priority),
+      completedAt: null,
+      ...due,
+      ...recurrence,
+      seriesId: recurrence.recurrenceRule ? id : null,
+      occurrenceIndex: recurrence.recurrenceRule ? 0 : null,
+      seriesStart: recurrence.recurrenceRule ? anchorOf(due) : null,
+      categoryId: input.categoryId,
+      parentId: input.parentId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const tags = distinctNames(input.tags).map((name) => ({ id: this.deps.ids.next(), name }));
+    // Built from what is written, not read back; the tag names are the stored ones (below).
+    const task = taskFromRow(
+      row,
+      tags.map((t) => t.name),
+      reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: null })),
+    );
+    const created = pendingEvent('todo.task.created.v1', id, { userId, task });
+    const storedTags = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
+      writer.tasks.insertWithEvents({ row, tags, reminders, events }),
+    );
+    return { ...task, tags: storedTags };
   }
 
   async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {
@@ -186,11 +190,13 @@ export class TaskService {
 
   private async setCompleted(ctx: CallContext, ref: string, completed: boolean): Promise<Task> {
     const userId = ctx.principal.userId;
-    return this.write(ctx, async (repos, emit) => {
+    const { repos } = this.deps.store;
+    // Read, then write only if nothing changed in between (one statement with its event, no
+    // transaction holding the row); a concurrent change makes us read again.
+    for (let attempt = 1; ; attempt++) {
       const before = await this.find(repos, userId, ref);
       if ((before.status === 'completed') === completed) return before;
       const now = this.deps.clock.now();
-      await repos.tasks.update(userId, before.id, { completedAt: completed ? now : null, updatedAt: now });
       // Only these fields change: no need to read the task back.
       const task: Task = {
         ...before,
@@ -199,9 +205,19 @@ export class TaskService {
         updatedAt: now.toISOString(),
       };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
-      emit(pendingEvent(type, task.id, { userId, task }));
-      return task;
-    });
+      const change = {
+        userId,
+        id: before.id,
+        readUpdatedAt: new Date(before.updatedAt),
+        completedAt: completed ? now : null,
+        updatedAt: now,
+      };
+      const written = await this.unitOfWork.runStatement(ctx, [pendingEvent(type, task.id, { userId, task })], (writer, events) =>
+        writer.tasks.setCompletedWithEvents(change, events),
+      );
+      if (written) return task;
+      if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
+    }
   }
 
   private write<T>(ctx: Pick<CallContext, 'traceparent'>, work: (repos: Repositories, emit: Emit) => Promise<T>): Promise<T> {
@@ -259,4 +275,11 @@ export class TaskService {
     if (!(await repos.tasks.findRow(userId, parentId)))
       throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
   }
+}
+
+/** The first spelling of each name, compared case-insensitively (tags are unique that way). */
+function distinctNames(names: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  return [...byKey.values()];
 }

@@ -2,8 +2,8 @@
  * Runs a use case in one transaction together with the events it emits (transactional
  * outbox, design §3), then wakes the relay once the transaction has committed.
  */
-import type { PendingEvent } from '@todo/domain';
-import type { Repositories } from '@todo/storage';
+import type { CloudEvent, PendingEvent } from '@todo/domain';
+import { toCloudEvents, type Repositories } from '@todo/storage';
 import type { ServiceDeps } from './deps.js';
 
 export type Emit = (event: PendingEvent) => void;
@@ -26,6 +26,26 @@ export class UnitOfWork {
       return value;
     });
     if (emitted) this.deps.afterCommit?.();
+    return result;
+  }
+
+  /**
+   * For a change written by one statement together with its events (atomic without a
+   * transaction): `write` gets the events as CloudEvents to store; the relay is woken after it.
+   */
+  async runStatement<T>(
+    ctx: { traceparent?: string | undefined },
+    events: readonly PendingEvent[],
+    write: (repos: Repositories, events: { topic: string; event: CloudEvent }[]) => Promise<T>,
+  ): Promise<T> {
+    const rows = toCloudEvents(events, {
+      newId: () => this.deps.ids.next(),
+      now: this.deps.clock.now(),
+      source: this.deps.eventSource,
+      traceparent: ctx.traceparent,
+    });
+    const result = await write(this.deps.store.repos, rows);
+    if (rows.length) this.deps.afterCommit?.();
     return result;
   }
 }

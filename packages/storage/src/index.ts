@@ -14,6 +14,7 @@ export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
 export { dueFromRow, taskFromRow, type ReminderJson } from './repositories/task.mapper.js';
 export type { UserRow } from './repositories/user.repository.js';
 export { toUser } from './repositories/user.repository.js';
-export type { OutboxContext } from './repositories/outbox.repository.js';
+export { toCloudEvents, type OutboxContext } from './repositories/outbox.repository.js';
+export type { NewTaskWrite } from './repositories/task-write.statement.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
 export * as schema from './schema.js';

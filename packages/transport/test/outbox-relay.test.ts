@@ -193,6 +193,66 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
     expect(seen).toEqual(['created', 'follow-up']);
   });
 
+  it('hands a whole batch to a bus that takes batches: every key keeps its order, other topics and types are filtered', async () => {
+    const clock = new TestClock();
+    const bus = new DbEventBus({ db: db().db, kind: db().kind, clock, backoff });
+    cleanup.push(() => bus.stop());
+    const r = relay(clock, bus);
+    bus.attachRelay(r);
+    const topic = uniqueName('t');
+    const byKey = new Map<string, string[]>();
+    bus.subscribe(
+      topic,
+      async (e) => {
+        const key = e.partitionkey ?? 'none';
+        byKey.set(key, [...(byKey.get(key) ?? []), (e.data as unknown as { label: string }).label]);
+        return 'ack';
+      },
+      { name: uniqueName('s') },
+    );
+    await bus.start();
+    const rows = Array.from({ length: 60 }, (_, i) => ({ topic, key: `k${i % 3}`, label: String(i) }));
+    await writeOutbox(clock, [...rows, { topic: uniqueName('other'), key: 'k0', label: 'elsewhere' }]);
+    await bus.drain();
+    for (const k of [0, 1, 2]) {
+      expect(byKey.get(`k${k}`)).toEqual(rows.filter((row) => row.key === `k${k}`).map((row) => row.label));
+    }
+    const pending = await db().db.select().from(schema.outbox).where(eq(schema.outbox.topic, topic));
+    expect(pending.every((row) => row.publishedAt !== null)).toBe(true);
+  });
+
+  it('retries a batch the bus refused as a whole, with backoff, and publishes it once the bus takes it', async () => {
+    const clock = new TestClock();
+    let refuse = true;
+    const taken: string[] = [];
+    const bus = {
+      publish: () => Promise.reject(new Error('publish() must not be used when publishMany() exists')),
+      publishMany: async (events: readonly { event: CloudEvent }[]) => {
+        if (refuse) throw new Error('database busy');
+        taken.push(...events.map((e) => (e.event.data as unknown as { label: string }).label));
+      },
+    };
+    const r = relay(clock, bus);
+    const topic = uniqueName('t');
+    await writeOutbox(clock, [
+      { topic, key: 'a', label: 'one' },
+      { topic, key: 'b', label: 'two' },
+    ]);
+    await r.drain();
+    const [first] = await db()
+      .db.select()
+      .from(schema.outbox)
+      .where(eq(schema.outbox.topic, topic))
+      .orderBy(schema.outbox.createdAt);
+    expect(first).toMatchObject({ attempts: 1, lastError: 'database busy', publishedAt: null });
+    refuse = false;
+    await r.drain();
+    expect(taken).toEqual([]); // still backing off
+    clock.advance(60_000);
+    await r.drain();
+    expect(taken).toEqual(['one', 'two']);
+  });
+
   it('deletes published rows once they are older than the retention period, and keeps unpublished ones', async () => {
     const clock = new TestClock('2026-11-27T09:00:00Z');
     const { bus } = fakeBus((event) => (event.data as unknown as { label: string }).label === 'stuck');

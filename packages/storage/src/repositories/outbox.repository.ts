@@ -10,17 +10,17 @@ export interface OutboxContext {
   traceparent?: string | undefined;
 }
 
-export class OutboxRepository {
-  constructor(private readonly db: Db) {}
-
-  /** Turns pending events into CloudEvents (id = outbox row id) and stores them; returns them. */
-  async append(events: readonly PendingEvent[], ctx: OutboxContext): Promise<CloudEvent[]> {
-    if (!events.length) return [];
-    // Validated on the way out as well as on the way in: a bad payload fails the writing
-    // transaction here instead of becoming a poison event for every consumer.
-    for (const e of events) EVENT_SCHEMAS[e.type].parse(e.data);
-    const cloudEvents: CloudEvent[] = events.map((e) => ({
-      specversion: '1.0',
+/**
+ * Pending events as the CloudEvents the outbox stores (id = outbox row id). Validated on the way
+ * out as well as on the way in: a bad payload fails the writing statement here instead of
+ * becoming a poison event for every consumer.
+ */
+export function toCloudEvents(events: readonly PendingEvent[], ctx: OutboxContext): { topic: string; event: CloudEvent }[] {
+  for (const e of events) EVENT_SCHEMAS[e.type].parse(e.data);
+  return events.map((e) => ({
+    topic: EVENT_TOPIC[e.type],
+    event: {
+      specversion: '1.0' as const,
       id: ctx.newId(),
       source: ctx.source,
       type: e.type,
@@ -30,18 +30,28 @@ export class OutboxRepository {
       data: e.data,
       partitionkey: e.subject,
       ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-    }));
+    },
+  }));
+}
+
+export class OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Stores pending events as CloudEvents in the outbox; returns them. */
+  async append(events: readonly PendingEvent[], ctx: OutboxContext): Promise<CloudEvent[]> {
+    if (!events.length) return [];
+    const rows = toCloudEvents(events, ctx);
     await this.db.insert(outbox).values(
-      cloudEvents.map((ce) => ({
-        id: ce.id,
-        topic: EVENT_TOPIC[ce.type],
-        type: ce.type,
-        partitionKey: ce.partitionkey ?? null,
-        event: ce,
+      rows.map(({ topic, event }) => ({
+        id: event.id,
+        topic,
+        type: event.type,
+        partitionKey: event.partitionkey ?? null,
+        event,
         createdAt: ctx.now,
         availableAt: ctx.now,
       })),
     );
-    return cloudEvents;
+    return rows.map((r) => r.event);
   }
 }

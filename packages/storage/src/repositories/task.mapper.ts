@@ -43,7 +43,11 @@ function reminderFromJson(r: ReminderJson): Reminder {
     : { id: r.id, type: 'absolute', at: new Date(r.at ?? 0).toISOString(), snoozedUntil };
 }
 
-export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderList: readonly ReminderJson[]): Task {
+export function taskFromRow(
+  row: Omit<TaskRow, 'search'>,
+  tagNames: readonly string[],
+  reminderList: readonly ReminderJson[],
+): Task {
   return {
     id: row.id,
     number: row.number,

@@ -4,6 +4,7 @@ import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
+import { insertTaskWithEvents, setCompletedWithEvents, type NewTaskWrite } from './task-write.statement.js';
 import { OUTER_TASK_ID, remindersColumn, tagNamesColumn, taskFromRow, type NewTaskRow, type TaskRow } from './task.mapper.js';
 
 export type TaskChanges = Partial<Omit<NewTaskRow, 'id' | 'userId' | 'number' | 'createdAt'>>;
@@ -22,7 +23,40 @@ export interface TaskPage {
 }
 
 export class TaskRepository {
+  private prepared: ReturnType<TaskRepository['prepare']> | undefined;
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * The statements the event pipeline runs for every task, built once per repository (the root
+   * one lives as long as the process): building a Drizzle query costs more CPU than sending it.
+   */
+  private prepare() {
+    const userId = sql.placeholder('userId');
+    const id = sql.placeholder('id');
+    return {
+      allocateNumber: this.db
+        .update(users)
+        .set({ taskSeq: sql`${users.taskSeq} + 1` })
+        .where(eq(users.id, userId))
+        .returning({ number: users.taskSeq, timeZone: users.timeZone })
+        .prepare('todo_allocate_task_number'),
+      seriesRow: this.db
+        .select({
+          task: tasks,
+          timeZone: users.timeZone,
+          hasSubtasks: sql<boolean>`exists (select 1 from ${tasks} c where c.parent_id = ${OUTER_TASK_ID})`,
+        })
+        .from(tasks)
+        .innerJoin(users, eq(users.id, tasks.userId))
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .prepare('todo_task_series_row'),
+    };
+  }
+
+  private get statements() {
+    return (this.prepared ??= this.prepare());
+  }
 
   /**
    * Hands out the next `#N` for a user, with the user's zone in the same round trip. Call it
@@ -31,19 +65,34 @@ export class TaskRepository {
    * gap in the numbers when the create then fails — numbers are unique, not gapless.
    */
   async allocateNumber(userId: string): Promise<{ number: number; timeZone: string }> {
-    const [row] = await this.db
-      .update(users)
-      .set({ taskSeq: sql`${users.taskSeq} + 1` })
-      .where(eq(users.id, userId))
-      .returning({ number: users.taskSeq, timeZone: users.timeZone });
+    const [row] = await this.statements.allocateNumber.execute({ userId });
     if (!row) throw new Error(`user ${userId} vanished while creating a task`);
     return row;
+  }
+
+  /** A task's stored row with what the next occurrence needs besides: the owner's zone, whether it has subtasks. */
+  async findSeriesRow(userId: string, id: string): Promise<{ task: TaskRow; timeZone: string; hasSubtasks: boolean } | null> {
+    const [row] = await this.statements.seriesRow.execute({ userId, id });
+    return row ?? null;
   }
 
   /** Inserts and returns the stored row (one round trip). */
   async insert(row: NewTaskRow): Promise<TaskRow> {
     const [created] = await this.db.insert(tasks).values(row).returning();
     return created!;
+  }
+
+  /** A new task with its tags, reminders and outbox events, atomically in one statement; returns its tag names. */
+  insertWithEvents(write: NewTaskWrite): Promise<string[]> {
+    return insertTaskWithEvents(this.db, write);
+  }
+
+  /** Completion or reopening plus its events in one statement, if `updatedAt` still reads `readUpdatedAt`. */
+  setCompletedWithEvents(
+    change: Parameters<typeof setCompletedWithEvents>[1],
+    events: Parameters<typeof setCompletedWithEvents>[2],
+  ): Promise<boolean> {
+    return setCompletedWithEvents(this.db, change, events);
   }
 
   async update(userId: string, id: string, changes: TaskChanges): Promise<boolean> {

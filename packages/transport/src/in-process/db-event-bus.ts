@@ -10,16 +10,17 @@ import { silentLogger, type Logger } from '../logger.js';
 import { errorMessage, isPoison } from './failure.js';
 import { addMs, defaultBackoff, type Backoff } from './backoff.js';
 import {
-  claimDeliveries,
+  DeliveryQueries,
   deadLetterDelivery,
-  deleteDelivery,
   insertDeliveries,
+  insertDeliveryBatch,
   releaseDeliveries,
   replayDeadLetter,
   retryDelivery,
   upsertSubscriptions,
   type DbKind,
   type DeliveryRow,
+  type OutboundEvent,
   type SubscriptionRecord,
 } from './delivery-store.js';
 import { PassRunner, Ticker } from './runner.js';
@@ -60,6 +61,7 @@ export class DbEventBus implements EventBus {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private readonly queries: DeliveryQueries;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly ticker: Ticker;
   private relay: DrainablePass | undefined;
@@ -78,6 +80,7 @@ export class DbEventBus implements EventBus {
     this.batchSize = options.batchSize ?? 50;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.concurrency = options.concurrency ?? 8;
+    this.queries = new DeliveryQueries(options.db, options.kind);
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     this.ticker = new Ticker(
       () => {
@@ -122,6 +125,17 @@ export class DbEventBus implements EventBus {
     this.activity++;
     // Deferred so a handler can never run before publish() has returned to its caller.
     if (this.running) setImmediate(() => this.wake(topic));
+  }
+
+  /** `publish` for many events in one statement (the outbox relay's batches). */
+  async publishMany(events: readonly OutboundEvent[]): Promise<void> {
+    if (!events.length) return;
+    await insertDeliveryBatch(this.db, events, this.clock.now());
+    this.activity++;
+    if (this.running) {
+      const topics = new Set(events.map((e) => e.topic));
+      setImmediate(() => topics.forEach((topic) => this.wake(topic)));
+    }
   }
 
   async start(): Promise<void> {
@@ -181,22 +195,23 @@ export class DbEventBus implements EventBus {
     const now = this.clock.now();
     const lease = addMs(now, this.leaseMs);
     const halfLease = addMs(now, this.leaseMs / 2);
-    const rows = await claimDeliveries(this.db, {
-      kind: this.kind,
-      topic: sub.topic,
-      name: sub.name,
-      now,
-      lease,
-      limit: this.batchSize,
-    });
+    const rows = await this.queries.claim({ topic: sub.topic, name: sub.name, now, lease, limit: this.batchSize });
+    // Acknowledged rows are deleted together when the pass ends: one statement per batch
+    // instead of one per event. Until then the lease keeps them from other dispatchers.
+    const handled: number[] = [];
     let next = 0;
     const worker = async () => {
       // Stop taking rows whose lease may lapse under us; they are handed back below.
       while (next < rows.length && !this.stopping && this.clock.now() < halfLease) {
-        await this.deliver(sub, rows[next++]!, lease);
+        const row = rows[next++]!;
+        if (await this.deliver(sub, row, lease)) handled.push(row.seq);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+    } finally {
+      await this.queries.delete(handled);
+    }
     if (next < rows.length) {
       await releaseDeliveries(
         this.db,
@@ -207,7 +222,8 @@ export class DbEventBus implements EventBus {
     return next;
   }
 
-  private async deliver(sub: Subscription, row: DeliveryRow, lease: Date): Promise<void> {
+  /** Runs the handler; true when the delivery is done with (acked or dropped) and may be deleted. */
+  private async deliver(sub: Subscription, row: DeliveryRow, lease: Date): Promise<boolean> {
     const event = row.event as CloudEvent;
     let outcome: HandlerOutcome;
     try {
@@ -215,27 +231,26 @@ export class DbEventBus implements EventBus {
     } catch (err) {
       await this.fail(sub, row, lease, errorMessage(err), isPoison(err));
       this.activity++;
-      return;
+      return false;
     }
+    this.activity++;
     switch (outcome) {
       case 'ack':
-        await deleteDelivery(this.db, row.seq);
-        break;
+        return true;
       case 'drop':
-        await deleteDelivery(this.db, row.seq);
         this.logger.warn(
           { topic: sub.topic, subscription: sub.name, eventId: row.eventId, type: event.type, attempt: row.attempts + 1 },
           'event dropped by its handler',
         );
-        break;
+        return true;
       case 'retry':
         await this.fail(sub, row, lease, 'handler asked to retry');
-        break;
+        return false;
       default:
         // A JavaScript handler can return anything; only an explicit ack or drop removes an event.
         await this.fail(sub, row, lease, `handler returned ${String(outcome as unknown)}`);
+        return false;
     }
-    this.activity++;
   }
 
   private async fail(sub: Subscription, row: DeliveryRow, lease: Date, reason: string, poison = false): Promise<void> {

@@ -64,51 +64,102 @@ export async function insertDeliveries(
   return result.rowCount ?? result.affectedRows ?? 0;
 }
 
-/**
- * Leases up to `limit` due deliveries of one subscription, oldest first. A row waits while an
- * earlier row with the same partition key is still pending, so one key's events are handled in
- * publish order even across processes; rows of other keys are not held up by it.
- */
-export async function claimDeliveries(
-  db: Db,
-  q: { kind: DbKind; topic: string; name: string; now: Date; lease: Date; limit: number },
-): Promise<DeliveryRow[]> {
-  const earlier = alias(deliveries, 'earlier');
-  const due = db
-    .select({ seq: deliveries.seq })
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.topic, q.topic),
-        eq(deliveries.subscription, q.name),
-        lte(deliveries.availableAt, q.now),
-        or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, q.now)),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(earlier)
-            .where(
-              and(
-                eq(earlier.topic, deliveries.topic),
-                eq(earlier.subscription, deliveries.subscription),
-                eq(earlier.partitionKey, deliveries.partitionKey),
-                lt(earlier.seq, deliveries.seq),
-              ),
-            ),
-        ),
-      ),
-    )
-    .orderBy(deliveries.seq)
-    .limit(q.limit)
-    .$dynamic();
-  // Row locks only matter when several connections claim at once; PGlite has one.
-  const claimable = q.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
-  const rows = await db.update(deliveries).set({ lockedUntil: q.lease }).where(inArray(deliveries.seq, claimable)).returning();
-  return rows.sort((a, b) => a.seq - b.seq);
+export interface OutboundEvent {
+  topic: string;
+  event: CloudEvent;
+  key: string | null;
 }
 
-export async function deleteDelivery(db: Db, seq: number): Promise<void> {
-  await db.delete(deliveries).where(eq(deliveries.seq, seq));
+/**
+ * `insertDeliveries` for a whole relay batch in one statement. Rows get their `seq` in batch
+ * order (the select is sorted and `nextval` runs after the sort), so each key keeps its order.
+ */
+export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent[], now: Date): Promise<void> {
+  if (!events.length) return;
+  const items = JSON.stringify(events.map((e) => ({ topic: e.topic, key: e.key, event: e.event })));
+  await db.execute(sql`
+    insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
+    select x.item->'event'->>'id', x.item->>'topic', s.name, x.item->>'key', x.item->'event', ${now.toISOString()}::timestamptz
+    from jsonb_array_elements(${items}::jsonb) with ordinality as x(item, ord)
+    join ${subscriptions} s on s.topic = x.item->>'topic' and (s.types is null or x.item->'event'->>'type' = any(s.types))
+    order by x.ord, s.name`);
+}
+
+/** A PostgreSQL array literal of integers, for `= any($1::bigint[])` on both engines. */
+const intArray = (values: readonly number[]): string => `{${values.join(',')}}`;
+
+/**
+ * The two statements every delivery runs — the claim and the acknowledgement — built once per
+ * bus and prepared: building a Drizzle query costs about three times what sending it does
+ * (measured 440 µs against 120 µs of CPU per call), and these run for every event and
+ * subscription.
+ */
+export class DeliveryQueries {
+  private readonly claimStatement;
+  private readonly ackStatement;
+
+  constructor(db: Db, kind: DbKind) {
+    const earlier = alias(deliveries, 'earlier');
+    const now = sql.placeholder('now');
+    const due = db
+      .select({ seq: deliveries.seq })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.topic, sql.placeholder('topic')),
+          eq(deliveries.subscription, sql.placeholder('name')),
+          lte(deliveries.availableAt, now),
+          or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, now)),
+          // A row waits while an earlier row of its partition key is still pending, so one key's
+          // events are handled in publish order even across processes; other keys go on.
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(earlier)
+              .where(
+                and(
+                  eq(earlier.topic, deliveries.topic),
+                  eq(earlier.subscription, deliveries.subscription),
+                  eq(earlier.partitionKey, deliveries.partitionKey),
+                  lt(earlier.seq, deliveries.seq),
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy(deliveries.seq)
+      .limit(sql.placeholder('limit'))
+      .$dynamic();
+    // Row locks only matter when several connections claim at once; PGlite has one.
+    const claimable = kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
+    this.claimStatement = db
+      .update(deliveries)
+      .set({ lockedUntil: sql`${sql.placeholder('lease')}::timestamptz` })
+      .where(inArray(deliveries.seq, claimable))
+      .returning()
+      .prepare(`todo_claim_deliveries_${kind}`);
+    this.ackStatement = db
+      .delete(deliveries)
+      .where(sql`${deliveries.seq} = any(${sql.placeholder('seqs')}::bigint[])`)
+      .prepare('todo_ack_deliveries');
+  }
+
+  /** Leases up to `limit` due deliveries of one subscription, oldest first. */
+  async claim(q: { topic: string; name: string; now: Date; lease: Date; limit: number }): Promise<DeliveryRow[]> {
+    const rows = await this.claimStatement.execute({
+      topic: q.topic,
+      name: q.name,
+      now: q.now.toISOString(),
+      lease: q.lease.toISOString(),
+      limit: q.limit,
+    });
+    return rows.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Removes handled deliveries, a whole pass's worth in one statement. */
+  async delete(seqs: readonly number[]): Promise<void> {
+    if (seqs.length) await this.ackStatement.execute({ seqs: intArray(seqs) });
+  }
 }
 
 /** Hands claimed-but-unstarted rows back (on stop, or when a batch outlives half its lease). */

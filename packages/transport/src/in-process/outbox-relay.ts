@@ -5,22 +5,29 @@
  * consumers de-duplicate on the CloudEvent id (the outbox row id). The outbox has no retry
  * budget: a row is retried, with backoff, until it is published.
  */
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Clock, CloudEvent } from '@todo/domain';
 import { schema, type Db } from '@todo/storage';
 import type { EventBus } from '../ports.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { errorMessage } from './failure.js';
 import { addMs, defaultBackoff, type Backoff } from './backoff.js';
-import type { DbKind } from './delivery-store.js';
+import type { DbKind, OutboundEvent } from './delivery-store.js';
 import { PassRunner, Ticker } from './runner.js';
 
 const { outbox } = schema;
 
+/** A bus that can take a whole batch at once (the embedded bus: one INSERT for all of it). */
+export interface BatchPublisher extends Pick<EventBus, 'publish'> {
+  publishMany?(events: readonly OutboundEvent[]): Promise<void>;
+}
+
+type OutboxRow = typeof outbox.$inferSelect;
+
 export interface OutboxRelayOptions {
   db: Db;
   kind: DbKind;
-  bus: Pick<EventBus, 'publish'>;
+  bus: BatchPublisher;
   clock: Clock;
   logger?: Logger;
   batchSize?: number;
@@ -39,7 +46,7 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private readonly db: Db;
   private readonly kind: DbKind;
-  private readonly bus: Pick<EventBus, 'publish'>;
+  private readonly bus: BatchPublisher;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly batchSize: number;
@@ -52,6 +59,8 @@ export class OutboxRelay {
   private readonly retentionMs: number;
   private lastPrune = 0;
   private running = false;
+  private readonly claimStatement;
+  private readonly markStatement;
 
   constructor(options: OutboxRelayOptions) {
     this.db = options.db;
@@ -65,6 +74,26 @@ export class OutboxRelay {
     this.onPublished = options.onPublished;
     this.concurrency = options.concurrency ?? 8;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+    // Prepared once: these two statements run on every pass (see DeliveryQueries on why).
+    const due = this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(isNull(outbox.publishedAt), lte(outbox.availableAt, sql`${sql.placeholder('now')}::timestamptz`)))
+      .orderBy(outbox.createdAt, outbox.id)
+      .limit(sql.placeholder('limit'))
+      .$dynamic();
+    const claimable = this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
+    this.claimStatement = this.db
+      .update(outbox)
+      .set({ availableAt: sql`${sql.placeholder('lease')}::timestamptz` })
+      .where(inArray(outbox.id, claimable))
+      .returning()
+      .prepare(`todo_claim_outbox_${this.kind}`);
+    this.markStatement = this.db
+      .update(outbox)
+      .set({ publishedAt: sql`${sql.placeholder('now')}::timestamptz`, lastError: null })
+      .where(sql`${outbox.id} = any(${sql.placeholder('ids')}::uuid[])`)
+      .prepare('todo_mark_outbox_published');
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     const onError = (err: unknown) => this.logger.error({ err }, 'outbox relay failed');
     this.runner = new PassRunner(() => this.pass(), onError);
@@ -113,7 +142,32 @@ export class OutboxRelay {
   private async pass(): Promise<number> {
     await this.prune();
     const rows = await this.claim(this.clock.now());
-    const byKey = new Map<string, typeof rows>();
+    if (!rows.length) return 0;
+    const published = this.bus.publishMany ? await this.publishBatch(rows) : await this.publishLanes(rows);
+    if (published.length) {
+      await this.markStatement.execute({ now: this.clock.now().toISOString(), ids: `{${published.join(',')}}` });
+    }
+    return rows.length;
+  }
+
+  /** The whole batch in one call: all of it is published, or all of it is retried. */
+  private async publishBatch(rows: OutboxRow[]): Promise<string[]> {
+    try {
+      await this.bus.publishMany!(rows.map((r) => ({ topic: r.topic, event: r.event as CloudEvent, key: r.partitionKey })));
+    } catch (err) {
+      await this.postpone(rows, err);
+      return [];
+    }
+    for (const row of rows) this.notify(row.event as CloudEvent);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One publish per row. Rows of one partition key go in order, one after another; different
+   * keys go concurrently. A failed row holds back the later rows of its key.
+   */
+  private async publishLanes(rows: OutboxRow[]): Promise<string[]> {
+    const byKey = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       const key = row.partitionKey ?? `\u0000${row.id}`;
       byKey.set(key, [...(byKey.get(key) ?? []), row]);
@@ -125,30 +179,43 @@ export class OutboxRelay {
       while (next < lanes.length) await this.publishLane(lanes[next++]!, published);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, lanes.length) }, worker));
-    if (published.length) {
-      await this.db.update(outbox).set({ publishedAt: this.clock.now(), lastError: null }).where(inArray(outbox.id, published));
-    }
-    return rows.length;
+    return published;
   }
 
-  private async publishLane(lane: Awaited<ReturnType<OutboxRelay['claim']>>, published: string[]): Promise<void> {
+  private async publishLane(lane: OutboxRow[], published: string[]): Promise<void> {
     for (const [i, row] of lane.entries()) {
       const event = row.event as CloudEvent;
       try {
         await this.bus.publish(row.topic, event, row.partitionKey === null ? {} : { key: row.partitionKey });
       } catch (err) {
-        const attempts = row.attempts + 1;
-        const retryAt = addMs(this.clock.now(), this.backoff(attempts));
-        const lastError = errorMessage(err);
-        await this.db.update(outbox).set({ attempts, lastError, availableAt: retryAt }).where(eq(outbox.id, row.id));
-        const rest = lane.slice(i + 1).map((r) => r.id);
-        if (rest.length) await this.db.update(outbox).set({ availableAt: retryAt }).where(inArray(outbox.id, rest));
-        this.logger.warn({ outboxId: row.id, topic: row.topic, attempts, lastError }, 'outbox publish failed; will retry');
+        await this.postpone(lane.slice(i), err);
         return;
       }
       published.push(row.id);
       this.notify(event);
     }
+  }
+
+  /** The first row failed: it counts an attempt; it and the rows behind it wait for the backoff. */
+  private async postpone(rows: OutboxRow[], err: unknown): Promise<void> {
+    const [row, ...rest] = rows;
+    if (!row) return;
+    const attempts = row.attempts + 1;
+    const retryAt = addMs(this.clock.now(), this.backoff(attempts));
+    const lastError = errorMessage(err);
+    await this.db.update(outbox).set({ attempts, lastError, availableAt: retryAt }).where(eq(outbox.id, row.id));
+    if (rest.length) {
+      await this.db
+        .update(outbox)
+        .set({ availableAt: retryAt })
+        .where(
+          inArray(
+            outbox.id,
+            rest.map((r) => r.id),
+          ),
+        );
+    }
+    this.logger.warn({ outboxId: row.id, topic: row.topic, attempts, lastError }, 'outbox publish failed; will retry');
   }
 
   /** Published rows are kept for `retentionMs` (for inspection), then deleted, at most once a minute. */
@@ -159,20 +226,12 @@ export class OutboxRelay {
     await this.db.delete(outbox).where(lte(outbox.publishedAt, addMs(now, -this.retentionMs)));
   }
 
-  private async claim(now: Date) {
-    const due = this.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(isNull(outbox.publishedAt), lte(outbox.availableAt, now)))
-      .orderBy(outbox.createdAt, outbox.id)
-      .limit(this.batchSize)
-      .$dynamic();
-    const claimable = this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
-    const rows = await this.db
-      .update(outbox)
-      .set({ availableAt: addMs(now, this.leaseMs) })
-      .where(inArray(outbox.id, claimable))
-      .returning();
+  private async claim(now: Date): Promise<OutboxRow[]> {
+    const rows = await this.claimStatement.execute({
+      now: now.toISOString(),
+      lease: addMs(now, this.leaseMs).toISOString(),
+      limit: this.batchSize,
+    });
     return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
