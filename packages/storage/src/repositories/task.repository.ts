@@ -51,6 +51,11 @@ export class TaskRepository {
         .innerJoin(users, eq(users.id, tasks.userId))
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
         .prepare('todo_task_series_row'),
+      byId: this.db
+        .select({ task: tasks, tagNames: tagNamesColumn, reminders: remindersColumn })
+        .from(tasks)
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .prepare('todo_task_by_id'),
     };
   }
 
@@ -141,7 +146,8 @@ export class TaskRepository {
   }
 
   async findById(userId: string, id: string): Promise<Task | null> {
-    return this.findOne(and(eq(tasks.userId, userId), eq(tasks.id, id))!);
+    const [row] = await this.statements.byId.execute({ userId, id });
+    return row ? taskFromRow(row.task, row.tagNames, row.reminders) : null;
   }
 
   async findByNumber(userId: string, number: number): Promise<Task | null> {

@@ -17,7 +17,18 @@ export const toUser = (r: UserRow): User => ({
 });
 
 export class UserRepository {
+  /** Built on first use and kept: reads of the owner run for most requests and events. */
+  private byId: ReturnType<UserRepository['prepareById']> | undefined;
+
   constructor(private readonly db: Db) {}
+
+  private prepareById() {
+    return this.db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('todo_user_by_id');
+  }
 
   async insert(row: typeof users.$inferInsert): Promise<UserRow> {
     const [created] = await this.db.insert(users).values(row).returning();
@@ -25,7 +36,7 @@ export class UserRepository {
   }
 
   async findById(id: string): Promise<UserRow | null> {
-    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    const [row] = await (this.byId ??= this.prepareById()).execute({ id });
     return row ?? null;
   }
 
