@@ -1,9 +1,13 @@
 /**
  * The same app under `USE_DAPR=true`, next to a real daprd (Redis Streams pub/sub, PostgreSQL v2
- * state store, the real Dapr scheduler for jobs): a reminder becomes exactly one email and a
- * completion the next occurrence — no code or app config change from the embedded runtime.
+ * state store, the real Dapr scheduler for jobs, a local.file secret store holding the JWT
+ * secret and the SMTP URL): a reminder becomes exactly one email and a completion the next
+ * occurrence — no code or app config change from the embedded runtime.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import { Sidecar, components, freePort } from '../packages/transport/test/dapr.sidecar.js';
@@ -20,6 +24,8 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
     db = await createPostgresDatabase('todo_dapr');
     const [appPort, daprPort] = [await freePort(), await freePort()];
     const appId = `backend-${randomBytes(3).toString('hex')}`;
+    const secretsFile = join(mkdtempSync(join(tmpdir(), 'todo-secrets-')), 'secrets.json');
+    writeFileSync(secretsFile, JSON.stringify({ JWT_SECRET: randomBytes(32).toString('hex'), SMTP_URL: smtp.url }));
     // The app waits for the sidecar's components; the sidecar waits for the app's port.
     const starting = startServer(
       {
@@ -27,8 +33,9 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
         PORT: String(appPort),
         DAPR_HTTP_PORT: String(daprPort),
         DATABASE_URL: db.url,
-        SMTP_URL: smtp.url,
-        JWT_SECRET: randomBytes(32).toString('hex'),
+        SECRETSTORE_NAME: 'secretstore',
+        JWT_SECRET: '',
+        SMTP_URL: '',
         PUBLIC_URL: 'http://todo.test',
       },
       60_000,
@@ -42,6 +49,15 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
         'pubsub.yaml': components.pubsub('redis'),
         'statestore.yaml': components.statestore(),
         'resiliency.yaml': components.resiliency(appId, 3, 500),
+        'secretstore.yaml': `apiVersion: dapr.io/v1alpha1
+kind: Component
+metadata: { name: secretstore }
+spec:
+  type: secretstores.local.file
+  version: v1
+  metadata:
+    - { name: secretsFile, value: ${JSON.stringify(secretsFile)} }
+`,
       },
     });
     server = await starting;
@@ -52,6 +68,10 @@ describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)'
     await sidecar?.stop();
     await smtp?.close();
     await db?.drop();
+  });
+
+  it('took the JWT secret and the SMTP URL from the secret store (the environment had neither)', () => {
+    expect(server.output()).toContain('secret store "secretstore" provided JWT_SECRET, SMTP_URL');
   });
 
   it('reports the sidecar in readiness', async () => {

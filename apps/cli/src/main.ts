@@ -7,6 +7,7 @@ import { registerMcpCommand } from '@todo/mcp/cli';
 import { ApiError, resolveCredentials } from './client.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { startCommand } from './commands/start.js';
+import { withDaprSecrets } from './secrets.js';
 import { registerTaskCommands } from './commands/tasks.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -23,7 +24,8 @@ program
   .description('Start todo-app (all roles in one process unless --roles is given)')
   .option('--roles <list>', `comma-separated: all | ${ROLES.join(' | ')}`)
   .action(async (opts: { roles?: string }) => {
-    await startCommand(loadConfig({ ...process.env, ...(opts.roles ? { ROLES: opts.roles } : {}) }));
+    const env = { ...process.env, ...(opts.roles ? { ROLES: opts.roles } : {}) };
+    await startCommand(loadConfig(await withDaprSecrets(env, (line) => process.stderr.write(`${line}\n`))));
   });
 
 registerAdminCommands(program, out);

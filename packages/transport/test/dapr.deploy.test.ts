@@ -66,8 +66,8 @@ describe('deploy/dapr/local in a real daprd', () => {
           statestore: 'state.postgresql/v2',
           secretstore: 'secretstores.local.file/v1',
         });
-        const secret = await sidecar.client.request('GET', '/v1.0/secrets/secretstore/DATABASE_URL');
-        expect(JSON.parse(secret.text)).toEqual({ DATABASE_URL: requireEnv('TEST_DATABASE_URL') });
+        expect(await sidecar.client.getSecret('secretstore', 'DATABASE_URL')).toBe(requireEnv('TEST_DATABASE_URL'));
+        expect(await sidecar.client.getSecret('secretstore', 'SMTP_URL')).toBeNull();
         const store = new DaprStateStore({ client: sidecar.client, storeName: 'statestore' });
         const key = uniqueName('deploy');
         const etag = await store.set(key, { ok: true }, { firstWrite: true });

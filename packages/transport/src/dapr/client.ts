@@ -120,6 +120,22 @@ export class DaprClient {
   }
 
   /**
+   * One secret from a secret store (`GET /v1.0/secrets/{store}/{key}`, dapr.md §3.7), or null
+   * when the store has no such key (stores answer that with ERR_SECRET_GET "… not found").
+   */
+  async getSecret(store: string, key: string): Promise<string | null> {
+    try {
+      const res = await this.request('GET', `/v1.0/secrets/${encodeURIComponent(store)}/${encodeURIComponent(key)}`);
+      const values = JSON.parse(res.text || '{}') as Record<string, unknown>;
+      const value = values[key];
+      return typeof value === 'string' ? value : null;
+    } catch (error) {
+      if (error instanceof DaprError && error.errorCode === 'ERR_SECRET_GET' && /not found/i.test(error.detail)) return null;
+      throw error;
+    }
+  }
+
+  /**
    * Resolves once the sidecar's APIs and components are up (`/v1.0/healthz/outbound`, 204).
    * This one does not wait for the app, so the app may call it during its own start (dapr.md §2.2).
    */
