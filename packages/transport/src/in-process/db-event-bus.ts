@@ -124,7 +124,7 @@ export class DbEventBus implements EventBus {
     await insertDeliveries(this.db, { topic, event, key, now: this.clock.now() });
     this.activity++;
     // Deferred so a handler can never run before publish() has returned to its caller.
-    if (this.running) setImmediate(() => this.wake(topic));
+    if (this.running) setImmediate(() => this.wake(topic, [event.type]));
   }
 
   /** `publish` for many events in one statement (the outbox relay's batches). */
@@ -133,8 +133,9 @@ export class DbEventBus implements EventBus {
     await insertDeliveryBatch(this.db, events, this.clock.now());
     this.activity++;
     if (this.running) {
-      const topics = new Set(events.map((e) => e.topic));
-      setImmediate(() => topics.forEach((topic) => this.wake(topic)));
+      const types = new Map<string, string[]>();
+      for (const e of events) types.set(e.topic, [...(types.get(e.topic) ?? []), e.event.type]);
+      setImmediate(() => types.forEach((list, topic) => this.wake(topic, list)));
     }
   }
 
@@ -182,8 +183,13 @@ export class DbEventBus implements EventBus {
     return true;
   }
 
-  private wake(topic: string): void {
-    for (const sub of this.subscriptions.values()) if (sub.topic === topic) void sub.runner.runUntilIdle();
+  /** Runs the subscriptions of `topic` that take any of `types` (all of them when not given). */
+  private wake(topic: string, types?: readonly string[]): void {
+    for (const sub of this.subscriptions.values()) {
+      if (sub.topic !== topic) continue;
+      if (types && sub.types && !types.some((t) => sub.types!.includes(t))) continue;
+      void sub.runner.runUntilIdle();
+    }
   }
 
   /**
