@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
+import { createServices, uuidV7Ids } from '@todo/services';
+import { ENGINES, TestClock } from '@todo/testing';
 import { schema } from '@todo/storage';
 import { createHarness, type Harness } from './harness.js';
 
@@ -108,6 +109,29 @@ describe.each(ENGINES)('accounts and tokens on %s', (engine) => {
     h.clock.set('2026-11-27T09:00:00Z');
     const past = await h.call('POST', '/api/tokens', u.auth, { name: 'past', expiresAt: '2020-01-01T00:00:00Z' });
     expect(past.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'expiresAt' }] });
+  });
+
+  it('with cached credentials, still refuses a session JWT past its expiry', async () => {
+    const clock = new TestClock('2026-11-27T09:00:00Z');
+    const { auth } = createServices(
+      { store: h.store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
+      { jwtSecret: 'y'.repeat(40), credentialCacheMs: 3_600_000, sessionTtlSeconds: 60 },
+    );
+    const session = await auth.signUp({ email: 'cached@example.test', password: 'correct horse battery' });
+    await expect(auth.authenticate(session.token)).resolves.toMatchObject({ userId: session.user.id });
+    clock.advance(61_000);
+    await expect(auth.authenticate(session.token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('stops accepting a session JWT once it expires, even one it has accepted before (test clock)', async () => {
+    const u = await h.user();
+    expect((await h.call('GET', '/api/me', u.auth)).status).toBe(200);
+    expect((await h.call('GET', '/api/me', u.auth)).status).toBe(200);
+    h.clock.set('2026-12-28T09:00:00Z'); // sessions last 30 days
+    const expired = await h.call('GET', '/api/me', u.auth);
+    expect(expired.status).toBe(401);
+    expect(expired.body.code).toBe('UNAUTHENTICATED');
+    h.clock.set('2026-11-27T09:00:00Z');
   });
 
   it('accepts the session cookie for reads, and for writes only from its own origin', async () => {

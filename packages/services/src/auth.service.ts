@@ -36,6 +36,12 @@ export class AuthService {
   private readonly key: Uint8Array;
   private readonly ttlSeconds: number;
   private readonly cache: TtlCache<Principal | null>;
+  /**
+   * Session JWTs whose signature was already checked, by their exact text. A signature does not
+   * change, so this skips only the HMAC; expiry is still checked every time, and the session's
+   * liveness (logout, expiry) goes through `cache` and the database as before.
+   */
+  private readonly verified = new TtlCache<{ sub: string; sid: string; exp: number }>(10 * 60_000);
   private dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -120,21 +126,7 @@ export class AuthService {
   }
 
   private async authenticateSession(jwt: string): Promise<Principal> {
-    let sub: string | undefined;
-    let sid: unknown;
-    try {
-      const { payload } = await jwtVerify(jwt, this.key, {
-        issuer: JWT_ISSUER,
-        algorithms: ['HS256'],
-        currentDate: this.deps.clock.now(),
-      });
-      sub = payload.sub;
-      sid = payload['sid'];
-    } catch (error) {
-      if (error instanceof joseErrors.JOSEError) throw unauthenticated();
-      throw error;
-    }
-    if (!sub || typeof sid !== 'string') throw unauthenticated();
+    const { sub, sid } = await this.verifySessionJwt(jwt);
     const cached = this.cache.get(sid);
     if (cached !== undefined) {
       if (!cached) throw unauthenticated();
@@ -145,6 +137,26 @@ export class AuthService {
     this.cache.set(sid, principal);
     if (!principal) throw unauthenticated();
     return principal;
+  }
+
+  private async verifySessionJwt(jwt: string): Promise<{ sub: string; sid: string }> {
+    const now = this.deps.clock.now();
+    const known = this.verified.get(jwt);
+    if (known) {
+      if (known.exp * 1000 <= now.getTime()) throw unauthenticated();
+      return known;
+    }
+    try {
+      const { payload } = await jwtVerify(jwt, this.key, { issuer: JWT_ISSUER, algorithms: ['HS256'], currentDate: now });
+      const { sub, exp } = payload;
+      const sid = payload['sid'];
+      if (!sub || typeof sid !== 'string' || typeof exp !== 'number') throw unauthenticated();
+      this.verified.set(jwt, { sub, sid, exp });
+      return { sub, sid };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) throw unauthenticated();
+      throw error;
+    }
   }
 
   private async authenticateToken(secret: string): Promise<Principal> {
