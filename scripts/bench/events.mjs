@@ -3,23 +3,30 @@
 //   1. throughput: events/s from outbox rows through the relay to an acking consumer;
 //   2. latency: completing a recurring task → its next occurrence committed, p50/p99, at a
 //      steady 100 completions/s, with every role running in this process;
-// next to a baseline measured in the same run: a bare node-postgres INSERT round trip.
+// next to a baseline measured in the same run: a bare node-postgres INSERT round trip; then the
+// same two with every role in its own process next to its own Dapr sidecar, on Redis Streams and
+// on Kafka (events-dapr.mjs; BENCH_DAPR=0 skips them, BENCH_DAPR=redis runs one broker).
+// BENCH_EVENTS, BENCH_COMPLETIONS and BENCH_RATE size both; BENCH_USERS only the Dapr rows.
 // Loopback only, bounded in count and time. Writes the table into docs/benchmarks.md.
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freshDatabase, postgresUrl, root, writeSection } from './support.mjs';
+import { format } from 'prettier';
 import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
 import { createRuntime } from '@todo/cli';
 import { TaskCreate, systemClock } from '@todo/domain';
 import { createDatabase } from '@todo/storage';
 import { DbEventBus, OutboxRelay } from '@todo/transport';
+import { daprRows } from './events-dapr.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const COMPLETIONS = Number(process.env.BENCH_COMPLETIONS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
+const BROKERS = (process.env.BENCH_DAPR ?? 'redis,kafka').split(',').filter((b) => b === 'redis' || b === 'kafka');
+const USERS = Number(process.env.BENCH_USERS ?? 1); // Dapr rows: completions spread over this many users (≤ 10)
 const say = (m) => process.stderr.write(`[bench:events] ${m}\n`);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n) => n.toFixed(1);
@@ -155,17 +162,24 @@ const eps = await throughput(await freshDatabase(baseUrl, 'bench_events_tp'));
 say('latency: completion → next occurrence committed');
 const lat = await recurrenceLatency(await freshDatabase(baseUrl, 'bench_events_lat'));
 
+const dapr = BROKERS.length
+  ? await daprRows({ baseUrl, brokers: BROKERS, events: EVENTS, completions: COMPLETIONS, rate: RATE, users: USERS, say })
+  : undefined;
+
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${cpus().length} cores), PostgreSQL on loopback, every role in one process.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${cpus().length} cores), PostgreSQL on loopback. Embedded: every role in one process.${dapr ? ` ${dapr.intro}` : ''}`,
   '',
   '| runtime | measure | result |',
   '|---|---|---:|',
   `| baseline | bare pg INSERT round trip, p50 / p99 | ${ms(pct(base, 50))} / ${ms(pct(base, 99))} ms |`,
   `| embedded | events/s, outbox → relay → acking consumer (${EVENTS} events) | ${eps} |`,
   `| embedded | completion → next occurrence committed, p50 / p99 (${COMPLETIONS} at ${Math.round(lat.achieved)}/s) | ${ms(pct(lat.latencies, 50))} / ${ms(pct(lat.latencies, 99))} ms |`,
+  ...(dapr?.rows ?? []),
   '',
   `p99 is ${Math.round(pct(lat.latencies, 99) / pct(base, 99))}× a bare INSERT's p99 (the path is: complete → outbox → relay → delivery → recurring handler → new task + its outbox row, committed). Goal: p99 < 50 ms at 100 completions/s. Missing occurrences: ${lat.missing}.`,
+  ...(dapr ? ['', dapr.notes] : []),
 ].join('\n');
 
-writeSection('events', table);
-process.stdout.write(`${table}\n`);
+const formatted = (await format(table, { parser: 'markdown', printWidth: 130 })).trimEnd();
+writeSection('events', `\n${formatted}\n`); // blank lines around the table, as prettier wants them
+process.stdout.write(`${formatted}\n`);
