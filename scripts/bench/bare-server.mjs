@@ -8,6 +8,8 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 await pool.query(
   'create table if not exists bare_items (id uuid primary key, title text not null, created_at timestamptz not null default now())',
 );
+// The same index the task list reads through, so the SELECT baseline is not a straw man.
+await pool.query('create index if not exists bare_items_created_idx on bare_items (created_at)');
 const app = Fastify({ logger: false });
 app.post('/bare', async (request) => {
   const { rows } = await pool.query('insert into bare_items (id, title) values ($1, $2) returning *', [
