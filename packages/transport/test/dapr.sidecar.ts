@@ -58,33 +58,42 @@ const yamlString = (s: string) => JSON.stringify(s);
 
 export type Broker = 'redis' | 'kafka';
 
+/** Overrides for `components.pubsub`: a broker of the test's own, other component metadata. */
+export interface PubsubOptions {
+  /** `host:port` of the broker; default TEST_REDIS_ADDR / TEST_KAFKA_BROKERS. */
+  address?: string;
+  /** `spec.metadata` entries added to, or replacing, the defaults (e.g. Redis `processingTimeout`). */
+  metadata?: Record<string, string>;
+}
+
 export const components = {
-  pubsub(broker: Broker): string {
-    return broker === 'redis'
-      ? `apiVersion: dapr.io/v1alpha1
+  pubsub(broker: Broker, options: PubsubOptions = {}): string {
+    const metadata: Record<string, string> =
+      broker === 'redis'
+        ? {
+            redisHost: options.address ?? requireEnv('TEST_REDIS_ADDR'),
+            enableTLS: 'false',
+            concurrency: '10',
+            maxLenApprox: '1000',
+            ...options.metadata,
+          }
+        : {
+            brokers: options.address ?? requireEnv('TEST_KAFKA_BROKERS'),
+            authType: 'none',
+            disableTls: 'true',
+            initialOffset: 'oldest',
+            ...options.metadata,
+          };
+    return `apiVersion: dapr.io/v1alpha1
 kind: Component
 metadata: { name: pubsub }
 spec:
-  type: pubsub.redis
+  type: pubsub.${broker}
   version: v1
   metadata:
-    - { name: redisHost, value: ${yamlString(requireEnv('TEST_REDIS_ADDR'))} }
-    - { name: enableTLS, value: "false" }
-    - { name: concurrency, value: "10" }
-    - { name: maxLenApprox, value: "1000" }
-`
-      : `apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata: { name: pubsub }
-spec:
-  type: pubsub.kafka
-  version: v1
-  metadata:
-    - { name: brokers, value: ${yamlString(requireEnv('TEST_KAFKA_BROKERS'))} }
-    - { name: authType, value: "none" }
-    - { name: disableTls, value: "true" }
-    - { name: initialOffset, value: "oldest" }
-`;
+${Object.entries(metadata)
+  .map(([name, value]) => `    - { name: ${name}, value: ${yamlString(value)} }\n`)
+  .join('')}`;
   },
   statestore(): string {
     return `apiVersion: dapr.io/v1alpha1
@@ -146,6 +155,8 @@ export interface SidecarOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Wait for `/v1.0/healthz` (app channel, subscriptions, scheduler); default true. */
   waitHealthy?: boolean;
+  /** More daprd flags (e.g. `--enable-app-health-check`), appended last. */
+  args?: string[];
 }
 
 /** daprd processes still running: killed if the test process exits without stopping them. */
@@ -163,6 +174,7 @@ export class Sidecar {
     readonly httpPort: number,
     private readonly child: ChildProcess,
     private readonly dir: string,
+    private readonly options: SidecarOptions,
   ) {
     this.client = new DaprClient({ httpPort });
     running.add(child);
@@ -225,13 +237,14 @@ export class Sidecar {
       '1',
       '--log-level',
       options.logLevel ?? 'warn',
+      ...(options.args ?? []),
     ];
     const child = spawn(daprd, args, {
       cwd: dir,
       env: { ...process.env, DAPR_HOST_IP: '127.0.0.1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const sidecar = new Sidecar(httpPort, child, dir);
+    const sidecar = new Sidecar(httpPort, child, dir, options);
     try {
       const early = sidecar.exited.then(() => {
         throw new Error(`daprd exited during start:\n${sidecar.output}`);
@@ -245,6 +258,19 @@ export class Sidecar {
       throw new Error(`${(error as Error).message}\n--- daprd output ---\n${sidecar.output}`);
     }
     return sidecar;
+  }
+
+  /** Sends `signal` (default SIGKILL: a crash) and waits for daprd to exit; keeps the temp dir for `stop()`. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    await this.exited;
+  }
+
+  /** Stops this daprd (if still running) and starts a new one with the same options and HTTP port. */
+  async restart(): Promise<Sidecar> {
+    await this.stop();
+    return Sidecar.start({ ...this.options, httpPort: this.httpPort });
   }
 
   /** SIGTERM, then SIGKILL after 5 s; removes the temp dir. */
