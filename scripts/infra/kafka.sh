@@ -132,7 +132,10 @@ controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$K_RUN/data
-num.partitions=1
+# Topics are created on first use. Events are keyed by task id, so several partitions keep each
+# task's order while a consumer group works on several tasks at once (with one partition, every
+# app-id handles its topic one event at a time).
+num.partitions=4
 default.replication.factor=1
 min.insync.replicas=1
 auto.create.topics.enable=true
@@ -193,8 +196,10 @@ cmd_start() {
     write_config
     local t0 cid st
     t0=$(date +%s)
-    # Random cluster id: 16 random bytes, base64url without padding (what `kafka-storage.sh random-uuid` prints).
-    cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    # Random cluster id: 16 random bytes, base64url without padding (what `kafka-storage.sh random-uuid`
+    # prints) — drawn again when it starts with '-', which the format tool would read as an option.
+    cid=-
+    while [[ $cid == -* ]]; do cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"; done
     st="$(storage_tool_class)"
     log "formatting $K_RUN/data (cluster id $cid, $st)"
     if ! kjava "$st" format -t "$cid" -c "$K_RUN/server.properties" >"$K_RUN/format.log" 2>&1; then
