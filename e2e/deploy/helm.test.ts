@@ -176,7 +176,12 @@ describe('helm chart deploy/helm/todo-app', () => {
             expect(ann['dapr.io/sidecar-cpu-limit']).toBe(String(values.dapr.sidecar.resources.limits.cpu));
             expect(ann['dapr.io/sidecar-memory-request']).toBe(String(values.dapr.sidecar.resources.requests.memory));
             expect(ann['dapr.io/sidecar-memory-limit']).toBe(String(values.dapr.sidecar.resources.limits.memory));
-            expect(ann['dapr.io/app-health-check-path']).toBe('/healthz');
+            if (values.dapr.appHealthCheck[values.dapr.pubsub.type]) {
+              expect(ann['dapr.io/enable-app-health-check']).toBe('true');
+              expect(ann['dapr.io/app-health-check-path']).toBe('/healthz');
+            } else {
+              expect(ann['dapr.io/enable-app-health-check']).toBeUndefined();
+            }
             // The app gets the same tokens as its sidecar (Dapr reads key `token`).
             for (const [annKey, envName] of [
               ['dapr.io/api-token-secret', 'DAPR_API_TOKEN'],
