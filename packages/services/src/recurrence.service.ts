@@ -78,7 +78,8 @@ export class RecurrenceService {
       });
       return { outcome: 'created', task: withSubtasks };
     } catch (error) {
-      if (isUniqueViolation(error)) return { outcome: 'already-created' };
+      // Only the series key means "done before"; any other conflict is a real failure (retried).
+      if (isUniqueViolation(error, 'tasks_series_occurrence_key')) return { outcome: 'already-created' };
       throw error;
     }
   }

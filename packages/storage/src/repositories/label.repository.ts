@@ -15,10 +15,14 @@ const toLabel = (r: LabelRow): Label => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-/** PostgreSQL's unique_violation, raised identically by PGlite and node-postgres. */
-export const isUniqueViolation = (error: unknown): boolean => {
+/**
+ * PostgreSQL's unique_violation, raised identically by PGlite and node-postgres; with
+ * `constraint`, only a violation of that unique index counts.
+ */
+export const isUniqueViolation = (error: unknown, constraint?: string): boolean => {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
+    const { code, constraint: violated } = e as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return constraint === undefined || violated === constraint;
   }
   return false;
 };
