@@ -302,7 +302,7 @@ export async function daprRows({ baseUrl, brokers, events, completions, rate, us
     results,
     intro:
       `Dapr (daprd ${version}): the api, recurring and notifier roles each a \`todo start\` process next to its own daprd, ` +
-      `one more daprd for the acking consumer; Redis, and Kafka with one partition per topic, on loopback. Latency runs from the ` +
+      `one more daprd for the acking consumer; Redis, and Kafka with four partitions per topic (scripts/infra/kafka.sh), on loopback. Latency runs from the ` +
       `request's start to the next occurrence's commit (\`clock_timestamp()\` in an at-commit trigger).`,
     rows: described.flatMap((d) => d.rows),
     notes: [`Dapr goal (issue #4): p99 < ${GOAL_MS} ms at 100 completions/s.`, '', ...described.map((d) => d.note)].join('\n'),
