@@ -28,46 +28,52 @@ describe('crash recovery with real processes (PostgreSQL)', () => {
     await db?.drop();
   });
 
-  it('delivers an event committed just before a SIGKILL, and fires a job that came due while down', async () => {
-    // A first full start registers every role's subscription, as an install would.
-    const first = await startServer({ ...env, ROLES: 'all' });
-    const { token } = await api(first.url, 'POST', '/api/auth/signup', undefined, {
-      email: 'kill@example.test',
-      password: 'correct horse battery',
-    });
-    await first.kill('SIGTERM');
-
-    // Only the API runs: the change commits with its event, then the process dies hard.
-    const apiOnly = await startServer({ ...env, ROLES: 'api' });
-    const fireAt = new Date(Date.now() + 4_000);
-    const task = await api(apiOnly.url, 'POST', '/api/tasks', token, {
-      title: 'Survives a crash',
-      reminders: [{ type: 'absolute', at: fireAt.toISOString() }],
-    });
-    await apiOnly.kill('SIGKILL');
-
-    // Nothing runs while the reminder falls due.
-    await eventually(() => Date.now() > fireAt.getTime() + 500 || undefined, 10_000, 'the reminder time to pass');
-    expect(smtp.messages).toHaveLength(0);
-
-    const restarted = await startServer({ ...env, ROLES: 'all' });
-    try {
-      const mail = await eventually(
-        () => smtp.messages.find((m) => m.subject.includes('Survives a crash')),
-        20_000,
-        'the reminder email',
-      );
-      expect(mail.to).toEqual(['kill@example.test']);
-      const notes = await eventually(async () => {
-        const page = await api(restarted.url, 'GET', '/api/notifications', token);
-        return page.items.length ? page : undefined;
+  it(
+    'delivers an event committed just before a SIGKILL, and fires a job that came due while down',
+    { timeout: 90_000 },
+    async () => {
+      // A first full start registers every role's subscription, as an install would.
+      const first = await startServer({ ...env, ROLES: 'all' });
+      const { token } = await api(first.url, 'POST', '/api/auth/signup', undefined, {
+        email: 'kill@example.test',
+        password: 'correct horse battery',
       });
-      expect(notes.items[0].taskId).toBe(task.id);
-    } finally {
-      await restarted.kill('SIGTERM');
-    }
-    expect(smtp.messages.filter((m) => m.subject.includes('Survives a crash'))).toHaveLength(1);
-  });
+      await first.kill('SIGTERM');
+
+      // Only the API runs: the change commits with its event, then the process dies hard.
+      const apiOnly = await startServer({ ...env, ROLES: 'api' });
+      const fireAt = new Date(Date.now() + 4_000);
+      const task = await api(apiOnly.url, 'POST', '/api/tasks', token, {
+        title: 'Survives a crash',
+        reminders: [{ type: 'absolute', at: fireAt.toISOString() }],
+      });
+      await apiOnly.kill('SIGKILL');
+
+      // Nothing runs while the reminder falls due.
+      await eventually(() => Date.now() > fireAt.getTime() + 500 || undefined, 10_000, 'the reminder time to pass');
+      expect(smtp.messages).toHaveLength(0);
+
+      const restarted = await startServer({ ...env, ROLES: 'all' });
+      try {
+        // If the kill caught the relay between claiming the outbox row and marking it published,
+        // the row is leased for 30 s (OutboxRelay leaseMs) before a live relay takes it over.
+        const mail = await eventually(
+          () => smtp.messages.find((m) => m.subject.includes('Survives a crash')),
+          50_000,
+          'the reminder email',
+        );
+        expect(mail.to).toEqual(['kill@example.test']);
+        const notes = await eventually(async () => {
+          const page = await api(restarted.url, 'GET', '/api/notifications', token);
+          return page.items.length ? page : undefined;
+        });
+        expect(notes.items[0].taskId).toBe(task.id);
+      } finally {
+        await restarted.kill('SIGTERM');
+      }
+      expect(smtp.messages.filter((m) => m.subject.includes('Survives a crash'))).toHaveLength(1);
+    },
+  );
 
   it('a completion cut short by SIGKILL still yields exactly one next occurrence after the restart', async () => {
     const server = await startServer({ ...env, ROLES: 'all' });
