@@ -7,37 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
-import { Sidecar, components, freePort, type Broker } from '../packages/transport/test/dapr.sidecar.js';
-import { api, eventually, startServer, type ServerProcess } from './support/process.js';
-
-interface RoleProcess {
-  server: ServerProcess;
-  sidecar: Sidecar;
-}
-
-async function startRole(role: string, appId: string, broker: Broker, env: Record<string, string>): Promise<RoleProcess> {
-  const [appPort, daprPort] = [await freePort(), await freePort()];
-  const starting = startServer(
-    { ...env, ROLES: role, USE_DAPR: 'true', PORT: String(appPort), DAPR_HTTP_PORT: String(daprPort) },
-    60_000,
-  );
-  starting.catch(() => undefined); // awaited below; a start failure must not surface as unhandled first
-  const sidecar = await Sidecar.start({
-    appId,
-    appPort,
-    httpPort: daprPort,
-    resources: {
-      'pubsub.yaml': components.pubsub(broker),
-      'statestore.yaml': components.statestore(),
-      'resiliency.yaml': components.resiliency(appId, 3, 500),
-    },
-  });
-  return { server: await starting, sidecar };
-}
-
-async function stopAll(roles: RoleProcess[]): Promise<void> {
-  await Promise.all(roles.map(async (r) => (await r.server.kill('SIGTERM'), await r.sidecar.stop())));
-}
+import type { Broker } from '../packages/transport/test/dapr.sidecar.js';
+import { api, eventually, type ServerProcess } from './support/process.js';
+import { startRole, stopAll, type RoleProcess } from './support/roles.js';
 
 describe.each<Broker>(['redis', 'kafka'])('every role in its own process with its own sidecar, pub/sub on %s', (broker) => {
   let smtp: SmtpCapture;
