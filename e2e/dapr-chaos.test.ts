@@ -32,6 +32,7 @@ import { createPostgresDatabase } from '@todo/testing';
 import { Sidecar, components, freePort, requireEnv, type Broker } from '../packages/transport/test/dapr.sidecar.js';
 import { startPrivateKafka, startPrivateRedis, type PrivateBroker } from './support/brokers.js';
 import { api, eventually, startServer, type ServerProcess } from './support/process.js';
+import { roleEnv } from './support/roles.js';
 
 const SERIES = 200;
 /** Completions per second: the stream lasts 5 s and the fault strikes in its middle. */
@@ -227,7 +228,7 @@ describe.each<Broker>(['redis', 'kafka'])('chaos on %s: 200 completions of recur
       cleanup.push(() => broker.stop());
       const db = await createPostgresDatabase('todo_chaos');
       cleanup.push(() => db.drop());
-      const env = { DATABASE_URL: db.url, JWT_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: 'http://todo.test' };
+      const env = roleEnv(db.url);
       const suffix = randomBytes(3).toString('hex');
       // The api role first: it migrates the database the recurring role shares.
       const backend = await Role.start('api', `backend-${suffix}`, broker, env);

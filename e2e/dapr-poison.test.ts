@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '@todo/testing';
 import type { Broker } from '../packages/transport/test/dapr.sidecar.js';
 import { api, eventually } from './support/process.js';
-import { startRole, stopAll, type RoleProcess } from './support/roles.js';
+import { roleEnv, startRole, stopAll, type RoleProcess } from './support/roles.js';
 
 describe.each<Broker>(['redis', 'kafka'])('a poison event on %s', (broker) => {
   let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
@@ -20,7 +20,7 @@ describe.each<Broker>(['redis', 'kafka'])('a poison event on %s', (broker) => {
 
   beforeAll(async () => {
     db = await createPostgresDatabase('todo_poison');
-    const env = { DATABASE_URL: db.url, JWT_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: 'http://todo.test' };
+    const env = roleEnv(db.url);
     // The api role first: it migrates the database the other shares.
     roles.push(await startRole('api', `backend-${suffix}`, broker, env));
     roles.push(await startRole('recurring', `recurring-task-service-${suffix}`, broker, env));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import type { Broker } from '../packages/transport/test/dapr.sidecar.js';
 import { api, eventually, type ServerProcess } from './support/process.js';
-import { startRole, stopAll, type RoleProcess } from './support/roles.js';
+import { roleEnv, startRole, stopAll, type RoleProcess } from './support/roles.js';
 
 describe.each<Broker>(['redis', 'kafka'])('every role in its own process with its own sidecar, pub/sub on %s', (broker) => {
   let smtp: SmtpCapture;
@@ -21,12 +21,7 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     db = await createPostgresDatabase('todo_roles');
-    const env = {
-      DATABASE_URL: db.url,
-      SMTP_URL: smtp.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      PUBLIC_URL: 'http://todo.test',
-    };
+    const env = roleEnv(db.url, smtp.url);
     // The api role first: it migrates the database the others share.
     roles.push(await startRole('api', `backend-${suffix}`, broker, env));
     backend = roles[0]!.server;
@@ -108,12 +103,7 @@ describe('three notifier replicas behind one app-id (Redis Streams)', () => {
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     db = await createPostgresDatabase('todo_roles');
-    const env = {
-      DATABASE_URL: db.url,
-      SMTP_URL: smtp.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      PUBLIC_URL: 'http://todo.test',
-    };
+    const env = roleEnv(db.url, smtp.url);
     roles.push(await startRole('api', `backend-${suffix}`, 'redis', env));
     roles.push(
       ...(await Promise.all([

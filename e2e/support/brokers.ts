@@ -94,6 +94,34 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 }
 
 /** redis-server (on PATH; `bash scripts/infra/redis.sh start` installs it) with every write fsynced. */
+/** A started broker process that can be crashed and started again on its port and data. */
+async function restartable(
+  kind: PrivateBroker['kind'],
+  port: number,
+  dir: string,
+  log: { text: string },
+  launch: () => Promise<Spawned>,
+): Promise<PrivateBroker> {
+  let current = await launch().catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    kind,
+    address: `127.0.0.1:${port}`,
+    crashAndRestart: async (downMs = 0) => {
+      await kill(current, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, downMs));
+      current = await launch();
+    },
+    stop: async () => {
+      await kill(current, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    output: () => log.text,
+  };
+}
+
 export async function startPrivateRedis(): Promise<PrivateBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-redis-'));
@@ -131,24 +159,7 @@ export async function startPrivateRedis(): Promise<PrivateBroker> {
     await waitFor(`redis-server on 127.0.0.1:${port}`, ping, 20_000, spawned, log);
     return spawned;
   };
-  let current = await launch().catch((error: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  });
-  return {
-    kind: 'redis',
-    address: `127.0.0.1:${port}`,
-    crashAndRestart: async (downMs = 0) => {
-      await kill(current, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, downMs));
-      current = await launch();
-    },
-    stop: async () => {
-      await kill(current, 'SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-    output: () => log.text,
-  };
+  return restartable('redis', port, dir, log, launch);
 }
 
 /** Where scripts/infra/kafka.sh keeps the broker jars (fetched with Maven the first time). */
@@ -261,22 +272,5 @@ export async function startPrivateKafka(): Promise<PrivateBroker> {
     await waitFor(`kafka on 127.0.0.1:${port}`, async () => (await probe(port, request)) !== undefined, 90_000, spawned, log);
     return spawned;
   };
-  let current = await launch().catch((error: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  });
-  return {
-    kind: 'kafka',
-    address: `127.0.0.1:${port}`,
-    crashAndRestart: async (downMs = 0) => {
-      await kill(current, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, downMs));
-      current = await launch();
-    },
-    stop: async () => {
-      await kill(current, 'SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-    output: () => log.text,
-  };
+  return restartable('kafka', port, dir, log, launch);
 }

@@ -1,4 +1,5 @@
 /** One todo-app role as its own process next to its own daprd, as `dapr run -f` would start it. */
+import { randomBytes } from 'node:crypto';
 import { Sidecar, components, freePort, type Broker } from '../../packages/transport/test/dapr.sidecar.js';
 import { startServer, type ServerProcess } from './process.js';
 
@@ -29,4 +30,14 @@ export async function startRole(role: string, appId: string, broker: Broker, env
 
 export async function stopAll(roles: readonly RoleProcess[]): Promise<void> {
   await Promise.all(roles.map(async (r) => (await r.server.kill('SIGTERM'), await r.sidecar.stop())));
+}
+
+/** What every role of one deployment shares: the database, a JWT secret, mail, public URL. */
+export function roleEnv(databaseUrl: string, smtpUrl?: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PUBLIC_URL: 'http://todo.test',
+  };
 }
