@@ -6,6 +6,7 @@
 import { dueAnchor, dueFromAnchor, instantToLocal, nextOccurrence, pendingEvent, resolveDue, type Task } from '@todo/domain';
 import { isUniqueViolation, taskFromRow, type NewReminderRow } from '@todo/storage';
 import type { ServiceDeps } from './deps.js';
+import { byLowerName } from './task-fields.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export type NextOccurrenceResult =
@@ -111,6 +112,3 @@ export class RecurrenceService {
     }
   }
 }
-
-const byLowerName = (a: string, b: string) =>
-  a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;

@@ -63,3 +63,14 @@ export function parseTaskRef(ref: string): { id: string } | { number: number } {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) return { id: trimmed.toLowerCase() };
   throw new DomainError('TASK_NOT_FOUND', 'no such task: refer to it by its id or its number, e.g. 12 or #12');
 }
+
+/** Tag names in the order reads return them (case-insensitive). */
+export const byLowerName = (a: string, b: string): number =>
+  a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
+
+/** The first spelling of each name, compared case-insensitively (tags are unique that way). */
+export function distinctNames(names: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  return [...byKey.values()];
+}

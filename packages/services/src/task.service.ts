@@ -16,7 +16,7 @@ import {
 import { taskFromRow, type Repositories, type TaskChanges, type TaskPage } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
 import { UnitOfWork, type Emit } from './unit-of-work.js';
-import { anchorOf, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
+import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
 
 export class TaskService {
   private readonly unitOfWork: UnitOfWork;
@@ -248,9 +248,7 @@ export class TaskService {
   ) {
     if (!options.isNew) await repos.tasks.replaceTags(taskId, [], options);
     const tags = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now, taskId);
-    return tags
-      .map((t) => t.name)
-      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    return tags.map((t) => t.name).sort(byLowerName);
   }
 
   /** Referenced rows must be the caller's own (the seed did not check, D5). */
@@ -275,11 +273,4 @@ export class TaskService {
     if (!(await repos.tasks.findRow(userId, parentId)))
       throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
   }
-}
-
-/** The first spelling of each name, compared case-insensitively (tags are unique that way). */
-function distinctNames(names: readonly string[]): string[] {
-  const byKey = new Map<string, string>();
-  for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
-  return [...byKey.values()];
 }
