@@ -45,7 +45,7 @@ export {
   type TaskCreateInput,
 } from './tasks/task.schema.js';
 export { TaskListQuery, TaskSort, SORT_KEYS, type TaskStatusFilter } from './tasks/task-query.schema.js';
-export { resolveDue, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';
+export { resolveDue, dueNeedsUserZone, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';
 export {
   Email,
   Password,

@@ -52,22 +52,23 @@ export class RecurrenceService {
         ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }
         : { id: this.deps.ids.next(), kind: 'absolute', minutesBefore: null, at: new Date(new Date(r.at).getTime() + shift) },
     );
-    const { search: _generated, ...copied } = row;
-    const nextRow = { ...copied, id, completedAt: null, ...due, occurrenceIndex: index + 1, createdAt: now, updatedAt: now };
+    const nextRow = { ...row, id, completedAt: null, ...due, occurrenceIndex: index + 1, createdAt: now, updatedAt: now };
     const reminderJson = reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: null }));
     try {
-      // Allocated before the write (see allocateNumber); a duplicate delivery costs a number.
-      const { number } = await repos.tasks.allocateNumber(userId);
-      const task = taskFromRow({ ...nextRow, number }, completed.tags, reminderJson);
       if (!found.hasSubtasks) {
-        // The common case in one statement: the task, its tags, reminders and event, atomically.
+        // The common case in one statement: the number, the task, its tags, reminders and event,
+        // atomically — a duplicate delivery rolls it all back, number included.
+        const task = taskFromRow({ ...nextRow, number: 0 }, completed.tags, reminderJson); // number filled in by the write
         const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
         const created = pendingEvent('todo.task.created.v1', id, { userId, task });
         const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
-          writer.tasks.insertWithEvents({ row: { ...nextRow, number }, tags, reminders, events }),
+          writer.tasks.insertWithEvents({ row: { ...nextRow, number: null }, tags, reminders, events }),
         );
-        return { outcome: 'created', task: { ...task, tags: stored } };
+        return { outcome: 'created', task: { ...task, ...stored } };
       }
+      // Allocated before the write (see allocateNumber); a duplicate delivery costs a number.
+      const { number } = await repos.tasks.allocateNumber(userId);
+      const task = taskFromRow({ ...nextRow, number }, completed.tags, reminderJson);
       const withSubtasks = await this.unitOfWork.run(ctx, async (tx, emit) => {
         await tx.tasks.insert({ ...nextRow, number });
         const tags = await tx.tags.ensureNames(userId, completed.tags, () => this.deps.ids.next(), now, id);

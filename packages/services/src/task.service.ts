@@ -4,6 +4,7 @@
  */
 import {
   DomainError,
+  dueNeedsUserZone,
   pendingEvent,
   priorityRank,
   todayIn,
@@ -31,16 +32,19 @@ export class TaskService {
 
   async list(principal: Principal, query: TaskListQuery): Promise<TaskPage> {
     const { repos } = this.deps.store;
-    const user = await repos.users.findById(principal.userId);
     const now = this.deps.clock.now();
-    return repos.tasks.list(principal.userId, query, { now, today: todayIn(user?.timeZone ?? 'UTC', now.toISOString()) });
+    // Only `overdue` needs the owner's today; other lists save the round trip.
+    const zone = query.overdue ? ((await repos.users.findById(principal.userId))?.timeZone ?? 'UTC') : 'UTC';
+    return repos.tasks.list(principal.userId, query, { now, today: todayIn(zone, now.toISOString()) });
   }
 
   async create(ctx: CallContext, input: TaskCreate): Promise<Task> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
-    const { number, timeZone } = await repos.tasks.allocateNumber(userId);
-    const due = dueFields(input.due, timeZone);
+    // Only a due without its own zone needs the owner's zone first; otherwise the write itself
+    // allocates the number, and the create is one round trip.
+    const allocated = dueNeedsUserZone(input.due) ? await repos.tasks.allocateNumber(userId) : null;
+    const due = dueFields(input.due, allocated?.timeZone ?? 'UTC');
     const recurrence = recurrenceFields(input.recurrence, due);
     const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
     await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
@@ -49,7 +53,7 @@ export class TaskService {
     const row = {
       id,
       userId,
-      number,
+      number: allocated?.number ?? null,
       title: input.title,
       description: input.description,
       priority: priorityRank(input.priority),
@@ -67,15 +71,15 @@ export class TaskService {
     const tags = distinctNames(input.tags).map((name) => ({ id: this.deps.ids.next(), name }));
     // Built from what is written, not read back; the tag names are the stored ones (below).
     const task = taskFromRow(
-      row,
+      { ...row, number: row.number ?? 0 }, // a number allocated by the write is filled in below and in the event
       tags.map((t) => t.name),
       reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: null })),
     );
     const created = pendingEvent('todo.task.created.v1', id, { userId, task });
-    const storedTags = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
+    const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
       writer.tasks.insertWithEvents({ row, tags, reminders, events }),
     );
-    return { ...task, tags: storedTags };
+    return { ...task, ...stored };
   }
 
   async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {

@@ -6,6 +6,7 @@
  *   const store = new Store(database.db);
  */
 export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
+export { executeNamed } from './named-statement.js';
 export { Store, type Repositories } from './store.js';
 export { isUniqueViolation } from './repositories/label.repository.js';
 export type { TaskChanges, NewReminderRow, TaskPage } from './repositories/task.repository.js';

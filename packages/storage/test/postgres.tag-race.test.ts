@@ -71,7 +71,7 @@ it('waits for a tag another writer is creating and links the task to it, instead
       if (polls > 20_000) throw new Error('the create never waited on the uncommitted tag');
     }
     await other.query('commit');
-    expect(await writing).toEqual(['Garden']);
+    expect(await writing).toEqual({ number: 1, tags: ['Garden'] });
     const task = await store.repos.tasks.findById(userId, taskId);
     expect(task?.tags).toEqual(['Garden']);
     const { rows } = await other.query('select id from tags where user_id = $1', [userId]);

@@ -2,6 +2,7 @@
  * The storage contract: what every engine must do identically. Run on PGlite and on a real
  * PostgreSQL by the two files next to this one.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuery } from '@todo/domain';
 import type { Principal } from '@todo/services';
@@ -32,11 +33,27 @@ export function runRepositoryContract(engine: Engine): void {
       expect([a1.number, a2.number, b1.number]).toEqual([1, 2, 1]);
     });
 
-    it('allocates distinct numbers under concurrent creates', async () => {
+    it('allocates distinct numbers under concurrent creates, and the created event carries each one', async () => {
       const carol = await f.signUp();
-      const created = await Promise.all(Array.from({ length: 12 }, (_, i) => f.addTask(carol, { title: `c${i}` })));
-      expect(new Set(created.map((t) => t.number)).size).toBe(12);
-      expect(Math.max(...created.map((t) => t.number))).toBe(12);
+      // Half need the owner's zone first (an all-day due), half get their number from the write itself.
+      const created = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          f.addTask(carol, { title: `c${i}`, ...(i % 2 ? { due: { date: '2026-12-01' } } : {}) }),
+        ),
+      );
+      expect(created.map((t) => t.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      const events = await f.store.db
+        .select({ event: schema.outbox.event })
+        .from(schema.outbox)
+        .where(eq(schema.outbox.type, 'todo.task.created.v1'));
+      const numberInEvent = new Map(
+        events.map(({ event }) => [
+          (event as { subject: string }).subject,
+          (event as { data: { task: { number: number } } }).data.task.number,
+        ]),
+      );
+      for (const task of created) expect(numberInEvent.get(task.id)).toBe(task.number);
+      for (const task of created) expect((await f.services.tasks.get(carol, task.id)).number).toBe(task.number);
     });
 
     it('finds emails case-insensitively and refuses duplicates', async () => {

@@ -30,6 +30,9 @@ export function resolveDue(due: Due | null, userTimeZone: string, field = 'due')
   return { dueDate, dueTime, dueZone: zone, dueAt: new Date(localToInstant(local, zone ?? userTimeZone)) };
 }
 
+/** Whether `resolveDue` reads the user's zone for this due (all-day and floating dues do). */
+export const dueNeedsUserZone = (due: Due | null): boolean => due !== null && ('date' in due || due.timeZone === null);
+
 /** The due as the anchor string recurrence works on: a date, or a local date-time. */
 export function dueAnchor(fields: Pick<DueFields, 'dueDate' | 'dueTime'>): string | null {
   if (!fields.dueDate) return null;

@@ -11,10 +11,12 @@
 import { sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../client.js';
+import { executeNamed } from '../named-statement.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface NewTaskWrite {
-  row: Omit<TaskRow, 'search'>;
+  /** `number: null` allocates the owner's next `#N` inside the same statement. */
+  row: Omit<TaskRow, 'number'> & { number: number | null };
   /** Distinct (case-insensitively) tag names, each with the id it gets if it is new. */
   tags: { id: string; name: string }[];
   reminders: { id: string; kind: 'relative' | 'absolute'; minutesBefore: number | null; at: Date | null }[];
@@ -24,16 +26,26 @@ export interface NewTaskWrite {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Returns the task's tag names as stored (existing tags keep their spelling), sorted as reads sort them. */
-export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise<string[]> {
+/**
+ * Returns the task's number and its tag names as stored (existing tags keep their spelling),
+ * sorted as reads sort them.
+ */
+export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise<{ number: number; tags: string[] }> {
   const { row } = write;
   const now = row.createdAt.toISOString();
   const reminders = JSON.stringify(
     write.reminders.map((r, position) => ({ id: r.id, kind: r.kind, minutes_before: r.minutesBefore, at: iso(r.at), position })),
   );
   const events = JSON.stringify(write.events);
-  const result = (await db.execute(sql`
-    with wanted as (
+  const result = await executeNamed<{ tags: string[] | string; number: number }>(
+    db,
+    'todo_insert_task_with_events',
+    sql`
+    with numbered as (
+      update users set task_seq = task_seq + 1
+      where id = ${row.userId}::uuid and ${row.number}::int is null
+      returning task_seq as number),
+    wanted as (
       select * from jsonb_to_recordset(${JSON.stringify(write.tags)}::jsonb) as w(id uuid, name text)),
     existing as (
       select g.id, g.name from tags g
@@ -49,12 +61,12 @@ export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise
       insert into tasks (id, user_id, number, title, description, priority, completed_at, due_date, due_time,
         due_zone, due_at, recurrence_rule, repeat_from, series_id, series_start, occurrence_index, category_id,
         parent_id, created_at, updated_at)
-      values (${row.id}::uuid, ${row.userId}::uuid, ${row.number}, ${row.title}, ${row.description}, ${row.priority},
+      values (${row.id}::uuid, ${row.userId}::uuid, coalesce(${row.number}::int, (select number from numbered)), ${row.title}, ${row.description}, ${row.priority},
         ${iso(row.completedAt)}::timestamptz, ${row.dueDate}::date, ${row.dueTime}::time, ${row.dueZone},
         ${iso(row.dueAt)}::timestamptz, ${row.recurrenceRule}, ${row.repeatFrom}, ${row.seriesId}::uuid,
         ${row.seriesStart}, ${row.occurrenceIndex}::int, ${row.categoryId}::uuid, ${row.parentId}::uuid,
         ${now}::timestamptz, ${iso(row.updatedAt)}::timestamptz)
-      returning id),
+      returning id, number),
     linked as (insert into task_tags (task_id, tag_id) select t.id, c.id from task t cross join chosen c),
     reminded as (
       insert into reminders (id, task_id, kind, minutes_before, at, position)
@@ -66,14 +78,17 @@ export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise
       insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
       select (x.item->'event'->>'id')::uuid, x.item->>'topic', x.item->'event'->>'type', x.item->'event'->>'partitionkey',
         case when x.item->'event'->'data'->'task' is null then x.item->'event'
-          else jsonb_set(x.item->'event', '{data,task,tags}', n.tags) end,
+          else jsonb_set(jsonb_set(x.item->'event', '{data,task,tags}', n.tags), '{data,task,number}', to_jsonb(t.number)) end,
         ${now}::timestamptz, ${now}::timestamptz
       from jsonb_array_elements(${events}::jsonb) with ordinality as x(item, ord)
-      cross join names n
+      cross join names n cross join task t
       order by x.ord)
-    select n.tags from names n`)) as { rows: { tags: string[] | string }[] };
-  const tags = result.rows[0]?.tags ?? [];
-  return typeof tags === 'string' ? (JSON.parse(tags) as string[]) : tags;
+    select n.tags, t.number from names n cross join task t`,
+  );
+  const stored = result.rows[0];
+  if (!stored) throw new Error(`task ${row.id} was not written`);
+  const tags = typeof stored.tags === 'string' ? (JSON.parse(stored.tags) as string[]) : stored.tags;
+  return { number: stored.number, tags };
 }
 
 /**
@@ -88,7 +103,10 @@ export async function setCompletedWithEvents(
   events: readonly { topic: string; event: CloudEvent }[],
 ): Promise<boolean> {
   const now = change.updatedAt.toISOString();
-  const result = (await db.execute(sql`
+  const result = await executeNamed<{ changed: number }>(
+    db,
+    'todo_set_completed_with_events',
+    sql`
     with changed as (
       update tasks set completed_at = ${iso(change.completedAt)}::timestamptz, updated_at = ${now}::timestamptz
       where user_id = ${change.userId}::uuid and id = ${change.id}::uuid
@@ -102,6 +120,7 @@ export async function setCompletedWithEvents(
       from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as x(item, ord)
       where exists (select 1 from changed)
       order by x.ord)
-    select count(*)::int as changed from changed`)) as { rows: { changed: number }[] };
+    select count(*)::int as changed from changed`,
+  );
   return Number(result.rows[0]?.changed ?? 0) > 0;
 }

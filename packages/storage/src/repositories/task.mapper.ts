@@ -1,9 +1,10 @@
 /** Row ↔ wire shape for tasks: the single place that knows how a task is laid out in SQL. */
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { describeRecurrence, priorityFromRank, type Due, type Reminder, type Task } from '@todo/domain';
-import { tags, taskTags, type tasks, reminders } from '../schema.js';
+import { tags, taskTags, tasks, reminders } from '../schema.js';
 
-export type TaskRow = typeof tasks.$inferSelect;
+/** A stored task as Node sees it: the full-text `search` vector stays in the database. */
+export type TaskRow = Omit<typeof tasks.$inferSelect, 'search'>;
 export type NewTaskRow = typeof tasks.$inferInsert;
 
 /**
@@ -28,6 +29,10 @@ export const remindersColumn = sql<ReminderJson[]>`coalesce((
   select json_agg(json_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before, 'at', r.at, 'snoozedUntil', r.snoozed_until)
     order by r.position) from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json)`;
 
+const { search: _search, ...readColumns } = getTableColumns(tasks);
+/** Every column but `search`, whose tsvector would otherwise cross the wire with each row. */
+export const taskColumns = readColumns;
+
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function dueFromRow(row: Pick<TaskRow, 'dueDate' | 'dueTime' | 'dueZone'>): Due | null {
@@ -43,11 +48,7 @@ function reminderFromJson(r: ReminderJson): Reminder {
     : { id: r.id, type: 'absolute', at: new Date(r.at ?? 0).toISOString(), snoozedUntil };
 }
 
-export function taskFromRow(
-  row: Omit<TaskRow, 'search'>,
-  tagNames: readonly string[],
-  reminderList: readonly ReminderJson[],
-): Task {
+export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderList: readonly ReminderJson[]): Task {
   return {
     id: row.id,
     number: row.number,

@@ -5,7 +5,15 @@ import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
 import { insertTaskWithEvents, setCompletedWithEvents, type NewTaskWrite } from './task-write.statement.js';
-import { OUTER_TASK_ID, remindersColumn, tagNamesColumn, taskFromRow, type NewTaskRow, type TaskRow } from './task.mapper.js';
+import {
+  OUTER_TASK_ID,
+  remindersColumn,
+  tagNamesColumn,
+  taskColumns,
+  taskFromRow,
+  type NewTaskRow,
+  type TaskRow,
+} from './task.mapper.js';
 
 export type TaskChanges = Partial<Omit<NewTaskRow, 'id' | 'userId' | 'number' | 'createdAt'>>;
 
@@ -43,7 +51,7 @@ export class TaskRepository {
         .prepare('todo_allocate_task_number'),
       seriesRow: this.db
         .select({
-          task: tasks,
+          task: taskColumns,
           timeZone: users.timeZone,
           hasSubtasks: sql<boolean>`exists (select 1 from ${tasks} c where c.parent_id = ${OUTER_TASK_ID})`,
         })
@@ -52,7 +60,7 @@ export class TaskRepository {
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
         .prepare('todo_task_series_row'),
       byId: this.db
-        .select({ task: tasks, tagNames: tagNamesColumn, reminders: remindersColumn })
+        .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn })
         .from(tasks)
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
         .prepare('todo_task_by_id'),
@@ -87,8 +95,8 @@ export class TaskRepository {
     return created!;
   }
 
-  /** A new task with its tags, reminders and outbox events, atomically in one statement; returns its tag names. */
-  insertWithEvents(write: NewTaskWrite): Promise<string[]> {
+  /** A new task with its tags, reminders and outbox events, atomically in one statement; returns its number and tag names. */
+  insertWithEvents(write: NewTaskWrite): Promise<{ number: number; tags: string[] }> {
     return insertTaskWithEvents(this.db, write);
   }
 
@@ -157,7 +165,7 @@ export class TaskRepository {
   /** The raw row, for use cases that need stored fields the wire shape hides (series anchor). */
   async findRow(userId: string, id: string): Promise<TaskRow | null> {
     const [row] = await this.db
-      .select()
+      .select(taskColumns)
       .from(tasks)
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
     return row ?? null;
@@ -200,7 +208,7 @@ export class TaskRepository {
   async list(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskPage> {
     const { where, orderBy, sortValue, sortKey } = buildListQuery(userId, query, ctx);
     const rows = await this.db
-      .select({ task: tasks, tagNames: tagNamesColumn, reminders: remindersColumn, sortValue })
+      .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn, sortValue })
       .from(tasks)
       .where(where)
       .orderBy(...orderBy)
@@ -215,7 +223,7 @@ export class TaskRepository {
 
   private async findOne(where: ReturnType<typeof and> & object): Promise<Task | null> {
     const [row] = await this.db
-      .select({ task: tasks, tagNames: tagNamesColumn, reminders: remindersColumn })
+      .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn })
       .from(tasks)
       .where(where);
     return row ? taskFromRow(row.task, row.tagNames, row.reminders) : null;

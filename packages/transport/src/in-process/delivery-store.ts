@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { CloudEvent } from '@todo/domain';
-import { schema, type Db } from '@todo/storage';
+import { executeNamed, schema, type Db } from '@todo/storage';
 
 const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, deadLetters } = schema;
 
@@ -77,12 +77,16 @@ export interface OutboundEvent {
 export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent[], now: Date): Promise<void> {
   if (!events.length) return;
   const items = JSON.stringify(events.map((e) => ({ topic: e.topic, key: e.key, event: e.event })));
-  await db.execute(sql`
+  await executeNamed(
+    db,
+    'todo_insert_delivery_batch',
+    sql`
     insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
     select x.item->'event'->>'id', x.item->>'topic', s.name, x.item->>'key', x.item->'event', ${now.toISOString()}::timestamptz
     from jsonb_array_elements(${items}::jsonb) with ordinality as x(item, ord)
     join ${subscriptions} s on s.topic = x.item->>'topic' and (s.types is null or x.item->'event'->>'type' = any(s.types))
-    order by x.ord, s.name`);
+    order by x.ord, s.name`,
+  );
 }
 
 /** A PostgreSQL array literal of integers, for `= any($1::bigint[])` on both engines. */
