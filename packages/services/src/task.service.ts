@@ -14,7 +14,7 @@ import {
   type TaskListQuery,
   type TaskPatch,
 } from '@todo/domain';
-import { taskFromRow, type Repositories, type TaskChanges, type TaskPage } from '@todo/storage';
+import { taskFromRow, type Repositories, type TaskChanges, type TaskJsonPage, type TaskPage } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
 import { UnitOfWork, type Emit } from './unit-of-work.js';
 import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
@@ -31,11 +31,22 @@ export class TaskService {
   }
 
   async list(principal: Principal, query: TaskListQuery): Promise<TaskPage> {
+    const page = await this.listJson(principal, query);
+    return { items: page.items.map((json) => JSON.parse(json) as Task), nextCursor: page.nextCursor };
+  }
+
+  /** The same page as `list`, as the JSON body the REST API sends — no parse and re-serialise on the way. */
+  async listBody(principal: Principal, query: TaskListQuery): Promise<string> {
+    const page = await this.listJson(principal, query);
+    return `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  private async listJson(principal: Principal, query: TaskListQuery): Promise<TaskJsonPage> {
     const { repos } = this.deps.store;
     const now = this.deps.clock.now();
     // Only `overdue` needs the owner's today; other lists save the round trip.
     const zone = query.overdue ? ((await repos.users.findById(principal.userId))?.timeZone ?? 'UTC') : 'UTC';
-    return repos.tasks.list(principal.userId, query, { now, today: todayIn(zone, now.toISOString()) });
+    return repos.tasks.listJson(principal.userId, query, { now, today: todayIn(zone, now.toISOString()) });
   }
 
   async create(ctx: CallContext, input: TaskCreate): Promise<Task> {

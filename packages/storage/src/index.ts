@@ -6,10 +6,10 @@
  *   const store = new Store(database.db);
  */
 export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
-export { executeNamed } from './named-statement.js';
+export { executeByShape, executeNamed } from './named-statement.js';
 export { Store, type Repositories } from './store.js';
 export { isUniqueViolation } from './repositories/label.repository.js';
-export type { TaskChanges, NewReminderRow, TaskPage } from './repositories/task.repository.js';
+export type { TaskChanges, NewReminderRow, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
 export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
 export { dueFromRow, taskFromRow, type ReminderJson } from './repositories/task.mapper.js';

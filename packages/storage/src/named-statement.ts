@@ -1,25 +1,41 @@
 /**
  * Raw SQL sent as a named (server-side prepared) statement. PostgreSQL then parses the text
  * once per connection and, after a few runs, reuses its plan: for the multi-table CTE writes
- * that every create and completion runs, parsing and planning cost more server CPU than
- * executing (docs/benchmarks.md). The text must be the same on every call for a given name —
- * only parameter values may vary — which is what a `sql` template without conditional parts
- * gives. PGlite ignores the name and runs the statement as before.
+ * that every create and completion runs, and for the task list, parsing and planning cost more
+ * server CPU than executing (docs/benchmarks.md). PGlite ignores the name and runs the
+ * statement as before.
  */
+import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 
+interface Query {
+  sql: string;
+}
 interface Prepares {
   _: {
-    session: {
-      prepareQuery(query: unknown, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> };
-    };
+    session: { prepareQuery(query: Query, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
   };
-  dialect: { sqlToQuery(query: SQL): unknown };
+  dialect: { sqlToQuery(query: SQL): Query };
 }
 
-export async function executeNamed<Row>(db: Db, name: string, query: SQL): Promise<{ rows: Row[] }> {
-  // Drizzle's own `execute` always sends an unnamed statement; this is the same call with a name.
+// Drizzle's own `execute` always sends an unnamed statement; this is the same call with a name.
+async function run<Row>(db: Db, query: SQL, nameOf: (text: string) => string): Promise<{ rows: Row[] }> {
   const { _, dialect } = db as unknown as Prepares;
-  return (await _.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: Row[] };
+  const built = dialect.sqlToQuery(query);
+  return (await _.session.prepareQuery(built, undefined, nameOf(built.sql), false).execute()) as { rows: Row[] };
 }
+
+/**
+ * For a statement whose text never varies — only parameter values do — which is what a `sql`
+ * template without conditional parts gives.
+ */
+export const executeNamed = <Row>(db: Db, name: string, query: SQL): Promise<{ rows: Row[] }> => run<Row>(db, query, () => name);
+
+/**
+ * For a statement whose text varies with a bounded set of options (filters, sort): each text
+ * gets its own name. Keep user data out of the text — values as parameters, lists as one array
+ * parameter — or every call would prepare a new statement.
+ */
+export const executeByShape = <Row>(db: Db, prefix: string, query: SQL): Promise<{ rows: Row[] }> =>
+  run<Row>(db, query, (text) => `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`);

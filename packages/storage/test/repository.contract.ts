@@ -61,6 +61,56 @@ export function runRepositoryContract(engine: Engine): void {
       await expect(f.signUp('Alice@Example.test')).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
     });
 
+    it('lists every field exactly as a single read builds it (the SQL and the Node wire-shape builders agree)', async () => {
+      const dave = await f.signUp(undefined, 'America/New_York');
+      const category = await f.services.categories.create(dave, { name: 'Work', color: '#336699' });
+      const parent = await f.addTask(dave, { title: 'parent', priority: 'urgent', description: '**bold** "quoted" \\ ünï' });
+      const created = [
+        parent,
+        await f.addTask(dave, {
+          title: 'all-day',
+          due: { date: '2026-03-08' },
+          tags: ['Zeta', 'alpha'],
+          categoryId: category.id,
+        }),
+        await f.addTask(dave, {
+          title: 'zoned',
+          due: { dateTime: '2026-11-01T01:30:00', timeZone: 'Europe/Berlin' },
+          priority: 'low',
+        }),
+        await f.addTask(dave, {
+          title: 'floating, recurring, reminded',
+          due: { dateTime: '2026-12-01T09:00:00', timeZone: null },
+          recurrence: { rule: 'every 2 weeks on mon and fri', repeatFrom: 'completion' },
+          reminders: [
+            { type: 'relative', minutesBefore: 30 },
+            { type: 'absolute', at: '2026-11-30T08:15:00.123Z' },
+          ],
+          parentId: parent.id,
+        }),
+      ];
+      const snoozed = created[3]!;
+      await f.store.repos.tasks.snoozeReminder(
+        dave.userId,
+        snoozed.id,
+        snoozed.reminders[0]!.id,
+        new Date('2026-12-01T13:45:00.500Z'),
+      );
+      await f.services.tasks.complete({ principal: dave }, String(created[2]!.number));
+
+      const listed = (await list(f, dave, { status: 'all', sort: 'number' })).items;
+      const single = await Promise.all(created.map((t) => f.store.repos.tasks.findById(dave.userId, t.id)));
+      expect(listed).toStrictEqual(single);
+      expect(listed[3]?.recurrence?.text).toMatch(/2 weeks/);
+      expect(listed[3]?.reminders[0]?.snoozedUntil).toBe('2026-12-01T13:45:00.500Z');
+      expect(
+        JSON.parse(await f.services.tasks.listBody(dave, TaskListQuery.parse({ status: 'all', sort: 'number' }))),
+      ).toStrictEqual({
+        items: single,
+        nextCursor: null,
+      });
+    });
+
     it('keeps tag names unique per user, case-insensitively, and reuses them', async () => {
       const t1 = await f.addTask(alice, { title: 'tagged', tags: ['Home', 'home', 'errands'] });
       expect(t1.tags).toEqual(['errands', 'Home']);

@@ -20,7 +20,12 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
     {
       schema: { tags, summary: 'List, filter and search your tasks', querystring: TaskListQuery, response: { 200: TaskPage } },
     },
-    async (request) => tasks.list(principalOf(request), request.query),
+    // The body comes from the database as JSON text already in the TaskPage shape
+    // (TaskService.listBody); Fastify sends a JSON string as is, without serialising it again.
+    async (request, reply) => {
+      const body = await tasks.listBody(principalOf(request), request.query);
+      return reply.type('application/json; charset=utf-8').send(body as unknown as z.infer<typeof TaskPage>);
+    },
   );
 
   app.post(

@@ -2,7 +2,7 @@
  * Task listing: filters, full-text search and keyset pagination. Keyset (not OFFSET) keeps
  * pages stable while tasks are added and makes page N as cheap as page 1.
  */
-import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { DomainError, priorityRank, type TaskListQuery, type TaskSort } from '@todo/domain';
 import { tags, taskTags, tasks } from '../schema.js';
 import { OUTER_TASK_ID } from './task.mapper.js';
@@ -76,6 +76,9 @@ function afterCursor(spec: SortSpec, cursor: Cursor): SQL {
   return sql`(${beyond} or (${spec.expr} = ${value} and ${idAfter}) or ${spec.expr} is null)`;
 }
 
+/** A PostgreSQL text array literal; every element quoted, so commas, braces and quotes in names are data. */
+const textArray = (values: readonly string[]): string => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
 export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListContext) {
@@ -83,17 +86,17 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
   const where: SQL[] = [eq(tasks.userId, userId)];
   if (query.status === 'open') where.push(isNull(tasks.completedAt));
   if (query.status === 'completed') where.push(isNotNull(tasks.completedAt));
-  if (query.priority?.length) where.push(inArray(tasks.priority, query.priority.map(priorityRank)));
+  // Lists travel as one array parameter, so the statement's text (its prepared name) does not
+  // change with their length.
+  if (query.priority?.length)
+    where.push(sql`${tasks.priority} = any(${`{${query.priority.map(priorityRank).join(',')}}`}::smallint[])`);
   if (query.categoryId) where.push(eq(tasks.categoryId, query.categoryId));
   if (query.parentId) where.push(eq(tasks.parentId, query.parentId));
   if (query.noDate) where.push(isNull(tasks.dueDate));
   if (query.tags?.length) {
     const names = [...new Set(query.tags.map((t) => t.toLowerCase()))];
     const matching = sql`select count(distinct g.id) from ${taskTags} tt join ${tags} g on g.id = tt.tag_id
-      where tt.task_id = ${OUTER_TASK_ID} and lower(g.name) in (${sql.join(
-        names.map((n) => sql`${n}`),
-        sql`, `,
-      )})`;
+      where tt.task_id = ${OUTER_TASK_ID} and lower(g.name) = any(${textArray(names)}::text[])`;
     where.push(query.tagMode === 'all' ? sql`(${matching}) = ${names.length}` : sql`(${matching}) > 0`);
   }
   if (query.dueBefore) {

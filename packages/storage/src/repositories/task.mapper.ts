@@ -1,6 +1,6 @@
 /** Row ↔ wire shape for tasks: the single place that knows how a task is laid out in SQL. */
-import { getTableColumns, sql } from 'drizzle-orm';
-import { describeRecurrence, priorityFromRank, type Due, type Reminder, type Task } from '@todo/domain';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { PRIORITIES, describeRecurrence, priorityFromRank, type Due, type Reminder, type Task } from '@todo/domain';
 import { tags, taskTags, tasks, reminders } from '../schema.js';
 
 /** A stored task as Node sees it: the full-text `search` vector stays in the database. */
@@ -72,4 +72,49 @@ export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderL
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** `toISOString()` in SQL: UTC, milliseconds, `Z`. */
+const isoSql = (value: SQL) => sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const col = (name: string) => sql.raw(`"tasks"."${name}"`);
+const priorityNames = `array[${PRIORITIES.map((p) => `'${p}'`).join(', ')}]`;
+
+/**
+ * The task's wire shape built by the database, as JSON text — what `taskFromRow` builds in
+ * Node, for reads that return many tasks: a list then costs no row mapping and no
+ * serialisation in Node. `recurrence.text` is left null for `withRecurrenceText` (its wording
+ * lives in the domain). `repository.contract.ts` holds the two builders equal.
+ */
+export const taskJsonColumn = sql<string>`json_build_object(
+  'id', ${col('id')}, 'number', ${col('number')}, 'title', ${col('title')}, 'description', ${col('description')},
+  'priority', (${sql.raw(priorityNames)})[${col('priority')} + 1],
+  'status', case when ${col('completed_at')} is null then 'open' else 'completed' end,
+  'completedAt', ${isoSql(col('completed_at'))},
+  'due', case when ${col('due_date')} is null then null
+    when ${col('due_time')} is null then json_build_object('date', to_char(${col('due_date')}, 'YYYY-MM-DD'))
+    else json_build_object('dateTime', to_char(${col('due_date')}, 'YYYY-MM-DD') || 'T' || to_char(${col('due_time')}, 'HH24:MI:SS'),
+      'timeZone', ${col('due_zone')}) end,
+  'dueAt', ${isoSql(col('due_at'))},
+  'recurrence', case when ${col('recurrence_rule')} is not null and ${col('repeat_from')} is not null
+    then json_build_object('rule', ${col('recurrence_rule')}, 'repeatFrom', ${col('repeat_from')}, 'text', null) end,
+  'reminders', coalesce((
+    select json_agg(case when r.kind = 'relative'
+      then json_build_object('id', r.id, 'type', 'relative', 'minutesBefore', coalesce(r.minutes_before, 0),
+        'snoozedUntil', ${isoSql(sql`r.snoozed_until`)})
+      else json_build_object('id', r.id, 'type', 'absolute', 'at', ${isoSql(sql`r.at`)},
+        'snoozedUntil', ${isoSql(sql`r.snoozed_until`)}) end order by r.position)
+    from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json),
+  'categoryId', ${col('category_id')},
+  'tags', coalesce((
+    select json_agg(g.name order by lower(g.name) collate "C") from ${taskTags} tt
+    join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '[]'::json),
+  'parentId', ${col('parent_id')}, 'seriesId', ${col('series_id')}, 'occurrenceIndex', ${col('occurrence_index')},
+  'createdAt', ${isoSql(col('created_at'))}, 'updatedAt', ${isoSql(col('updated_at'))})::text`;
+
+/** Fills in `recurrence.text` of a `taskJsonColumn` value; the common, non-recurring task passes through as is. */
+export function withRecurrenceText(json: string, rule: string | null): string {
+  if (!rule) return json;
+  const task = JSON.parse(json) as Task;
+  if (task.recurrence) task.recurrence.text = describeRecurrence(rule);
+  return JSON.stringify(task);
 }

@@ -5,12 +5,15 @@ import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
 import { insertTaskWithEvents, setCompletedWithEvents, type NewTaskWrite } from './task-write.statement.js';
+import { executeByShape } from '../named-statement.js';
 import {
   OUTER_TASK_ID,
   remindersColumn,
   tagNamesColumn,
   taskColumns,
   taskFromRow,
+  taskJsonColumn,
+  withRecurrenceText,
   type NewTaskRow,
   type TaskRow,
 } from './task.mapper.js';
@@ -27,6 +30,12 @@ export interface NewReminderRow {
 
 export interface TaskPage {
   items: Task[];
+  nextCursor: string | null;
+}
+
+/** A `TaskPage` whose items are JSON text. */
+export interface TaskJsonPage {
+  items: string[];
   nextCursor: string | null;
 }
 
@@ -205,19 +214,23 @@ export class TaskRepository {
     return result.rows.map((r) => r.id);
   }
 
-  async list(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskPage> {
+  /**
+   * A page of tasks, each already as its wire-shape JSON text (`taskJsonColumn`): the API sends
+   * them on as they are. Prepared per query shape (filters and sort, never values).
+   */
+  async listJson(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskJsonPage> {
     const { where, orderBy, sortValue, sortKey } = buildListQuery(userId, query, ctx);
-    const rows = await this.db
-      .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn, sortValue })
-      .from(tasks)
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(query.limit + 1);
+    const { rows } = await executeByShape<{ json: string; id: string; sort_value: string | null; rule: string | null }>(
+      this.db,
+      'todo_list_tasks',
+      sql`select ${taskJsonColumn} as json, ${tasks.id} as id, ${sortValue} as sort_value, ${tasks.recurrenceRule} as rule
+        from ${tasks} where ${where} order by ${sql.join(orderBy, sql`, `)} limit ${query.limit + 1}`,
+    );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => taskFromRow(r.task, r.tagNames, r.reminders)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ k: sortKey, v: last.sortValue, id: last.task.id }) : null,
+      items: page.map((r) => withRecurrenceText(r.json, r.rule)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ k: sortKey, v: last.sort_value, id: last.id }) : null,
     };
   }
 
