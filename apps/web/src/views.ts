@@ -35,6 +35,13 @@ export const VIEW_TITLES: Record<View['kind'], string> = {
   tag: 'Tag',
 };
 
+/** A view's heading; `categories` maps id → name (an unknown id, e.g. still loading, says "Category"). */
+export function viewTitle(view: View, categories: ReadonlyMap<string, string>): string {
+  if (view.kind === 'category') return categories.get(view.id) ?? 'Category';
+  if (view.kind === 'tag') return `#${view.name}`;
+  return VIEW_TITLES[view.kind];
+}
+
 /** The query string of a view with its filters; `today` is the user's local date. */
 export function taskQuery(view: View, filters: Filters, today: string, limit = 100): URLSearchParams {
   const p = new URLSearchParams();

@@ -1,0 +1,102 @@
+/** The tasks page: heading with count, quick add, filters, and the list with its loading, error and empty states. */
+import { type RefObject } from 'react';
+import type { Task, User } from '../api.js';
+import { FilterBar, QuickAdd, TaskRow } from '../TaskList.js';
+import { EmptyState, ErrorState, Spinner } from '../ui.js';
+import { viewTitle, type Filters, type View } from '../views.js';
+import type { Labels } from './useLabels.js';
+import type { TaskList } from './useTaskList.js';
+
+export function TasksPage({
+  view,
+  user,
+  today,
+  filters,
+  onFilters,
+  list,
+  labels,
+  quickAddRef,
+  onQuickAdd,
+  onToggle,
+  onOpen,
+  onRetry,
+}: {
+  view: View;
+  user: User;
+  today: string;
+  filters: Filters;
+  onFilters: (filters: Filters) => void;
+  list: TaskList;
+  labels: Labels;
+  quickAddRef: RefObject<HTMLInputElement | null>;
+  onQuickAdd: (text: string) => Promise<boolean>;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+  onRetry: () => void;
+}) {
+  const { tasks, nextCursor, error, selectedId } = list;
+  const title = viewTitle(view, labels.categoryNames);
+  return (
+    <>
+      <div className="list-head">
+        <h1>{filters.q ? `Search: “${filters.q}”` : title}</h1>
+        {tasks && (
+          <span className="muted count" role="status">
+            {tasks.length}
+            {nextCursor ? '+' : ''} {tasks.length === 1 ? 'task' : 'tasks'}
+          </span>
+        )}
+      </div>
+      {view.kind !== 'completed' && <QuickAdd ref={quickAddRef} today={today} onAdd={onQuickAdd} />}
+      <FilterBar
+        filters={filters}
+        onChange={onFilters}
+        tags={labels.tags}
+        categories={labels.categories}
+        showCategory={view.kind !== 'category'}
+      />
+      {error ? (
+        <ErrorState error={error} onRetry={onRetry} />
+      ) : tasks === null ? (
+        <Spinner label="Loading tasks" />
+      ) : tasks.length === 0 ? (
+        <EmptyState
+          title={
+            filters.q
+              ? 'No tasks match your search'
+              : view.kind === 'completed'
+                ? 'Nothing completed yet'
+                : view.kind === 'overdue'
+                  ? 'Nothing overdue. Nice!'
+                  : 'No tasks here'
+          }
+        >
+          {view.kind !== 'completed' && !filters.q && <p className="muted">Add one above, or press n.</p>}
+        </EmptyState>
+      ) : (
+        <>
+          <ul className="task-list" aria-label={`${title} tasks`}>
+            {tasks.map((t) => (
+              <TaskRow
+                key={t.id}
+                task={t}
+                today={today}
+                userZone={user.timeZone}
+                categories={labels.categoryNames}
+                selected={t.id === selectedId}
+                onToggle={onToggle}
+                onOpen={onOpen}
+                onSelect={(task) => list.setSelectedId(task.id)}
+              />
+            ))}
+          </ul>
+          {nextCursor && (
+            <button type="button" className="load-more" onClick={() => void list.loadMore()}>
+              Load more
+            </button>
+          )}
+        </>
+      )}
+    </>
+  );
+}

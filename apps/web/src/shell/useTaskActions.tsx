@@ -1,0 +1,124 @@
+/**
+ * What the user does to tasks from the list: quick add, complete / reopen, save and delete from
+ * the editor, open from a notification. List changes are optimistic and rolled back on failure.
+ */
+import { useCallback } from 'react';
+import { api, ApiError, type Task } from '../api.js';
+import { addDays, parseQuickAdd } from '../quickadd.js';
+import type { View } from '../views.js';
+import { optimisticTask, quickAddInput } from './quickAddTask.js';
+import type { Labels } from './useLabels.js';
+import type { TaskList } from './useTaskList.js';
+
+export function useTaskActions({
+  view,
+  today,
+  list: { tasks, setTasks },
+  labels: { loadLabels, resolveCategory },
+  toast,
+  reload,
+  setEditing,
+}: {
+  view: View;
+  today: string;
+  list: TaskList;
+  labels: Labels;
+  toast: (text: string) => void;
+  reload: () => void;
+  setEditing: (task: Task | null) => void;
+}) {
+  async function quickAdd(text: string): Promise<boolean> {
+    const parsed = parseQuickAdd(text, today);
+    if (!parsed.title) {
+      toast('Give the task a title.');
+      return false;
+    }
+    const tempId = `tmp-${Date.now()}`;
+    try {
+      let date = parsed.date;
+      if (parsed.recurrence && !date) {
+        // A series starts at its first occurrence from today; the API normalises the phrase.
+        // The anchor is always the first instance, so anchor on yesterday and take the next.
+        const p = await api.preview(new URLSearchParams({ rule: parsed.recurrence, count: '2', start: addDays(today, -1) }));
+        date = p.occurrences[1]?.slice(0, 10) ?? today;
+      }
+      if (parsed.time && !date) date = today;
+      const body = quickAddInput(parsed, date, parsed.category ? await resolveCategory(parsed.category) : undefined);
+      // Optimistic: the row appears at once, greyed until the server answers.
+      const optimistic = optimisticTask(tempId, parsed, body, new Date().toISOString());
+      setTasks((ts) => [optimistic, ...(ts ?? [])]);
+      const created = await api.createTask(body);
+      setTasks((ts) => ts?.map((t) => (t.id === tempId ? created : t)) ?? [created]);
+      toast(`Added #${created.number} ${created.title}${created.recurrence ? ` (${created.recurrence.text})` : ''}`);
+      if (parsed.tags.length) loadLabels();
+      reload();
+      return true;
+    } catch (e) {
+      setTasks((ts) => ts?.filter((t) => t.id !== tempId) ?? null);
+      toast(
+        e instanceof ApiError
+          ? `Could not add the task: ${e.errors.map((x) => `${x.field} ${x.message}`).join('; ') || e.detail}`
+          : 'Could not add the task',
+      );
+      return false;
+    }
+  }
+
+  const toggle = useCallback(
+    async (task: Task) => {
+      const completing = task.status === 'open';
+      const before = tasks;
+      // Optimistic: the row flips (and leaves open-task views) at once; rolled back on failure.
+      setTasks((ts) =>
+        view.kind === 'completed' || !completing
+          ? (ts?.map((t) => (t.id === task.id ? { ...t, status: completing ? 'completed' : 'open' } : t)) ?? null)
+          : (ts?.filter((t) => t.id !== task.id) ?? null),
+      );
+      try {
+        const updated = await (completing ? api.complete(task.id) : api.reopen(task.id));
+        toast(
+          completing
+            ? `Completed “${updated.title}”${updated.recurrence ? ' — next occurrence scheduled' : ''}`
+            : `Reopened “${updated.title}”`,
+        );
+      } catch (e) {
+        setTasks(before);
+        toast(e instanceof Error ? e.message : 'Could not update the task');
+      }
+      reload();
+    },
+    [tasks, view.kind, reload, toast],
+  );
+
+  async function saveEdited(task: Task) {
+    setTasks((ts) => ts?.map((t) => (t.id === task.id ? task : t)) ?? null);
+    setEditing(null);
+    toast(`Saved “${task.title}”`);
+    loadLabels();
+    reload();
+  }
+
+  async function deleteTask(task: Task) {
+    if (!window.confirm(`Delete “${task.title}” and its subtasks?`)) return;
+    const before = tasks;
+    setTasks((ts) => ts?.filter((t) => t.id !== task.id) ?? null);
+    setEditing(null);
+    try {
+      await api.deleteTask(task.id);
+      toast(`Deleted “${task.title}”`);
+    } catch (e) {
+      setTasks(before);
+      toast(e instanceof Error ? e.message : 'Could not delete the task');
+    }
+  }
+
+  async function openTask(id: string) {
+    try {
+      setEditing(await api.task(id));
+    } catch (e) {
+      toast(e instanceof Error ? e.message : 'Could not open the task');
+    }
+  }
+
+  return { quickAdd, toggle, saveEdited, deleteTask, openTask };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { routeFromPath } from '../src/routes.js';
+import { viewTitle } from '../src/views.js';
+
+describe('routeFromPath', () => {
+  it('finds the auth and settings pages, and task views', () => {
+    expect(routeFromPath('/login')).toEqual({ page: 'login' });
+    expect(routeFromPath('/signup')).toEqual({ page: 'signup' });
+    expect(routeFromPath('/settings')).toEqual({ page: 'settings' });
+    expect(routeFromPath('/')).toEqual({ page: 'tasks', view: { kind: 'today' } });
+    expect(routeFromPath('/tag/home')).toEqual({ page: 'tasks', view: { kind: 'tag', name: 'home' } });
+  });
+  it('falls back to Today for unknown paths', () => {
+    expect(routeFromPath('/nope/x/y')).toEqual({ page: 'tasks', view: { kind: 'today' } });
+  });
+});
+
+describe('viewTitle', () => {
+  const categories = new Map([['c1', 'Work']]);
+  it('names fixed views, categories by name and tags with #', () => {
+    expect(viewTitle({ kind: 'all' }, categories)).toBe('All tasks');
+    expect(viewTitle({ kind: 'category', id: 'c1' }, categories)).toBe('Work');
+    expect(viewTitle({ kind: 'tag', name: 'home' }, categories)).toBe('#home');
+  });
+  it('says "Category" while the category is unknown', () => {
+    expect(viewTitle({ kind: 'category', id: 'c2' }, categories)).toBe('Category');
+  });
+});
