@@ -266,8 +266,12 @@ describe('web UI in Chromium', () => {
     await page.getByLabel('Message the assistant').fill('What is due this week?');
     await page.getByRole('button', { name: 'Send' }).click();
     const chat = page.getByRole('complementary', { name: 'Assistant' });
+    // The "Thinking…" placeholder is text too: wait for the answer that replaces it.
     await eventually(
-      async () => ((await chat.locator('.msg.assistant').textContent()) ?? '').length > 0 || undefined,
+      async () => {
+        const text = (await chat.locator('.msg.assistant').first().textContent()) ?? '';
+        return (text.length > 0 && !text.includes('Thinking…')) || undefined;
+      },
       30_000,
       'an assistant answer',
     );
