@@ -83,6 +83,24 @@ async function waitFor(check, timeoutMs) {
   while (!(await check()) && Date.now() < deadline) await sleep(200);
 }
 
+// Completions at the measured rate before the measured ones: the first seconds of a fresh set of
+// processes (JIT, pool connections, prepared statements, consumer-group assignment) are
+// reported apart from the steady state.
+const WARM_UP_COMPLETIONS = Number(process.env.BENCH_WARMUP ?? 200);
+
+/** Completes `ids` at `rate`/s; resolves when every request has answered. */
+async function paced(ids, rate, complete, started) {
+  const requests = [];
+  const t0 = performance.now();
+  for (let i = 0; i < ids.length; i++) {
+    await sleep(t0 + (i * 1000) / rate - performance.now());
+    started.set(ids[i], epochMs());
+    requests.push(complete(ids[i]).catch((error) => error));
+  }
+  const achieved = ((ids.length - 1) * 1000) / (performance.now() - t0);
+  return { achieved, failed: (await Promise.all(requests)).filter((r) => r instanceof Error) };
+}
+
 async function latency({ api, roles, db, completions, rate, users, say }) {
   // POST /api/auth/signup allows 10 a minute: at most 10 users
   const tokens = [];
@@ -105,14 +123,16 @@ async function latency({ api, roles, db, completions, rate, users, say }) {
     (await db.query(`select count(*)::int as n from bench_marks where kind = 'next' and task_id = any($1::uuid[])`, [ids]))
       .rows[0].n;
 
-  say(`creating ${completions} recurring tasks through the API`);
-  const ids = [];
-  while (ids.length < completions) {
-    const batch = Array.from({ length: Math.min(10, completions - ids.length) }, (_, j) =>
-      create(`r${ids.length + j}`, tokens[(ids.length + j) % users]),
+  const total = WARM_UP_COMPLETIONS + completions;
+  say(`creating ${total} recurring tasks through the API`);
+  const all = [];
+  while (all.length < total) {
+    const batch = Array.from({ length: Math.min(10, total - all.length) }, (_, j) =>
+      create(`r${all.length + j}`, tokens[(all.length + j) % users]),
     );
-    ids.push(...(await Promise.all(batch)));
+    all.push(...(await Promise.all(batch)));
   }
+  const [warm, ids] = [all.slice(0, WARM_UP_COMPLETIONS), all.slice(WARM_UP_COMPLETIONS)];
   say('warming up: until a completion reaches the recurring role');
   const probes = [];
   await warmUp(
@@ -123,24 +143,24 @@ async function latency({ api, roles, db, completions, rate, users, say }) {
     },
     async () => probes.length > 0 && (await nextCount(probes)) > 0,
   );
-  await waitFor(
-    async () => (await db.query('select count(*)::int as n from outbox where published_at is null')).rows[0].n === 0,
-    30_000,
-  );
-  await sleep(3_000); // let the consumers catch up with the created events
+  const drained = async () => {
+    await waitFor(
+      async () => (await db.query('select count(*)::int as n from outbox where published_at is null')).rows[0].n === 0,
+      60_000,
+    );
+    await sleep(3_000); // let the consumers catch up with the created events
+  };
+  await drained();
 
-  say(`completing them at ${rate}/s through POST /api/tasks/:id/complete`);
   const started = new Map();
-  const requests = [];
+  say(`warming up: completing ${warm.length} at ${rate}/s (reported apart)`);
+  await paced(warm, rate, complete, started);
+  await waitFor(async () => (await nextCount(warm)) === warm.length, 60_000);
+  await drained();
+
+  say(`completing ${ids.length} at ${rate}/s through POST /api/tasks/:id/complete`);
   const cpuBefore = roles.map((r) => r.cpuMs());
-  const t0 = performance.now();
-  for (let i = 0; i < ids.length; i++) {
-    await sleep(t0 + (i * 1000) / rate - performance.now());
-    started.set(ids[i], epochMs());
-    requests.push(complete(ids[i]).catch((error) => error));
-  }
-  const achieved = ((ids.length - 1) * 1000) / (performance.now() - t0);
-  const failed = (await Promise.all(requests)).filter((r) => r instanceof Error);
+  const { achieved, failed } = await paced(ids, rate, complete, started);
   if (failed.length) say(`${failed.length} completions failed, e.g. ${failed[0].message}`);
   await waitFor(async () => (await nextCount(ids)) === ids.length, 60_000);
   // CPU per completion of each role's process and of the sidecars (the work of the run, plus some idle ticking)
@@ -150,7 +170,7 @@ async function latency({ api, roles, db, completions, rate, users, say }) {
   });
   const marks = await db.query(
     `select task_id, kind, extract(epoch from at) * 1000 as at from bench_marks where task_id = any($1::uuid[])`,
-    [ids],
+    [all],
   );
   const at = { done: new Map(), next: new Map() };
   for (const m of marks.rows) at[m.kind].set(m.task_id, Number(m.at));
@@ -164,11 +184,12 @@ async function latency({ api, roles, db, completions, rate, users, say }) {
     // where the time goes: the API request up to the completion's commit, then the event path
     api: sorted((id) => at.done.get(id) - started.get(id)),
     pipeline: sorted((id) => at.next.get(id) - at.done.get(id)),
-    missing: ids.length - at.next.size,
+    missing: ids.filter((id) => !at.next.has(id)).length,
     achieved,
     cpu,
     // in completion order (NaN: no next occurrence): shows whether a queue builds up during the run
     timeline: ids.map((id) => at.next.get(id) - started.get(id)),
+    warmUp: warm.map((id) => at.next.get(id) - started.get(id)).sort((a, b) => a - b),
   };
 }
 
@@ -274,7 +295,8 @@ function describe({ broker, eps, lost, lat }, { events, completions, rate, users
   const note =
     `- ${BROKER[broker]} ${verdict} (p99 ${ms(p99)} ms; missing occurrences: ${lat.missing}). ` +
     `Median split: ${ms(pct(lat.api, 50))} ms from the request's start to the completion's commit, ${ms(pct(lat.pipeline, 50))} ms from there to the next occurrence's commit. ` +
-    `Mean latency of the first and the last tenth of the completions: ${ms(first)} and ${ms(last)} ms. ` +
+    `Mean latency of the first and the last tenth of the measured completions: ${ms(first)} and ${ms(last)} ms; ` +
+    `the ${lat.warmUp.length} warm-up completions before them, on the fresh processes: p50 ${ms(pct(lat.warmUp, 50))} / p99 ${ms(pct(lat.warmUp, 99))} ms. ` +
     `CPU per completion: ${lat.cpu.map((c) => `${c.role} ${ms(c.app)}`).join(' + ')} ms in the apps, ${ms(sidecars)} ms in their three daprd ` +
     `(${(((apps + sidecars) * rate) / 1000).toFixed(1)} cores at ${rate}/s, before PostgreSQL and the broker).`;
   return { rows, note };
