@@ -4,7 +4,6 @@
  * through MCP, the CLI or another tab shows up live.
  */
 import type { ServerResponse } from 'node:http';
-import type { CloudEvent } from '@todo/domain';
 
 const HEARTBEAT_MS = 20_000;
 
@@ -36,13 +35,18 @@ export class SseHub {
   }
 
   /** Sends the event to its user's open streams; events of users with none are skipped. */
-  publish(event: CloudEvent): void {
+  publish(event: { id: string; type: string; data: unknown }): void {
     const userId = (event.data as { userId?: unknown }).userId;
     if (typeof userId !== 'string') return;
     const streams = this.streams.get(userId);
     if (!streams) return;
     const frame = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
     for (const res of streams) res.write(frame);
+  }
+
+  /** Whether any stream of this user is open here. */
+  watching(userId: string): boolean {
+    return this.streams.has(userId);
   }
 
   get connections(): number {

@@ -7,14 +7,18 @@ import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/m
 import { registerNotifier } from '@todo/notifier';
 import { registerRecurring } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
+import type { Database } from '@todo/storage';
 import type { EventBus } from '@todo/transport';
 import type { Logger } from 'pino';
+import { LiveFanout } from './live-fanout.js';
 import { withEventContext } from './log-context.js';
 import type { Metrics } from './metrics.js';
 import type { Transports } from './transports.js';
 
 export interface RoleWiring {
   sse: SseHub | undefined;
+  /** Carries live events to the api replicas; started with the runtime. */
+  live: LiveFanout | undefined;
   usesJobs: boolean;
 }
 
@@ -30,6 +34,7 @@ const LIVE_TYPES = [
 export function registerRoles(
   config: Readonly<Config>,
   deps: {
+    database: Database;
     serviceDeps: ServiceDeps;
     services: Services;
     transports: Transports;
@@ -48,15 +53,17 @@ export function registerRoles(
   };
   const roles = new Set(config.roles);
   let sse: SseHub | undefined;
+  let live: LiveFanout | undefined;
 
   if (roles.has('api')) {
     const hub = new SseHub();
-    sse = hub;
+    const fanout = new LiveFanout({ database: deps.database, store: deps.serviceDeps.store, hub, logger });
+    [sse, live] = [hub, fanout];
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
       bus.subscribe(
         topic,
         async (event) => {
-          hub.publish(event);
+          await fanout.deliver(event);
           return 'ack';
         },
         { name: `api-live-${topic}`, types: LIVE_TYPES },
@@ -91,5 +98,5 @@ export function registerRoles(
   if (roles.has('recurring')) {
     registerRecurring({ bus, recurrence: services.recurrence, logger: logger.child({ role: 'recurring' }) });
   }
-  return { sse, usesJobs: roles.has('notifier') };
+  return { sse, live, usesJobs: roles.has('notifier') };
 }

@@ -109,6 +109,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   };
   const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) });
   const wiring = registerRoles(config, {
+    database,
     serviceDeps,
     services,
     transports,
@@ -165,6 +166,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     app,
     start: async () => {
       started = true;
+      await wiring.live?.start();
       await transports.start(wiring.usesJobs);
     },
     drain: () => transports.drain(wiring.usesJobs),
@@ -172,6 +174,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       wiring.sse?.close();
       await app.close();
       if (started) await transports.stop();
+      await wiring.live?.stop();
       await database.close();
     },
   };

@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { pgliteNotifications, postgresNotifications, type Notifications } from './notifications.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -24,6 +25,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Cheap round trip for readiness probes. */
   ping(): Promise<void>;
+  /** LISTEN/NOTIFY between the processes sharing this database. */
+  readonly notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
+    notifications: pgliteNotifications(client),
     close: () => client.close(),
   };
 }
@@ -73,6 +77,7 @@ async function createPostgres(url: string, poolSize: number): Promise<Database> 
     ping: async () => {
       await pool.query('select 1');
     },
+    notifications: postgresNotifications(url, pool),
     close: () => pool.end(),
   };
 }

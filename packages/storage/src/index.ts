@@ -7,6 +7,7 @@
  */
 export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
 export { executeByShape, executeNamed } from './named-statement.js';
+export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';
 export { isUniqueViolation } from './repositories/label.repository.js';
 export type { TaskChanges, NewReminderRow, TaskPage, TaskJsonPage } from './repositories/task.repository.js';

@@ -1,5 +1,6 @@
 /** The transactional outbox: events are rows written in the same transaction as the change. */
 import { EVENT_SCHEMAS, EVENT_TOPIC, type CloudEvent, type PendingEvent } from '@todo/domain';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { outbox } from '../schema.js';
 
@@ -53,5 +54,11 @@ export class OutboxRepository {
       })),
     );
     return rows.map((r) => r.event);
+  }
+
+  /** A stored event by its id (outbox rows are kept for a day after they are published). */
+  async findEvent(id: string): Promise<CloudEvent | null> {
+    const [row] = await this.db.select({ event: outbox.event }).from(outbox).where(eq(outbox.id, id));
+    return (row?.event as CloudEvent | undefined) ?? null;
   }
 }

@@ -1,0 +1,151 @@
+/**
+ * Live updates across api replicas: the replica the bus hands an event to is not the one every
+ * browser is connected to. Two replicas here are two fan-outs with their own SSE hub and their
+ * own connections to one real PostgreSQL database; browsers are real HTTP streams.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SseHub } from '@todo/api';
+import type { CloudEvent } from '@todo/domain';
+import { createDatabase, schema, Store, type Database } from '@todo/storage';
+import { createPostgresDatabase } from '@todo/testing';
+import { LiveFanout } from '../src/live-fanout.js';
+
+interface Replica {
+  database: Database;
+  hub: SseHub;
+  fanout: LiveFanout;
+  server: Server;
+  url: string;
+}
+
+async function startReplica(url: string): Promise<Replica> {
+  const database = await createDatabase({ url, poolSize: 2 });
+  const hub = new SseHub();
+  const fanout = new LiveFanout({ database, store: new Store(database.db), hub, logger: pino({ level: 'silent' }) });
+  await fanout.start();
+  // A browser tab of user `?user=`: the stream the api role serves, without its sign-in.
+  const server = createServer((req, res) => hub.open(new URL(req.url!, 'http://x').searchParams.get('user')!, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { database, hub, fanout, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function openStream(replica: Replica, userId: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${replica.url}/?user=${userId}`, { signal: controller.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    /** The next frame's event id and data. */
+    async next(): Promise<{ id: string; data: any }> {
+      for (;;) {
+        const frame = /id: (\S+)\nevent: \S+\ndata: (.*)\n\n/.exec(buffer);
+        if (frame) {
+          buffer = buffer.slice(frame.index + frame[0].length);
+          return { id: frame[1]!, data: JSON.parse(frame[2]!) };
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value);
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+const taskEvent = (userId: string, description = ''): CloudEvent =>
+  ({
+    specversion: '1.0',
+    id: randomUUID(),
+    type: 'todo.task.updated.v1',
+    source: 'test',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: { userId, task: { id: randomUUID(), title: 'live across replicas', description } },
+  }) as unknown as CloudEvent;
+
+describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase('todo_live');
+    const migrating = await createDatabase({ url: db.url });
+    await migrating.migrate();
+    await migrating.close();
+    [a, b] = [await startReplica(db.url), await startReplica(db.url)];
+  });
+  afterAll(async () => {
+    for (const r of [a, b]) {
+      if (!r) continue;
+      r.hub.close();
+      await r.fanout.stop();
+      r.server.close();
+      await r.database.close();
+    }
+    await db?.drop();
+  });
+
+  it("reaches the user's streams on every replica, whichever replica the bus gave the event to", async () => {
+    const userId = randomUUID();
+    const [onA, onB] = [await openStream(a, userId), await openStream(b, userId)];
+    try {
+      await a.fanout.deliver(taskEvent(randomUUID())); // someone else's: none of these streams shows it
+      const event = taskEvent(userId);
+      await a.fanout.deliver(event);
+      for (const stream of [onA, onB]) expect(await stream.next()).toEqual({ id: event.id, data: event.data });
+    } finally {
+      onA.close();
+      onB.close();
+    }
+  });
+
+  it('sends an event too large for a notification as its id, read back from the outbox where its user watches', async () => {
+    const userId = randomUUID();
+    const event = taskEvent(userId, 'x'.repeat(20_000));
+    await a.database.db.insert(schema.outbox).values({ id: event.id, topic: 'task-events', type: event.type, event });
+    const onB = await openStream(b, userId);
+    try {
+      await a.fanout.deliver(event);
+      const frame = await onB.next();
+      expect(frame.id).toBe(event.id);
+      expect(frame.data.task.description).toHaveLength(20_000);
+    } finally {
+      onB.close();
+    }
+  });
+
+  it('listens again after its connection is lost', async () => {
+    const userId = randomUUID();
+    const onB = await openStream(b, userId);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const listeners = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          `select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %'`,
+        )
+      ).rows;
+    try {
+      const before = await listeners();
+      expect(before).toHaveLength(2);
+      await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [before.map((l) => l.pid)]);
+      for (let i = 0; (await listeners()).length < 2; i++) {
+        if (i > 200) throw new Error('the replicas did not listen again within 20 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const event = taskEvent(userId);
+      await a.fanout.deliver(event);
+      expect((await onB.next()).id).toBe(event.id);
+    } finally {
+      onB.close();
+      await admin.end();
+    }
+  });
+});
