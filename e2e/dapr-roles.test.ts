@@ -94,7 +94,7 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
   }, 120_000);
 });
 
-describe('three notifier replicas behind one app-id (Redis Streams)', () => {
+describe('replicas behind one app-id (Redis Streams): three notifiers, two api', () => {
   let smtp: SmtpCapture;
   let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   const roles: RoleProcess[] = [];
@@ -111,6 +111,7 @@ describe('three notifier replicas behind one app-id (Redis Streams)', () => {
         startRole('notifier', `notification-service-${suffix}`, 'redis', env),
         startRole('notifier', `notification-service-${suffix}`, 'redis', env),
         startRole('mailer', `email-delivery-service-${suffix}`, 'redis', env),
+        startRole('api', `backend-${suffix}`, 'redis', env),
       ])),
     );
   }, 180_000);
@@ -140,5 +141,44 @@ describe('three notifier replicas behind one app-id (Redis Streams)', () => {
     const subjects = smtp.messages.map((m) => m.subject);
     expect(subjects).toHaveLength(50);
     expect(new Set(subjects).size).toBe(50);
+  }, 120_000);
+
+  it('two api replicas: a browser connected to either sees every change, whichever replica the broker gave it to', async () => {
+    // The first api replica, and the one started last.
+    const [first, second] = [roles[0]!.server, roles.at(-1)!.server];
+    const { token } = await api(first!.url, 'POST', '/api/auth/signup', undefined, {
+      email: 'api-replicas@example.test',
+      password: 'correct horse battery',
+    });
+    const controller = new AbortController();
+    const streams = await Promise.all(
+      [first!, second!].map(async (replica) => {
+        const res = await fetch(`${replica.url}/api/events/stream`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: controller.signal,
+        });
+        const seen = { text: '' };
+        void (async () => {
+          const reader = res.body!.getReader();
+          for (;;) {
+            const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+            if (done) return;
+            seen.text += new TextDecoder().decode(value);
+          }
+        })();
+        return seen;
+      }),
+    );
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push((await api(first!.url, 'POST', '/api/tasks', token, { title: `Live ${i}` })).id);
+      await eventually(
+        () => streams.every((s) => ids.every((id) => s.text.includes(id))) || undefined,
+        30_000,
+        'all 10 created tasks on the streams of both api replicas',
+      );
+    } finally {
+      controller.abort();
+    }
   }, 120_000);
 });
