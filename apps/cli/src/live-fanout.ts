@@ -4,6 +4,10 @@
  * So the replica that receives an event broadcasts it with PostgreSQL NOTIFY, and every
  * replica writes it to the streams it holds. A PGlite database belongs to one process, whose
  * api role is then the only one: it writes to its streams directly.
+ *
+ * Live updates are best effort (a browser reloads what it missed), so an event is acked
+ * without waiting for its broadcast; the events handed over meanwhile go out together, in
+ * order, as few notifications as fit — one statement for a burst instead of one per event.
  */
 import type { SseHub } from '@todo/api';
 import type { CloudEvent } from '@todo/domain';
@@ -18,43 +22,87 @@ type Envelope = { id: string; type: string; data: unknown } | { id: string; type
 
 export class LiveFanout {
   private unlisten: Unlisten | undefined;
+  private pending: string[] = [];
+  private flushing: Promise<void> | undefined;
+  /** Notifications are handled one after another, so a large event read back keeps its place. */
+  private receiving: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: { database: Database; store: Store; hub: SseHub; logger: Logger }) {}
 
   /** Listens for what other replicas broadcast. */
   async start(): Promise<void> {
     if (this.deps.database.kind === 'pglite' || this.unlisten) return;
-    this.unlisten = await this.deps.database.notifications.listen(CHANNEL, (payload) => void this.received(payload));
+    this.unlisten = await this.deps.database.notifications.listen(CHANNEL, (payload) => {
+      this.receiving = this.receiving.then(() => this.received(payload));
+    });
   }
 
   async stop(): Promise<void> {
+    await this.settled();
     await this.unlisten?.();
     this.unlisten = undefined;
   }
 
-  /** Writes the event to its user's streams on every replica (this one included). */
-  async deliver(event: CloudEvent): Promise<void> {
+  /** Hands the event over for its user's streams on every replica (this one included). */
+  deliver(event: CloudEvent): void {
     if (this.deps.database.kind === 'pglite') return this.deps.hub.publish(event);
     const userId = (event.data as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string') return;
     const whole = JSON.stringify({ id: event.id, type: event.type, data: event.data } satisfies Envelope);
-    const payload =
-      Buffer.byteLength(whole) <= MAX_PAYLOAD_BYTES
+    this.pending.push(
+      Buffer.byteLength(whole) < MAX_PAYLOAD_BYTES - 2
         ? whole
-        : JSON.stringify({ id: event.id, type: event.type, userId, stored: true } satisfies Envelope);
-    await this.deps.database.notifications.notify(CHANNEL, payload);
+        : JSON.stringify({ id: event.id, type: event.type, userId, stored: true } satisfies Envelope),
+    );
+    this.flushing ??= this.flush();
+  }
+
+  /** Resolves once everything handed over so far has been broadcast. */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    // One macrotask lets the deliveries of the same pass join this broadcast.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length) {
+      const batch = takeBatch(this.pending);
+      try {
+        await this.deps.database.notifications.notify(CHANNEL, `[${batch.join(',')}]`);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, channel: CHANNEL, events: batch.length }, 'live updates not broadcast');
+      }
+    }
+    this.flushing = undefined;
   }
 
   private async received(payload: string): Promise<void> {
     try {
-      const envelope = JSON.parse(payload) as Envelope;
-      if (!('stored' in envelope)) return this.deps.hub.publish(envelope);
-      // Read the large event back only where its user is watching.
-      if (!this.deps.hub.watching(envelope.userId)) return;
-      const event = await this.deps.store.repos.outbox.findEvent(envelope.id);
-      if (event) this.deps.hub.publish(event);
+      for (const envelope of JSON.parse(payload) as Envelope[]) {
+        if (!('stored' in envelope)) {
+          this.deps.hub.publish(envelope);
+          continue;
+        }
+        // Read the large event back only where its user is watching.
+        if (!this.deps.hub.watching(envelope.userId)) continue;
+        const event = await this.deps.store.repos.outbox.findEvent(envelope.id);
+        if (event) this.deps.hub.publish(event);
+      }
     } catch (error) {
       this.deps.logger.warn({ err: error, channel: CHANNEL }, 'live update not delivered to this replica');
     }
   }
+}
+
+/** Takes from the front of `queue` as many envelopes as fit in one notification (at least one). */
+function takeBatch(queue: string[]): string[] {
+  let bytes = 2;
+  let count = 0;
+  while (count < queue.length) {
+    const size = Buffer.byteLength(queue[count]!) + 1;
+    if (count > 0 && bytes + size > MAX_PAYLOAD_BYTES) break;
+    bytes += size;
+    count++;
+  }
+  return queue.splice(0, count);
 }

@@ -63,7 +63,7 @@ export function registerRoles(
       bus.subscribe(
         topic,
         async (event) => {
-          await fanout.deliver(event);
+          fanout.deliver(event);
           return 'ack';
         },
         { name: `api-live-${topic}`, types: LIVE_TYPES },

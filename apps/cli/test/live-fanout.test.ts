@@ -96,12 +96,29 @@ describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
     const userId = randomUUID();
     const [onA, onB] = [await openStream(a, userId), await openStream(b, userId)];
     try {
-      await a.fanout.deliver(taskEvent(randomUUID())); // someone else's: none of these streams shows it
+      a.fanout.deliver(taskEvent(randomUUID())); // someone else's: none of these streams shows it
       const event = taskEvent(userId);
-      await a.fanout.deliver(event);
+      a.fanout.deliver(event);
       for (const stream of [onA, onB]) expect(await stream.next()).toEqual({ id: event.id, data: event.data });
     } finally {
       onA.close();
+      onB.close();
+    }
+  });
+
+  it('broadcasts a burst in order, as few notifications as fit, a large event among them', async () => {
+    const userId = randomUUID();
+    const onB = await openStream(b, userId);
+    try {
+      const burst = Array.from({ length: 60 }, (_, i) => taskEvent(userId, i === 30 ? 'y'.repeat(9_000) : `item ${i}`));
+      const large = burst[30]!;
+      await a.database.db.insert(schema.outbox).values({ id: large.id, topic: 'task-events', type: large.type, event: large });
+      for (const event of burst) a.fanout.deliver(event);
+      await a.fanout.settled();
+      const received = [];
+      for (let i = 0; i < burst.length; i++) received.push((await onB.next()).id);
+      expect(received).toEqual(burst.map((e) => e.id));
+    } finally {
       onB.close();
     }
   });
@@ -112,7 +129,7 @@ describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
     await a.database.db.insert(schema.outbox).values({ id: event.id, topic: 'task-events', type: event.type, event });
     const onB = await openStream(b, userId);
     try {
-      await a.fanout.deliver(event);
+      a.fanout.deliver(event);
       const frame = await onB.next();
       expect(frame.id).toBe(event.id);
       expect(frame.data.task.description).toHaveLength(20_000);
@@ -141,7 +158,7 @@ describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const event = taskEvent(userId);
-      await a.fanout.deliver(event);
+      a.fanout.deliver(event);
       expect((await onB.next()).id).toBe(event.id);
     } finally {
       onB.close();
