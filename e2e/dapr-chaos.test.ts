@@ -29,10 +29,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '@todo/testing';
-import { Sidecar, components, freePort, requireEnv, type Broker } from '../packages/transport/test/dapr.sidecar.js';
+import { components, requireEnv, type Broker, type Sidecar } from '../packages/transport/test/dapr.sidecar.js';
 import { startPrivateKafka, startPrivateRedis, type PrivateBroker } from './support/brokers.js';
 import { api, eventually, startServer, type ServerProcess } from './support/process.js';
-import { roleEnv } from './support/roles.js';
+import { roleEnv, startRoleWith } from './support/roles.js';
 
 const SERIES = 200;
 /** Completions per second: the stream lasts 5 s and the fault strikes in its middle. */
@@ -96,25 +96,15 @@ class Role {
   ) {}
 
   static async start(role: string, appId: string, broker: PrivateBroker, env: Record<string, string>): Promise<Role> {
-    const [appPort, daprPort] = [await freePort(), await freePort()];
-    const roleEnv = { ...env, ROLES: role, USE_DAPR: 'true', PORT: String(appPort), DAPR_HTTP_PORT: String(daprPort) };
-    const starting = startServer(roleEnv, 60_000);
-    starting.catch(() => undefined); // awaited below; a start failure must not surface as unhandled first
-    const sidecar = await Sidecar.start({
-      appId,
-      appPort,
-      httpPort: daprPort,
+    const started = await startRoleWith(role, appId, env, {
       resources: {
         'pubsub.yaml': components.pubsub(broker.kind, { address: broker.address, metadata: PUBSUB_METADATA[broker.kind] }),
         'statestore.yaml': components.statestore(),
         'resiliency.yaml': resiliency(appId),
       },
       args: HEALTH_CHECK[broker.kind],
-    }).catch(async (error: unknown) => {
-      await (await starting.catch(() => undefined))?.kill('SIGKILL'); // no orphaned app
-      throw error;
     });
-    return new Role(roleEnv, await starting, sidecar);
+    return new Role(started.env, started.server, started.sidecar);
   }
 
   output(): string {
