@@ -193,4 +193,32 @@ export const outbox = pgTable(
   ],
 );
 
+/** The in-app chat's conversations (issue #5); `preview` is the first user message, shortened. */
+export const chatConversations = pgTable(
+  'chat_conversations',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    preview: text('preview').notNull().default(''),
+  },
+  (t) => [index('chat_conversations_user_updated_idx').on(t.userId, t.updatedAt)],
+);
+
+/** One row per chat message, in order; `message` is opaque JSON to storage. */
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => chatConversations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    message: jsonb('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.position] })],
+);
+
 export { notifications, eventSubscriptions, eventDeliveries, deadLetters, jobs, kv } from './schema-pipeline.js';

@@ -3,6 +3,7 @@
  * `store.transaction`, so the change and its outbox events commit or roll back together.
  */
 import type { Db } from './client.js';
+import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
 import { DeadLetterRepository, NotificationRepository } from './repositories/notification.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   notifications: NotificationRepository;
   deadLetters: DeadLetterRepository;
+  chat: ChatRepository;
 }
 
 const bind = (db: Db): Repositories => ({
@@ -32,6 +34,7 @@ const bind = (db: Db): Repositories => ({
   outbox: new OutboxRepository(db),
   notifications: new NotificationRepository(db),
   deadLetters: new DeadLetterRepository(db),
+  chat: new ChatRepository(db),
 });
 
 export class Store {
