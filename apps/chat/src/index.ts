@@ -7,4 +7,5 @@
 export { registerChatRoutes, chatConfigFromEnv, type ChatRouteOptions } from './routes.js';
 export { runAgent, functionTools, type AgentEvent, type AgentRun } from './agent.js';
 export { MemoryChatHistory, type ChatHistory } from './history.js';
+export { DurableChatHistory, previewOf, type DurableChatHistoryOptions, type ChatHistoryStore } from './durable-history.js';
 export { streamCompletion, ModelError, type ChatConfig, type ChatMessage, type ToolCall, type FunctionTool } from './openai.js';

@@ -101,6 +101,11 @@ export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptio
     const { message } = parsed.data;
     const conversationId = parsed.data.conversationId ?? randomUUID();
     const past = await history.load(principal.userId, conversationId);
+    // The server hands out conversation ids; one the caller has no history under is not theirs
+    // (or is gone): refuse it before the model runs.
+    if (parsed.data.conversationId && past.length === 0) {
+      return problem(reply, 404, 'NOT_FOUND', 'No such conversation', 'start a new conversation without conversationId');
+    }
     const user = await options.services.profile.get(principal);
     const now = options.clock.now();
     const system: ChatMessage = {

@@ -206,12 +206,14 @@ describe('POST /api/chat', () => {
     ]);
     const history = await fetch(`${base}/api/chat/conversations/${id}`, { headers: { authorization: `Bearer ${tokenA}` } });
     expect(((await history.json()) as { messages: unknown[] }).messages).toHaveLength(4);
-    // User B cannot read or continue A's conversation: B's request starts from nothing.
+    // User B can neither read nor continue A's conversation, and the model never sees B's try.
     const foreign = await fetch(`${base}/api/chat/conversations/${id}`, { headers: { authorization: `Bearer ${tokenB}` } });
     expect(foreign.status).toBe(404);
-    model.script({ text: ['?'] });
-    await chat(tokenB, { message: 'what colour?', conversationId: id });
-    expect(model.requests.at(-1)!.body.messages.map((m: any) => m.role)).toEqual(['system', 'user']);
+    const calls = model.requests.length;
+    const continued = await chat(tokenB, { message: 'what colour?', conversationId: id });
+    expect(continued.status).toBe(404);
+    expect(JSON.parse(continued.text)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(model.requests).toHaveLength(calls);
   });
 
   it("tools run as the authenticated user only, with the token's scopes", async () => {

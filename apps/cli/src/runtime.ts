@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { createApp, createHealthApp, identify, type App } from '@todo/api';
-import { registerChatRoutes } from '@todo/chat';
+import { DurableChatHistory, registerChatRoutes } from '@todo/chat';
 import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
@@ -151,6 +151,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       clock,
       chatConfig: config.chat,
       principalOf: (request) => identify(services.auth, request),
+      // In the database: survives restarts and is shared by the api replicas.
+      history: new DurableChatHistory(store, { now: () => clock.now() }),
     });
   }
   // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
