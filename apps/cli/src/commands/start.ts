@@ -21,6 +21,7 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   // arrive before the bus has started are answered RETRY).
   const address = await runtime.app.listen({ host: config.host, port: config.port });
   await runtime.start();
-  const docs = config.roles.includes('api') ? `  (API docs: ${address}/docs)` : '  (health: /healthz, /readyz)';
-  process.stderr.write(`todo-app: ready at ${address.replace('127.0.0.1', 'localhost')}${docs}\n`);
+  const shown = address.replace('127.0.0.1', 'localhost');
+  const docs = config.roles.includes('api') ? `  (API docs: ${shown}/docs)` : '  (health: /healthz, /readyz)';
+  process.stderr.write(`todo-app: ready at ${shown}${docs}\n`);
 }
