@@ -1,7 +1,7 @@
 /**
- * Conversation history per user. `MemoryChatHistory` is an in-memory store (lost on restart,
- * not shared between replicas); a durable one needs the tables described in the README
- * (`chat_conversations`, `chat_messages`) behind this same interface.
+ * Conversation history per user. The runtime keeps it in the database (`DurableChatHistory`);
+ * `MemoryChatHistory` (lost on restart, not shared between replicas) serves tests and
+ * embedders that pass no store.
  */
 import type { ChatMessage } from './openai.js';
 
