@@ -40,22 +40,6 @@ const RATE = 40;
 /** How long the killed process (or broker) stays down before it is started again. */
 const DOWN_MS = 2_000;
 
-/** Deliveries retried every second for a minute, then the dead-letter topic. */
-const resiliency = (appId: string) => `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata: { name: chaos-resiliency }
-scopes: [${appId}]
-spec:
-  policies:
-    timeouts: { delivery: 30s }
-    retries:
-      deliveryRetry: { policy: constant, duration: 1s, maxRetries: 60 }
-  targets:
-    components:
-      pubsub:
-        inbound: { timeout: delivery, retry: deliveryRetry }
-`;
-
 /**
  * App health checks, as the Helm chart turns them on (for Redis; see its values): daprd marks the app unhealthy when /healthz
  * fails once and healthy again when it answers, and then restarts the subscription. Not on Kafka:
@@ -100,7 +84,8 @@ class Role {
       resources: {
         'pubsub.yaml': components.pubsub(broker.kind, { address: broker.address, metadata: PUBSUB_METADATA[broker.kind] }),
         'statestore.yaml': components.statestore(),
-        'resiliency.yaml': resiliency(appId),
+        // Deliveries retried every second for a minute, then the dead-letter topic.
+        'resiliency.yaml': components.resiliency(appId, 60, 1_000),
       },
       args: HEALTH_CHECK[broker.kind],
     });
