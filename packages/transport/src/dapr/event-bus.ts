@@ -100,6 +100,8 @@ interface Progress {
 
 type Result = { name: string; outcome: 'ack' | 'drop' | 'retry' | 'poison'; reason?: string };
 
+const publishKey = (topic: string, eventId: string) => `${topic}\u0000${eventId}`;
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class DaprEventBus implements EventBus {
@@ -115,7 +117,8 @@ export class DaprEventBus implements EventBus {
   private readonly progressTtlMs: number;
   private state: 'new' | 'started' | 'stopped' = 'new';
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly publishing = new Set<Promise<unknown>>();
+  /** Publishes under way, by topic and event id. */
+  private readonly publishing = new Map<string, Promise<unknown>>();
 
   constructor(options: DaprEventBusOptions) {
     this.client = options.client;
@@ -129,11 +132,12 @@ export class DaprEventBus implements EventBus {
 
   async publish(topic: Topic | string, event: CloudEvent, options: { key?: string } = {}): Promise<void> {
     const sent = this.client.publish(this.pubsubName, topic, event, { partitionKey: options.key ?? event.partitionkey });
-    this.publishing.add(sent);
+    const key = publishKey(topic, event.id);
+    this.publishing.set(key, sent);
     try {
       await sent;
     } finally {
-      this.publishing.delete(sent);
+      if (this.publishing.get(key) === sent) this.publishing.delete(key);
     }
   }
 
@@ -198,11 +202,14 @@ export class DaprEventBus implements EventBus {
   }
 
   private async dispatch(topic: string, event: CloudEvent): Promise<DaprDeliveryStatus> {
-    // The broker may hand the event back before the sidecar's answer to publish() reached us.
-    // Hold it until the publishes under way have returned to their callers (one macrotask later),
-    // so a handler never runs inside a publish() of this process (EventBus contract).
-    if (this.publishing.size > 0) {
-      await Promise.allSettled([...this.publishing]);
+    // The broker may hand an event back before the sidecar's answer to its publish() reached us.
+    // Hold it until that publish has returned to its caller (one macrotask later), so a handler
+    // never runs inside a publish() of this process (EventBus contract). Only that one: waiting
+    // for every publish under way would tie each delivery to the slowest publish of the moment,
+    // and on Kafka, which delivers a partition one event at a time, that wait queues up.
+    const publishing = this.publishing.get(publishKey(topic, event.id));
+    if (publishing) {
+      await publishing.catch(() => undefined);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (this.state !== 'started') return 'RETRY';
