@@ -96,7 +96,13 @@ export class OutboxRelay {
       .prepare('todo_mark_outbox_published');
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     const onError = (err: unknown) => this.logger.error({ err }, 'outbox relay failed');
-    this.runner = new PassRunner(() => this.pass(), onError);
+    // A pass that claimed less than a batch found everything due; a row committed meanwhile comes
+    // with a wake() (or, from another process, the next tick). Saves a claim per event at low rates.
+    this.runner = new PassRunner(
+      () => this.pass(),
+      onError,
+      (claimed) => claimed >= this.batchSize,
+    );
     this.ticker = new Ticker(
       () => this.runner.runUntilIdle(),
       () => Promise.resolve(pollIntervalMs),

@@ -9,9 +9,15 @@ export class PassRunner {
   private again = false;
   private halted = false;
 
+  /**
+   * @param mayHaveMore whether a pass that handled this many items may have left some behind; by
+   *   default any item at all (an empty pass ends a loop). A pass that claims up to a batch size can
+   *   say `handled >= batchSize`: what was committed during the pass wakes the runner anyway.
+   */
   constructor(
     private readonly pass: () => Promise<number>,
     private readonly onError: (err: unknown) => void,
+    private readonly mayHaveMore: (handled: number) => boolean = (handled) => handled > 0,
   ) {}
 
   /** One pass, queued behind any pass in progress; resolves to how many items it handled. */
@@ -38,7 +44,7 @@ export class PassRunner {
         this.again = false;
         let handled: number;
         do handled = await this.runPass();
-        while (handled > 0 && !this.halted);
+        while (this.mayHaveMore(handled) && !this.halted);
       } while (this.again && !this.halted);
     } catch (err) {
       this.onError(err);
