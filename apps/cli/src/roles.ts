@@ -5,7 +5,7 @@ import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
 import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/mailer';
 import { registerNotifier } from '@todo/notifier';
-import { registerRecurring } from '@todo/recurring';
+import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
 import type { Database } from '@todo/storage';
 import type { EventBus } from '@todo/transport';
@@ -19,6 +19,8 @@ export interface RoleWiring {
   sse: SseHub | undefined;
   /** Carries live events to the api replicas; started with the runtime. */
   live: LiveFanout | undefined;
+  /** Its reconciliation timer starts and stops with the runtime. */
+  recurring: RecurringRole | undefined;
   usesJobs: boolean;
 }
 
@@ -95,8 +97,14 @@ export function registerRoles(
       logger: logger.child({ role: 'mailer' }),
     });
   }
-  if (roles.has('recurring')) {
-    registerRecurring({ bus, recurrence: services.recurrence, logger: logger.child({ role: 'recurring' }) });
-  }
-  return { sse, live, usesJobs: roles.has('notifier') };
+  const recurring = roles.has('recurring')
+    ? registerRecurring({
+        bus,
+        recurrence: services.recurrence,
+        logger: logger.child({ role: 'recurring' }),
+        reconcileEveryMs: config.recurrence.reconcileEveryMs,
+        reconcileGraceMs: config.recurrence.reconcileGraceMs,
+      })
+    : undefined;
+  return { sse, live, recurring, usesJobs: roles.has('notifier') };
 }

@@ -170,11 +170,13 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       started = true;
       await wiring.live?.start();
       await transports.start(wiring.usesJobs);
+      wiring.recurring?.start();
     },
     drain: () => transports.drain(wiring.usesJobs),
     close: async () => {
       wiring.sse?.close();
       await app.close();
+      await wiring.recurring?.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();
       await database.close();

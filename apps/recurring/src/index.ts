@@ -1,2 +1,2 @@
 /** @module @todo/recurring — next-occurrence role (Dapr app-id `recurring-task-service`). */
-export { registerRecurring, type RecurringDeps } from './recurring.js';
+export { registerRecurring, type RecurringDeps, type RecurringRole } from './recurring.js';

@@ -1,6 +1,9 @@
 /**
  * The recurring role: on `todo.task.completed.v1` of a recurring task, creates the next
- * occurrence — exactly once, by the (series_id, occurrence_index) unique key.
+ * occurrence — exactly once, by the (series_id, occurrence_index) unique key. A reconciliation
+ * runs every `reconcileEveryMs` and handles completions whose event never arrived: the event
+ * path is the fast one, the reconciliation makes sure nothing is lost when a delivery is
+ * (docs/operations.md, "Lost deliveries").
  */
 import { parseEventData, TOPICS, type CloudEvent } from '@todo/domain';
 import type { RecurrenceService } from '@todo/services';
@@ -8,11 +11,28 @@ import { PoisonEventError, type EventBus, type HandlerOutcome } from '@todo/tran
 
 export interface RecurringDeps {
   bus: Pick<EventBus, 'subscribe'>;
-  recurrence: Pick<RecurrenceService, 'createNext'>;
-  logger: { info(obj: object, msg?: string): void };
+  recurrence: Pick<RecurrenceService, 'createNext' | 'reconcile'>;
+  logger: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
+  /** How often to look for completions nobody handled; 0 turns the reconciliation off. Default 60 s. */
+  reconcileEveryMs?: number;
+  /** How long after its completion an occurrence counts as missed. Default 2 min. */
+  reconcileGraceMs?: number;
 }
 
-export function registerRecurring(deps: RecurringDeps): void {
+export interface RecurringRole {
+  /** Runs one reconciliation now (the timer does it every `reconcileEveryMs`); resolves to how many it handled. */
+  reconcile(): Promise<number>;
+  /** Starts the reconciliation timer. */
+  start(): void;
+  /** Stops the timer and waits for a reconciliation under way. */
+  stop(): Promise<void>;
+}
+
+export function registerRecurring(deps: RecurringDeps): RecurringRole {
   deps.bus.subscribe(
     TOPICS.taskEvents,
     async (event: CloudEvent): Promise<HandlerOutcome> => {
@@ -34,4 +54,38 @@ export function registerRecurring(deps: RecurringDeps): void {
     },
     { name: 'recurring', types: ['todo.task.completed.v1'] },
   );
+
+  let running: Promise<number> | undefined;
+  const reconcile = (): Promise<number> =>
+    (running ??= deps.recurrence
+      .reconcile(deps.reconcileGraceMs === undefined ? {} : { graceMs: deps.reconcileGraceMs })
+      .then((found) => {
+        for (const item of found) {
+          deps.logger.warn(
+            { taskId: item.taskId, outcome: item.outcome, ...(item.outcome === 'created' ? { nextTaskId: item.task.id } : {}) },
+            'completion was never handled through its event: handled by the reconciliation',
+          );
+        }
+        return found.length;
+      })
+      .finally(() => (running = undefined)));
+
+  const every = deps.reconcileEveryMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    reconcile,
+    start() {
+      if (every <= 0 || timer) return;
+      timer = setInterval(() => {
+        reconcile().catch((error: unknown) =>
+          deps.logger.error({ err: error }, 'recurrence reconciliation failed; trying again later'),
+        );
+      }, every).unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
 }

@@ -48,6 +48,9 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_API_KEY: optionalText,
   CHAT_MODEL: optionalText,
+  /** How often the recurring role looks for completions nobody handled (0 = never), and how old they must be. */
+  RECURRENCE_RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
+  RECURRENCE_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body, bytes. */
   BODY_LIMIT: z.coerce
@@ -76,6 +79,7 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   publicUrl: string;
   chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
+  recurrence: { reconcileEveryMs: number; reconcileGraceMs: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimit: number;
 }
@@ -124,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
+    recurrence: { reconcileEveryMs: e.RECURRENCE_RECONCILE_EVERY_MS, reconcileGraceMs: e.RECURRENCE_RECONCILE_GRACE_MS },
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
   });

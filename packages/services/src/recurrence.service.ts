@@ -15,6 +15,11 @@ export type NextOccurrenceResult =
   | { outcome: 'series-ended' }
   | { outcome: 'not-recurring' };
 
+type Unchanged = Exclude<NextOccurrenceResult, { outcome: 'created' }>;
+
+/** A completion the reconciliation found unhandled, and what handling it did. */
+export type ReconciledCompletion = NextOccurrenceResult & { taskId: string; userId: string };
+
 export class RecurrenceService {
   private readonly unitOfWork: UnitOfWork;
 
@@ -27,7 +32,8 @@ export class RecurrenceService {
     const found = await repos.tasks.findSeriesRow(userId, completed.id);
     // Use what is stored now, not the event's snapshot: the rule may have been edited since.
     const row = found?.task;
-    if (!found || !row?.recurrenceRule || !row.repeatFrom || !row.seriesId || !row.dueDate) return { outcome: 'not-recurring' };
+    if (!found) return { outcome: 'not-recurring' };
+    if (!row?.recurrenceRule || !row.repeatFrom || !row.seriesId || !row.dueDate) return this.handled(completed, 'not-recurring');
     const zone = row.dueZone ?? found.timeZone;
     const current = dueAnchor(row)!;
     const index = row.occurrenceIndex ?? 0;
@@ -41,7 +47,7 @@ export class RecurrenceService {
       completedOn: instantToLocal(completedAt.toISOString(), zone).date,
       timeZone: zone,
     });
-    if (!next) return { outcome: 'series-ended' };
+    if (!next) return this.handled(completed, 'series-ended');
 
     const due = resolveDue(dueFromAnchor(next, row.dueZone), found.timeZone);
     const shift = due.dueAt!.getTime() - row.dueAt!.getTime();
@@ -62,7 +68,7 @@ export class RecurrenceService {
         const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
         const created = pendingEvent('todo.task.created.v1', id, { userId, task });
         const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
-          writer.tasks.insertWithEvents({ row: { ...nextRow, number: null }, tags, reminders, events }),
+          writer.tasks.insertWithEvents({ row: { ...nextRow, number: null }, tags, reminders, events, follows: completed.id }),
         );
         return { outcome: 'created', task: { ...task, ...stored } };
       }
@@ -76,14 +82,45 @@ export class RecurrenceService {
         const created = { ...task, tags: tags.map((t) => t.name).sort(byLowerName) };
         emit(pendingEvent('todo.task.created.v1', id, { userId, task: created }));
         await this.copySubtasks(tx, userId, completed.id, id, now, emit);
+        await tx.recurrence.markHandled(completed.id, now);
         return created;
       });
       return { outcome: 'created', task: withSubtasks };
     } catch (error) {
       // Only the series key means "done before"; any other conflict is a real failure (retried).
-      if (isUniqueViolation(error, 'tasks_series_occurrence_key')) return { outcome: 'already-created' };
+      if (isUniqueViolation(error, 'tasks_series_occurrence_key')) return this.handled(completed, 'already-created');
       throw error;
     }
+  }
+
+  /**
+   * Handles the completions whose event never reached this role: occurrences of a series
+   * completed more than `graceMs` (default 2 min) and less than `horizonMs` (default 7 days) ago
+   * that nobody handled. The event path handles a completion within moments; what is left
+   * after the grace period was lost on the way (a broker or sidecar fault, docs/operations.md).
+   * Safe to run on every replica at once: creating an occurrence is idempotent.
+   */
+  async reconcile(options: { graceMs?: number; horizonMs?: number; limit?: number } = {}): Promise<ReconciledCompletion[]> {
+    const { graceMs = 120_000, horizonMs = 7 * 86_400_000, limit = 100 } = options;
+    const now = this.deps.clock.now().getTime();
+    const { repos } = this.deps.store;
+    const missed = await repos.recurrence.unhandledCompletions({
+      after: new Date(now - horizonMs),
+      before: new Date(now - graceMs),
+      limit,
+    });
+    const reconciled: ReconciledCompletion[] = [];
+    for (const { id, userId } of missed) {
+      const task = await repos.tasks.findById(userId, id);
+      if (task) reconciled.push({ taskId: id, userId, ...(await this.createNext(userId, task)) });
+    }
+    return reconciled;
+  }
+
+  /** Records a completion that needed no new occurrence as handled, so the reconciliation skips it. */
+  private async handled(completed: Task, outcome: Unchanged['outcome']): Promise<Unchanged> {
+    await this.deps.store.repos.recurrence.markHandled(completed.id, this.deps.clock.now());
+    return { outcome } as Unchanged;
   }
 
   /** The next occurrence starts with the same checklist, every item open again. */

@@ -18,6 +18,7 @@ export type { UserRow } from './repositories/user.repository.js';
 export { toUser } from './repositories/user.repository.js';
 export { toCloudEvents, type OutboxContext } from './repositories/outbox.repository.js';
 export type { NewTaskWrite } from './repositories/task-write.statement.js';
+export type { UnhandledCompletion } from './repositories/recurrence.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
 export * as schema from './schema.js';

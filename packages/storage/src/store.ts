@@ -7,6 +7,7 @@ import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
 import { DeadLetterRepository, NotificationRepository } from './repositories/notification.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
+import { RecurrenceRepository } from './repositories/recurrence.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
 import { SessionRepository, TokenRepository, UserRepository } from './repositories/user.repository.js';
 import { categories, tags } from './schema.js';
@@ -18,6 +19,7 @@ export interface Repositories {
   categories: LabelRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
+  recurrence: RecurrenceRepository;
   outbox: OutboxRepository;
   notifications: NotificationRepository;
   deadLetters: DeadLetterRepository;
@@ -31,6 +33,7 @@ const bind = (db: Db): Repositories => ({
   categories: new LabelRepository(db, categories),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db),
+  recurrence: new RecurrenceRepository(db),
   outbox: new OutboxRepository(db),
   notifications: new NotificationRepository(db),
   deadLetters: new DeadLetterRepository(db),

@@ -22,6 +22,8 @@ export interface NewTaskWrite {
   reminders: { id: string; kind: 'relative' | 'absolute'; minutesBefore: number | null; at: Date | null }[];
   /** Outbox rows; a `data.task.tags` in an event is replaced by the stored tag names. */
   events: { topic: string; event: CloudEvent }[];
+  /** For a next occurrence: the completed occurrence it follows, recorded as handled by the same statement. */
+  follows?: string;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -82,7 +84,11 @@ export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise
         ${now}::timestamptz, ${now}::timestamptz
       from jsonb_array_elements(${events}::jsonb) with ordinality as x(item, ord)
       cross join names n cross join task t
-      order by x.ord)
+      order by x.ord),
+    handled as (
+      insert into recurrence_handled (task_id, handled_at)
+      select ${write.follows ?? null}::uuid, ${now}::timestamptz where ${write.follows ?? null}::uuid is not null
+      on conflict do nothing)
     select n.tags, t.number from names n cross join task t`,
   );
   const stored = result.rows[0];
