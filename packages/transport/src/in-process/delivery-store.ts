@@ -4,7 +4,7 @@
  * other query, so handlers always run outside transactions.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
@@ -135,12 +135,17 @@ export class DeliveryQueries {
       .limit(sql.placeholder('limit'))
       .$dynamic();
     // Row locks only matter when several connections claim at once; PGlite has one.
-    const claimable = kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
+    const claimable = db.$with('claimable').as(kind === 'postgres' ? due.for('update', { skipLocked: true }) : due);
+    // The rows to claim are chosen once, in a CTE, then updated by key. As `seq in (subquery)`
+    // the plan PostgreSQL cached while the table was empty ran the subquery again for every row
+    // (a semi join): one claim over 5,000 pending rows ran for minutes (docs/benchmarks.md).
     this.claimStatement = db
+      .with(claimable)
       .update(deliveries)
       .set({ lockedUntil: sql`${sql.placeholder('lease')}::timestamptz` })
-      .where(inArray(deliveries.seq, claimable))
-      .returning()
+      .from(claimable)
+      .where(eq(deliveries.seq, claimable.seq))
+      .returning(getTableColumns(deliveries))
       .prepare(`todo_claim_deliveries_${kind}`);
     this.ackStatement = db
       .delete(deliveries)

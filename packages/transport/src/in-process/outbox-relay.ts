@@ -5,7 +5,7 @@
  * consumers de-duplicate on the CloudEvent id (the outbox row id). The outbox has no retry
  * budget: a row is retried, with backoff, until it is published.
  */
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Clock, CloudEvent } from '@todo/domain';
 import { schema, type Db } from '@todo/storage';
 import type { EventBus } from '../ports.js';
@@ -82,12 +82,15 @@ export class OutboxRelay {
       .orderBy(outbox.createdAt, outbox.id)
       .limit(sql.placeholder('limit'))
       .$dynamic();
-    const claimable = this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
+    // Chosen once in a CTE, then updated by key: see DeliveryQueries on the plan `id in (subquery)` can get.
+    const claimable = this.db.$with('claimable').as(this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due);
     this.claimStatement = this.db
+      .with(claimable)
       .update(outbox)
       .set({ availableAt: sql`${sql.placeholder('lease')}::timestamptz` })
-      .where(inArray(outbox.id, claimable))
-      .returning()
+      .from(claimable)
+      .where(eq(outbox.id, claimable.id))
+      .returning(getTableColumns(outbox))
       .prepare(`todo_claim_outbox_${this.kind}`);
     this.markStatement = this.db
       .update(outbox)
