@@ -73,6 +73,8 @@ describe('helm chart deploy/helm/todo-app', () => {
         'CHAT_MODEL',
         'LOG_LEVEL',
         'BODY_LIMIT',
+        'RECURRENCE_RECONCILE_EVERY_MS',
+        'RECURRENCE_RECONCILE_GRACE_MS',
       ].sort(),
     );
   });
