@@ -1,0 +1,57 @@
+/**
+ * The embedded bus's claim keeps working when PostgreSQL planned it on an empty table and the
+ * table filled afterwards — what a fresh database gets from a burst of events. As
+ * `update … where seq in (select … limit n for update skip locked)`, that cached plan re-ran the
+ * subquery for every row of the table: one claim over 5,000 pending rows ran for minutes
+ * (docs/benchmarks.md, fourth pass), and each re-run skipped what the previous ones had locked,
+ * so a claim of 100 took every claimable row (1,000 here). `statement_timeout` turns a hang
+ * into a failure.
+ */
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDatabase, schema, type Db } from '@todo/storage';
+import { createPostgresDatabase } from '@todo/testing';
+import { DeliveryQueries } from '../src/in-process/delivery-store.js';
+
+const PENDING = 3_000;
+let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let client: pg.Client;
+
+beforeAll(async () => {
+  fresh = await createPostgresDatabase('todo_claim');
+  const database = await createDatabase({ url: fresh.url, poolSize: 1 });
+  await database.migrate();
+  await database.close();
+  // One connection: the statement the claims prepare, and the plan it caches, live in it.
+  client = new pg.Client({ connectionString: fresh.url });
+  await client.connect();
+  await client.query(`set plan_cache_mode = force_generic_plan; set statement_timeout = '20s'`);
+});
+
+afterAll(async () => {
+  await client?.end();
+  await fresh?.drop();
+});
+
+it('claims the oldest due rows of each key when the table filled after the claim was planned', async () => {
+  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db, 'postgres');
+  const now = new Date('2026-11-27T09:00:00Z');
+  const claim = () =>
+    queries.claim({ topic: 'task-events', name: 'notifier', now, lease: new Date(now.getTime() + 30_000), limit: 100 });
+  // As autovacuum leaves it after the deliveries of a quiet spell were acked: analysed, empty.
+  await client.query('analyze event_deliveries');
+  expect(await claim()).toEqual([]); // planned (and the plan cached) on the empty table
+
+  // 3,000 pending rows over 1,000 keys, three per key, in publish order.
+  await client.query(
+    `insert into event_deliveries (event_id, topic, subscription, partition_key, event, available_at)
+     select 'e' || i, 'task-events', 'notifier', 'k' || (i % 1000), '{}'::jsonb, $1::timestamptz
+     from generate_series(0, $2::int - 1) as i order by i`,
+    [now.toISOString(), PENDING],
+  );
+  const claimed = await claim();
+  // Only the first row of each key may go (the others wait for it), oldest first.
+  expect(claimed.map((r) => r.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
+  expect(claimed.every((r) => r.lockedUntil?.getTime() === now.getTime() + 30_000)).toBe(true);
+}, 60_000);
