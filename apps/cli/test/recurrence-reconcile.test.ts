@@ -78,6 +78,28 @@ describe.each(ENGINES)('recurrence reconciliation on %s', (engine) => {
     expect(await series(deleted.seriesId)).toEqual([{ index: 0, status: 'completed', due: '2026-11-27' }]);
   });
 
+  it('goes on past a completion it cannot handle, and tries that one again next time', async () => {
+    const broken = await create('Broken rule', 'daily');
+    const fine = await create('Feed the cat', 'daily');
+    // A rule that no longer parses (stored by some older version, say): handling it throws.
+    expect(await p.runtime.store.repos.tasks.update(u.id, broken.id, { recurrenceRule: 'FREQ=SOMETIMES' })).toBe(true);
+    await completeSilently(broken.id);
+    await completeSilently(fine.id);
+    await later(GRACE_MS + 1_000);
+
+    const outcomes = async () => (await reconcile()).map((r) => [r.taskId, r.outcome]);
+    expect(await outcomes()).toEqual([
+      [broken.id, 'failed'],
+      [fine.id, 'created'],
+    ]);
+    expect(await outcomes()).toEqual([[broken.id, 'failed']]);
+    // Once the rule is repaired, the next run handles it.
+    expect(await p.runtime.store.repos.tasks.update(u.id, broken.id, { recurrenceRule: 'FREQ=DAILY' })).toBe(true);
+    expect(await outcomes()).toEqual([[broken.id, 'created']]);
+    expect(await series(fine.seriesId)).toHaveLength(2);
+    expect(await series(broken.seriesId)).toHaveLength(2);
+  });
+
   it('does not reach back past its horizon', async () => {
     const t = await create('Old chore', 'daily');
     await completeSilently(t.id);

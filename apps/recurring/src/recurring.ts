@@ -61,12 +61,19 @@ export function registerRecurring(deps: RecurringDeps): RecurringRole {
       .reconcile(deps.reconcileGraceMs === undefined ? {} : { graceMs: deps.reconcileGraceMs })
       .then((found) => {
         for (const item of found) {
+          if (item.outcome === 'failed') {
+            deps.logger.error(
+              { taskId: item.taskId, reason: item.reason },
+              'reconciliation could not handle a completion; trying again later',
+            );
+            continue;
+          }
           deps.logger.warn(
             { taskId: item.taskId, outcome: item.outcome, ...(item.outcome === 'created' ? { nextTaskId: item.task.id } : {}) },
             'completion was never handled through its event: handled by the reconciliation',
           );
         }
-        return found.length;
+        return found.filter((item) => item.outcome !== 'failed').length;
       })
       .finally(() => (running = undefined)));
 

@@ -17,8 +17,11 @@ export type NextOccurrenceResult =
 
 type Unchanged = Exclude<NextOccurrenceResult, { outcome: 'created' }>;
 
-/** A completion the reconciliation found unhandled, and what handling it did. */
-export type ReconciledCompletion = NextOccurrenceResult & { taskId: string; userId: string };
+/** A completion the reconciliation found unhandled, and what handling it did (`failed`: tried again next time). */
+export type ReconciledCompletion = (NextOccurrenceResult | { outcome: 'failed'; reason: string }) & {
+  taskId: string;
+  userId: string;
+};
 
 export class RecurrenceService {
   private readonly unitOfWork: UnitOfWork;
@@ -110,9 +113,19 @@ export class RecurrenceService {
       limit,
     });
     const reconciled: ReconciledCompletion[] = [];
+    // One completion that cannot be handled must not hold back the others behind it.
     for (const { id, userId } of missed) {
-      const task = await repos.tasks.findById(userId, id);
-      if (task) reconciled.push({ taskId: id, userId, ...(await this.createNext(userId, task)) });
+      try {
+        const task = await repos.tasks.findById(userId, id);
+        if (task) reconciled.push({ taskId: id, userId, ...(await this.createNext(userId, task)) });
+      } catch (error) {
+        reconciled.push({
+          taskId: id,
+          userId,
+          outcome: 'failed',
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     return reconciled;
   }
