@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of this process (`/metrics`): events published, delivered, retried and
- * dead-lettered per topic, and how late reminders fire. Counted at the composition root by
+ * dead-lettered per topic, how late reminders fire, and completions the recurrence
+ * reconciliation had to handle (a non-zero count means deliveries are being lost upstream). Counted at the composition root by
  * wrapping handlers, so the roles and transports stay free of metrics code.
  */
 import { sql } from 'drizzle-orm';
@@ -29,6 +30,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly reconciled = new Counter({
+    name: 'todo_recurrence_reconciled_total',
+    help: 'Completions of recurring tasks whose event never arrived, handled by the reconciliation, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   constructor(database: Database) {
     collectDefaultMetrics({ register: this.registry, prefix: 'todo_' });
     // Read at scrape time from the shared table, so every replica reports the same truth.
@@ -53,6 +61,10 @@ export class Metrics {
 
   reminderEmitted = (latenessMs: number): void => {
     this.lateness.observe(Math.max(0, latenessMs) / 1000);
+  };
+
+  recurrenceReconciled = (outcome: string): void => {
+    this.reconciled.inc({ outcome });
   };
 
   /** The same handler, counting what it decides. */

@@ -104,6 +104,7 @@ export function registerRoles(
         logger: logger.child({ role: 'recurring' }),
         reconcileEveryMs: config.recurrence.reconcileEveryMs,
         reconcileGraceMs: config.recurrence.reconcileGraceMs,
+        onReconciled: metrics.recurrenceReconciled,
       })
     : undefined;
   return { sse, live, recurring, usesJobs: roles.has('notifier') };

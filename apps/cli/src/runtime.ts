@@ -14,6 +14,7 @@ import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
 import type { MailSender } from '@todo/mailer';
+import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
@@ -28,6 +29,8 @@ export interface Runtime {
   services: Services;
   transports: Transports;
   app: App;
+  /** The recurring role, when this process runs it: its reconciliation can be run on demand. */
+  recurring: RecurringRole | undefined;
   /** Starts the relay, the dispatcher and (with the notifier) the job timer. */
   start(): Promise<void>;
   /** Runs everything that is due by the clock until quiet — tests call it instead of sleeping. */
@@ -166,6 +169,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     services,
     transports,
     app,
+    recurring: wiring.recurring,
     start: async () => {
       started = true;
       await wiring.live?.start();

@@ -21,6 +21,8 @@ export interface RecurringDeps {
   reconcileEveryMs?: number;
   /** How long after its completion an occurrence counts as missed. Default 2 min. */
   reconcileGraceMs?: number;
+  /** Observes each completion the reconciliation handled, by outcome (`failed` included). */
+  onReconciled?: (outcome: string) => void;
 }
 
 export interface RecurringRole {
@@ -61,6 +63,7 @@ export function registerRecurring(deps: RecurringDeps): RecurringRole {
       .reconcile(deps.reconcileGraceMs === undefined ? {} : { graceMs: deps.reconcileGraceMs })
       .then((found) => {
         for (const item of found) {
+          deps.onReconciled?.(item.outcome);
           if (item.outcome === 'failed') {
             deps.logger.error(
               { taskId: item.taskId, reason: item.reason },
