@@ -3,7 +3,7 @@
  * found and handled late (the reconciliation, design §3): every completed occurrence of a series
  * gets a `recurrence_handled` row once its next occurrence exists or none is due.
  */
-import { and, asc, gt, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { recurrenceHandled, tasks } from '../schema.js';
 
@@ -28,7 +28,7 @@ export class RecurrenceRepository {
     return this.db
       .select({ id: tasks.id, userId: tasks.userId })
       .from(tasks)
-      .leftJoin(recurrenceHandled, sql`${recurrenceHandled.taskId} = ${tasks.id}`)
+      .leftJoin(recurrenceHandled, eq(recurrenceHandled.taskId, tasks.id))
       .where(
         and(
           isNotNull(tasks.recurrenceRule),
