@@ -124,6 +124,11 @@ synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
 EOF
+  # Per-statement timings for benchmark and slow-test investigations: `create extension
+  # pg_stat_statements` in a database, then read the view.
+  if [[ -e $PGBIN/../lib/pg_stat_statements.so ]]; then
+    echo "shared_preload_libraries = 'pg_stat_statements'" >>"$PG_DATA/postgresql.conf"
+  fi
   cat >"$PG_DATA/pg_hba.conf" <<EOF
 # scripts/infra/postgres.sh: trust on loopback only
 local all all trust
