@@ -1,0 +1,93 @@
+/**
+ * A page of the task list reads its own rows, not every task of the user — also on a fresh
+ * database whose tables have no statistics yet, under the generic plan a prepared statement
+ * caches. Sorting every task per page made list cost grow with the user's task count (the
+ * bench:api list read ~10,000 rows per page of 50; docs/benchmarks.md, fifth pass).
+ * Rows read are PostgreSQL's own counters for the tasks table, flushed after each call.
+ */
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TaskListQuery } from '@todo/domain';
+import { createPostgresDatabase } from '@todo/testing';
+import { createDatabase, schema, Store, type Db } from '../src/index.js';
+
+const TASKS = 3_000;
+const PAGE = 50;
+let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let client: pg.Client;
+let store: Store;
+const userId = randomUUID();
+
+beforeAll(async () => {
+  fresh = await createPostgresDatabase('todo_listplan');
+  const database = await createDatabase({ url: fresh.url, poolSize: 1 });
+  await database.migrate();
+  await database.close();
+  client = new pg.Client({ connectionString: fresh.url });
+  await client.connect();
+  // Never analysed (autovacuum off for it), as in a database's first minute; and the plan a
+  // prepared statement keeps after its first executions.
+  await client.query(`alter table tasks set (autovacuum_enabled = off); set plan_cache_mode = force_generic_plan`);
+  store = new Store(drizzle(client, { schema }) as unknown as Db);
+  const now = new Date('2026-11-27T09:00:00Z');
+  await store.repos.users.insert({ id: userId, email: 'many@example.test', passwordHash: 'x', createdAt: now, updatedAt: now });
+  // Most without a date (they sort last, by id), a tenth with one, a tenth completed.
+  await client.query(
+    `insert into tasks (id, user_id, number, title, description, priority, due_date, due_at, completed_at, created_at, updated_at)
+     select gen_random_uuid(), $1, i, 'Task ' || i, '', 0,
+       case when i % 10 = 0 then date '2026-12-01' + i % 28 end,
+       case when i % 10 = 0 then timestamptz '2026-12-01 00:00Z' + (i % 28) * interval '1 day' end,
+       case when i % 10 = 5 then timestamptz '2026-11-20 00:00Z' end,
+       timestamptz '2026-11-01 00:00Z' + i * interval '1 minute', timestamptz '2026-11-01 00:00Z'
+     from generate_series(1, $2::int) as i`,
+    [userId, TASKS],
+  );
+});
+
+afterAll(async () => {
+  await client?.end();
+  await fresh?.drop();
+});
+
+/** Heap rows of `tasks` the call made PostgreSQL read, by any scan. */
+async function rowsRead(call: () => Promise<unknown>): Promise<number> {
+  const read = async () => {
+    await client.query('select pg_stat_force_next_flush()');
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      `select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_user_tables where relname = 'tasks'`,
+    );
+    return Number(rows[0]!.n);
+  };
+  const before = await read();
+  await call();
+  return (await read()) - before;
+}
+
+const ctx = { now: new Date('2026-11-27T09:00:00Z'), today: '2026-11-27' };
+const list = (query: Partial<TaskListQuery>) =>
+  store.repos.tasks.listJson(userId, { limit: PAGE, status: 'open', ...query } as TaskListQuery, ctx);
+
+it.each([
+  ['open tasks by due date (the default view)', { sort: 'due' }],
+  ['tasks by creation, newest first', { sort: 'created', status: 'all' }],
+] as const)('reads about a page of rows per page for %s, not the whole list', async (_name, query) => {
+  let cursor: string | undefined;
+  // The cursor is a filter on the same ordered scan, so page n reads the n pages before it
+  // (the `or … is null` of `nulls last` keeps it out of the index condition): cheap for the
+  // first pages people read, linear deep down.
+  for (let page = 1; page <= 2; page++) {
+    let result: Awaited<ReturnType<typeof list>> | undefined;
+    const read = await rowsRead(async () => {
+      result = await list({ ...query, ...(cursor ? { cursor } : {}) } as Partial<TaskListQuery>);
+    });
+    expect(result!.items).toHaveLength(PAGE);
+    // The pages so far, the row that tells there is a next one, and the completed tasks
+    // skipped on the way; never the user's 3,000 tasks.
+    expect(read).toBeLessThan(2 * page * PAGE);
+    cursor = result!.nextCursor ?? undefined;
+    expect(cursor).toBeTruthy();
+  }
+});
