@@ -135,15 +135,15 @@ export const tasks = pgTable(
     /** The recurrence consumer's idempotency key: one row per occurrence of a series. */
     uniqueIndex('tasks_series_occurrence_key').on(t.seriesId, t.occurrenceIndex),
     /**
-     * The list's index-backed orders, down to the id tie-break (`order by … nulls last, id`,
-     * task-list.query.ts): a page reads its own rows, not every task of the user. The default
-     * view (open, by due date) has an index of open tasks only, which the planner picks even
-     * before the table has statistics, so a fresh database does not sort every task per page.
+     * The list's index-backed orders, down to the id tie-break (task-list.query.ts): a page
+     * seeks to its cursor and reads its own rows, not every task of the user. The default
+     * view (open, by due date, undated last) has an index of open tasks only, which the
+     * planner picks even before the table has statistics.
      */
     index('tasks_user_open_due_idx')
-      .on(t.userId, t.dueAt.asc().nullsLast(), t.id)
+      .on(t.userId, sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
       .where(sql`${t.completedAt} is null`),
-    index('tasks_user_created_idx').on(t.userId, t.createdAt.desc().nullsLast(), t.id),
+    index('tasks_user_created_idx').on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tasks_parent_idx').on(t.parentId),
     index('tasks_search_idx').using('gin', t.search),
     /** The recurrence reconciliation's scan: completed occurrences of series, by completion time. */

@@ -1,6 +1,8 @@
 /**
  * Task listing: filters, full-text search and keyset pagination. Keyset (not OFFSET) keeps
- * pages stable while tasks are added and makes page N as cheap as page 1.
+ * pages stable while tasks are added. For the orders an index serves (by due date, by
+ * creation) the cursor is a row comparison the index seeks to, so page N costs what page 1
+ * costs; the other orders sort the matching tasks per page.
  */
 import { and, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { DomainError, priorityRank, type TaskListQuery, type TaskSort } from '@todo/domain';
@@ -21,7 +23,25 @@ interface SortSpec {
   dir: Direction;
   /** Cast applied to the cursor value when comparing. */
   cast: string;
+  /**
+   * `expr` is never null and the id tie-break runs in `dir` too, so `(expr, id)` compared with
+   * the cursor as a row is what an index on (user, expr, id) seeks to.
+   */
+  seekable?: boolean;
 }
+
+/**
+ * Undated last, as `nulls last` would put them, but as a value: `infinity` sorts after every
+ * date, so the order is a plain `(value, id)` and the cursor a row comparison
+ * (`tasks_user_open_due_idx` is built on this expression).
+ */
+const DUE_OR_NEVER: SortSpec = {
+  key: 'due',
+  expr: sql`coalesce(${tasks.dueAt}, 'infinity'::timestamptz)`,
+  dir: 'asc',
+  cast: 'timestamptz',
+  seekable: true,
+};
 
 const NATURAL: Record<string, { expr: SQL; dir: Direction; cast: string }> = {
   due: { expr: sql`${tasks.dueAt}`, dir: 'asc', cast: 'timestamptz' },
@@ -36,6 +56,7 @@ const tsQuery = (q: string) => sql`websearch_to_tsquery('english', ${q})`;
 
 function sortSpec(sort: TaskSort | undefined, q: string | undefined): SortSpec {
   const wanted = sort ?? (q ? 'relevance' : 'due');
+  if (wanted === 'due') return DUE_OR_NEVER;
   const reversed = wanted.startsWith('-');
   const key = reversed ? wanted.slice(1) : wanted;
   const natural =
@@ -46,7 +67,8 @@ function sortSpec(sort: TaskSort | undefined, q: string | undefined): SortSpec {
       : NATURAL[key];
   if (!natural) throw DomainError.field('VALIDATION_FAILED', 'sort', 'sort=relevance needs a search query q');
   const dir = reversed ? (natural.dir === 'asc' ? 'desc' : 'asc') : natural.dir;
-  return { key: wanted, expr: natural.expr, dir, cast: natural.cast };
+  // Creation times are never null; ties (same millisecond) follow the direction, newest id first.
+  return { key: wanted, expr: natural.expr, dir, cast: natural.cast, seekable: key === 'created' };
 }
 
 interface Cursor {
@@ -67,8 +89,14 @@ function decodeCursor(raw: string, sortKey: string): Cursor {
   throw DomainError.field('INVALID_CURSOR', 'cursor', 'cursor is malformed or belongs to another sort; start again without it');
 }
 
-/** Rows after the cursor for `ORDER BY expr dir NULLS LAST, id ASC`. */
+/** Rows after the cursor for `ORDER BY expr dir NULLS LAST, id ASC` (or `expr dir, id dir` when seekable). */
 function afterCursor(spec: SortSpec, cursor: Cursor): SQL {
+  if (spec.seekable) {
+    const row = sql`(${spec.expr}, ${tasks.id})`;
+    // A cursor from before undated tasks sorted as `infinity` carries null for them.
+    const at = sql`(${cursor.v ?? 'infinity'}::${sql.raw(spec.cast)}, ${cursor.id}::uuid)`;
+    return spec.dir === 'asc' ? sql`${row} > ${at}` : sql`${row} < ${at}`;
+  }
   const idAfter = sql`${tasks.id} > ${cursor.id}::uuid`;
   if (cursor.v === null) return sql`(${spec.expr} is null and ${idAfter})`;
   const value = sql`${cursor.v}::${sql.raw(spec.cast)}`;
@@ -125,7 +153,9 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
   if (query.q) where.push(sql`${tasks.search} @@ ${tsQuery(query.q)}`);
   if (query.cursor) where.push(afterCursor(spec, decodeCursor(query.cursor, spec.key)));
 
-  const orderBy = [sql`${spec.expr} ${sql.raw(spec.dir)} nulls last`, sql`${tasks.id} asc`];
+  const orderBy = spec.seekable
+    ? [sql`${spec.expr} ${sql.raw(spec.dir)}`, sql`${tasks.id} ${sql.raw(spec.dir)}`]
+    : [sql`${spec.expr} ${sql.raw(spec.dir)} nulls last`, sql`${tasks.id} asc`];
   const sortValue = sql<string | null>`(${spec.expr})::text`;
   return { where: and(...where)!, orderBy, sortValue, sortKey: spec.key };
 }
