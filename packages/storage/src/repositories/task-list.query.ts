@@ -153,9 +153,19 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
   if (query.q) where.push(sql`${tasks.search} @@ ${tsQuery(query.q)}`);
   if (query.cursor) where.push(afterCursor(spec, decodeCursor(query.cursor, spec.key)));
 
-  const orderBy = spec.seekable
-    ? [sql`${spec.expr} ${sql.raw(spec.dir)}`, sql`${tasks.id} ${sql.raw(spec.dir)}`]
-    : [sql`${spec.expr} ${sql.raw(spec.dir)} nulls last`, sql`${tasks.id} asc`];
-  const sortValue = sql<string | null>`(${spec.expr})::text`;
-  return { where: and(...where)!, orderBy, sortValue, sortKey: spec.key };
+  const orderOf = (expr: SQL) =>
+    sql.join(
+      spec.seekable
+        ? [sql`${expr} ${sql.raw(spec.dir)}`, sql`${tasks.id} ${sql.raw(spec.dir)}`]
+        : [sql`${expr} ${sql.raw(spec.dir)} nulls last`, sql`${tasks.id} asc`],
+      sql`, `,
+    );
+  return {
+    where: and(...where)!,
+    sortExpr: spec.expr,
+    orderBy: orderOf(spec.expr),
+    /** The same order over a select that exposes the sort expression as `sort_key`. */
+    orderBySortKey: orderOf(sql.raw('"tasks"."sort_key"')),
+    sortKey: spec.key,
+  };
 }

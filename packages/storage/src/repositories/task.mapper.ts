@@ -80,38 +80,41 @@ const col = (name: string) => sql.raw(`"tasks"."${name}"`);
 const priorityNames = `array[${PRIORITIES.map((p) => `'${p}'`).join(', ')}]`;
 
 /**
- * The task's wire shape built by the database, as JSON text — what `taskFromRow` builds in
- * Node, for reads that return many tasks: a list then costs no row mapping and no
- * serialisation in Node. `recurrence.text` is left null for `withRecurrenceText` (its wording
- * lives in the domain). `repository.contract.ts` holds the two builders equal.
+ * The task's wire shape as a select list of the database's own making — what `taskFromRow`
+ * builds in Node — for reads that return many tasks: `to_json` of these fields, in this order,
+ * is the task's JSON (a list then costs no row mapping and no serialisation in Node, and
+ * `to_json` of a row costs the database about a fifth less than `json_build_object` of the
+ * same pairs). Reads `"tasks".<column>`. `recurrence.text` is left null for
+ * `withRecurrenceText` (its wording lives in the domain). `repository.contract.ts` holds the two
+ * builders equal.
  */
-export const taskJsonColumn = sql<string>`json_build_object(
-  'id', ${col('id')}, 'number', ${col('number')}, 'title', ${col('title')}, 'description', ${col('description')},
-  'priority', (${sql.raw(priorityNames)})[${col('priority')} + 1],
-  'status', case when ${col('completed_at')} is null then 'open' else 'completed' end,
-  'completedAt', ${isoSql(col('completed_at'))},
-  'due', case when ${col('due_date')} is null then null
+export const taskWireFields = sql`${col('id')} as "id", ${col('number')} as "number", ${col('title')} as "title",
+  ${col('description')} as "description",
+  (${sql.raw(priorityNames)})[${col('priority')} + 1] as "priority",
+  case when ${col('completed_at')} is null then 'open' else 'completed' end as "status",
+  ${isoSql(col('completed_at'))} as "completedAt",
+  case when ${col('due_date')} is null then null
     when ${col('due_time')} is null then json_build_object('date', to_char(${col('due_date')}, 'YYYY-MM-DD'))
     else json_build_object('dateTime', to_char(${col('due_date')}, 'YYYY-MM-DD') || 'T' || to_char(${col('due_time')}, 'HH24:MI:SS'),
-      'timeZone', ${col('due_zone')}) end,
-  'dueAt', ${isoSql(col('due_at'))},
-  'recurrence', case when ${col('recurrence_rule')} is not null and ${col('repeat_from')} is not null
-    then json_build_object('rule', ${col('recurrence_rule')}, 'repeatFrom', ${col('repeat_from')}, 'text', null) end,
-  'reminders', coalesce((
+      'timeZone', ${col('due_zone')}) end as "due",
+  ${isoSql(col('due_at'))} as "dueAt",
+  case when ${col('recurrence_rule')} is not null and ${col('repeat_from')} is not null
+    then json_build_object('rule', ${col('recurrence_rule')}, 'repeatFrom', ${col('repeat_from')}, 'text', null) end as "recurrence",
+  coalesce((
     select json_agg(case when r.kind = 'relative'
       then json_build_object('id', r.id, 'type', 'relative', 'minutesBefore', coalesce(r.minutes_before, 0),
         'snoozedUntil', ${isoSql(sql`r.snoozed_until`)})
       else json_build_object('id', r.id, 'type', 'absolute', 'at', ${isoSql(sql`r.at`)},
         'snoozedUntil', ${isoSql(sql`r.snoozed_until`)}) end order by r.position)
-    from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json),
-  'categoryId', ${col('category_id')},
-  'tags', coalesce((
+    from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json) as "reminders",
+  ${col('category_id')} as "categoryId",
+  coalesce((
     select json_agg(g.name order by lower(g.name) collate "C") from ${taskTags} tt
-    join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '[]'::json),
-  'parentId', ${col('parent_id')}, 'seriesId', ${col('series_id')}, 'occurrenceIndex', ${col('occurrence_index')},
-  'createdAt', ${isoSql(col('created_at'))}, 'updatedAt', ${isoSql(col('updated_at'))})::text`;
+    join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '[]'::json) as "tags",
+  ${col('parent_id')} as "parentId", ${col('series_id')} as "seriesId", ${col('occurrence_index')} as "occurrenceIndex",
+  ${isoSql(col('created_at'))} as "createdAt", ${isoSql(col('updated_at'))} as "updatedAt"`;
 
-/** Fills in `recurrence.text` of a `taskJsonColumn` value; the common, non-recurring task passes through as is. */
+/** Fills in `recurrence.text` of a task's JSON from `taskWireFields`; the common, non-recurring task passes through as is. */
 export function withRecurrenceText(json: string, rule: string | null): string {
   if (!rule) return json;
   const task = JSON.parse(json) as Task;

@@ -12,7 +12,7 @@ import {
   tagNamesColumn,
   taskColumns,
   taskFromRow,
-  taskJsonColumn,
+  taskWireFields,
   withRecurrenceText,
   type NewTaskRow,
   type TaskRow,
@@ -215,16 +215,23 @@ export class TaskRepository {
   }
 
   /**
-   * A page of tasks, each already as its wire-shape JSON text (`taskJsonColumn`): the API sends
-   * them on as they are. Prepared per query shape (filters and sort, never values).
+   * A page of tasks, each already as its wire-shape JSON text (`taskWireFields`): the API sends
+   * them on as they are. The inner select picks the page (in index order where there is one)
+   * with the sort expression as `sort_key` and without the `tsvector`; only its rows become
+   * JSON. It keeps the table's name, so `taskWireFields` reads it as it reads the table.
+   * Prepared per query shape (filters and sort, never values).
    */
   async listJson(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskJsonPage> {
-    const { where, orderBy, sortValue, sortKey } = buildListQuery(userId, query, ctx);
+    const { where, sortExpr, orderBy, orderBySortKey, sortKey } = buildListQuery(userId, query, ctx);
     const { rows } = await executeByShape<{ json: string; id: string; sort_value: string | null; rule: string | null }>(
       this.db,
       'todo_list_tasks',
-      sql`select ${taskJsonColumn} as json, ${tasks.id} as id, ${sortValue} as sort_value, ${tasks.recurrenceRule} as rule
-        from ${tasks} where ${where} order by ${sql.join(orderBy, sql`, `)} limit ${query.limit + 1}`,
+      sql`select to_json(w)::text as json, "tasks"."id" as id, "tasks"."sort_key"::text as sort_value,
+          "tasks"."recurrence_rule" as rule
+        from (select ${sql.join(Object.values(taskColumns), sql`, `)}, ${sortExpr} as sort_key
+          from ${tasks} where ${where} order by ${orderBy} limit ${query.limit + 1}) as ${tasks}
+        cross join lateral (select ${taskWireFields}) as w
+        order by ${orderBySortKey}`,
     );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
