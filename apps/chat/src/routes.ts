@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isDomainError, todayIn, type Clock } from '@todo/domain';
-import { INSTRUCTIONS, MemoryIdempotencyStore, type IdempotencyStore } from '@todo/mcp';
+import { INSTRUCTIONS } from '@todo/mcp';
 import type { Principal, Services } from '@todo/services';
 import { runAgent, type AgentEvent } from './agent.js';
 import { MemoryChatHistory, type ChatHistory } from './history.js';
@@ -26,7 +26,6 @@ export interface ChatRouteOptions {
   /** The API's authentication (bearer or cookie); must throw DomainError UNAUTHENTICATED/… */
   principalOf: (request: FastifyRequest) => Principal | Promise<Principal>;
   history?: ChatHistory;
-  idempotency?: IdempotencyStore;
   maxSteps?: number;
 }
 
@@ -59,7 +58,6 @@ export function chatConfigFromEnv(env: NodeJS.ProcessEnv): Partial<ChatConfig> {
 
 export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptions): void {
   const history = options.history ?? new MemoryChatHistory(() => options.clock.now());
-  const idempotency = options.idempotency ?? new MemoryIdempotencyStore(() => options.clock.now().getTime());
   const config = options.chatConfig;
   const configured = (c: typeof config): c is ChatConfig => Boolean(c?.baseUrl && c.model);
 
@@ -135,7 +133,6 @@ export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptio
           services: options.services,
           principal,
           clock: options.clock,
-          idempotency,
           traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined,
         },
         messages: [system, ...past, userMessage],

@@ -13,7 +13,6 @@ import {
 import { z } from 'zod';
 import type { Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { runTool, type ToolContext, type ToolDef } from './tool.js';
@@ -35,8 +34,6 @@ export interface BuildServerDeps {
   services: Services;
   principal: Principal;
   clock: Clock;
-  /** Shared across requests so idempotency keys survive the per-request servers. */
-  idempotency?: IdempotencyStore;
   traceparent?: string | undefined;
 }
 
@@ -93,8 +90,6 @@ export function toolListing(tool: ToolDef): Tool {
 let cachedListing: Tool[] | null = null;
 export const listTools = (): Tool[] => (cachedListing ??= TOOLS.map(toolListing));
 
-const defaultIdempotency = new MemoryIdempotencyStore();
-
 export async function callTool(ctx: ToolContext, name: string, args: unknown): Promise<CallToolResult> {
   const tool = toolByName(name);
   if (!tool) {
@@ -129,7 +124,6 @@ export function buildServer(deps: BuildServerDeps): McpServer {
     services: deps.services,
     principal: deps.principal,
     clock: deps.clock,
-    idempotency: deps.idempotency ?? defaultIdempotency,
     traceparent: deps.traceparent,
   };
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));

@@ -5,14 +5,12 @@
 import { z } from 'zod';
 import { DomainError, isDomainError, type Clock, type FieldIssue } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
-import type { IdempotencyStore } from './idempotency.js';
 
 /** What every tool call runs with. The user is `principal` — never a tool argument (seed D2/D3). */
 export interface ToolContext {
   services: Services;
   principal: Principal;
   clock: Clock;
-  idempotency: IdempotencyStore;
   traceparent?: string | undefined;
 }
 

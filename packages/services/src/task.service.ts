@@ -2,6 +2,7 @@
  * Task use cases. Each change runs in one transaction with the events it causes (outbox), so
  * REST, MCP and chat — which all call this service — emit exactly the same events.
  */
+import { createHash } from 'node:crypto';
 import {
   DomainError,
   dueNeedsUserZone,
@@ -14,10 +15,21 @@ import {
   type TaskListQuery,
   type TaskPatch,
 } from '@todo/domain';
-import { taskFromRow, type Repositories, type TaskChanges, type TaskJsonPage, type TaskPage } from '@todo/storage';
+import {
+  isIdempotencyKeyTaken,
+  taskFromRow,
+  type Repositories,
+  type StoredIdempotencyKey,
+  type TaskChanges,
+  type TaskJsonPage,
+  type TaskPage,
+} from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
 import { UnitOfWork, type Emit } from './unit-of-work.js';
 import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
+
+/** How long a create's idempotency key holds: a client's retries come within minutes. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class TaskService {
   private readonly unitOfWork: UnitOfWork;
@@ -49,7 +61,45 @@ export class TaskService {
     return repos.tasks.listJson(principal.userId, query, { now, today: todayIn(zone, now.toISOString()) });
   }
 
-  async create(ctx: CallContext, input: TaskCreate): Promise<Task> {
+  /**
+   * `create` with a client's idempotency key (MCP `idempotencyKey`): the first call creates the
+   * task and stores the key with it in the same statement; a retry of it — on any replica,
+   * after a restart, or racing the first — gets that task back (`replayed`). The same key with
+   * other fields, or for a task since deleted, is a CONFLICT. Keys last a day.
+   */
+  async createOnce(ctx: CallContext, input: TaskCreate, key: string): Promise<{ task: Task; replayed: boolean }> {
+    const { repos } = this.deps.store;
+    const userId = ctx.principal.userId;
+    const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+    await repos.idempotency.removeExpired(userId, new Date(this.deps.clock.now().getTime() - IDEMPOTENCY_KEY_TTL_MS));
+    const earlier = await repos.idempotency.find(userId, key);
+    if (earlier) return this.replay(ctx.principal, earlier, fingerprint);
+    try {
+      return { task: await this.create(ctx, input, { key, fingerprint }), replayed: false };
+    } catch (error) {
+      const winner = isIdempotencyKeyTaken(error) ? await repos.idempotency.find(userId, key) : null;
+      if (!winner) throw error;
+      return this.replay(ctx.principal, winner, fingerprint);
+    }
+  }
+
+  private async replay(principal: Principal, stored: StoredIdempotencyKey, fingerprint: string) {
+    if (stored.fingerprint !== fingerprint) {
+      throw DomainError.field('CONFLICT', 'idempotencyKey', 'this key was already used for a different task; use a new key');
+    }
+    try {
+      return { task: await this.get(principal, stored.taskId), replayed: true };
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'TASK_NOT_FOUND')) throw error;
+      throw DomainError.field(
+        'CONFLICT',
+        'idempotencyKey',
+        'the task created with this key has since been deleted; use a new key',
+      );
+    }
+  }
+
+  async create(ctx: CallContext, input: TaskCreate, idempotency?: { key: string; fingerprint: string }): Promise<Task> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
     // Only a due without its own zone needs the owner's zone first; otherwise the write itself
@@ -88,7 +138,7 @@ export class TaskService {
     );
     const created = pendingEvent('todo.task.created.v1', id, { userId, task });
     const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
-      writer.tasks.insertWithEvents({ row, tags, reminders, events }),
+      writer.tasks.insertWithEvents({ row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) }),
     );
     return { ...task, ...stored };
   }

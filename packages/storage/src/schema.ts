@@ -165,6 +165,27 @@ export const recurrenceHandled = pgTable('recurrence_handled', {
   handledAt: instant('handled_at').notNull(),
 });
 
+/**
+ * Keys a client sent with a create (MCP `idempotencyKey`) so that a retry gets the first task
+ * back, on any replica and after a restart. Written by the statement that writes the task, so
+ * a key is taken exactly when its task exists; a second writer with the same key fails on the
+ * primary key and reads the first one's task. No foreign key to the task: a deleted task is
+ * reported as such to a retry. `fingerprint` is a hash of the request's fields.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    taskId: uuid('task_id').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
 export const taskTags = pgTable(
   'task_tags',
   {

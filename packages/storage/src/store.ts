@@ -5,6 +5,7 @@
 import type { Db } from './client.js';
 import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
+import { IdempotencyRepository } from './repositories/idempotency.repository.js';
 import { DeadLetterRepository, NotificationRepository } from './repositories/notification.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   tags: LabelRepository;
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
+  idempotency: IdempotencyRepository;
   outbox: OutboxRepository;
   notifications: NotificationRepository;
   deadLetters: DeadLetterRepository;
@@ -34,6 +36,7 @@ const bind = (db: Db): Repositories => ({
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db),
   recurrence: new RecurrenceRepository(db),
+  idempotency: new IdempotencyRepository(db),
   outbox: new OutboxRepository(db),
   notifications: new NotificationRepository(db),
   deadLetters: new DeadLetterRepository(db),

@@ -1,6 +1,6 @@
 /** Task tools: create (single, batch), read, list, search, update, complete, reopen, delete. */
 import { z } from 'zod';
-import { DomainError, Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
+import { Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
 import { CHANGE, CREATE, READ, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
 import { Failure, TaskOut, TaskPageOut, TaskRef, callOf, describeTask } from './common.js';
 
@@ -16,31 +16,14 @@ const IdempotencyKey = z
 const AddTaskIn = TaskCreate.extend({ idempotencyKey: IdempotencyKey.optional() });
 type AddTaskIn = z.output<typeof AddTaskIn>;
 
+/** With a key, a retry gets the first call's task back (stored with it, so on any replica). */
 async function createOne(
   ctx: ToolContext,
   input: AddTaskIn,
 ): Promise<{ task: z.output<typeof TaskOut>['task']; replayed: boolean }> {
   const { idempotencyKey, ...fields } = input;
   if (!idempotencyKey) return { task: await ctx.services.tasks.create(callOf(ctx), fields), replayed: false };
-  const userId = ctx.principal.userId;
-  const outcome = await ctx.idempotency.once(userId, idempotencyKey, JSON.stringify(fields), async () => {
-    return (await ctx.services.tasks.create(callOf(ctx), fields)).id;
-  });
-  if (!outcome.fingerprintMatches) {
-    throw DomainError.field('CONFLICT', 'idempotencyKey', 'this key was already used for a different task; use a new key');
-  }
-  try {
-    return { task: await ctx.services.tasks.get(ctx.principal, outcome.taskId), replayed: outcome.replayed };
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'TASK_NOT_FOUND') {
-      throw DomainError.field(
-        'CONFLICT',
-        'idempotencyKey',
-        'the task created with this key has since been deleted; use a new key',
-      );
-    }
-    throw error;
-  }
+  return ctx.services.tasks.createOnce(callOf(ctx), fields, idempotencyKey);
 }
 
 const addTask = defineTool({

@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isDomainError, type Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
-import { MemoryIdempotencyStore, type IdempotencyStore } from '../idempotency.js';
 import { buildServer } from '../server.js';
 
 export interface McpRouteOptions {
@@ -23,7 +22,6 @@ export interface McpRouteOptions {
   allowedHosts?: readonly string[];
   /** Browser origins accepted in the Origin header (absent Origin = not a browser = fine). */
   allowedOrigins?: readonly string[];
-  idempotency?: IdempotencyStore;
   /**
    * Tool-call rate limit per token (or session), fixed window, in memory per replica.
    * Default 300 requests a minute; `false` turns it off (e.g. when the gateway limits).
@@ -51,7 +49,6 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
   const allowedHosts = new Set((options.allowedHosts ?? LOOPBACK_HOSTS).map((h) => h.toLowerCase()));
   const anyHost = allowedHosts.has('*');
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
-  const idempotency = options.idempotency ?? new MemoryIdempotencyStore(() => options.clock.now().getTime());
   const limit = options.rateLimit === undefined ? { max: 300, windowMs: 60_000 } : options.rateLimit;
   const windows = new Map<string, { start: number; count: number }>();
   /** Seconds to wait, or 0 when the call may proceed. */
@@ -135,7 +132,7 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
       );
     }
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
-    const server = buildServer({ services: options.services, principal, clock: options.clock, idempotency, traceparent });
+    const server = buildServer({ services: options.services, principal, clock: options.clock, traceparent });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
       void transport.close();

@@ -24,6 +24,11 @@ export interface NewTaskWrite {
   events: { topic: string; event: CloudEvent }[];
   /** For a next occurrence: the completed occurrence it follows, recorded as handled by the same statement. */
   follows?: string;
+  /**
+   * A client's idempotency key, stored with the task by the same statement; a key already
+   * taken fails the whole statement (`isIdempotencyKeyTaken`), so nothing is written twice.
+   */
+  idempotency?: { key: string; fingerprint: string };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -39,6 +44,7 @@ export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise
     write.reminders.map((r, position) => ({ id: r.id, kind: r.kind, minutes_before: r.minutesBefore, at: iso(r.at), position })),
   );
   const events = JSON.stringify(write.events);
+  const { key = null, fingerprint = null } = write.idempotency ?? {};
   const result = await executeNamed<{ tags: string[] | string; number: number }>(
     db,
     'todo_insert_task_with_events',
@@ -88,7 +94,11 @@ export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise
     handled as (
       insert into recurrence_handled (task_id, handled_at)
       select ${write.follows ?? null}::uuid, ${now}::timestamptz where ${write.follows ?? null}::uuid is not null
-      on conflict do nothing)
+      on conflict do nothing),
+    keyed as (
+      insert into idempotency_keys (user_id, key, fingerprint, task_id, created_at)
+      select ${row.userId}::uuid, ${key}::text, ${fingerprint}::text, ${row.id}::uuid, ${now}::timestamptz
+      where ${key}::text is not null)
     select n.tags, t.number from names n cross join task t`,
   );
   const stored = result.rows[0];
