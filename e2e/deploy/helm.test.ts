@@ -75,6 +75,8 @@ describe('helm chart deploy/helm/todo-app', () => {
         'BODY_LIMIT',
         'RECURRENCE_RECONCILE_EVERY_MS',
         'RECURRENCE_RECONCILE_GRACE_MS',
+        'REMINDER_RECONCILE_EVERY_MS',
+        'REMINDER_RECONCILE_GRACE_MS',
       ].sort(),
     );
   });

@@ -37,6 +37,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly remindersReconciled = new Counter({
+    name: 'todo_reminders_reconciled_total',
+    help: 'Reminders that came due without a notification (event or job trigger lost), handled by the reconciliation, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   constructor(database: Database) {
     collectDefaultMetrics({ register: this.registry, prefix: 'todo_' });
     // Read at scrape time from the shared table, so every replica reports the same truth.
@@ -65,6 +72,10 @@ export class Metrics {
 
   recurrenceReconciled = (outcome: string): void => {
     this.reconciled.inc({ outcome });
+  };
+
+  reminderReconciled = (outcome: string): void => {
+    this.remindersReconciled.inc({ outcome });
   };
 
   /** The same handler, counting what it decides. */

@@ -4,7 +4,7 @@ import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
 import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/mailer';
-import { registerNotifier } from '@todo/notifier';
+import { registerNotifier, type NotifierRole } from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
 import type { Database } from '@todo/storage';
@@ -21,6 +21,8 @@ export interface RoleWiring {
   live: LiveFanout | undefined;
   /** Its reconciliation timer starts and stops with the runtime. */
   recurring: RecurringRole | undefined;
+  /** Likewise. */
+  notifier: NotifierRole | undefined;
   usesJobs: boolean;
 }
 
@@ -72,16 +74,19 @@ export function registerRoles(
       );
     }
   }
-  if (roles.has('notifier')) {
-    registerNotifier({
-      ...deps.serviceDeps,
-      bus,
-      jobs: transports.jobs,
-      clock: deps.clock,
-      logger: logger.child({ role: 'notifier' }),
-      onReminderEmitted: metrics.reminderEmitted,
-    });
-  }
+  const notifier = roles.has('notifier')
+    ? registerNotifier({
+        ...deps.serviceDeps,
+        bus,
+        jobs: transports.jobs,
+        clock: deps.clock,
+        logger: logger.child({ role: 'notifier' }),
+        onReminderEmitted: metrics.reminderEmitted,
+        reconcileEveryMs: config.reminders.reconcileEveryMs,
+        reconcileGraceMs: config.reminders.reconcileGraceMs,
+        onReconciled: metrics.reminderReconciled,
+      })
+    : undefined;
   if (roles.has('mailer')) {
     registerMailer({
       bus,
@@ -107,5 +112,5 @@ export function registerRoles(
         onReconciled: metrics.recurrenceReconciled,
       })
     : undefined;
-  return { sse, live, recurring, usesJobs: roles.has('notifier') };
+  return { sse, live, recurring, notifier, usesJobs: roles.has('notifier') };
 }

@@ -14,6 +14,7 @@ import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
 import type { MailSender } from '@todo/mailer';
+import type { NotifierRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
 import { Metrics } from './metrics.js';
@@ -31,6 +32,8 @@ export interface Runtime {
   app: App;
   /** The recurring role, when this process runs it: its reconciliation can be run on demand. */
   recurring: RecurringRole | undefined;
+  /** The notifier role, when this process runs it: its reconciliation can be run on demand. */
+  notifier: NotifierRole | undefined;
   /** Starts the relay, the dispatcher and (with the notifier) the job timer. */
   start(): Promise<void>;
   /** Runs everything that is due by the clock until quiet — tests call it instead of sleeping. */
@@ -170,17 +173,20 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     transports,
     app,
     recurring: wiring.recurring,
+    notifier: wiring.notifier,
     start: async () => {
       started = true;
       await wiring.live?.start();
       await transports.start(wiring.usesJobs);
       wiring.recurring?.start();
+      wiring.notifier?.start();
     },
     drain: () => transports.drain(wiring.usesJobs),
     close: async () => {
       wiring.sse?.close();
       await app.close();
       await wiring.recurring?.stop();
+      await wiring.notifier?.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();
       await database.close();

@@ -35,6 +35,9 @@ export async function createPipeline(
     PUBLIC_URL: 'http://todo.test',
     JWT_SECRET: 'p'.repeat(40),
     LOG_LEVEL: 'silent',
+    // Tests run the reconciliations by hand, when the clock says so.
+    RECURRENCE_RECONCILE_EVERY_MS: '0',
+    REMINDER_RECONCILE_EVERY_MS: '0',
   });
   const logger = options.logSink ? createLogger({ ...config, logLevel: 'info' }, options.logSink) : pino({ level: 'silent' });
   const runtime = await createRuntime(config, { clock, database, logger });

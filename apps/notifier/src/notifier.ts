@@ -1,6 +1,8 @@
 /**
  * The notifier role: keeps one scheduled job per reminder in step with its task, and when a
- * job fires, checks the task again and emits `todo.reminder.due.v1`.
+ * job fires, checks the task again and emits `todo.reminder.due.v1`. A reconciliation runs
+ * every `reconcileEveryMs` and emits what came due without a notification — a task event or a
+ * job trigger lost between Dapr and the app (docs/operations.md §12) — late rather than never.
  */
 import {
   parseEventData,
@@ -21,10 +23,31 @@ export interface NotifierDeps extends ServiceDeps {
   bus: Pick<EventBus, 'subscribe'>;
   jobs: Pick<JobScheduler, 'schedule' | 'cancel' | 'onJob'>;
   clock: Clock;
-  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  logger: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
   /** Observes how late (ms) each reminder was emitted after its due instant. */
   onReminderEmitted?: (latenessMs: number) => void;
+  /** How often to look for reminders due without a notification; 0 turns it off. Default 60 s. */
+  reconcileEveryMs?: number;
+  /** How long after its time (and after an emission) a reminder without a notification counts as lost. Default 2 min. */
+  reconcileGraceMs?: number;
+  /** Observes each reminder the reconciliation handled: `emitted`, or `failed`. */
+  onReconciled?: (outcome: 'emitted' | 'failed') => void;
 }
+
+export interface NotifierRole {
+  /** Runs one reconciliation now (the timer does it every `reconcileEveryMs`); resolves to how many it emitted. */
+  reconcile(): Promise<number>;
+  start(): void;
+  /** Stops the timer and waits for a reconciliation under way. */
+  stop(): Promise<void>;
+}
+
+/** A reminder lost for longer than this is past helping: the reconciliation leaves it. */
+export const RECONCILE_HORIZON_MS = 60 * 60 * 1000;
 
 const TASK_EVENTS = [
   'todo.task.created.v1',
@@ -40,7 +63,7 @@ export type ReminderJob = z.infer<typeof ReminderJob>;
 /** A reminder whose time passed more than this long ago is not sent late when (re)scheduled. */
 const LATE_LIMIT_MS = 60_000;
 
-export function registerNotifier(deps: NotifierDeps): void {
+export function registerNotifier(deps: NotifierDeps): NotifierRole {
   const unitOfWork = new UnitOfWork(deps);
   const { repos } = deps.store;
 
@@ -83,25 +106,79 @@ export function registerNotifier(deps: NotifierDeps): void {
     { name: 'notifier', types: TASK_EVENTS },
   );
 
+  /**
+   * Emits the reminder if it is still due as the job says (the task may have been completed,
+   * deleted or rescheduled since), with a record of the emission in the same transaction.
+   */
+  async function emitIfStillDue({ userId, taskId, reminderId, fireAt }: ReminderJob): Promise<boolean> {
+    const task = await repos.tasks.findById(userId, taskId);
+    const owner = await repos.users.findById(userId);
+    const reminder = task?.reminders.find((r) => r.id === reminderId);
+    if (!task || !owner || !reminder || task.status === 'completed') return false;
+    if (reminderFireAt(reminder, task, owner)?.toISOString() !== fireAt) return false;
+    await unitOfWork.run({}, async (tx, emit) => {
+      emit(pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt }));
+      await tx.reminders.markEmitted(reminderId, new Date(fireAt), deps.clock.now());
+    });
+    const lateness = deps.clock.now().getTime() - new Date(fireAt).getTime();
+    deps.onReminderEmitted?.(lateness);
+    deps.logger.info({ reminderId, fireAt, latenessMs: lateness }, 'reminder due');
+    return true;
+  }
+
   deps.jobs.onJob(async (name, raw): Promise<HandlerOutcome> => {
     const job = ReminderJob.safeParse(raw);
     if (!job.success) {
       deps.logger.warn({ job: name }, 'dropping a job that is not a reminder');
       return 'drop';
     }
-    const { userId, taskId, reminderId, fireAt } = job.data;
-    // Re-check at fire time: the task may have been completed, deleted or rescheduled since.
-    const task = await repos.tasks.findById(userId, taskId);
-    const owner = await repos.users.findById(userId);
-    const reminder = task?.reminders.find((r) => r.id === reminderId);
-    if (!task || !owner || !reminder || task.status === 'completed') return 'ack';
-    if (reminderFireAt(reminder, task, owner)?.toISOString() !== fireAt) return 'ack';
-    await unitOfWork.run({}, async (_tx, emit) => {
-      emit(pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt }));
-    });
-    const lateness = deps.clock.now().getTime() - new Date(fireAt).getTime();
-    deps.onReminderEmitted?.(lateness);
-    deps.logger.info({ reminderId, fireAt, latenessMs: lateness }, 'reminder due');
+    await emitIfStillDue(job.data);
     return 'ack';
   });
+
+  const graceMs = deps.reconcileGraceMs ?? 120_000;
+  async function reconcileOnce(): Promise<number> {
+    const now = deps.clock.now().getTime();
+    const lost = await repos.reminders.unnotified({
+      after: new Date(now - RECONCILE_HORIZON_MS),
+      before: new Date(now - graceMs),
+      emittedBefore: new Date(now - graceMs),
+      limit: 100,
+    });
+    let emitted = 0;
+    for (const r of lost) {
+      const job = { userId: r.userId, taskId: r.taskId, reminderId: r.reminderId, fireAt: r.fireAt.toISOString() };
+      try {
+        if (!(await emitIfStillDue(job))) continue;
+        emitted += 1;
+        deps.onReconciled?.('emitted');
+        deps.logger.warn(job, 'reminder came due without a notification: emitted by the reconciliation');
+      } catch (error) {
+        deps.onReconciled?.('failed');
+        deps.logger.error({ ...job, err: error }, 'reconciliation could not emit a reminder; trying again later');
+      }
+    }
+    return emitted;
+  }
+
+  let running: Promise<number> | undefined;
+  const reconcile = (): Promise<number> => (running ??= reconcileOnce().finally(() => (running = undefined)));
+  const every = deps.reconcileEveryMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    reconcile,
+    start() {
+      if (every <= 0 || timer) return;
+      timer = setInterval(() => {
+        reconcile().catch((error: unknown) =>
+          deps.logger.error({ err: error }, 'reminder reconciliation failed; trying again later'),
+        );
+      }, every).unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
 }

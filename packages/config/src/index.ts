@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   /** How often the recurring role looks for completions nobody handled (0 = never), and how old they must be. */
   RECURRENCE_RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
   RECURRENCE_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  REMINDER_RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
+  REMINDER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body, bytes. */
   BODY_LIMIT: z.coerce
@@ -80,6 +82,7 @@ export interface Config {
   publicUrl: string;
   chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   recurrence: { reconcileEveryMs: number; reconcileGraceMs: number };
+  reminders: { reconcileEveryMs: number; reconcileGraceMs: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimit: number;
 }
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
     recurrence: { reconcileEveryMs: e.RECURRENCE_RECONCILE_EVERY_MS, reconcileGraceMs: e.RECURRENCE_RECONCILE_GRACE_MS },
+    reminders: { reconcileEveryMs: e.REMINDER_RECONCILE_EVERY_MS, reconcileGraceMs: e.REMINDER_RECONCILE_GRACE_MS },
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
   });

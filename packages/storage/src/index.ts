@@ -19,6 +19,7 @@ export { toUser } from './repositories/user.repository.js';
 export { toCloudEvents, type OutboxContext } from './repositories/outbox.repository.js';
 export type { NewTaskWrite } from './repositories/task-write.statement.js';
 export type { UnhandledCompletion } from './repositories/recurrence.repository.js';
+export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';

@@ -16,7 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tasks, users } from './schema.js';
+import { reminders, tasks, users } from './schema.js';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -40,6 +40,24 @@ export const notifications = pgTable(
     uniqueIndex('notifications_occurrence_key').on(t.reminderId, t.fireAt),
     index('notifications_user_idx').on(t.userId, t.createdAt),
   ],
+);
+
+/**
+ * Reminder occurrences the notifier has emitted `todo.reminder.due.v1` for, written with the
+ * event. The reminder reconciliation emits again what is due, has no notification yet and was
+ * not emitted within its grace period (a job trigger or delivery lost between Dapr and the
+ * app, docs/operations.md §12).
+ */
+export const reminderEmissions = pgTable(
+  'reminder_emissions',
+  {
+    reminderId: uuid('reminder_id')
+      .notNull()
+      .references(() => reminders.id, { onDelete: 'cascade' }),
+    fireAt: instant('fire_at').notNull(),
+    emittedAt: instant('emitted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reminderId, t.fireAt] })],
 );
 
 /** Which named consumer listens to which topic, shared by every process on this database. */

@@ -266,4 +266,12 @@ export const chatMessages = pgTable(
   (t) => [primaryKey({ columns: [t.conversationId, t.position] })],
 );
 
-export { notifications, eventSubscriptions, eventDeliveries, deadLetters, jobs, kv } from './schema-pipeline.js';
+export {
+  notifications,
+  reminderEmissions,
+  eventSubscriptions,
+  eventDeliveries,
+  deadLetters,
+  jobs,
+  kv,
+} from './schema-pipeline.js';

@@ -6,6 +6,7 @@ import type { Db } from './client.js';
 import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
 import { IdempotencyRepository } from './repositories/idempotency.repository.js';
+import { ReminderRepository } from './repositories/reminder.repository.js';
 import { DeadLetterRepository, NotificationRepository } from './repositories/notification.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
@@ -22,6 +23,7 @@ export interface Repositories {
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
   idempotency: IdempotencyRepository;
+  reminders: ReminderRepository;
   outbox: OutboxRepository;
   notifications: NotificationRepository;
   deadLetters: DeadLetterRepository;
@@ -37,6 +39,7 @@ const bind = (db: Db): Repositories => ({
   tasks: new TaskRepository(db),
   recurrence: new RecurrenceRepository(db),
   idempotency: new IdempotencyRepository(db),
+  reminders: new ReminderRepository(db),
   outbox: new OutboxRepository(db),
   notifications: new NotificationRepository(db),
   deadLetters: new DeadLetterRepository(db),

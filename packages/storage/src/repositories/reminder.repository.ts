@@ -1,0 +1,59 @@
+/**
+ * What the reminder reconciliation reads and writes: the occurrences the notifier emitted
+ * (`reminder_emissions`), and the occurrences that came due without a notification since.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { notifications, reminderEmissions, reminders, tasks, users } from '../schema.js';
+
+export interface UnnotifiedReminder {
+  userId: string;
+  taskId: string;
+  reminderId: string;
+  fireAt: Date;
+}
+
+/**
+ * A reminder's fire time in SQL, as `reminderFireAt` computes it in the domain: the snooze, the
+ * absolute instant, or minutes before the due — for an all-day due, before the owner's
+ * reminder hour on that day in the owner's zone.
+ */
+const fireAt = sql`coalesce(r.snoozed_until, case
+  when r.kind = 'absolute' then r.at
+  when t.due_date is null then null
+  when t.due_time is null then ((t.due_date + make_time(u.reminder_hour, 0, 0)) at time zone u.time_zone)
+    - make_interval(mins => coalesce(r.minutes_before, 0))
+  else t.due_at - make_interval(mins => coalesce(r.minutes_before, 0)) end)`;
+
+export class ReminderRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Records that `todo.reminder.due.v1` went out for this occurrence (again: the time is updated). */
+  async markEmitted(reminderId: string, at: Date, emittedAt: Date): Promise<void> {
+    await this.db
+      .insert(reminderEmissions)
+      .values({ reminderId, fireAt: at, emittedAt })
+      .onConflictDoUpdate({ target: [reminderEmissions.reminderId, reminderEmissions.fireAt], set: { emittedAt } });
+  }
+
+  /**
+   * Occurrences of open tasks' reminders due in (`after`, `before`] with no notification, and
+   * not emitted at or after `emittedBefore` — oldest first, across all users (a background
+   * scan, like the outbox relay's).
+   */
+  async unnotified(window: { after: Date; before: Date; emittedBefore: Date; limit: number }): Promise<UnnotifiedReminder[]> {
+    const { rows } = (await this.db.execute(sql`
+      select * from (
+        select t.user_id as "userId", t.id as "taskId", r.id as "reminderId", ${fireAt} as "fireAt"
+        from ${reminders} r join ${tasks} t on t.id = r.task_id join ${users} u on u.id = t.user_id
+        where t.completed_at is null) due
+      where due."fireAt" > ${window.after.toISOString()}::timestamptz and due."fireAt" <= ${window.before.toISOString()}::timestamptz
+        and not exists (select 1 from ${notifications} n where n.reminder_id = due."reminderId" and n.fire_at = due."fireAt")
+        and not exists (select 1 from ${reminderEmissions} e where e.reminder_id = due."reminderId" and e.fire_at = due."fireAt"
+          and e.emitted_at >= ${window.emittedBefore.toISOString()}::timestamptz)
+      order by due."fireAt" limit ${window.limit}`)) as {
+      rows: { userId: string; taskId: string; reminderId: string; fireAt: string | Date }[];
+    };
+    return rows.map((r) => ({ ...r, fireAt: new Date(r.fireAt) }));
+  }
+}
