@@ -89,7 +89,7 @@ describe.each(ENGINES)('reminder reconciliation on %s', (engine) => {
 
     await at('2026-11-28T16:00:00Z');
     expect(mails('Stand-up')).toHaveLength(1);
-    await at(new Date(Date.parse('2026-11-28T16:00:00Z') + RECONCILE_HORIZON_MS + 1_000));
+    await at(new Date(Date.parse('2026-11-28T16:00:00Z') + RECONCILE_HORIZON_MS + 1_000).toISOString());
     expect(await reconcile()).toBe(0);
     await p.settle();
     expect(mails('Stand-up')).toHaveLength(1);
