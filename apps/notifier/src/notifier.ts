@@ -16,7 +16,7 @@ import {
   type Task,
 } from '@todo/domain';
 import { UnitOfWork, type ServiceDeps } from '@todo/services';
-import { PoisonEventError, type EventBus, type HandlerOutcome, type JobScheduler } from '@todo/transport';
+import { periodic, PoisonEventError, type EventBus, type HandlerOutcome, type JobScheduler } from '@todo/transport';
 import { z } from 'zod';
 
 export interface NotifierDeps extends ServiceDeps {
@@ -161,24 +161,8 @@ export function registerNotifier(deps: NotifierDeps): NotifierRole {
     return emitted;
   }
 
-  let running: Promise<number> | undefined;
-  const reconcile = (): Promise<number> => (running ??= reconcileOnce().finally(() => (running = undefined)));
-  const every = deps.reconcileEveryMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    reconcile,
-    start() {
-      if (every <= 0 || timer) return;
-      timer = setInterval(() => {
-        reconcile().catch((error: unknown) =>
-          deps.logger.error({ err: error }, 'reminder reconciliation failed; trying again later'),
-        );
-      }, every).unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      await running?.catch(() => undefined);
-    },
-  };
+  const reconciliation = periodic(reconcileOnce, deps.reconcileEveryMs ?? 60_000, (error) =>
+    deps.logger.error({ err: error }, 'reminder reconciliation failed; trying again later'),
+  );
+  return { reconcile: reconciliation.run, start: reconciliation.start, stop: reconciliation.stop };
 }

@@ -7,7 +7,7 @@
  */
 import { parseEventData, TOPICS, type CloudEvent } from '@todo/domain';
 import type { RecurrenceService } from '@todo/services';
-import { PoisonEventError, type EventBus, type HandlerOutcome } from '@todo/transport';
+import { periodic, PoisonEventError, type EventBus, type HandlerOutcome } from '@todo/transport';
 
 export interface RecurringDeps {
   bus: Pick<EventBus, 'subscribe'>;
@@ -57,45 +57,29 @@ export function registerRecurring(deps: RecurringDeps): RecurringRole {
     { name: 'recurring', types: ['todo.task.completed.v1'] },
   );
 
-  let running: Promise<number> | undefined;
-  const reconcile = (): Promise<number> =>
-    (running ??= deps.recurrence
-      .reconcile(deps.reconcileGraceMs === undefined ? {} : { graceMs: deps.reconcileGraceMs })
-      .then((found) => {
-        for (const item of found) {
-          deps.onReconciled?.(item.outcome);
-          if (item.outcome === 'failed') {
-            deps.logger.error(
-              { taskId: item.taskId, reason: item.reason },
-              'reconciliation could not handle a completion; trying again later',
-            );
-            continue;
-          }
-          deps.logger.warn(
-            { taskId: item.taskId, outcome: item.outcome, ...(item.outcome === 'created' ? { nextTaskId: item.task.id } : {}) },
-            'completion was never handled through its event: handled by the reconciliation',
+  const reconciliation = periodic(
+    async () => {
+      const found = await deps.recurrence.reconcile(
+        deps.reconcileGraceMs === undefined ? {} : { graceMs: deps.reconcileGraceMs },
+      );
+      for (const item of found) {
+        deps.onReconciled?.(item.outcome);
+        if (item.outcome === 'failed') {
+          deps.logger.error(
+            { taskId: item.taskId, reason: item.reason },
+            'reconciliation could not handle a completion; trying again later',
           );
+          continue;
         }
-        return found.filter((item) => item.outcome !== 'failed').length;
-      })
-      .finally(() => (running = undefined)));
-
-  const every = deps.reconcileEveryMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    reconcile,
-    start() {
-      if (every <= 0 || timer) return;
-      timer = setInterval(() => {
-        reconcile().catch((error: unknown) =>
-          deps.logger.error({ err: error }, 'recurrence reconciliation failed; trying again later'),
+        deps.logger.warn(
+          { taskId: item.taskId, outcome: item.outcome, ...(item.outcome === 'created' ? { nextTaskId: item.task.id } : {}) },
+          'completion was never handled through its event: handled by the reconciliation',
         );
-      }, every).unref();
+      }
+      return found.filter((item) => item.outcome !== 'failed').length;
     },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      await running?.catch(() => undefined);
-    },
-  };
+    deps.reconcileEveryMs ?? 60_000,
+    (error) => deps.logger.error({ err: error }, 'recurrence reconciliation failed; trying again later'),
+  );
+  return { reconcile: reconciliation.run, start: reconciliation.start, stop: reconciliation.stop };
 }

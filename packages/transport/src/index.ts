@@ -24,6 +24,7 @@ export {
   type SubscribeOptions,
 } from './ports.js';
 export { silentLogger, type Logger } from './logger.js';
+export { periodic, type Periodic } from './periodic.js';
 export { defaultBackoff, exponentialBackoff, type Backoff } from './in-process/backoff.js';
 export type { DbKind } from './in-process/delivery-store.js';
 export { DbEventBus, type DbEventBusOptions, type DrainablePass } from './in-process/db-event-bus.js';
