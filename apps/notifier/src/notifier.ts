@@ -149,7 +149,11 @@ export function registerNotifier(deps: NotifierDeps): NotifierRole {
     for (const r of lost) {
       const job = { userId: r.userId, taskId: r.taskId, reminderId: r.reminderId, fireAt: r.fireAt.toISOString() };
       try {
-        if (!(await emitIfStillDue(job))) continue;
+        if (!(await emitIfStillDue(job))) {
+          // Completed or changed since the query — or due at another time by the domain's rule.
+          deps.logger.info(job, 'reminder reconciliation: no longer due as found, left alone');
+          continue;
+        }
         emitted += 1;
         deps.onReconciled?.('emitted');
         deps.logger.warn(job, 'reminder came due without a notification: emitted by the reconciliation');
