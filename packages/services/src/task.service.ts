@@ -56,8 +56,9 @@ export class TaskService {
   private async listJson(principal: Principal, query: TaskListQuery): Promise<TaskJsonPage> {
     const { repos } = this.deps.store;
     const now = this.deps.clock.now();
-    // Only `overdue` needs the owner's today; other lists save the round trip.
-    const zone = query.overdue ? ((await repos.users.findById(principal.userId))?.timeZone ?? 'UTC') : 'UTC';
+    // Only `overdue` needs the owner's today; other lists save the round trip (and the date maths).
+    if (!query.overdue) return repos.tasks.listJson(principal.userId, query, { now, today: null });
+    const zone = (await repos.users.findById(principal.userId))?.timeZone ?? 'UTC';
     return repos.tasks.listJson(principal.userId, query, { now, today: todayIn(zone, now.toISOString()) });
   }
 

@@ -12,8 +12,8 @@ import { OUTER_TASK_ID } from './task.mapper.js';
 export interface ListContext {
   /** Current instant, for `overdue`. */
   now: Date;
-  /** Today's date in the user's zone, for all-day tasks in `overdue`. */
-  today: string;
+  /** Today's date in the user's zone, for all-day tasks in `overdue` (which needs it). */
+  today: string | null;
 }
 
 type Direction = 'asc' | 'desc';
@@ -107,6 +107,11 @@ function afterCursor(spec: SortSpec, cursor: Cursor): SQL {
 /** A PostgreSQL text array literal; every element quoted, so commas, braces and quotes in names are data. */
 const textArray = (values: readonly string[]): string => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
+const todayFor = (ctx: ListContext): string => {
+  if (ctx.today === null) throw new Error('an overdue list needs the owner’s today');
+  return ctx.today;
+};
+
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
 export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListContext) {
@@ -146,7 +151,7 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
     where.push(
       or(
         and(isNotNull(tasks.dueTime), sql`${tasks.dueAt} < ${ctx.now.toISOString()}::timestamptz`),
-        and(isNull(tasks.dueTime), sql`${tasks.dueDate} < ${ctx.today}::date`),
+        and(isNull(tasks.dueTime), sql`${tasks.dueDate} < ${todayFor(ctx)}::date`),
       )!,
     );
   }
