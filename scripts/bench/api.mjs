@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDatabase, postgresUrl, root, writeSection } from './support.mjs';
+import { cpuMsOf, freshDatabase, postgresCpuMs, postgresUrl, root, writeSection } from './support.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -36,7 +36,22 @@ function load(opts) {
   });
 }
 
-const summary = (r) => ({ rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx });
+/**
+ * A load against the server process `pid`, with the CPU time that process and PostgreSQL's
+ * processes spent per request during it (where the time goes, whatever the machine's speed).
+ */
+async function measured(pid, opts) {
+  const [node, postgres] = [cpuMsOf(pid), postgresCpuMs()];
+  const r = await load(opts);
+  const perRequest = (ms) => (r.requests.total ? ms / r.requests.total : 0);
+  return {
+    rps: Math.round(r.requests.average),
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    nodeCpu: perRequest(cpuMsOf(pid) - node),
+    postgresCpu: perRequest(postgresCpuMs() - postgres),
+  };
+}
 
 async function json(url, method, body, token) {
   const res = await fetch(url, {
@@ -76,17 +91,17 @@ async function benchTodo(label, env) {
       );
     }
     say(`${label}: create-task`);
-    const create = await load({
+    const create = await measured(child.pid, {
       url: `${url}/api/tasks`,
       method: 'POST',
       headers,
       body: JSON.stringify({ title: 'Benchmark task', priority: 'high', tags: ['bench'] }),
     });
     say(`${label}: list-tasks`);
-    const list = await load({ url: `${url}/api/tasks?limit=50`, headers });
+    const list = await measured(child.pid, { url: `${url}/api/tasks?limit=50`, headers });
     say(`${label}: search`);
-    const search = await load({ url: `${url}/api/tasks?q=invoice&limit=50`, headers });
-    return { create: summary(create), list: summary(list), search: summary(search) };
+    const search = await measured(child.pid, { url: `${url}/api/tasks?q=invoice&limit=50`, headers });
+    return { create, list, search };
   } finally {
     child.kill('SIGTERM');
   }
@@ -102,14 +117,14 @@ const bare = await startProcess('node', ['scripts/bench/bare-server.mjs'], {
 });
 let baseline;
 try {
-  const insert = await load({
+  const insert = await measured(bare.child.pid, {
     url: `${bare.url}/bare`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'Benchmark task' }),
   });
-  const select = await load({ url: `${bare.url}/bare` });
-  baseline = { create: summary(insert), list: summary(select) };
+  const select = await measured(bare.child.pid, { url: `${bare.url}/bare` });
+  baseline = { create: insert, list: select };
 } finally {
   bare.child.kill('SIGTERM');
 }
@@ -117,23 +132,29 @@ try {
 const postgres = await benchTodo('postgres', { DATABASE_URL: await freshDatabase(baseUrl, 'bench_todo') });
 const embedded = await benchTodo('embedded', { DATA_DIR: mkdtempSync(join(tmpdir(), 'todo-bench-')) });
 
+const times = (a, b) => `${((a.nodeCpu + a.postgresCpu) / (b.nodeCpu + b.postgresCpu)).toFixed(1)}×`;
 const pct = (a, b) => `${Math.round((100 * a) / b)} %`;
-const row = (name, r) => `| ${name} | ${r.rps} | ${r.p99} | ${r.errors} |`;
+const cpu = (ms) => ms.toFixed(2);
+/** PGlite runs inside the Node process: its PostgreSQL time is in the Node column. */
+const row = (name, r, embedded = false) =>
+  `| ${name} | ${r.rps} | ${r.p99} | ${r.errors} | ${cpu(r.nodeCpu)} | ${embedded ? 'in Node' : cpu(r.postgresCpu)} |`;
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${(await import('node:os')).cpus().length} cores), ${CONNECTIONS} connections, ${DURATION} s per row, loopback, LOG_LEVEL=warn.`,
   '',
-  '| endpoint | req/s | p99 ms | errors |',
-  '|---|---:|---:|---:|',
+  '| endpoint | req/s | p99 ms | errors | Node CPU ms/req | PostgreSQL CPU ms/req |',
+  '|---|---:|---:|---:|---:|---:|',
   row('bare Fastify + pg: single INSERT', baseline.create),
   row('bare Fastify + pg: SELECT 50', baseline.list),
   row('todo-app PostgreSQL: create task', postgres.create),
   row('todo-app PostgreSQL: list 50 tasks', postgres.list),
   row('todo-app PostgreSQL: search', postgres.search),
-  row('todo-app embedded (PGlite): create task', embedded.create),
-  row('todo-app embedded (PGlite): list 50 tasks', embedded.list),
-  row('todo-app embedded (PGlite): search', embedded.search),
+  row('todo-app embedded (PGlite): create task', embedded.create, true),
+  row('todo-app embedded (PGlite): list 50 tasks', embedded.list, true),
+  row('todo-app embedded (PGlite): search', embedded.search, true),
   '',
   `Ratios on PostgreSQL against the bare single-INSERT endpoint (the issue's baseline): create ${pct(postgres.create.rps, baseline.create.rps)} (goal ≥ 50 %), list ${pct(postgres.list.rps, baseline.create.rps)} (goal ≥ 60 %). For scale: list is ${pct(postgres.list.rps, baseline.list.rps)} of a bare indexed SELECT of 50 rows.`,
+  '',
+  `CPU is the user + system time of the server process and of all PostgreSQL processes during each load, per request (the load generator runs in the bench's own process). A create costs ${times(postgres.create, baseline.create)} the CPU of the bare INSERT, a list ${times(postgres.list, baseline.list)} that of the bare SELECT of 50.`,
 ].join('\n');
 
 writeSection('api', table);

@@ -8,7 +8,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from './support.mjs';
+import { cpuMsOf, root } from './support.mjs';
 
 const children = new Set();
 const tempDirs = new Set();
@@ -94,14 +94,7 @@ function launch(command, args, options) {
   return {
     output: () => log,
     /** CPU time used so far (user + system, ms; Linux clock ticks of 10 ms), or 0 where /proc is missing. */
-    cpuMs() {
-      try {
-        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * 10;
-      } catch {
-        return 0;
-      }
-    },
+    cpuMs: () => cpuMsOf(child.pid),
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -1,7 +1,7 @@
 // Shared by the benchmark scripts: a PostgreSQL server from scripts/infra, fresh databases on
 // it, and writing a result table between markers in docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -28,6 +28,32 @@ export async function freshDatabase(baseUrl, name) {
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** CPU time (user + system, ms; Linux clock ticks of 10 ms) process `pid` has used, or 0 where /proc is missing. */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The same, summed over PostgreSQL's server processes on this machine (the postmaster and every backend). */
+export function postgresCpuMs() {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (command.startsWith('postgres') || command.includes('/bin/postgres\0')) total += cpuMsOf(pid);
+  }
+  return total;
 }
 
 /** Replaces what stands between `<!-- bench:NAME:start -->` and `:end -->` in docs/benchmarks.md. */
