@@ -2,7 +2,9 @@
  * Issue #4, acceptance 2 and 3: every role its own process with its own daprd — the api
  * (`backend`), notifier (`notification-service`), mailer (`email-delivery-service`) and
  * recurring (`recurring-task-service`) — on Redis Streams and on Kafka, with nothing changed
- * but the pub/sub component file. Then three notifier replicas behind one app-id.
+ * but the pub/sub component file. Then three notifier replicas behind one app-id, and a
+ * reminder whose job is deleted from the Dapr scheduler (as a lost trigger) sent by the
+ * notifier's reconciliation.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,7 +105,8 @@ describe('replicas behind one app-id (Redis Streams): three notifiers, two api',
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     db = await createPostgresDatabase('todo_roles');
-    const env = roleEnv(db.url, smtp.url);
+    // A fast reminder reconciliation, for the lost-job case below.
+    const env = { ...roleEnv(db.url, smtp.url), REMINDER_RECONCILE_EVERY_MS: '1000', REMINDER_RECONCILE_GRACE_MS: '3000' };
     roles.push(await startRole('api', `backend-${suffix}`, 'redis', env));
     roles.push(
       ...(await Promise.all([
@@ -142,6 +145,40 @@ describe('replicas behind one app-id (Redis Streams): three notifiers, two api',
     expect(subjects).toHaveLength(50);
     expect(new Set(subjects).size).toBe(50);
   }, 120_000);
+
+  it('a reminder whose job the scheduler lost is still sent, once, by the reconciliation', async () => {
+    const backend = roles[0]!.server;
+    const { token } = await api(backend.url, 'POST', '/api/auth/signup', undefined, {
+      email: 'lost-job@example.test',
+      password: 'correct horse battery',
+    });
+    const task = await api(backend.url, 'POST', '/api/tasks', token, {
+      title: 'Lost job reminder',
+      reminders: [{ type: 'absolute', at: new Date(Date.now() + 4_000).toISOString() }],
+    });
+    // Jobs belong to the app-id: any notifier replica's sidecar sees and deletes it.
+    const dapr = roles[1]!.sidecar.client;
+    const job = `/v1.0-alpha1/jobs/reminder-${task.reminders[0].id}`;
+    await eventually(
+      async () => ((await dapr.request('GET', job, { accept: [404, 500] })).status === 200 ? true : undefined),
+      15_000,
+      'the reminder job scheduled',
+    );
+    await dapr.request('DELETE', job);
+
+    const sent = () => smtp.messages.filter((m) => m.subject.includes('Lost job reminder'));
+    await eventually(() => (sent().length ? true : undefined), 30_000, 'the reminder email, sent by the reconciliation');
+    const notifiers = roles.slice(1, 4); // the three notifier replicas
+    const counts = await Promise.all(
+      notifiers.map(async (r) => {
+        const text = await (await fetch(`${r.server.url}/metrics`)).text();
+        return Number(/todo_reminders_reconciled_total\{outcome="emitted"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }),
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(sent()).toHaveLength(1);
+  }, 60_000);
 
   it('two api replicas: a browser connected to either sees every change, whichever replica the broker gave it to', async () => {
     // The first api replica, and the one started last.
