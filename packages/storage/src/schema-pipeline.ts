@@ -89,7 +89,15 @@ export const eventDeliveries = pgTable(
     lastError: text('last_error'),
   },
   (t) => [
-    index('event_deliveries_due_idx').on(t.subscription, t.availableAt),
+    /**
+     * The claim's order (see DeliveryQueries on why it starts at the subscription's oldest row).
+     * `available_at` is never null: the predicate only keeps this index to queries that test
+     * `available_at`, as the claim does. The "earlier row of this key" check does not, so it
+     * stays on the key index instead of scanning the whole subscription below its row.
+     */
+    index('event_deliveries_claim_idx')
+      .on(t.subscription, t.seq)
+      .where(sql`${t.availableAt} is not null`),
     /** Serves the claim's "is an earlier row of this key still pending?" check. */
     index('event_deliveries_key_idx').on(t.subscription, t.partitionKey, t.seq),
   ],

@@ -4,7 +4,7 @@
  * other query, so handlers always run outside transactions.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, getTableColumns, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
@@ -104,7 +104,17 @@ export class DeliveryQueries {
 
   constructor(db: Db, kind: DbKind) {
     const earlier = alias(deliveries, 'earlier');
+    const oldest = alias(deliveries, 'oldest');
     const now = sql.placeholder('now');
+    // Every acknowledged row leaves a dead index entry until the next vacuum (a minute or more of
+    // them under load). A bitmap scan of the subscription read all of them on every claim: 2 ms
+    // per claim at 1,000 tasks/s. Acknowledged rows are the oldest ones, so the claim starts at
+    // the subscription's oldest row (`min(seq)`, an index scan that stops at the first live entry)
+    // and reads from there on, whatever plan PostgreSQL picks for the rest.
+    const floor = db
+      .select({ seq: sql`min(${oldest.seq})` })
+      .from(oldest)
+      .where(and(eq(oldest.subscription, sql.placeholder('name')), isNotNull(oldest.availableAt)));
     const due = db
       .select({ seq: deliveries.seq })
       .from(deliveries)
@@ -112,6 +122,7 @@ export class DeliveryQueries {
         and(
           eq(deliveries.topic, sql.placeholder('topic')),
           eq(deliveries.subscription, sql.placeholder('name')),
+          gte(deliveries.seq, sql`(${floor})`),
           lte(deliveries.availableAt, now),
           or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, now)),
           // A row waits while an earlier row of its partition key is still pending, so one key's

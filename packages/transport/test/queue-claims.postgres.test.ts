@@ -1,0 +1,136 @@
+/**
+ * The embedded pipeline's two claims — the relay's of outbox rows, the bus's of deliveries —
+ * read about a batch of index entries, not every row handled since the last vacuum. Each
+ * published outbox row and each acknowledged delivery leaves a dead index entry until the next
+ * vacuum (a minute or more under load; on PGlite, never by itself). As bitmap scans, the claims
+ * read all of them on every pass: 10,000 entries and 2 ms per claim under bench:api's load
+ * (docs/benchmarks.md, sixth pass). Now both claims walk an index in claim order, which marks the
+ * dead entries it passes, from the oldest live row. Autovacuum is off for both tables here, as
+ * between two of its runs, and the claims keep the generic plan a prepared statement caches.
+ * Entries read are PostgreSQL's own per-index counters, flushed after each call.
+ */
+import { randomUUID } from 'node:crypto';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { CloudEvent } from '@todo/domain';
+import { createDatabase, schema, type Db } from '@todo/storage';
+import { createPostgresDatabase, TestClock } from '@todo/testing';
+import { DeliveryQueries } from '../src/in-process/delivery-store.js';
+import { OutboxRelay } from '../src/index.js';
+import { testEvent } from './support.js';
+
+const HANDLED = 8000;
+const BATCH = 100;
+let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let client: pg.Client;
+let db: Db;
+
+beforeAll(async () => {
+  fresh = await createPostgresDatabase('todo_queue_claims');
+  const database = await createDatabase({ url: fresh.url, poolSize: 1 });
+  await database.migrate();
+  await database.close();
+  client = new pg.Client({ connectionString: fresh.url });
+  await client.connect();
+  await client.query(`alter table outbox set (autovacuum_enabled = off)`);
+  await client.query(`alter table event_deliveries set (autovacuum_enabled = off)`);
+  // An index scan marks an entry dead only once the deleting commit is on disk: the test cluster
+  // commits asynchronously (scripts/infra/postgres.sh), a server by default does not.
+  await client.query(`set plan_cache_mode = force_generic_plan; set synchronous_commit = on`);
+  db = drizzle(client, { schema }) as unknown as Db;
+});
+
+afterAll(async () => {
+  await client?.end();
+  await fresh?.drop();
+});
+
+/** Index entries of `table` the call made PostgreSQL read, by any index scan. */
+async function entriesRead(table: string, call: () => Promise<unknown>): Promise<number> {
+  const read = async () => {
+    await client.query('select pg_stat_force_next_flush()');
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      `select coalesce(sum(idx_tup_read), 0) as n from pg_stat_user_indexes where relname = $1`,
+      [table],
+    );
+    return Number(rows[0]!.n);
+  };
+  const before = await read();
+  await call();
+  return (await read()) - before;
+}
+
+it('a delivery claim reads about its batch after thousands of acknowledged deliveries', async () => {
+  const queries = new DeliveryQueries(db, 'postgres');
+  const now = new Date('2026-11-27T09:00:00Z');
+  const lease = new Date(now.getTime() + 30_000);
+  const claim = () => queries.claim({ topic: 'task-events', name: 'notifier', now, lease, limit: BATCH });
+  // Keys as tasks' ids: each key's own dead entries are read once, by the first claim after them.
+  const deliver = async (from: number, count: number, keys: number) => {
+    await client.query(
+      `insert into event_deliveries (event_id, topic, subscription, partition_key, event, available_at)
+       select 'e' || i, 'task-events', 'notifier', 'k' || (i % $4::int), '{}'::jsonb, $1::timestamptz
+       from generate_series($2::int, $2::int + $3::int - 1) as i order by i`,
+      [now.toISOString(), from, count, keys],
+    );
+  };
+  // Handled as the bus handles them: claimed a batch at a time, then acknowledged (deleted).
+  await deliver(0, HANDLED, 50);
+  for (let rows = await claim(); rows.length; rows = await claim()) await queries.delete(rows.map((r) => r.seq));
+
+  await deliver(HANDLED, 10, 10);
+  await claim().then((rows) => queries.delete(rows.map((r) => r.seq)));
+  await deliver(HANDLED + 10, 10, 10);
+  let claimed: Awaited<ReturnType<typeof claim>> = [];
+  const read = await entriesRead('event_deliveries', async () => (claimed = await claim()));
+  expect(claimed.map((r) => r.eventId)).toEqual(Array.from({ length: 10 }, (_, i) => `e${HANDLED + 10 + i}`));
+  // The 10 rows, the floor's lookup and each row's check for an earlier one of its key.
+  expect(read).toBeLessThan(BATCH);
+}, 60_000);
+
+it("a relay's claim reads about its batch after thousands of published outbox rows", async () => {
+  const clock = new TestClock(new Date('2026-11-27T09:00:00Z'));
+  const published: string[] = [];
+  const relay = new OutboxRelay({
+    db,
+    kind: 'postgres',
+    clock,
+    batchSize: BATCH,
+    bus: {
+      publish: async (_topic: string, event: CloudEvent) => {
+        published.push(event.id);
+      },
+    },
+  });
+  const write = async (count: number) => {
+    const createdAt = clock.now();
+    const events = Array.from({ length: count }, () => testEvent(createdAt, { id: randomUUID() }));
+    await db
+      .insert(schema.outbox)
+      .values(
+        events.map((event) => ({
+          id: event.id,
+          topic: 'task-events',
+          type: event.type,
+          event,
+          createdAt,
+          availableAt: createdAt,
+        })),
+      );
+    clock.advance(1_000);
+    return events.map((e) => e.id);
+  };
+  for (let i = 0; i < HANDLED; i += 1_000) await write(1_000);
+  await relay.drain();
+  expect(published).toHaveLength(HANDLED);
+
+  await write(10);
+  await relay.drain();
+  const ids = await write(10);
+  const read = await entriesRead('outbox', () => relay.drain());
+  expect(published.slice(-10).sort()).toEqual(ids.sort());
+  // The 10 rows claimed, then marked published by id.
+  expect(read).toBeLessThan(BATCH);
+}, 60_000);
