@@ -13,6 +13,7 @@ import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
+import { periodic } from '@todo/transport';
 import type { MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
@@ -163,6 +164,15 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   }
   // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
   await transports.mount(app);
+  const vacuum = periodic(
+    async () => {
+      const startedAt = Date.now();
+      await database.maintain();
+      logger.debug({ ms: Date.now() - startedAt }, 'embedded database vacuumed and analysed');
+    },
+    database.kind === 'pglite' ? config.embeddedVacuumEveryMs : 0,
+    (err) => logger.warn({ err }, 'embedded database vacuum failed'),
+  );
   let started = false;
   return {
     config,
@@ -180,6 +190,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await transports.start(wiring.usesJobs);
       wiring.recurring?.start();
       wiring.notifier?.start();
+      vacuum.start();
     },
     drain: () => transports.drain(wiring.usesJobs),
     close: async () => {
@@ -187,6 +198,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await app.close();
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();
+      await vacuum.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();
       await database.close();

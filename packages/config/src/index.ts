@@ -53,6 +53,8 @@ const EnvSchema = z.object({
   RECURRENCE_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   REMINDER_RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
   REMINDER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  /** How often the embedded database (PGlite) is vacuumed and analysed, as autovacuum would (0 = never). */
+  EMBEDDED_VACUUM_EVERY_MS: z.coerce.number().int().min(0).default(600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body, bytes. */
   BODY_LIMIT: z.coerce
@@ -83,6 +85,7 @@ export interface Config {
   chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   recurrence: { reconcileEveryMs: number; reconcileGraceMs: number };
   reminders: { reconcileEveryMs: number; reconcileGraceMs: number };
+  embeddedVacuumEveryMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimit: number;
 }
@@ -133,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
     recurrence: { reconcileEveryMs: e.RECURRENCE_RECONCILE_EVERY_MS, reconcileGraceMs: e.RECURRENCE_RECONCILE_GRACE_MS },
     reminders: { reconcileEveryMs: e.REMINDER_RECONCILE_EVERY_MS, reconcileGraceMs: e.REMINDER_RECONCILE_GRACE_MS },
+    embeddedVacuumEveryMs: e.EMBEDDED_VACUUM_EVERY_MS,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
   });

@@ -25,6 +25,12 @@ export interface Database {
   migrate(): Promise<void>;
   /** Cheap round trip for readiness probes. */
   ping(): Promise<void>;
+  /**
+   * What autovacuum does on a server: PGlite runs none, so without this every update and
+   * delete (the event pipeline's queues most of all) stays on disk for good and the planner
+   * never gets statistics. A no-op on PostgreSQL.
+   */
+  maintain(): Promise<void>;
   /** LISTEN/NOTIFY between the processes sharing this database. */
   readonly notifications: Notifications;
   close(): Promise<void>;
@@ -58,6 +64,10 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
+    // Plain VACUUM keeps the files as they are but lets new rows reuse the space of dead ones.
+    maintain: async () => {
+      await client.exec('vacuum (analyze)');
+    },
     notifications: pgliteNotifications(client),
     close: () => client.close(),
   };
@@ -77,6 +87,7 @@ async function createPostgres(url: string, poolSize: number): Promise<Database> 
     ping: async () => {
       await pool.query('select 1');
     },
+    maintain: () => Promise.resolve(),
     notifications: postgresNotifications(url, pool),
     close: () => pool.end(),
   };
