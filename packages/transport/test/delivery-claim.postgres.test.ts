@@ -38,7 +38,14 @@ it('claims the oldest due rows of each key when the table filled after the claim
   const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db, 'postgres');
   const now = new Date('2026-11-27T09:00:00Z');
   const claim = () =>
-    queries.claim({ topic: 'task-events', name: 'notifier', now, lease: new Date(now.getTime() + 30_000), limit: 100 });
+    queries.claim({
+      topic: 'task-events',
+      name: 'notifier',
+      now,
+      lease: new Date(now.getTime() + 30_000),
+      limit: 100,
+      followers: 50,
+    });
   // As autovacuum leaves it after the deliveries of a quiet spell were acked: analysed, empty.
   await client.query('analyze event_deliveries');
   expect(await claim()).toEqual([]); // planned (and the plan cached) on the empty table
@@ -51,7 +58,11 @@ it('claims the oldest due rows of each key when the table filled after the claim
     [now.toISOString(), PENDING],
   );
   const claimed = await claim();
-  // Only the first row of each key may go (the others wait for it), oldest first.
-  expect(claimed.map((r) => r.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
+  // The first row of each key, oldest first, then the oldest of the rows right behind those:
+  // each claimed key's second row, none of its third.
+  expect(claimed.map((r) => r.eventId)).toEqual([
+    ...Array.from({ length: 100 }, (_, i) => `e${i}`),
+    ...Array.from({ length: 50 }, (_, i) => `e${1000 + i}`),
+  ]);
   expect(claimed.every((r) => r.lockedUntil?.getTime() === now.getTime() + 30_000)).toBe(true);
 }, 60_000);

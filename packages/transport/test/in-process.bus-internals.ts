@@ -92,6 +92,35 @@ export function runBusInternals(db: () => Database): void {
       expect(seen).toEqual(['k1-first', 'k2-only', 'k1-first', 'k1-first', 'k1-second']);
     });
 
+    it("hands a key's queued events over one at a time, and a retried one holds back those behind it", async () => {
+      const h = harness();
+      const topic = uniqueName('t');
+      const seen: string[] = [];
+      let running = 0;
+      let overlapped = false;
+      let failures = 1;
+      h.bus.subscribe(
+        topic,
+        collect(seen, async (e) => {
+          overlapped ||= ++running > 1;
+          await turn();
+          running--;
+          return label(e) === 'k1-2' && failures-- > 0 ? 'retry' : 'ack';
+        }),
+        { name: uniqueName('s') },
+      );
+      // Queued while the bus is stopped, so one claim takes k1-1 with the rows behind it.
+      await h.bus.start();
+      await h.bus.stop();
+      for (const l of ['k1-1', 'k1-2', 'k1-3', 'k1-4']) await h.publishEvent(topic, { key: 'k1', data: { label: l } });
+      await h.bus.start();
+      await h.settle();
+      expect(seen).toEqual(['k1-1', 'k1-2']);
+      await h.advance(backoff(1));
+      expect(seen).toEqual(['k1-1', 'k1-2', 'k1-2', 'k1-3', 'k1-4']);
+      expect(overlapped).toBe(false);
+    });
+
     it('delivers what another process publishes, to subscriptions that process never saw', async () => {
       const h = harness();
       const topic = uniqueName('t');

@@ -66,7 +66,7 @@ it('a delivery claim reads about its batch after thousands of acknowledged deliv
   const queries = new DeliveryQueries(db, 'postgres');
   const now = new Date('2026-11-27T09:00:00Z');
   const lease = new Date(now.getTime() + 30_000);
-  const claim = () => queries.claim({ topic: 'task-events', name: 'notifier', now, lease, limit: BATCH });
+  const claim = () => queries.claim({ topic: 'task-events', name: 'notifier', now, lease, limit: BATCH, followers: BATCH });
   // Keys as tasks' ids: each key's own dead entries are read once, by the first claim after them.
   const deliver = async (from: number, count: number, keys: number) => {
     await client.query(
@@ -107,18 +107,16 @@ it("a relay's claim reads about its batch after thousands of published outbox ro
   const write = async (count: number) => {
     const createdAt = clock.now();
     const events = Array.from({ length: count }, () => testEvent(createdAt, { id: randomUUID() }));
-    await db
-      .insert(schema.outbox)
-      .values(
-        events.map((event) => ({
-          id: event.id,
-          topic: 'task-events',
-          type: event.type,
-          event,
-          createdAt,
-          availableAt: createdAt,
-        })),
-      );
+    await db.insert(schema.outbox).values(
+      events.map((event) => ({
+        id: event.id,
+        topic: 'task-events',
+        type: event.type,
+        event,
+        createdAt,
+        availableAt: createdAt,
+      })),
+    );
     clock.advance(1_000);
     return events.map((e) => e.id);
   };

@@ -193,39 +193,47 @@ export class DbEventBus implements EventBus {
   }
 
   /**
-   * One claim of this subscription's due rows. A claim holds at most one row per partition key
-   * (later rows of a key wait for the earlier one), so the batch runs `concurrency` handlers at
-   * a time without breaking any key's order.
+   * One claim of this subscription's due rows: the oldest pending row of each partition key
+   * and the rows queued right behind it. A key's rows are one lane, handled in order; lanes run
+   * `concurrency` at a time. A row that is not done with (retried, dead-lettered) ends its lane:
+   * the rest of the key is handed back and waits behind it.
    */
   private async pass(sub: Subscription): Promise<number> {
     const now = this.clock.now();
     const lease = addMs(now, this.leaseMs);
     const halfLease = addMs(now, this.leaseMs / 2);
-    const rows = await this.queries.claim({ topic: sub.topic, name: sub.name, now, lease, limit: this.batchSize });
+    const rows = await this.queries.claim({
+      topic: sub.topic,
+      name: sub.name,
+      now,
+      lease,
+      limit: this.batchSize,
+      followers: this.batchSize * FOLLOWER_BATCHES,
+    });
+    const lanes = lanesByKey(rows);
     // Acknowledged rows are deleted together when the pass ends: one statement per batch
     // instead of one per event. Until then the lease keeps them from other dispatchers.
     const handled: number[] = [];
-    let next = 0;
+    const unstarted = new Set(rows.map((r) => r.seq));
+    let nextLane = 0;
     const worker = async () => {
-      // Stop taking rows whose lease may lapse under us; they are handed back below.
-      while (next < rows.length && !this.stopping && this.clock.now() < halfLease) {
-        const row = rows[next++]!;
-        if (await this.deliver(sub, row, lease)) handled.push(row.seq);
+      while (nextLane < lanes.length) {
+        for (const row of lanes[nextLane++]!) {
+          // Stop taking rows whose lease may lapse under us; they are handed back below.
+          if (this.stopping || this.clock.now() >= halfLease) return;
+          unstarted.delete(row.seq);
+          if (!(await this.deliver(sub, row, lease))) break;
+          handled.push(row.seq);
+        }
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, lanes.length) }, worker));
     } finally {
       await this.queries.delete(handled);
     }
-    if (next < rows.length) {
-      await releaseDeliveries(
-        this.db,
-        rows.slice(next).map((r) => r.seq),
-        lease,
-      );
-    }
-    return next;
+    await releaseDeliveries(this.db, [...unstarted], lease);
+    return rows.length - unstarted.size;
   }
 
   /** Runs the handler; true when the delivery is done with (acked or dropped) and may be deleted. */
@@ -286,3 +294,22 @@ export class DbEventBus implements EventBus {
 }
 
 const subscriptionId = (topic: string, name: string): string => `${topic}\u0000${name}`;
+
+/** How many rows queued behind its heads a claim may take, in batch sizes. */
+const FOLLOWER_BATCHES = 4;
+
+/** Claimed rows (in publish order) as one lane per partition key; a row without a key is a lane of its own. */
+function lanesByKey(rows: readonly DeliveryRow[]): DeliveryRow[][] {
+  const lanes: DeliveryRow[][] = [];
+  const byKey = new Map<string, DeliveryRow[]>();
+  for (const row of rows) {
+    const lane = row.partitionKey === null ? undefined : byKey.get(row.partitionKey);
+    if (lane) lane.push(row);
+    else {
+      const created = [row];
+      lanes.push(created);
+      if (row.partitionKey !== null) byKey.set(row.partitionKey, created);
+    }
+  }
+  return lanes;
+}
