@@ -1,6 +1,8 @@
 /**
- * The embedded pipeline's two claims — the relay's of outbox rows, the bus's of deliveries —
- * read about a batch of index entries, not every row handled since the last vacuum. Each
+ * What the embedded pipeline reads of its queues. Its two claims — the relay's of outbox rows,
+ * the bus's of deliveries — read about a batch of index entries, not every row handled since
+ * the last vacuum, and the relay's prune reads only old rows, not the day of published events
+ * the outbox keeps. Each
  * published outbox row and each acknowledged delivery leaves a dead index entry until the next
  * vacuum (a minute or more under load; on PGlite, never by itself). As bitmap scans, the claims
  * read all of them on every pass: 10,000 entries and 2 ms per claim under bench:api's load
@@ -45,6 +47,22 @@ afterAll(async () => {
   await client?.end();
   await fresh?.drop();
 });
+
+/** Rows of `table` the call made PostgreSQL read from the table itself, by any scan. */
+async function rowsRead(table: string, call: () => Promise<unknown>): Promise<number> {
+  const read = async () => {
+    await client.query('select pg_stat_force_next_flush()');
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      `select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_user_tables where relname = $1`,
+      [table],
+    );
+    return Number(rows[0]!.n);
+  };
+  const before = await read();
+  await call();
+  return (await read()) - before;
+}
 
 /** Index entries of `table` the call made PostgreSQL read, by any index scan. */
 async function entriesRead(table: string, call: () => Promise<unknown>): Promise<number> {
@@ -131,4 +149,29 @@ it("a relay's claim reads about its batch after thousands of published outbox ro
   expect(published.slice(-10).sort()).toEqual(ids.sort());
   // The 10 rows claimed, then marked published by id.
   expect(read).toBeLessThan(BATCH);
+}, 60_000);
+
+it("the relay's prune of published rows reads the old end of the outbox, not a day of events", async () => {
+  const RECENT = 20_000;
+  await client.query('delete from outbox');
+  const clock = new TestClock(new Date('2026-11-28T09:00:00Z'));
+  const relay = new OutboxRelay({ db, kind: 'postgres', clock, bus: { publish: async () => undefined }, retentionMs: 3_600_000 });
+  const published = (count: number) =>
+    client.query(
+      `insert into outbox (id, topic, type, event, created_at, available_at, published_at)
+       select gen_random_uuid(), 'task-events', 'todo.task.updated.v1', jsonb_build_object('padding', repeat('x', 300)),
+         $1::timestamptz + i * interval '1 ms', $1::timestamptz, $1::timestamptz
+       from generate_series(1, $2::int) as i`,
+      [clock.now().toISOString(), count],
+    );
+  await published(100); // past the retention by the time of the prune below
+  clock.advance(30 * 60_000);
+  await published(RECENT);
+  await client.query('vacuum (analyze) outbox'); // as autovacuum does: sums up the filled block ranges
+  clock.advance(40 * 60_000);
+  const read = await rowsRead('outbox', () => relay.drain());
+  const { rows } = await client.query<{ n: number }>('select count(*)::int as n from outbox');
+  expect(rows[0]!.n).toBe(RECENT);
+  // One block range of rows (128 pages) around the 100 old ones; a scan of the table reads all.
+  expect(read).toBeLessThan(RECENT / 4);
 }, 60_000);

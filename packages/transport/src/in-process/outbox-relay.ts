@@ -5,7 +5,7 @@
  * consumers de-duplicate on the CloudEvent id (the outbox row id). The outbox has no retry
  * budget: a row is retried, with backoff, until it is published.
  */
-import { and, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Clock, CloudEvent } from '@todo/domain';
 import { schema, type Db } from '@todo/storage';
 import type { EventBus } from '../ports.js';
@@ -227,12 +227,12 @@ export class OutboxRelay {
     this.logger.warn({ outboxId: row.id, topic: row.topic, attempts, lastError }, 'outbox publish failed; will retry');
   }
 
-  /** Published rows are kept for `retentionMs` (for inspection), then deleted, at most once a minute. */
+  /** Published rows are kept `retentionMs` after they were written (for inspection), then deleted, at most once a minute. */
   private async prune(): Promise<void> {
     const now = this.clock.now();
     if (now.getTime() - this.lastPrune < 60_000) return;
     this.lastPrune = now.getTime();
-    await this.db.delete(outbox).where(lte(outbox.publishedAt, addMs(now, -this.retentionMs)));
+    await this.db.delete(outbox).where(and(lte(outbox.createdAt, addMs(now, -this.retentionMs)), isNotNull(outbox.publishedAt)));
   }
 
   private async claim(now: Date): Promise<OutboxRow[]> {

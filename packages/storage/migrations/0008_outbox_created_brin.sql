@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_created_brin_idx" ON "outbox" USING brin ("created_at");
