@@ -7,27 +7,23 @@
  * Rows read are PostgreSQL's own counters for the tasks table, flushed after each call.
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TaskListQuery } from '@todo/domain';
-import { createPostgresDatabase } from '@todo/testing';
-import { createDatabase, schema, Store, type Db } from '../src/index.js';
+import { connectMigratedPostgres, readsOf, type MigratedPostgres } from '@todo/testing';
+import { schema, Store, type Db } from '../src/index.js';
 
 const TASKS = 3_000;
 const PAGE = 50;
-let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let postgres: MigratedPostgres;
 let client: pg.Client;
 let store: Store;
 const userId = randomUUID();
 
 beforeAll(async () => {
-  fresh = await createPostgresDatabase('todo_listplan');
-  const database = await createDatabase({ url: fresh.url, poolSize: 1 });
-  await database.migrate();
-  await database.close();
-  client = new pg.Client({ connectionString: fresh.url });
-  await client.connect();
+  postgres = await connectMigratedPostgres('todo_listplan');
+  client = postgres.client;
   // Never analysed (autovacuum off for it), as in a database's first minute; and the plan a
   // prepared statement keeps after its first executions.
   await client.query(`alter table tasks set (autovacuum_enabled = off); set plan_cache_mode = force_generic_plan`);
@@ -48,24 +44,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.end();
-  await fresh?.drop();
+  await postgres?.close();
 });
-
-/** Heap rows of `tasks` the call made PostgreSQL read, by any scan. */
-async function rowsRead(call: () => Promise<unknown>): Promise<number> {
-  const read = async () => {
-    await client.query('select pg_stat_force_next_flush()');
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>(
-      `select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_user_tables where relname = 'tasks'`,
-    );
-    return Number(rows[0]!.n);
-  };
-  const before = await read();
-  await call();
-  return (await read()) - before;
-}
 
 const ctx = { now: new Date('2026-11-27T09:00:00Z'), today: '2026-11-27' };
 const list = (query: Partial<TaskListQuery>) =>
@@ -80,7 +60,7 @@ it.each([
   // Eight pages: by due date they cross from the 300 dated tasks into the undated ones.
   for (let page = 1; page <= 8; page++) {
     let result: Awaited<ReturnType<typeof list>> | undefined;
-    const read = await rowsRead(async () => {
+    const { rows: read } = await readsOf(client, 'tasks', async () => {
       result = await list({ ...query, ...(cursor ? { cursor } : {}) } as Partial<TaskListQuery>);
     });
     expect(result!.items).toHaveLength(PAGE);

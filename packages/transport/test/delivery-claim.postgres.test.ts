@@ -8,30 +8,25 @@
  * into a failure.
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDatabase, schema, type Db } from '@todo/storage';
-import { createPostgresDatabase } from '@todo/testing';
+import { schema, type Db } from '@todo/storage';
+import { connectMigratedPostgres, type MigratedPostgres } from '@todo/testing';
 import { DeliveryQueries } from '../src/in-process/delivery-store.js';
 
 const PENDING = 3_000;
-let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let postgres: MigratedPostgres;
 let client: pg.Client;
 
 beforeAll(async () => {
-  fresh = await createPostgresDatabase('todo_claim');
-  const database = await createDatabase({ url: fresh.url, poolSize: 1 });
-  await database.migrate();
-  await database.close();
   // One connection: the statement the claims prepare, and the plan it caches, live in it.
-  client = new pg.Client({ connectionString: fresh.url });
-  await client.connect();
+  postgres = await connectMigratedPostgres('todo_claim');
+  client = postgres.client;
   await client.query(`set plan_cache_mode = force_generic_plan; set statement_timeout = '20s'`);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await fresh?.drop();
+  await postgres?.close();
 });
 
 it('claims the oldest due rows of each key when the table filled after the claim was planned', async () => {

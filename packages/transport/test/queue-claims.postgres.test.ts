@@ -1,40 +1,34 @@
 /**
- * What the embedded pipeline reads of its queues. Its two claims — the relay's of outbox rows,
- * the bus's of deliveries — read about a batch of index entries, not every row handled since
- * the last vacuum, and the relay's prune reads only old rows, not the day of published events
- * the outbox keeps. Each
- * published outbox row and each acknowledged delivery leaves a dead index entry until the next
- * vacuum (a minute or more under load; on PGlite, never by itself). As bitmap scans, the claims
- * read all of them on every pass: 10,000 entries and 2 ms per claim under bench:api's load
- * (docs/benchmarks.md, sixth pass). Now both claims walk an index in claim order, which marks the
- * dead entries it passes, from the oldest live row. Autovacuum is off for both tables here, as
- * between two of its runs, and the claims keep the generic plan a prepared statement caches.
- * Entries read are PostgreSQL's own per-index counters, flushed after each call.
+ * What the embedded pipeline reads of its queues. Each published outbox row and each
+ * acknowledged delivery leaves a dead index entry until the next vacuum (a minute or more under
+ * load; on PGlite, whenever the embedded vacuum runs). As bitmap scans, the two claims — the
+ * relay's of outbox rows, the bus's of deliveries — read all of them on every pass: 10,000
+ * entries and 2 ms per claim under bench:api's load (docs/benchmarks.md, sixth pass). Now both
+ * walk an index in claim order from the oldest live row, which marks the dead entries it passes,
+ * and read about a batch. The relay's prune reads only old rows, not the day of published events
+ * the outbox keeps. Autovacuum is off for both tables here, as between two of its runs, and the
+ * claims keep the generic plan a prepared statement caches.
  */
 import { randomUUID } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CloudEvent } from '@todo/domain';
-import { createDatabase, schema, type Db } from '@todo/storage';
-import { createPostgresDatabase, TestClock } from '@todo/testing';
+import { schema, type Db } from '@todo/storage';
+import { connectMigratedPostgres, readsOf, TestClock, type MigratedPostgres } from '@todo/testing';
 import { DeliveryQueries } from '../src/in-process/delivery-store.js';
 import { OutboxRelay } from '../src/index.js';
 import { testEvent } from './support.js';
 
-const HANDLED = 8000;
+const HANDLED = 8_000;
 const BATCH = 100;
-let fresh: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let postgres: MigratedPostgres;
 let client: pg.Client;
 let db: Db;
 
 beforeAll(async () => {
-  fresh = await createPostgresDatabase('todo_queue_claims');
-  const database = await createDatabase({ url: fresh.url, poolSize: 1 });
-  await database.migrate();
-  await database.close();
-  client = new pg.Client({ connectionString: fresh.url });
-  await client.connect();
+  postgres = await connectMigratedPostgres('todo_queue_claims');
+  client = postgres.client;
   await client.query(`alter table outbox set (autovacuum_enabled = off)`);
   await client.query(`alter table event_deliveries set (autovacuum_enabled = off)`);
   // An index scan marks an entry dead only once the deleting commit is on disk: the test cluster
@@ -44,41 +38,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.end();
-  await fresh?.drop();
+  await postgres?.close();
 });
-
-/** Rows of `table` the call made PostgreSQL read from the table itself, by any scan. */
-async function rowsRead(table: string, call: () => Promise<unknown>): Promise<number> {
-  const read = async () => {
-    await client.query('select pg_stat_force_next_flush()');
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>(
-      `select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_user_tables where relname = $1`,
-      [table],
-    );
-    return Number(rows[0]!.n);
-  };
-  const before = await read();
-  await call();
-  return (await read()) - before;
-}
-
-/** Index entries of `table` the call made PostgreSQL read, by any index scan. */
-async function entriesRead(table: string, call: () => Promise<unknown>): Promise<number> {
-  const read = async () => {
-    await client.query('select pg_stat_force_next_flush()');
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>(
-      `select coalesce(sum(idx_tup_read), 0) as n from pg_stat_user_indexes where relname = $1`,
-      [table],
-    );
-    return Number(rows[0]!.n);
-  };
-  const before = await read();
-  await call();
-  return (await read()) - before;
-}
 
 it('a delivery claim reads about its batch after thousands of acknowledged deliveries', async () => {
   const queries = new DeliveryQueries(db, 'postgres');
@@ -102,7 +63,7 @@ it('a delivery claim reads about its batch after thousands of acknowledged deliv
   await claim().then((rows) => queries.delete(rows.map((r) => r.seq)));
   await deliver(HANDLED + 10, 10, 10);
   let claimed: Awaited<ReturnType<typeof claim>> = [];
-  const read = await entriesRead('event_deliveries', async () => (claimed = await claim()));
+  const { indexEntries: read } = await readsOf(client, 'event_deliveries', async () => (claimed = await claim()));
   expect(claimed.map((r) => r.eventId)).toEqual(Array.from({ length: 10 }, (_, i) => `e${HANDLED + 10 + i}`));
   // The 10 rows, the floor's lookup and each row's check for an earlier one of its key.
   expect(read).toBeLessThan(BATCH);
@@ -145,7 +106,7 @@ it("a relay's claim reads about its batch after thousands of published outbox ro
   await write(10);
   await relay.drain();
   const ids = await write(10);
-  const read = await entriesRead('outbox', () => relay.drain());
+  const { indexEntries: read } = await readsOf(client, 'outbox', () => relay.drain());
   expect(published.slice(-10).sort()).toEqual(ids.sort());
   // The 10 rows claimed, then marked published by id.
   expect(read).toBeLessThan(BATCH);
@@ -169,7 +130,7 @@ it("the relay's prune of published rows reads the old end of the outbox, not a d
   await published(RECENT);
   await client.query('vacuum (analyze) outbox'); // as autovacuum does: sums up the filled block ranges
   clock.advance(40 * 60_000);
-  const read = await rowsRead('outbox', () => relay.drain());
+  const { rows: read } = await readsOf(client, 'outbox', () => relay.drain());
   const { rows } = await client.query<{ n: number }>('select count(*)::int as n from outbox');
   expect(rows[0]!.n).toBe(RECENT);
   // One block range of rows (128 pages) around the 100 old ones; a scan of the table reads all.

@@ -4,7 +4,22 @@
  * other query, so handlers always run outside transactions.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import {
+  and,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  notExists,
+  or,
+  sql,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
@@ -89,6 +104,12 @@ export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent
   );
 }
 
+type KeyColumns = Record<'topic' | 'subscription' | 'partitionKey', SQLWrapper>;
+
+/** Rows of one subscription's queue with the same partition key (never true for rows without one). */
+const sameQueueAndKey = (a: KeyColumns, b: KeyColumns) =>
+  and(eq(a.topic, b.topic), eq(a.subscription, b.subscription), eq(a.partitionKey, b.partitionKey));
+
 /** A PostgreSQL array literal of integers, for `= any($1::bigint[])` on both engines. */
 const intArray = (values: readonly number[]): string => `{${values.join(',')}}`;
 
@@ -136,14 +157,7 @@ export class DeliveryQueries {
             db
               .select({ one: sql`1` })
               .from(earlier)
-              .where(
-                and(
-                  eq(earlier.topic, deliveries.topic),
-                  eq(earlier.subscription, deliveries.subscription),
-                  eq(earlier.partitionKey, deliveries.partitionKey),
-                  lt(earlier.seq, deliveries.seq),
-                ),
-              ),
+              .where(and(sameQueueAndKey(earlier, deliveries), lt(earlier.seq, deliveries.seq))),
           ),
         ),
       )
@@ -162,14 +176,7 @@ export class DeliveryQueries {
     const run = db
       .select({ seq: next.seq })
       .from(next)
-      .where(
-        and(
-          eq(next.topic, heads.topic),
-          eq(next.subscription, heads.subscription),
-          eq(next.partitionKey, heads.partitionKey),
-          gt(next.seq, heads.seq),
-        ),
-      )
+      .where(and(sameQueueAndKey(next, heads), gt(next.seq, heads.seq)))
       .orderBy(next.seq)
       .limit(sql.placeholder('followers'))
       .as('run');
