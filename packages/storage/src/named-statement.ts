@@ -6,7 +6,8 @@
  * statement as before.
  */
 import { createHash } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
 interface Query {
@@ -38,4 +39,26 @@ export const executeNamed = <Row>(db: Db, name: string, query: SQL): Promise<{ r
  * parameter — or every call would prepare a new statement.
  */
 export const executeByShape = <Row>(db: Db, prefix: string, query: SQL): Promise<{ rows: Row[] }> =>
-  run<Row>(db, query, (text) => `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`);
+  run<Row>(db, query, (text) => shapeNames.get(text) ?? nameShape(prefix, text));
+
+/** Names of the shapes seen, so a repeated shape is not hashed again; bounded like the shapes. */
+const shapeNames = new Map<string, string>();
+function nameShape(prefix: string, text: string): string {
+  const name = `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+  if (shapeNames.size >= 1_000) shapeNames.clear();
+  shapeNames.set(text, name);
+  return name;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A fragment without parameters (a long column list, a JSON shape) rendered to text once, for
+ * statements built per request: walking such fragments again on every list cost 70 of the
+ * 115 µs it took to build the statement (docs/benchmarks.md, sixth pass).
+ */
+export function constantSql(fragment: SQL): SQL {
+  const { sql: text, params } = dialect.sqlToQuery(fragment);
+  if (params.length) throw new Error(`constantSql: the fragment has ${params.length} parameters: ${text}`);
+  return sql.raw(text);
+}

@@ -5,7 +5,7 @@ import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
 import { insertTaskWithEvents, setCompletedWithEvents, type NewTaskWrite } from './task-write.statement.js';
-import { executeByShape } from '../named-statement.js';
+import { constantSql, executeByShape } from '../named-statement.js';
 import {
   OUTER_TASK_ID,
   remindersColumn,
@@ -38,6 +38,10 @@ export interface TaskJsonPage {
   items: string[];
   nextCursor: string | null;
 }
+
+/** The list statement's fixed parts, rendered once (see `listJson`). */
+const LIST_COLUMNS = constantSql(sql.join(Object.values(taskColumns), sql`, `));
+const LIST_WIRE_FIELDS = constantSql(taskWireFields);
 
 export class TaskRepository {
   private prepared: ReturnType<TaskRepository['prepare']> | undefined;
@@ -228,9 +232,9 @@ export class TaskRepository {
       'todo_list_tasks',
       sql`select to_json(w)::text as json, "tasks"."id" as id, "tasks"."sort_key"::text as sort_value,
           "tasks"."recurrence_rule" as rule
-        from (select ${sql.join(Object.values(taskColumns), sql`, `)}, ${sortExpr} as sort_key
+        from (select ${LIST_COLUMNS}, ${sortExpr} as sort_key
           from ${tasks} where ${where} order by ${orderBy} limit ${query.limit + 1}) as ${tasks}
-        cross join lateral (select ${taskWireFields}) as w
+        cross join lateral (select ${LIST_WIRE_FIELDS}) as w
         order by ${orderBySortKey}`,
     );
     const page = rows.slice(0, query.limit);
