@@ -1,10 +1,12 @@
 /**
  * Prometheus metrics of this process (`/metrics`): events published, delivered, retried and
- * dead-lettered per topic, how late reminders fire, and completions the recurrence
+ * dead-lettered per topic, what waits in the outbox and the embedded bus, how late reminders
+ * fire, and completions the recurrence
  * reconciliation had to handle (a non-zero count means deliveries are being lost upstream). Counted at the composition root by
  * wrapping handlers, so the roles and transports stay free of metrics code.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Clock } from '@todo/domain';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '@todo/storage';
 import { PoisonEventError, type EventHandler } from '@todo/transport';
@@ -44,20 +46,59 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(database: Database) {
+  constructor(database: Database, clock: Clock) {
     collectDefaultMetrics({ register: this.registry, prefix: 'todo_' });
-    // Read at scrape time from the shared table, so every replica reports the same truth.
+    const rows = async <Row>(query: SQL) => ((await database.db.execute(query)) as { rows: Row[] }).rows;
+    // Read at scrape time from the shared tables, so every replica reports the same truth.
+    // One read of the outbox for both of its gauges, which a scrape collects at the same time.
+    let outboxRead: Promise<{ n: number; oldest: Date | string | null } | undefined> | undefined;
+    const readOutbox = () =>
+      (outboxRead ??= rows<{ n: number; oldest: Date | string | null }>(
+        sql`select count(*)::int as n, min(created_at) as oldest from outbox where published_at is null`,
+      )
+        .then(([row]) => row)
+        .finally(() => (outboxRead = undefined)));
+    new Gauge({
+      name: 'todo_outbox_pending',
+      help: 'Events written but not yet published by an outbox relay',
+      registers: [this.registry],
+      async collect() {
+        this.set((await readOutbox())?.n ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'todo_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest event not yet published (by the app clock); growing means the relay or the broker is stuck',
+      registers: [this.registry],
+      async collect() {
+        const oldest = (await readOutbox())?.oldest;
+        this.set(oldest ? Math.max(0, clock.now().getTime() - new Date(oldest).getTime()) / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'todo_event_deliveries_pending',
+      help: 'Embedded bus: deliveries not yet handled, per subscription (retries included)',
+      labelNames: ['topic', 'subscription'],
+      registers: [this.registry],
+      async collect() {
+        const result = await rows<{ topic: string; subscription: string; n: number }>(
+          sql`select topic, subscription, count(*)::int as n from event_deliveries group by topic, subscription`,
+        );
+        this.reset();
+        for (const row of result) this.set({ topic: row.topic, subscription: row.subscription }, row.n);
+      },
+    });
     new Gauge({
       name: 'todo_dead_letters',
       help: 'Dead letters not yet replayed, per topic',
       labelNames: ['topic'],
       registers: [this.registry],
       async collect() {
-        const result = (await database.db.execute(
+        const result = await rows<{ topic: string; n: number }>(
           sql`select topic, count(*)::int as n from dead_letters where replayed_at is null group by topic`,
-        )) as { rows: { topic: string; n: number }[] };
+        );
         this.reset();
-        for (const row of result.rows) this.set({ topic: row.topic }, row.n);
+        for (const row of result) this.set({ topic: row.topic }, row.n);
       },
     });
   }

@@ -98,7 +98,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const clock = options.clock ?? systemClock;
   const database = options.database ?? (await openDatabase(config, logger));
   const store = new Store(database.db);
-  const metrics = new Metrics(database);
+  const metrics = new Metrics(database, clock);
   const transports = createTransports({
     config,
     database,

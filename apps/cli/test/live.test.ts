@@ -1,5 +1,6 @@
 /** The SSE stream delivers a user's own changes live — and nobody else's. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
 async function openStream(url: string, auth: { authorization: string }) {
@@ -92,6 +93,31 @@ describe('metrics', () => {
       expect(text).toMatch(/todo_reminder_lateness_seconds_bucket\{le="5"\} 1/);
       expect(text).toMatch(/todo_reminder_lateness_seconds_bucket\{le="1"\} 0/);
       expect(text).toContain('# TYPE todo_dead_letters gauge');
+      // Everything went out: nothing waits.
+      expect(text).toMatch(/^todo_outbox_pending 0$/m);
+      expect(text).toMatch(/^todo_outbox_oldest_pending_seconds 0$/m);
+      expect(text).not.toMatch(/^todo_event_deliveries_pending\{/m);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('shows what waits: events the relay has not published, deliveries not yet handled', async () => {
+    const p = await createPipeline('pglite');
+    try {
+      // Held back, as after failed publishes and handler retries: written ten minutes ago, due in an hour.
+      const now = p.clock.now().getTime();
+      const [written, due] = [new Date(now - 600_000).toISOString(), new Date(now + 3_600_000).toISOString()];
+      await p.runtime.database.db.execute(sql`
+        insert into outbox (id, topic, type, event, created_at, available_at)
+        values (gen_random_uuid(), 'task-events', 'todo.task.updated.v1', '{}', ${written}::timestamptz, ${due}::timestamptz)`);
+      await p.runtime.database.db.execute(sql`
+        insert into event_deliveries (event_id, topic, subscription, event, available_at)
+        values ('held', 'task-events', 'notifier', '{}', ${due}::timestamptz)`);
+      const { body } = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      expect(body).toMatch(/^todo_outbox_pending 1$/m);
+      expect(body).toMatch(/^todo_outbox_oldest_pending_seconds 600$/m);
+      expect(body).toMatch(/^todo_event_deliveries_pending\{topic="task-events",subscription="notifier"\} 1$/m);
     } finally {
       await p.close();
     }
