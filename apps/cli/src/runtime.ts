@@ -114,7 +114,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     eventSource: `todo-app/${config.roles.join('+')}`,
     afterCommit: () => transports.relay.wake(),
   };
-  const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) });
+  // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
+  const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) }, { listCacheChars: config.listCacheBytes });
   const wiring = registerRoles(config, {
     database,
     serviceDeps,

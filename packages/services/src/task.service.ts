@@ -26,6 +26,7 @@ import {
 } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
 import { UnitOfWork, type Emit } from './unit-of-work.js';
+import { TaskListPages, type ListPage, type ListPageCache } from './task-list-pages.js';
 import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
@@ -33,9 +34,14 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class TaskService {
   private readonly unitOfWork: UnitOfWork;
+  private readonly pages: TaskListPages;
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    pageCache?: ListPageCache,
+  ) {
     this.unitOfWork = new UnitOfWork(deps);
+    this.pages = new TaskListPages(deps.store, pageCache, (principal, query) => this.listBody(principal, query));
   }
 
   async get(principal: Principal, ref: string): Promise<Task> {
@@ -51,6 +57,14 @@ export class TaskService {
   async listBody(principal: Principal, query: TaskListQuery): Promise<string> {
     const page = await this.listJson(principal, query);
     return `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  /**
+   * `listBody` with an ETag: null instead of the body when `isCurrent` accepts the ETag (the
+   * client's copy is still right), and from memory while the owner's data is unchanged.
+   */
+  listPage(principal: Principal, query: TaskListQuery, isCurrent?: (etag: string) => boolean): Promise<ListPage> {
+    return this.pages.page(principal, query, isCurrent);
   }
 
   private async listJson(principal: Principal, query: TaskListQuery): Promise<TaskJsonPage> {

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { TaskListQuery } from '@todo/domain';
+import type { Store } from '@todo/storage';
+import type { Principal } from './deps.js';
+
+/** A list response: the body to send, or null when the client's copy (`isCurrent`) is still right. */
+export interface ListPage {
+  body: string | null;
+  /** Names the owner, the query and the state of the owner's data; absent for lists that depend on the time. */
+  etag: string | undefined;
+}
+
+/**
+ * Serves task-list pages by the version of their owner's data: a client's copy whose ETag is
+ * still current gets no body (HTTP 304), and a page read before is sent again from memory,
+ * both after one primary-key read instead of the list statement. `overdue` lists depend on
+ * the clock, not only on the data, and always go to the database.
+ */
+export class TaskListPages {
+  constructor(
+    private readonly store: Store,
+    private readonly cache: ListPageCache | undefined,
+    private readonly read: (principal: Principal, query: TaskListQuery) => Promise<string>,
+  ) {}
+
+  async page(principal: Principal, query: TaskListQuery, isCurrent?: (etag: string) => boolean): Promise<ListPage> {
+    if (query.overdue) return { body: await this.read(principal, query), etag: undefined };
+    const { userId } = principal;
+    // Read before the page, so a page is never labelled with a version newer than what it shows.
+    const version = await this.store.repos.users.dataVersion(userId);
+    if (version === null) return { body: await this.read(principal, query), etag: undefined };
+    const queryKey = JSON.stringify(query);
+    // Hashed: the version is a transaction id, which would tell a client how busy the server is.
+    const etag = `W/"${createHash('sha256').update(`${userId}\u0000${version}\u0000${queryKey}`).digest('base64url').slice(0, 27)}"`;
+    if (isCurrent?.(etag)) return { body: null, etag };
+    const kept = this.cache?.get(userId, queryKey, version);
+    if (kept !== undefined) return { body: kept, etag };
+    const body = await this.read(principal, query);
+    this.cache?.set(userId, queryKey, version, body);
+    return { body, etag };
+  }
+}
+
+/**
+ * Task-list pages as sent, kept per owner and query under the owner's data version they were
+ * read at (`users.data_version`, which every write to the owner's tasks, tags and reminders
+ * changes). A page is served again only while that version still reads the same, so each
+ * replica keeps its own cache and none can serve a page another replica's write made stale.
+ * Bounded by the characters it holds; the least recently used pages go first.
+ */
+export class ListPageCache {
+  private readonly pages = new Map<string, { version: string; body: string }>();
+  private size = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  /** The page kept for this owner and query, if it was read at `version`. */
+  get(userId: string, queryKey: string, version: string): string | undefined {
+    const key = cacheKey(userId, queryKey);
+    const page = this.pages.get(key);
+    if (!page) return undefined;
+    this.pages.delete(key);
+    if (page.version !== version) {
+      this.size -= page.body.length;
+      return undefined;
+    }
+    this.pages.set(key, page); // most recently used goes last
+    return page.body;
+  }
+
+  set(userId: string, queryKey: string, version: string, body: string): void {
+    // One huge page would push out hundreds of ordinary ones.
+    if (body.length > this.maxChars / 16) return;
+    const key = cacheKey(userId, queryKey);
+    const old = this.pages.get(key);
+    if (old) {
+      this.pages.delete(key);
+      this.size -= old.body.length;
+    }
+    this.pages.set(key, { version, body });
+    this.size += body.length;
+    for (const [oldest, page] of this.pages) {
+      if (this.size <= this.maxChars) break;
+      this.pages.delete(oldest);
+      this.size -= page.body.length;
+    }
+  }
+
+  /** Characters held, for tests and metrics. */
+  get chars(): number {
+    return this.size;
+  }
+}
+
+const cacheKey = (userId: string, queryKey: string) => `${userId}\u0000${queryKey}`;
