@@ -48,9 +48,10 @@ export class TaskService {
     return this.find(this.deps.store.repos, principal.userId, ref);
   }
 
+  /** A page of tasks; like `listPage`, from memory while the owner's data is unchanged (MCP and chat list often). */
   async list(principal: Principal, query: TaskListQuery): Promise<TaskPage> {
-    const page = await this.listJson(principal, query);
-    return { items: page.items.map((json) => JSON.parse(json) as Task), nextCursor: page.nextCursor };
+    const { body } = await this.pages.page(principal, query);
+    return JSON.parse(body!) as TaskPage;
   }
 
   /** The same page as `list`, as the JSON body the REST API sends — no parse and re-serialise on the way. */
