@@ -13,33 +13,40 @@ export interface ListPage {
 /**
  * Serves task-list pages by the version of their owner's data: a client's copy whose ETag is
  * still current gets no body (HTTP 304), and a page read before is sent again from memory,
- * both after one primary-key read instead of the list statement. `overdue` lists depend on
- * the clock, not only on the data, and always go to the database.
+ * both after one primary-key read instead of the list statement. A page nobody holds is read
+ * at once: the list statement returns the version it read the page at, so it costs no more
+ * than without any of this. `overdue` lists depend on the clock, not only on the data, and
+ * always go to the database.
  */
 export class TaskListPages {
   constructor(
     private readonly store: Store,
     private readonly cache: ListPageCache | undefined,
-    private readonly read: (principal: Principal, query: TaskListQuery) => Promise<string>,
+    private readonly read: (principal: Principal, query: TaskListQuery) => Promise<{ body: string; version: string | null }>,
   ) {}
 
   async page(principal: Principal, query: TaskListQuery, isCurrent?: (etag: string) => boolean): Promise<ListPage> {
-    if (query.overdue) return { body: await this.read(principal, query), etag: undefined };
+    if (query.overdue) return { body: (await this.read(principal, query)).body, etag: undefined };
     const { userId } = principal;
-    // Read before the page, so a page is never labelled with a version newer than what it shows.
-    const version = await this.store.repos.users.dataVersion(userId);
-    if (version === null) return { body: await this.read(principal, query), etag: undefined };
     const queryKey = JSON.stringify(query);
-    // Hashed: the version is a transaction id, which would tell a client how busy the server is.
-    const etag = `W/"${createHash('sha256').update(`${userId}\u0000${version}\u0000${queryKey}`).digest('base64url').slice(0, 27)}"`;
-    if (isCurrent?.(etag)) return { body: null, etag };
-    const kept = this.cache?.get(userId, queryKey, version);
-    if (kept !== undefined) return { body: kept, etag };
-    const body = await this.read(principal, query);
+    if (isCurrent || this.cache?.has(userId, queryKey)) {
+      const version = await this.store.repos.users.dataVersion(userId);
+      const etag = version === null ? undefined : etagOf(userId, version, queryKey);
+      if (etag && isCurrent?.(etag)) return { body: null, etag };
+      const kept = version === null ? undefined : this.cache?.get(userId, queryKey, version);
+      if (kept !== undefined) return { body: kept, etag };
+    }
+    const { body, version } = await this.read(principal, query);
+    // An empty page carries no version; it is cheap to read again.
+    if (version === null) return { body, etag: undefined };
     this.cache?.set(userId, queryKey, version, body);
-    return { body, etag };
+    return { body, etag: etagOf(userId, version, queryKey) };
   }
 }
+
+/** Hashed: the version is a transaction id, which would tell a client how busy the server is. */
+const etagOf = (userId: string, version: string, queryKey: string) =>
+  `W/"${createHash('sha256').update(`${userId}\u0000${version}\u0000${queryKey}`).digest('base64url').slice(0, 27)}"`;
 
 /**
  * Task-list pages as sent, kept per owner and query under the owner's data version they were
@@ -53,6 +60,11 @@ export class ListPageCache {
   private size = 0;
 
   constructor(private readonly maxChars: number) {}
+
+  /** Whether a page is kept for this owner and query, at any version. */
+  has(userId: string, queryKey: string): boolean {
+    return this.pages.has(cacheKey(userId, queryKey));
+  }
 
   /** The page kept for this owner and query, if it was read at `version`. */
   get(userId: string, queryKey: string, version: string): string | undefined {

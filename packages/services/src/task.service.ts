@@ -41,7 +41,7 @@ export class TaskService {
     pageCache?: ListPageCache,
   ) {
     this.unitOfWork = new UnitOfWork(deps);
-    this.pages = new TaskListPages(deps.store, pageCache, (principal, query) => this.listBody(principal, query));
+    this.pages = new TaskListPages(deps.store, pageCache, (principal, query) => this.readPage(principal, query));
   }
 
   async get(principal: Principal, ref: string): Promise<Task> {
@@ -56,8 +56,12 @@ export class TaskService {
 
   /** The same page as `list`, as the JSON body the REST API sends — no parse and re-serialise on the way. */
   async listBody(principal: Principal, query: TaskListQuery): Promise<string> {
+    return (await this.readPage(principal, query)).body;
+  }
+
+  private async readPage(principal: Principal, query: TaskListQuery): Promise<{ body: string; version: string | null }> {
     const page = await this.listJson(principal, query);
-    return `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+    return { body: `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`, version: page.version };
   }
 
   /**

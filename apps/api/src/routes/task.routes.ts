@@ -39,7 +39,8 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
     // (TaskService.listBody); Fastify sends a JSON string as is, without serialising it again.
     async (request, reply) => {
       const ifNoneMatch = request.headers['if-none-match'];
-      const page = await tasks.listPage(principalOf(request), request.query, (etag) => matchesAny(ifNoneMatch, etag));
+      const isCurrent = ifNoneMatch ? (etag: string) => matchesAny(ifNoneMatch, etag) : undefined;
+      const page = await tasks.listPage(principalOf(request), request.query, isCurrent);
       if (page.etag) {
         // The page changes with any write of the user's, so a client must ask every time (cheaply, with If-None-Match).
         reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
