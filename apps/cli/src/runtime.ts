@@ -115,7 +115,14 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     afterCommit: () => transports.relay.wake(),
   };
   // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
-  const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) }, { listCacheChars: config.listCacheBytes });
+  const services = createServices(
+    serviceDeps,
+    { jwtSecret: jwtSecretFor(config) },
+    {
+      listCacheChars: config.listCacheBytes,
+      onListPage: metrics.listPage,
+    },
+  );
   const wiring = registerRoles(config, {
     database,
     serviceDeps,

@@ -10,6 +10,9 @@ export interface ListPage {
   etag: string | undefined;
 }
 
+/** How a list request was answered: 304, from the page cache, or by the list statement. */
+export type ListPageOutcome = 'not_modified' | 'kept' | 'read';
+
 /**
  * Serves task-list pages by the version of their owner's data: a client's copy whose ETag is
  * still current gets no body (HTTP 304), and a page read before is sent again from memory,
@@ -23,24 +26,35 @@ export class TaskListPages {
     private readonly store: Store,
     private readonly cache: ListPageCache | undefined,
     private readonly read: (principal: Principal, query: TaskListQuery) => Promise<{ body: string; version: string | null }>,
+    private readonly onPage: (outcome: ListPageOutcome) => void = () => {},
   ) {}
 
   async page(principal: Principal, query: TaskListQuery, isCurrent?: (etag: string) => boolean): Promise<ListPage> {
-    if (query.overdue) return { body: (await this.read(principal, query)).body, etag: undefined };
+    const page = await this.answer(principal, query, isCurrent);
+    this.onPage(page.body === null ? 'not_modified' : page.outcome);
+    return { body: page.body, etag: page.etag };
+  }
+
+  private async answer(
+    principal: Principal,
+    query: TaskListQuery,
+    isCurrent: ((etag: string) => boolean) | undefined,
+  ): Promise<ListPage & { outcome: ListPageOutcome }> {
+    if (query.overdue) return { body: (await this.read(principal, query)).body, etag: undefined, outcome: 'read' };
     const { userId } = principal;
     const queryKey = JSON.stringify(query);
     if (isCurrent || this.cache?.has(userId, queryKey)) {
       const version = await this.store.repos.users.dataVersion(userId);
       const etag = version === null ? undefined : etagOf(userId, version, queryKey);
-      if (etag && isCurrent?.(etag)) return { body: null, etag };
+      if (etag && isCurrent?.(etag)) return { body: null, etag, outcome: 'not_modified' };
       const kept = version === null ? undefined : this.cache?.get(userId, queryKey, version);
-      if (kept !== undefined) return { body: kept, etag };
+      if (kept !== undefined) return { body: kept, etag, outcome: 'kept' };
     }
     const { body, version } = await this.read(principal, query);
     // An empty page carries no version; it is cheap to read again.
-    if (version === null) return { body, etag: undefined };
+    if (version === null) return { body, etag: undefined, outcome: 'read' };
     this.cache?.set(userId, queryKey, version, body);
-    return { body, etag: etagOf(userId, version, queryKey) };
+    return { body, etag: etagOf(userId, version, queryKey), outcome: 'read' };
   }
 }
 

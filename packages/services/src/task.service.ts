@@ -26,7 +26,7 @@ import {
 } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
 import { UnitOfWork, type Emit } from './unit-of-work.js';
-import { TaskListPages, type ListPage, type ListPageCache } from './task-list-pages.js';
+import { TaskListPages, type ListPage, type ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
@@ -38,10 +38,15 @@ export class TaskService {
 
   constructor(
     private readonly deps: ServiceDeps,
-    pageCache?: ListPageCache,
+    lists: { pageCache?: ListPageCache | undefined; onListPage?: ((outcome: ListPageOutcome) => void) | undefined } = {},
   ) {
     this.unitOfWork = new UnitOfWork(deps);
-    this.pages = new TaskListPages(deps.store, pageCache, (principal, query) => this.readPage(principal, query));
+    this.pages = new TaskListPages(
+      deps.store,
+      lists.pageCache,
+      (principal, query) => this.readPage(principal, query),
+      lists.onListPage,
+    );
   }
 
   async get(principal: Principal, ref: string): Promise<Task> {
