@@ -30,9 +30,9 @@ export class TaskListPages {
   ) {}
 
   async page(principal: Principal, query: TaskListQuery, isCurrent?: (etag: string) => boolean): Promise<ListPage> {
-    const page = await this.answer(principal, query, isCurrent);
-    this.onPage(page.body === null ? 'not_modified' : page.outcome);
-    return { body: page.body, etag: page.etag };
+    const { body, etag, outcome } = await this.answer(principal, query, isCurrent);
+    this.onPage(outcome);
+    return { body, etag };
   }
 
   private async answer(
@@ -112,7 +112,7 @@ export class ListPageCache {
     }
   }
 
-  /** Characters held, for tests and metrics. */
+  /** Characters held. */
   get chars(): number {
     return this.size;
   }
