@@ -114,15 +114,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     eventSource: `todo-app/${config.roles.join('+')}`,
     afterCommit: () => transports.relay.wake(),
   };
-  // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
-  const services = createServices(
-    serviceDeps,
-    { jwtSecret: jwtSecretFor(config) },
-    {
-      listCacheChars: config.listCacheBytes,
-      onListPage: metrics.listPage,
-    },
-  );
+  const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) });
   const wiring = registerRoles(config, {
     database,
     serviceDeps,

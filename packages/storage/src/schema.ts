@@ -5,7 +5,6 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
-  bigint,
   boolean,
   customType,
   date,
@@ -39,12 +38,6 @@ export const users = pgTable(
     isAdmin: boolean('is_admin').notNull().default(false),
     /** Last per-user task number handed out; bumped in the same transaction as the insert. */
     taskSeq: integer('task_seq').notNull().default(0),
-    /**
-     * Changes with every write to the user's tasks, their tags and reminders (set by triggers,
-     * migration 0009): a task list read at one value is still right while it reads the same.
-     * The id of the last transaction that wrote, so a value never comes back.
-     */
-    dataVersion: bigint('data_version', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,5 +1,3 @@
-import { runListPagesContract } from './list-pages.contract.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 runRepositoryContract('postgres');
-runListPagesContract('postgres');

@@ -45,17 +45,14 @@ export async function insertTaskWithEvents(db: Db, write: NewTaskWrite): Promise
   );
   const events = JSON.stringify(write.events);
   const { key = null, fingerprint = null } = write.idempotency ?? {};
-  // `numbered` also sets the owner's data version and the setting that says so, as migration
-  // 0009's triggers would: they then skip the owner, instead of writing a second version of the
-  // user row per create.
   const result = await executeNamed<{ tags: string[] | string; number: number }>(
     db,
     'todo_insert_task_with_events',
     sql`
     with numbered as (
-      update users set task_seq = task_seq + 1, data_version = pg_current_xact_id()::text::bigint
+      update users set task_seq = task_seq + 1
       where id = ${row.userId}::uuid and ${row.number}::int is null
-      returning task_seq as number, set_config('todo.touched_user', id::text, true)),
+      returning task_seq as number),
     wanted as (
       select * from jsonb_to_recordset(${JSON.stringify(write.tags)}::jsonb) as w(id uuid, name text)),
     existing as (

@@ -37,8 +37,6 @@ export interface TaskPage {
 export interface TaskJsonPage {
   items: string[];
   nextCursor: string | null;
-  /** The owner's data version (`UserRepository.dataVersion`) the page was read at; null for an empty page. */
-  version: string | null;
 }
 
 /** The list statement's fixed parts, rendered once (see `listJson`). */
@@ -229,18 +227,11 @@ export class TaskRepository {
    */
   async listJson(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskJsonPage> {
     const { where, sortExpr, orderBy, orderBySortKey, sortKey } = buildListQuery(userId, query, ctx);
-    const { rows } = await executeByShape<{
-      json: string;
-      id: string;
-      sort_value: string | null;
-      rule: string | null;
-      version: string;
-    }>(
+    const { rows } = await executeByShape<{ json: string; id: string; sort_value: string | null; rule: string | null }>(
       this.db,
       'todo_list_tasks',
-      // The version in the page's own snapshot (read once, an init plan), so a page kept by it is exact.
       sql`select to_json(w)::text as json, "tasks"."id" as id, "tasks"."sort_key"::text as sort_value,
-          "tasks"."recurrence_rule" as rule, (select data_version::text from ${users} where id = ${userId}::uuid) as version
+          "tasks"."recurrence_rule" as rule
         from (select ${LIST_COLUMNS}, ${sortExpr} as sort_key
           from ${tasks} where ${where} order by ${orderBy} limit ${query.limit + 1}) as ${tasks}
         cross join lateral (select ${LIST_WIRE_FIELDS}) as w
@@ -251,7 +242,6 @@ export class TaskRepository {
     return {
       items: page.map((r) => withRecurrenceText(r.json, r.rule)),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ k: sortKey, v: last.sort_value, id: last.id }) : null,
-      version: rows[0]?.version ?? null,
     };
   }
 

@@ -19,7 +19,6 @@ export const toUser = (r: UserRow): User => ({
 export class UserRepository {
   /** Built on first use and kept: reads of the owner run for most requests and events. */
   private byId: ReturnType<UserRepository['prepareById']> | undefined;
-  private versionById: ReturnType<UserRepository['prepareVersionById']> | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -29,23 +28,6 @@ export class UserRepository {
       .from(users)
       .where(eq(users.id, sql.placeholder('id')))
       .prepare('todo_user_by_id');
-  }
-
-  private prepareVersionById() {
-    return this.db
-      .select({ version: sql<string>`${users.dataVersion}::text` })
-      .from(users)
-      .where(eq(users.id, sql.placeholder('id')))
-      .prepare('todo_user_data_version');
-  }
-
-  /**
-   * The version of the user's tasks, their tags and reminders (`users.data_version`, kept by
-   * triggers): it changes with every committed write to them. Opaque text; null for no user.
-   */
-  async dataVersion(id: string): Promise<string | null> {
-    const [row] = await (this.versionById ??= this.prepareVersionById()).execute({ id });
-    return row?.version ?? null;
   }
 
   async insert(row: typeof users.$inferInsert): Promise<UserRow> {
