@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   customType,
   date,
@@ -42,6 +43,25 @@ export const users = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+);
+
+/**
+ * The version of each user's task data is the sum of the user's `weight`s here: every committed
+ * transaction that writes the user's tasks, their reminders, tag links or tags appends a row of
+ * weight 1 (triggers, migration 0009), so the sum grows with each such commit and names one
+ * state of the data; a task list read at one sum is still right while the sum reads the same.
+ * Appended, never updated, so writers of one user never wait on each other; compaction folds a
+ * user's rows into one of the same total.
+ */
+export const listChanges = pgTable(
+  'list_changes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    weight: bigint('weight', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('list_changes_user_idx').on(t.userId)],
 );
 
 export const sessions = pgTable(

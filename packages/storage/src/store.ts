@@ -6,6 +6,7 @@ import type { Db } from './client.js';
 import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
 import { IdempotencyRepository } from './repositories/idempotency.repository.js';
+import { ListVersionRepository } from './repositories/list-version.repository.js';
 import { ReminderRepository } from './repositories/reminder.repository.js';
 import { DeadLetterRepository, NotificationRepository } from './repositories/notification.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
@@ -23,6 +24,7 @@ export interface Repositories {
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
   idempotency: IdempotencyRepository;
+  listVersions: ListVersionRepository;
   reminders: ReminderRepository;
   outbox: OutboxRepository;
   notifications: NotificationRepository;
@@ -39,6 +41,7 @@ const bind = (db: Db): Repositories => ({
   tasks: new TaskRepository(db),
   recurrence: new RecurrenceRepository(db),
   idempotency: new IdempotencyRepository(db),
+  listVersions: new ListVersionRepository(db),
   reminders: new ReminderRepository(db),
   outbox: new OutboxRepository(db),
   notifications: new NotificationRepository(db),

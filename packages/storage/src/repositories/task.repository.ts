@@ -5,6 +5,7 @@ import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
 import { insertTaskWithEvents, setCompletedWithEvents, type NewTaskWrite } from './task-write.statement.js';
+import { listVersionOf } from './list-version.repository.js';
 import { constantSql, executeByShape } from '../named-statement.js';
 import {
   OUTER_TASK_ID,
@@ -37,6 +38,8 @@ export interface TaskPage {
 export interface TaskJsonPage {
   items: string[];
   nextCursor: string | null;
+  /** The owner's data version (`ListVersionRepository`) the page was read at; null for an empty page. */
+  version: string | null;
 }
 
 /** The list statement's fixed parts, rendered once (see `listJson`). */
@@ -227,11 +230,18 @@ export class TaskRepository {
    */
   async listJson(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskJsonPage> {
     const { where, sortExpr, orderBy, orderBySortKey, sortKey } = buildListQuery(userId, query, ctx);
-    const { rows } = await executeByShape<{ json: string; id: string; sort_value: string | null; rule: string | null }>(
+    const { rows } = await executeByShape<{
+      json: string;
+      id: string;
+      sort_value: string | null;
+      rule: string | null;
+      version: string;
+    }>(
       this.db,
       'todo_list_tasks',
+      // The version in the page's own snapshot (read once, an init plan), so a page kept by it is exact.
       sql`select to_json(w)::text as json, "tasks"."id" as id, "tasks"."sort_key"::text as sort_value,
-          "tasks"."recurrence_rule" as rule
+          "tasks"."recurrence_rule" as rule, ${listVersionOf(userId)} as version
         from (select ${LIST_COLUMNS}, ${sortExpr} as sort_key
           from ${tasks} where ${where} order by ${orderBy} limit ${query.limit + 1}) as ${tasks}
         cross join lateral (select ${LIST_WIRE_FIELDS}) as w
@@ -242,6 +252,7 @@ export class TaskRepository {
     return {
       items: page.map((r) => withRecurrenceText(r.json, r.rule)),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ k: sortKey, v: last.sort_value, id: last.id }) : null,
+      version: rows[0]?.version ?? null,
     };
   }
 
