@@ -9,6 +9,7 @@ import type { ServiceDeps } from './deps.js';
 import { LabelService } from './label.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
+import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { TokenService } from './token.service.js';
 import { NotificationService } from './notification.service.js';
 import { RecurrenceService } from './recurrence.service.js';
@@ -16,6 +17,7 @@ import { ActionTokens } from './security/action-tokens.js';
 
 export { AuthService, type AuthOptions, type Session } from './auth.service.js';
 export { TaskService } from './task.service.js';
+export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
 export { ProfileService } from './profile.service.js';
 export { TokenService } from './token.service.js';
@@ -39,13 +41,21 @@ export interface Services {
   actionTokens: ActionTokens;
 }
 
-export function createServices(deps: ServiceDeps, auth: AuthOptions): Services {
+export interface ServiceOptions {
+  /** Characters of task-list pages kept for re-serving while their owner's data is unchanged; 0 or absent = none. */
+  listCacheChars?: number;
+  /** Told how each task-list request was answered (for metrics). */
+  onListPage?: (outcome: ListPageOutcome) => void;
+}
+
+export function createServices(deps: ServiceDeps, auth: AuthOptions, options: ServiceOptions = {}): Services {
   const authService = new AuthService(deps, auth);
+  const pageCache = options.listCacheChars ? new ListPageCache(options.listCacheChars) : undefined;
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
     profile: new ProfileService(deps),
-    tasks: new TaskService(deps),
+    tasks: new TaskService(deps, { pageCache, onListPage: options.onListPage }),
     categories: new LabelService(deps, 'categories'),
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),

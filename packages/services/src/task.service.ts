@@ -26,6 +26,7 @@ import {
 } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
 import { UnitOfWork, type Emit } from './unit-of-work.js';
+import { TaskListPages, type ListPage, type ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
@@ -33,24 +34,47 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class TaskService {
   private readonly unitOfWork: UnitOfWork;
+  private readonly pages: TaskListPages;
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    lists: { pageCache?: ListPageCache | undefined; onListPage?: ((outcome: ListPageOutcome) => void) | undefined } = {},
+  ) {
     this.unitOfWork = new UnitOfWork(deps);
+    this.pages = new TaskListPages(
+      deps.store,
+      lists.pageCache,
+      (principal, query) => this.readPage(principal, query),
+      lists.onListPage,
+    );
   }
 
   async get(principal: Principal, ref: string): Promise<Task> {
     return this.find(this.deps.store.repos, principal.userId, ref);
   }
 
+  /** A page of tasks; like `listPage`, from memory while the owner's data is unchanged (MCP and chat list often). */
   async list(principal: Principal, query: TaskListQuery): Promise<TaskPage> {
-    const page = await this.listJson(principal, query);
-    return { items: page.items.map((json) => JSON.parse(json) as Task), nextCursor: page.nextCursor };
+    const { body } = await this.pages.page(principal, query);
+    return JSON.parse(body!) as TaskPage;
   }
 
   /** The same page as `list`, as the JSON body the REST API sends — no parse and re-serialise on the way. */
   async listBody(principal: Principal, query: TaskListQuery): Promise<string> {
+    return (await this.readPage(principal, query)).body;
+  }
+
+  private async readPage(principal: Principal, query: TaskListQuery): Promise<{ body: string; version: string | null }> {
     const page = await this.listJson(principal, query);
-    return `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+    return { body: `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`, version: page.version };
+  }
+
+  /**
+   * `listBody` with an ETag: null instead of the body when `isCurrent` accepts the ETag (the
+   * client's copy is still right), and from memory while the owner's data is unchanged.
+   */
+  listPage(principal: Principal, query: TaskListQuery, isCurrent?: (etag: string) => boolean): Promise<ListPage> {
+    return this.pages.page(principal, query, isCurrent);
   }
 
   private async listJson(principal: Principal, query: TaskListQuery): Promise<TaskJsonPage> {

@@ -1,3 +1,5 @@
+import { runListPagesContract } from './list-pages.contract.js';
 import { runRepositoryContract } from './repository.contract.js';
 
 runRepositoryContract('pglite');
+runListPagesContract('pglite');
