@@ -242,6 +242,17 @@ describe('web UI in Chromium', () => {
     await waitForRow('Added in another tab');
   });
 
+  it('asks again with the ETag and gets 304 for an unchanged list, instead of the whole page', async () => {
+    const notModified = async () => {
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^todo_task_list_pages_total\{outcome="not_modified"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    };
+    const before = await notModified();
+    await page.reload();
+    await waitForRow('Added in another tab');
+    expect(await notModified()).toBeGreaterThan(before);
+  });
+
   it('has settings with API tokens shown once', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();

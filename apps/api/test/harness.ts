@@ -34,6 +34,8 @@ export async function createHarness(
   const services = createServices(
     { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
     { jwtSecret: 'x'.repeat(40), credentialCacheMs: 0 },
+    // As a server runs: every list test also checks that no kept page outlives a write.
+    { listCacheChars: 1_000_000 },
   );
   const app = await createApp({
     services,

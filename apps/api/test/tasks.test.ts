@@ -155,9 +155,50 @@ describe.each(ENGINES)('tasks API on %s', (engine) => {
       await h.call('POST', '/api/tasks', v.auth, { title: 'fixed', due: { dateTime: '2026-12-01T09:00', timeZone: 'UTC' } })
     ).body;
     expect(t.dueAt).toBe('2026-12-01T09:00:00.000Z');
+    const listedDue = async () => (await h.call('GET', '/api/tasks?sort=number', v.auth)).body.items[0].dueAt;
+    expect(await listedDue()).toBe('2026-12-01T09:00:00.000Z');
     await h.call('PATCH', '/api/me', v.auth, { timeZone: 'Asia/Tokyo' });
+    expect(await listedDue()).toBe('2026-12-01T00:00:00.000Z');
     expect((await h.call('GET', `/api/tasks/${t.id}`, v.auth)).body.dueAt).toBe('2026-12-01T00:00:00.000Z');
     expect((await h.call('GET', `/api/tasks/${fixed.id}`, v.auth)).body.dueAt).toBe('2026-12-01T09:00:00.000Z');
+  });
+
+  it('answers 304 to a list request whose ETag is still current, and a fresh page after any write', async () => {
+    const w = await h.user();
+    const list = (headers: Record<string, string> = {}) =>
+      h.app.inject({ method: 'GET', url: '/api/tasks?sort=number&status=all', headers: { ...w.auth, ...headers } });
+    await h.call('POST', '/api/tasks', w.auth, { title: 'one' });
+    const first = await list();
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^W\/"[\w-]+"$/);
+
+    for (const ifNoneMatch of [etag, etag.slice(2), `"other", ${etag}`, '*']) {
+      const again = await list({ 'if-none-match': ifNoneMatch });
+      expect(again.statusCode, ifNoneMatch).toBe(304);
+      expect(again.body).toBe('');
+      expect(again.headers.etag).toBe(etag);
+    }
+    expect((await list({ 'if-none-match': '"other"' })).statusCode).toBe(200);
+    // Another user's ETag for the same URL names another page.
+    const other = await h.user();
+    await h.call('POST', '/api/tasks', other.auth, { title: 'one' });
+    const theirs = await h.app.inject({
+      method: 'GET',
+      url: '/api/tasks?sort=number&status=all',
+      headers: { ...other.auth, 'if-none-match': etag },
+    });
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.headers.etag).toMatch(/^W\//);
+    expect(theirs.headers.etag).not.toBe(etag);
+
+    await h.call('POST', '/api/tasks/1/complete', w.auth);
+    const after = await list({ 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(after.json().items.map((t: { status: string }) => t.status)).toStrictEqual(['completed']);
+    expect((await list({ 'if-none-match': String(after.headers.etag) })).statusCode).toBe(304);
   });
 
   it('manages categories with case-insensitive unique names', async () => {

@@ -46,6 +46,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly listPages = new Counter({
+    name: 'todo_task_list_pages_total',
+    help: 'Task-list requests by how they were answered: not_modified (304), kept (from the page cache), read (list statement)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   constructor(database: Database, clock: Clock) {
     collectDefaultMetrics({ register: this.registry, prefix: 'todo_' });
     const rows = async <Row>(query: SQL) => ((await database.db.execute(query)) as { rows: Row[] }).rows;
@@ -113,6 +120,10 @@ export class Metrics {
 
   recurrenceReconciled = (outcome: string): void => {
     this.reconciled.inc({ outcome });
+  };
+
+  listPage = (outcome: string): void => {
+    this.listPages.inc({ outcome });
   };
 
   reminderReconciled = (outcome: string): void => {

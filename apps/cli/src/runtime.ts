@@ -23,6 +23,9 @@ import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
 import { Store, createDatabase, type Database } from '@todo/storage';
 
+/** How often every process folds the list-version rows of users who write without listing. */
+const LIST_VERSION_COMPACT_EVERY_MS = 5 * 60_000;
+
 export interface Runtime {
   config: Readonly<Config>;
   logger: Logger;
@@ -114,7 +117,15 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     eventSource: `todo-app/${config.roles.join('+')}`,
     afterCommit: () => transports.relay.wake(),
   };
-  const services = createServices(serviceDeps, { jwtSecret: jwtSecretFor(config) });
+  // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
+  const services = createServices(
+    serviceDeps,
+    { jwtSecret: jwtSecretFor(config) },
+    {
+      listCacheChars: config.listCacheBytes,
+      onListPage: metrics.listPage,
+    },
+  );
   const wiring = registerRoles(config, {
     database,
     serviceDeps,
@@ -173,6 +184,13 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     database.kind === 'pglite' ? config.embeddedVacuumEveryMs : 0,
     (err) => logger.warn({ err }, 'embedded database vacuum failed'),
   );
+  // Folds each user's list-version rows into one (the version stays): a list read does it for
+  // its own user, this for users who write without listing.
+  const compactVersions = periodic(
+    () => store.repos.listVersions.compact(),
+    LIST_VERSION_COMPACT_EVERY_MS,
+    (err) => logger.warn({ err }, 'list version compaction failed'),
+  );
   let started = false;
   return {
     config,
@@ -191,6 +209,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       wiring.recurring?.start();
       wiring.notifier?.start();
       vacuum.start();
+      compactVersions.start();
     },
     drain: () => transports.drain(wiring.usesJobs),
     close: async () => {
@@ -199,6 +218,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();
       await vacuum.stop();
+      await compactVersions.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();
       await database.close();

@@ -102,6 +102,25 @@ describe('metrics', () => {
     }
   });
 
+  it('counts how task lists were answered: read, sent again from the page cache, or 304', async () => {
+    const p = await createPipeline('pglite');
+    try {
+      const u = await p.user('UTC');
+      await p.call('POST', '/api/tasks', u.auth, { title: 'listed' });
+      const list = (headers: Record<string, string> = {}) =>
+        p.runtime.app.inject({ method: 'GET', url: '/api/tasks', headers: { ...u.auth, ...headers } });
+      const { etag } = (await list()).headers;
+      expect((await list()).statusCode).toBe(200);
+      expect((await list({ 'if-none-match': String(etag) })).statusCode).toBe(304);
+      const { body } = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      for (const outcome of ['read', 'kept', 'not_modified']) {
+        expect(body).toMatch(new RegExp(`^todo_task_list_pages_total\\{outcome="${outcome}"\\} 1$`, 'm'));
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
   it('shows what waits: events the relay has not published, deliveries not yet handled', async () => {
     const p = await createPipeline('pglite');
     try {

@@ -8,6 +8,16 @@ const Ref = z.strictObject({ ref: z.string().min(1).max(64).describe('Task id (U
 const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() });
 const tags = ['tasks'];
 
+/** If-None-Match compares weakly (RFC 9110 §13.1.2): `W/` aside, an entity tag matches itself; `*` matches any. */
+function matchesAny(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => {
+    const candidate = tag.trim();
+    return candidate === '*' || candidate.replace(/^W\//, '') === opaque;
+  });
+}
+
 export function registerTaskRoutes(app: TypedApp, services: Services): void {
   const { tasks } = services;
   const ctx = (request: Parameters<typeof principalOf>[0]) => ({
@@ -18,13 +28,25 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
   app.get(
     '/api/tasks',
     {
-      schema: { tags, summary: 'List, filter and search your tasks', querystring: TaskListQuery, response: { 200: TaskPage } },
+      schema: {
+        tags,
+        summary: 'List, filter and search your tasks',
+        querystring: TaskListQuery,
+        response: { 200: TaskPage, 304: z.null().describe('Not modified: the ETag sent in If-None-Match is still current') },
+      },
     },
     // The body comes from the database as JSON text already in the TaskPage shape
     // (TaskService.listBody); Fastify sends a JSON string as is, without serialising it again.
     async (request, reply) => {
-      const body = await tasks.listBody(principalOf(request), request.query);
-      return reply.type('application/json; charset=utf-8').send(body as unknown as z.infer<typeof TaskPage>);
+      const ifNoneMatch = request.headers['if-none-match'];
+      const isCurrent = ifNoneMatch ? (etag: string) => matchesAny(ifNoneMatch, etag) : undefined;
+      const page = await tasks.listPage(principalOf(request), request.query, isCurrent);
+      if (page.etag) {
+        // The page changes with any write of the user's, so a client must ask every time (cheaply, with If-None-Match).
+        reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
+      }
+      if (page.body === null) return reply.code(304).send(null);
+      return reply.type('application/json; charset=utf-8').send(page.body as unknown as z.infer<typeof TaskPage>);
     },
   );
 
