@@ -35,8 +35,8 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
         response: { 200: TaskPage, 304: z.null().describe('Not modified: the ETag sent in If-None-Match is still current') },
       },
     },
-    // The body comes from the database as JSON text already in the TaskPage shape
-    // (TaskService.listBody); Fastify sends a JSON string as is, without serialising it again.
+    // The body comes from the database (or the page cache) as JSON text already in the TaskPage
+    // shape (TaskService.listPage); Fastify sends a JSON string as is, without serialising it again.
     async (request, reply) => {
       const ifNoneMatch = request.headers['if-none-match'];
       const isCurrent = ifNoneMatch ? (etag: string) => matchesAny(ifNoneMatch, etag) : undefined;
