@@ -65,12 +65,11 @@ describe('TaskListPages', () => {
   const counting = (cache: ListPageCache | undefined) => {
     const reads = { count: 0, versions: 0 };
     const { listVersions } = store.repos;
-    const countingStore = {
-      repos: {
-        listVersions: { read: (id: string) => (reads.versions++, listVersions.read(id)), compact: () => Promise.resolve() },
-      },
-    } as unknown as Store;
-    const pages = new TaskListPages(countingStore, cache, async (p, q) => {
+    const countingVersions = {
+      read: (id: string) => (reads.versions++, listVersions.read(id)),
+      compact: () => Promise.resolve(),
+    };
+    const pages = new TaskListPages(countingVersions, cache, async (p, q) => {
       reads.count++;
       const page = await store.repos.tasks.listJson(p.userId, q, { now: new Date(), today: null });
       return { body: `{"items":[${page.items.join(',')}]}`, version: page.version };

@@ -13,6 +13,9 @@ export interface ListPage {
 /** A version summed over more rows than this is folded into one row, in the background. */
 const COMPACT_AFTER = 32;
 
+/** What the pages need of the store: the owner's data version, and folding its rows. */
+type ListVersions = Pick<Store['repos']['listVersions'], 'read' | 'compact'>;
+
 /** How a list request was answered: 304, from the page cache, or by the list statement. */
 export type ListPageOutcome = 'not_modified' | 'kept' | 'read';
 
@@ -26,7 +29,7 @@ export type ListPageOutcome = 'not_modified' | 'kept' | 'read';
  */
 export class TaskListPages {
   constructor(
-    private readonly store: Store,
+    private readonly versions: ListVersions,
     private readonly cache: ListPageCache | undefined,
     private readonly read: (principal: Principal, query: TaskListQuery) => Promise<{ body: string; version: string | null }>,
     private readonly onPage: (outcome: ListPageOutcome) => void = () => {},
@@ -38,7 +41,7 @@ export class TaskListPages {
   private compact(userId: string): void {
     if (this.compacting.has(userId)) return;
     this.compacting.add(userId);
-    void this.store.repos.listVersions
+    void this.versions
       .compact(userId)
       .catch(() => {}) // a later read tries again
       .finally(() => this.compacting.delete(userId));
@@ -59,7 +62,7 @@ export class TaskListPages {
     const { userId } = principal;
     const queryKey = JSON.stringify(query);
     if (isCurrent || this.cache?.has(userId, queryKey)) {
-      const { version, changes } = await this.store.repos.listVersions.read(userId);
+      const { version, changes } = await this.versions.read(userId);
       if (changes > COMPACT_AFTER) this.compact(userId);
       const etag = etagOf(userId, version, queryKey);
       if (isCurrent?.(etag)) return { body: null, etag, outcome: 'not_modified' };

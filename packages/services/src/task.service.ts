@@ -42,7 +42,7 @@ export class TaskService {
   ) {
     this.unitOfWork = new UnitOfWork(deps);
     this.pages = new TaskListPages(
-      deps.store,
+      deps.store.repos.listVersions,
       lists.pageCache,
       (principal, query) => this.readPage(principal, query),
       lists.onListPage,
