@@ -185,10 +185,12 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     (err) => logger.warn({ err }, 'embedded database vacuum failed'),
   );
   // Folds each user's list-version rows into one (the version stays): a list read does it for
-  // its own user, this for users who write without listing.
+  // its own user, this for users who write without listing. Only where lists are served: the
+  // recurring, notifier and mailer processes would fold the same rows again.
+  const servesLists = config.roles.includes('api') || config.roles.includes('mcp');
   const compactVersions = periodic(
     () => store.repos.listVersions.compact(),
-    LIST_VERSION_COMPACT_EVERY_MS,
+    servesLists ? LIST_VERSION_COMPACT_EVERY_MS : 0,
     (err) => logger.warn({ err }, 'list version compaction failed'),
   );
   let started = false;
