@@ -12,6 +12,7 @@ import { DeadLetterRepository, NotificationRepository } from './repositories/not
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
+import { TaskInsertBatcher, type TaskInsertBatcherOptions } from './repositories/task-insert.batcher.js';
 import { SessionRepository, TokenRepository, UserRepository } from './repositories/user.repository.js';
 import { categories, tags } from './schema.js';
 
@@ -32,13 +33,13 @@ export interface Repositories {
   chat: ChatRepository;
 }
 
-const bind = (db: Db): Repositories => ({
+const bind = (db: Db, inserts?: TaskInsertBatcher): Repositories => ({
   users: new UserRepository(db),
   sessions: new SessionRepository(db),
   tokens: new TokenRepository(db),
   categories: new LabelRepository(db, categories),
   tags: new LabelRepository(db, tags),
-  tasks: new TaskRepository(db),
+  tasks: new TaskRepository(db, inserts),
   recurrence: new RecurrenceRepository(db),
   idempotency: new IdempotencyRepository(db),
   listVersions: new ListVersionRepository(db),
@@ -52,8 +53,12 @@ const bind = (db: Db): Repositories => ({
 export class Store {
   readonly repos: Repositories;
 
-  constructor(readonly db: Db) {
-    this.repos = bind(db);
+  /** Creates outside a transaction are written in batches (task-insert.batcher.ts). */
+  constructor(
+    readonly db: Db,
+    options: { taskInserts?: TaskInsertBatcherOptions } = {},
+  ) {
+    this.repos = bind(db, new TaskInsertBatcher(db, options.taskInserts));
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {

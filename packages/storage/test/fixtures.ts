@@ -10,6 +10,8 @@ export interface Fixture {
   clock: TestClock;
   signUp(email?: string, timeZone?: string): Promise<Principal>;
   addTask(p: Principal, input: TaskCreateInput): ReturnType<Services['tasks']['create']>;
+  /** The size of each batch of creates the store has written, in order. */
+  taskInsertBatches: number[];
   close(): Promise<void>;
 }
 
@@ -17,7 +19,8 @@ let counter = 0;
 
 export async function createFixture(engine: Engine): Promise<Fixture> {
   const database = await createTestDatabase(engine);
-  const store = new Store(database.db);
+  const taskInsertBatches: number[] = [];
+  const store = new Store(database.db, { taskInserts: { onBatch: (size) => taskInsertBatches.push(size) } });
   const clock = new TestClock('2026-11-27T09:00:00Z');
   const services = createServices(
     { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
@@ -32,6 +35,7 @@ export async function createFixture(engine: Engine): Promise<Fixture> {
       const session = await services.auth.signUp({ email, password: 'correct horse battery', timeZone });
       return { userId: session.user.id, scopes: ['read', 'write'], via: 'session' };
     },
+    taskInsertBatches,
     addTask: (principal, input) => services.tasks.create({ principal }, TaskCreate.parse(input)),
     close: () => database.close(),
   };

@@ -4,7 +4,9 @@ import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../client.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
-import { insertTaskWithEvents, setCompletedWithEvents, type NewTaskWrite } from './task-write.statement.js';
+import { setCompletedWithEvents } from './task-write.statement.js';
+import { insertTasksWithEvents, type NewTaskWrite, type StoredTaskWrite } from './task-insert.statement.js';
+import type { TaskInsertBatcher } from './task-insert.batcher.js';
 import { listVersionOf } from './list-version.repository.js';
 import { constantSql, executeByShape } from '../named-statement.js';
 import {
@@ -49,7 +51,11 @@ const LIST_WIRE_FIELDS = constantSql(taskWireFields);
 export class TaskRepository {
   private prepared: ReturnType<TaskRepository['prepare']> | undefined;
 
-  constructor(private readonly db: Db) {}
+  /** `inserts`: creates outside a transaction are batched with the creates arriving with them. */
+  constructor(
+    private readonly db: Db,
+    private readonly inserts?: TaskInsertBatcher,
+  ) {}
 
   /**
    * The statements the event pipeline runs for every task, built once per repository (the root
@@ -112,8 +118,10 @@ export class TaskRepository {
   }
 
   /** A new task with its tags, reminders and outbox events, atomically in one statement; returns its number and tag names. */
-  insertWithEvents(write: NewTaskWrite): Promise<{ number: number; tags: string[] }> {
-    return insertTaskWithEvents(this.db, write);
+  async insertWithEvents(write: NewTaskWrite): Promise<StoredTaskWrite> {
+    if (this.inserts) return this.inserts.insert(write);
+    const [stored] = await insertTasksWithEvents(this.db, [write]);
+    return stored!;
   }
 
   /** Completion or reopening plus its events in one statement, if `updatedAt` still reads `readUpdatedAt`. */
