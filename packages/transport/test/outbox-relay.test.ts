@@ -221,6 +221,42 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
     expect(pending.every((row) => row.publishedAt !== null)).toBe(true);
   });
 
+  it('on the embedded bus, moves a batch in one statement; a batch the statement refuses goes the claim way and backs off', async () => {
+    const clock = new TestClock();
+    const bus = new DbEventBus({ db: db().db, kind: db().kind, clock, backoff });
+    cleanup.push(() => bus.stop());
+    const logger = recordingLogger();
+    const r = new OutboxRelay({ db: db().db, kind: db().kind, bus, clock, logger, backoff, leaseMs: LEASE_MS });
+    cleanup.push(() => r.stop());
+    bus.attachRelay(r);
+    const topic = uniqueName('t');
+    const seen: string[] = [];
+    bus.subscribe(topic, async (e) => (seen.push((e.data as unknown as { label: string }).label), 'ack'), {
+      name: uniqueName('s'),
+    });
+    await bus.start();
+    await writeOutbox(clock, [{ topic, key: 'a', label: 'fine' }]);
+    await bus.drain();
+    expect(seen).toEqual(['fine']);
+    expect(logger.records.filter((x) => x.level !== 'info')).toEqual([]);
+
+    // An event without an id cannot become a delivery row, so the statement fails as a whole.
+    const createdAt = clock.now();
+    const broken = { ...testEvent(createdAt, { data: { label: 'broken' } }), id: undefined };
+    const id = randomUUID();
+    await db()
+      .db.insert(schema.outbox)
+      .values({ id, topic, type: broken.type, partitionKey: null, event: broken, createdAt, availableAt: createdAt });
+    await bus.drain();
+    expect(logger.records.map((x) => x.msg)).toContain('outbox move failed; claiming the batch instead');
+    const [row] = await db().db.select().from(schema.outbox).where(eq(schema.outbox.id, id));
+    expect(row).toMatchObject({ attempts: 1, publishedAt: null });
+    expect(row!.availableAt.getTime()).toBeGreaterThan(clock.now().getTime());
+    const deliveries = await db().db.select().from(schema.eventDeliveries).where(eq(schema.eventDeliveries.topic, topic));
+    expect(deliveries).toEqual([]);
+    expect(seen).toEqual(['fine']);
+  });
+
   it('retries a batch the bus refused as a whole, with backoff, and publishes it once the bus takes it', async () => {
     const clock = new TestClock();
     let refuse = true;
