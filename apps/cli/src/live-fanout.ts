@@ -27,11 +27,12 @@ export class LiveFanout {
   /** Notifications are handled one after another, so a large event read back keeps its place. */
   private receiving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: { database: Database; store: Store; hub: SseHub; logger: Logger }) {}
+  /** Without a `hub` (a process without the api role) it only broadcasts. */
+  constructor(private readonly deps: { database: Database; store: Store; hub?: SseHub; logger: Logger }) {}
 
   /** Listens for what other replicas broadcast. */
   async start(): Promise<void> {
-    if (this.deps.database.kind === 'pglite' || this.unlisten) return;
+    if (this.deps.database.kind === 'pglite' || this.unlisten || !this.deps.hub) return;
     this.unlisten = await this.deps.database.notifications.listen(CHANNEL, (payload) => {
       this.receiving = this.receiving.then(() => this.received(payload));
     });
@@ -45,7 +46,7 @@ export class LiveFanout {
 
   /** Hands the event over for its user's streams on every replica (this one included). */
   deliver(event: CloudEvent): void {
-    if (this.deps.database.kind === 'pglite') return this.deps.hub.publish(event);
+    if (this.deps.database.kind === 'pglite') return this.deps.hub?.publish(event);
     const userId = (event.data as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string') return;
     const whole = JSON.stringify({ id: event.id, type: event.type, data: event.data } satisfies Envelope);
@@ -77,16 +78,18 @@ export class LiveFanout {
   }
 
   private async received(payload: string): Promise<void> {
+    const { hub } = this.deps;
+    if (!hub) return;
     try {
       for (const envelope of JSON.parse(payload) as Envelope[]) {
         if (!('stored' in envelope)) {
-          this.deps.hub.publish(envelope);
+          hub.publish(envelope);
           continue;
         }
         // Read the large event back only where its user is watching.
-        if (!this.deps.hub.watching(envelope.userId)) continue;
+        if (!hub.watching(envelope.userId)) continue;
         const event = await this.deps.store.repos.outbox.findEvent(envelope.id);
-        if (event) this.deps.hub.publish(event);
+        if (event) hub.publish(event);
       }
     } catch (error) {
       this.deps.logger.warn({ err: error, channel: CHANNEL }, 'live update not delivered to this replica');

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
-import { TOPICS, type Clock } from '@todo/domain';
+import { TOPICS, type Clock, type CloudEvent } from '@todo/domain';
 import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/mailer';
 import { registerNotifier, type NotifierRole } from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
@@ -19,6 +19,8 @@ export interface RoleWiring {
   sse: SseHub | undefined;
   /** Carries live events to the api replicas; started with the runtime. */
   live: LiveFanout | undefined;
+  /** For the outbox relay's `onPublished` (embedded runtime): broadcasts the event's live update. */
+  relayed: ((event: CloudEvent) => void) | undefined;
   /** Its reconciliation timer starts and stops with the runtime. */
   recurring: RecurringRole | undefined;
   /** Likewise. */
@@ -56,24 +58,35 @@ export function registerRoles(
       transports.bus.subscribe(topic, metrics.instrument(topic, options.name, withEventContext(handler)), options),
   };
   const roles = new Set(config.roles);
-  let sse: SseHub | undefined;
-  let live: LiveFanout | undefined;
-
-  if (roles.has('api')) {
-    const hub = new SseHub();
-    const fanout = new LiveFanout({ database: deps.database, store: deps.serviceDeps.store, hub, logger });
-    [sse, live] = [hub, fanout];
+  const embedded = transports.kind === 'embedded';
+  const sse = roles.has('api') ? new SseHub() : undefined;
+  // Embedded, the relay that publishes an event broadcasts its live update (`relayed`), whatever
+  // this process's roles: as a subscription of its own, live updates had cost every event a
+  // queue row, a claim and a delete, doubling what a create cost the pipeline
+  // (docs/benchmarks.md, ninth pass). Through Dapr, events come from the broker instead, and one
+  // api replica of the subscription broadcasts each.
+  const live =
+    sse || embedded
+      ? new LiveFanout({ database: deps.database, store: deps.serviceDeps.store, ...(sse ? { hub: sse } : {}), logger })
+      : undefined;
+  if (live && sse && !embedded) {
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
       bus.subscribe(
         topic,
         async (event) => {
-          fanout.deliver(event);
+          live.deliver(event);
           return 'ack';
         },
         { name: `api-live-${topic}`, types: LIVE_TYPES },
       );
     }
   }
+  const relayed =
+    live && embedded
+      ? (event: CloudEvent) => {
+          if (LIVE_TYPES.includes(event.type)) live.deliver(event);
+        }
+      : undefined;
   const notifier = roles.has('notifier')
     ? registerNotifier({
         ...deps.serviceDeps,
@@ -112,5 +125,5 @@ export function registerRoles(
         onReconciled: metrics.recurrenceReconciled,
       })
     : undefined;
-  return { sse, live, recurring, notifier, usesJobs: roles.has('notifier') };
+  return { sse, live, relayed, recurring, notifier, usesJobs: roles.has('notifier') };
 }

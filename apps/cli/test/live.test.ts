@@ -30,11 +30,12 @@ async function openStream(url: string, auth: { authorization: string }) {
   };
 }
 
-describe('live updates (SSE)', () => {
+// On PostgreSQL the update goes out as a NOTIFY and comes back to this replica's streams.
+describe.each(['pglite', 'postgres'] as const)('live updates (SSE) on %s', (engine) => {
   let p: Pipeline;
   let base: string;
   beforeAll(async () => {
-    p = await createPipeline('pglite');
+    p = await createPipeline(engine);
     base = await p.runtime.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => p?.close());
