@@ -11,7 +11,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { schema, type Db } from '@todo/storage';
-import { connectMigratedPostgres, type MigratedPostgres } from '@todo/testing';
+import { connectMigratedPostgres, readsOf, type MigratedPostgres } from '@todo/testing';
 import { DeliveryQueries } from '../src/in-process/delivery-store.js';
 
 const PENDING = 3_000;
@@ -60,4 +60,32 @@ it('claims the oldest due rows of each key when the table filled after the claim
     ...Array.from({ length: 50 }, (_, i) => `e${1000 + i}`),
   ]);
   expect(claimed.every((r) => r.lockedUntil?.getTime() === now.getTime() + 30_000)).toBe(true);
+}, 60_000);
+
+it('reads about the rows it takes, not the whole backlog, while the statistics say the queue is empty', async () => {
+  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db, 'postgres');
+  const now = new Date('2026-11-27T10:00:00Z');
+  await client.query('delete from event_deliveries');
+  await client.query('analyze event_deliveries');
+  // A subscription that fell behind: 6,000 pending rows, each its own key (a create each).
+  await client.query(
+    `insert into event_deliveries (event_id, topic, subscription, partition_key, event, available_at)
+     select 'b' || i, 'task-events', 'mailer', 'b' || i, '{}'::jsonb, $1::timestamptz
+     from generate_series(0, 5999) as i order by i`,
+    [now.toISOString()],
+  );
+  let claimed: Awaited<ReturnType<DeliveryQueries['claim']>> = [];
+  const reads = await readsOf(client, 'event_deliveries', async () => {
+    claimed = await queries.claim({
+      topic: 'task-events',
+      name: 'mailer',
+      now,
+      lease: new Date(now.getTime() + 30_000),
+      limit: 50,
+      followers: 200,
+    });
+  });
+  expect(claimed.map((r) => r.eventId)).toEqual(Array.from({ length: 50 }, (_, i) => `b${i}`));
+  // The statement planned on the empty table walked the whole table once per row it took: 306,051 rows.
+  expect(reads.rows).toBeLessThan(1_000);
 }, 60_000);

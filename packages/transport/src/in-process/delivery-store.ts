@@ -4,23 +4,7 @@
  * other query, so handlers always run outside transactions.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  and,
-  eq,
-  getTableColumns,
-  gt,
-  gte,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  notExists,
-  or,
-  sql,
-  type SQLWrapper,
-} from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
 
@@ -104,102 +88,41 @@ export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent
   );
 }
 
-type KeyColumns = Record<'topic' | 'subscription' | 'partitionKey', SQLWrapper>;
+const instant = (value: unknown): Date | null =>
+  value === null ? null : value instanceof Date ? value : new Date(String(value));
 
-/** Rows of one subscription's queue with the same partition key (never true for rows without one). */
-const sameQueueAndKey = (a: KeyColumns, b: KeyColumns) =>
-  and(eq(a.topic, b.topic), eq(a.subscription, b.subscription), eq(a.partitionKey, b.partitionKey));
+/** A row of `event_deliveries` as the driver returns it, as Drizzle would map it. */
+function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
+  return {
+    seq: Number(r.seq),
+    eventId: String(r.event_id),
+    topic: String(r.topic),
+    subscription: String(r.subscription),
+    partitionKey: r.partition_key === null ? null : String(r.partition_key),
+    event: typeof r.event === 'string' ? (JSON.parse(r.event) as unknown) : r.event,
+    attempts: Number(r.attempts),
+    availableAt: instant(r.available_at)!,
+    lockedUntil: instant(r.locked_until),
+    lastError: r.last_error === null ? null : String(r.last_error),
+  };
+}
 
 /** A PostgreSQL array literal of integers, for `= any($1::bigint[])` on both engines. */
 const intArray = (values: readonly number[]): string => `{${values.join(',')}}`;
 
 /**
- * The two statements every delivery runs — the claim and the acknowledgement — built once per
- * bus and prepared: building a Drizzle query costs about three times what sending it does
- * (measured 440 µs against 120 µs of CPU per call), and these run for every event and
- * subscription.
+ * The two statements every delivery runs — the claim and the acknowledgement — sent as named
+ * (prepared) statements, never rebuilt: building a Drizzle query costs about three times what
+ * sending it does (measured 440 µs against 120 µs of CPU per call), and these run for every
+ * event and subscription.
  */
 export class DeliveryQueries {
-  private readonly claimStatement;
   private readonly ackStatement;
 
-  constructor(db: Db, kind: DbKind) {
-    const earlier = alias(deliveries, 'earlier');
-    const oldest = alias(deliveries, 'oldest');
-    const now = sql.placeholder('now');
-    // Every acknowledged row leaves a dead index entry until the next vacuum (a minute or more of
-    // them under load). A bitmap scan of the subscription read all of them on every claim: 2 ms
-    // per claim at 1,000 tasks/s. Acknowledged rows are the oldest ones, so the claim starts at
-    // the subscription's oldest row (`min(seq)`, an index scan that stops at the first live entry)
-    // and reads from there on, whatever plan PostgreSQL picks for the rest.
-    const floor = db
-      .select({ seq: sql`min(${oldest.seq})` })
-      .from(oldest)
-      .where(and(eq(oldest.subscription, sql.placeholder('name')), isNotNull(oldest.availableAt)));
-    const due = db
-      .select({
-        seq: deliveries.seq,
-        topic: deliveries.topic,
-        subscription: deliveries.subscription,
-        partitionKey: deliveries.partitionKey,
-      })
-      .from(deliveries)
-      .where(
-        and(
-          eq(deliveries.topic, sql.placeholder('topic')),
-          eq(deliveries.subscription, sql.placeholder('name')),
-          gte(deliveries.seq, sql`(${floor})`),
-          lte(deliveries.availableAt, now),
-          or(isNull(deliveries.lockedUntil), lte(deliveries.lockedUntil, now)),
-          // A row waits while an earlier row of its partition key is still pending, so one key's
-          // events are handled in publish order even across processes; other keys go on.
-          notExists(
-            db
-              .select({ one: sql`1` })
-              .from(earlier)
-              .where(and(sameQueueAndKey(earlier, deliveries), lt(earlier.seq, deliveries.seq))),
-          ),
-        ),
-      )
-      .orderBy(deliveries.seq)
-      .limit(sql.placeholder('limit'))
-      .$dynamic();
-    // Row locks only matter when several connections claim at once; PGlite has one.
-    const heads = db.$with('heads').as(kind === 'postgres' ? due.for('update', { skipLocked: true }) : due);
-    // The rows right behind each head, in order: nobody else can claim them while we hold their
-    // head, so they come along instead of waiting for a claim each. Finding heads means passing
-    // every row that waits behind one, so with many events on few keys (a task edited in a
-    // burst) one head per key per claim made a backlog quadratic: 941 events/s at 20,000
-    // events on 50 keys (docs/benchmarks.md, sixth pass). Taken in publish order across keys,
-    // so each key gets a prefix of its rows.
-    const next = alias(deliveries, 'next');
-    const run = db
-      .select({ seq: next.seq })
-      .from(next)
-      .where(and(sameQueueAndKey(next, heads), gt(next.seq, heads.seq)))
-      .orderBy(next.seq)
-      .limit(sql.placeholder('followers'))
-      .as('run');
-    const followers = db
-      .$with('followers')
-      .as(db.select({ seq: run.seq }).from(heads).crossJoinLateral(run).orderBy(run.seq).limit(sql.placeholder('followers')));
-    const claimable = db.$with('claimable').as(
-      db
-        .select({ seq: heads.seq })
-        .from(heads)
-        .unionAll(db.select({ seq: followers.seq }).from(followers)),
-    );
-    // The rows to claim are chosen once, in a CTE, then updated by key. As `seq in (subquery)`
-    // the plan PostgreSQL cached while the table was empty ran the subquery again for every row
-    // (a semi join): one claim over 5,000 pending rows ran for minutes (docs/benchmarks.md).
-    this.claimStatement = db
-      .with(heads, followers, claimable)
-      .update(deliveries)
-      .set({ lockedUntil: sql`${sql.placeholder('lease')}::timestamptz` })
-      .from(claimable)
-      .where(eq(deliveries.seq, claimable.seq))
-      .returning(getTableColumns(deliveries))
-      .prepare(`todo_claim_deliveries_${kind}`);
+  constructor(
+    private readonly db: Db,
+    private readonly kind: DbKind,
+  ) {
     this.ackStatement = db
       .delete(deliveries)
       .where(sql`${deliveries.seq} = any(${sql.placeholder('seqs')}::bigint[])`)
@@ -219,14 +142,15 @@ export class DeliveryQueries {
     limit: number;
     followers: number;
   }): Promise<DeliveryRow[]> {
-    const rows = await this.claimStatement.execute({
-      topic: q.topic,
-      name: q.name,
-      now: q.now.toISOString(),
-      lease: q.lease.toISOString(),
-      limit: q.limit,
-      followers: q.followers,
-    });
+    // A function of migration 0011: the rows it takes, where they are, and their followers,
+    // planned with index scans only, whatever the queue's statistics say. Why it exists, and
+    // why the earlier-row check and the followers matter: see the migration.
+    const { rows: found } = await executeNamed<Record<string, unknown>>(
+      this.db,
+      `todo_claim_deliveries_${this.kind}`,
+      sql`select * from todo_claim_deliveries(${q.topic}, ${q.name}, ${q.now.toISOString()}::timestamptz, ${q.lease.toISOString()}::timestamptz, ${q.limit}::int, ${q.followers}::int)`,
+    );
+    const rows = found.map(toDeliveryRow);
     return rows.sort((a, b) => a.seq - b.seq);
   }
 
