@@ -12,10 +12,10 @@
  * lookup and our insert, `on conflict … do update` waits for it and hands back its row (a
  * `do nothing` would silently lose the tag), and the row lock lasts only this statement.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../client.js';
-import { executeNamed } from '../named-statement.js';
+import { executeByShape } from '../named-statement.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface NewTaskWrite {
@@ -86,76 +86,10 @@ function item(write: NewTaskWrite, ord: number) {
 /** Writes all of `writes` or none of them; results are in the order of `writes`. */
 export async function insertTasksWithEvents(db: Db, writes: readonly NewTaskWrite[]): Promise<StoredTaskWrite[]> {
   const items = JSON.stringify(writes.map(item));
-  const result = await executeNamed<{ ord: number; number: number; tags: string[] | string }>(
+  const result = await executeByShape<{ ord: number; number: number; tags: string[] | string }>(
     db,
-    'todo_insert_tasks_with_events',
-    sql`
-    with items as (
-      select * from jsonb_to_recordset(${items}::jsonb) as i(ord int, id uuid, user_id uuid, number int, title text,
-        description text, priority int, completed_at timestamptz, due_date date, due_time time, due_zone text,
-        due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
-        occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
-        tags jsonb, reminders jsonb, events jsonb, follows uuid, key text, fingerprint text)),
-    counts as (select user_id, count(*)::int as n from items where number is null group by user_id),
-    locked as (select u.id from users u where u.id in (select user_id from counts) order by u.id for no key update),
-    numbered as (
-      update users u set task_seq = u.task_seq + c.n from counts c
-      where u.id = c.user_id and u.id in (select id from locked)
-      returning u.id as user_id, u.task_seq - c.n as base),
-    rows as (
-      select i.*, coalesce(i.number, n.base + (row_number() over (partition by i.user_id, i.number is null order by i.ord))::int) as allocated
-      from items i left join numbered n on n.user_id = i.user_id and i.number is null),
-    wanted as (
-      select i.ord, i.user_id, i.created_at, w.id, w.name
-      from items i cross join lateral jsonb_to_recordset(i.tags) as w(id uuid, name text)),
-    existing as (
-      select distinct g.user_id, g.id, g.name from tags g
-      join wanted w on g.user_id = w.user_id and lower(g.name) = lower(w.name)),
-    created as (
-      insert into tags (id, user_id, name, created_at, updated_at)
-      select distinct on (w.user_id, lower(w.name)) w.id, w.user_id, w.name, w.created_at, w.created_at from wanted w
-      where not exists (select 1 from existing e where e.user_id = w.user_id and lower(e.name) = lower(w.name))
-      order by w.user_id, lower(w.name), w.ord
-      on conflict (user_id, lower(name)) do update set updated_at = tags.updated_at
-      returning user_id, id, name),
-    chosen as (select user_id, id, name from existing union all select user_id, id, name from created),
-    item_tags as (
-      select w.ord, c.id, c.name from wanted w join chosen c on c.user_id = w.user_id and lower(c.name) = lower(w.name)),
-    task as (
-      insert into tasks (id, user_id, number, title, description, priority, completed_at, due_date, due_time,
-        due_zone, due_at, recurrence_rule, repeat_from, series_id, series_start, occurrence_index, category_id,
-        parent_id, created_at, updated_at)
-      select r.id, r.user_id, r.allocated, r.title, r.description, r.priority, r.completed_at, r.due_date, r.due_time,
-        r.due_zone, r.due_at, r.recurrence_rule, r.repeat_from, r.series_id, r.series_start, r.occurrence_index,
-        r.category_id, r.parent_id, r.created_at, r.updated_at
-      from rows r order by r.ord
-      returning id, number),
-    stored as (select i.ord, i.id, t.number from items i join task t on t.id = i.id),
-    linked as (insert into task_tags (task_id, tag_id) select s.id, x.id from item_tags x join stored s on s.ord = x.ord),
-    reminded as (
-      insert into reminders (id, task_id, kind, minutes_before, at, position)
-      select r.id, s.id, r.kind, r.minutes_before, r.at, r.position
-      from items i join stored s on s.ord = i.ord
-      cross join lateral jsonb_to_recordset(i.reminders) as r(id uuid, kind text, minutes_before int, at timestamptz, position smallint)),
-    names as (
-      select i.ord, coalesce((select jsonb_agg(x.name order by lower(x.name) collate "C") from item_tags x where x.ord = i.ord), '[]'::jsonb) as tags
-      from items i),
-    emitted as (
-      insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
-      select (e.item->'event'->>'id')::uuid, e.item->>'topic', e.item->'event'->>'type', e.item->'event'->>'partitionkey',
-        case when e.item->'event'->'data'->'task' is null then e.item->'event'
-          else jsonb_set(jsonb_set(e.item->'event', '{data,task,tags}', n.tags), '{data,task,number}', to_jsonb(s.number)) end,
-        i.created_at, i.created_at
-      from items i join names n on n.ord = i.ord join stored s on s.ord = i.ord
-      cross join lateral jsonb_array_elements(i.events) with ordinality as e(item, position)
-      order by i.ord, e.position),
-    handled as (
-      insert into recurrence_handled (task_id, handled_at)
-      select i.follows, i.created_at from items i where i.follows is not null
-      on conflict do nothing),
-    keyed as (
-      insert into idempotency_keys (user_id, key, fingerprint, task_id, created_at)
-      select i.user_id, i.key, i.fingerprint, i.id, i.created_at from items i where i.key is not null)
+    'todo_insert_tasks',
+    sql`with ${sql.join(parts(writes, items), sql`,\n`)}
     select s.ord, s.number, n.tags from stored s join names n on n.ord = s.ord`,
   );
   const byOrd = new Map(result.rows.map((r) => [Number(r.ord), r]));
@@ -166,3 +100,101 @@ export async function insertTasksWithEvents(db: Db, writes: readonly NewTaskWrit
     return { number: Number(stored.number), tags };
   });
 }
+
+/**
+ * The statement's parts, only those this batch needs: a part that writes a table costs its
+ * setup (the table, its indexes and triggers) even when it writes nothing. At most sixteen
+ * shapes, each prepared once per connection.
+ */
+function parts(writes: readonly NewTaskWrite[], items: string): SQL[] {
+  const tagged = writes.some((w) => w.tags.length > 0);
+  return [
+    sql`items as (
+      select * from jsonb_to_recordset(${items}::jsonb) as i(ord int, id uuid, user_id uuid, number int, title text,
+        description text, priority int, completed_at timestamptz, due_date date, due_time time, due_zone text,
+        due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
+        occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
+        tags jsonb, reminders jsonb, events jsonb, follows uuid, key text, fingerprint text))`,
+    sql`counts as (select user_id, count(*)::int as n from items where number is null group by user_id)`,
+    sql`locked as (select u.id from users u where u.id in (select user_id from counts) order by u.id for no key update)`,
+    sql`numbered as (
+      update users u set task_seq = u.task_seq + c.n from counts c
+      where u.id = c.user_id and u.id in (select id from locked)
+      returning u.id as user_id, u.task_seq - c.n as base)`,
+    sql`rows as (
+      select i.*, coalesce(i.number, n.base + (row_number() over (partition by i.user_id, i.number is null order by i.ord))::int) as allocated
+      from items i left join numbered n on n.user_id = i.user_id and i.number is null)`,
+    ...(tagged ? tagParts : []),
+    sql`task as (
+      insert into tasks (id, user_id, number, title, description, priority, completed_at, due_date, due_time,
+        due_zone, due_at, recurrence_rule, repeat_from, series_id, series_start, occurrence_index, category_id,
+        parent_id, created_at, updated_at)
+      select r.id, r.user_id, r.allocated, r.title, r.description, r.priority, r.completed_at, r.due_date, r.due_time,
+        r.due_zone, r.due_at, r.recurrence_rule, r.repeat_from, r.series_id, r.series_start, r.occurrence_index,
+        r.category_id, r.parent_id, r.created_at, r.updated_at
+      from rows r order by r.ord
+      returning id, number)`,
+    sql`stored as (select i.ord, i.id, t.number from items i join task t on t.id = i.id)`,
+    ...(tagged
+      ? [
+          sql`linked as (insert into task_tags (task_id, tag_id) select s.id, x.id from item_tags x join stored s on s.ord = x.ord)`,
+          sql`names as (
+            select i.ord, coalesce((select jsonb_agg(x.name order by lower(x.name) collate "C") from item_tags x where x.ord = i.ord), '[]'::jsonb) as tags
+            from items i)`,
+        ]
+      : [sql`names as (select i.ord, '[]'::jsonb as tags from items i)`]),
+    ...(writes.some((w) => w.reminders.length > 0)
+      ? [
+          sql`reminded as (
+            insert into reminders (id, task_id, kind, minutes_before, at, position)
+            select r.id, s.id, r.kind, r.minutes_before, r.at, r.position
+            from items i join stored s on s.ord = i.ord
+            cross join lateral jsonb_to_recordset(i.reminders) as r(id uuid, kind text, minutes_before int, at timestamptz, position smallint))`,
+        ]
+      : []),
+    sql`emitted as (
+      insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
+      select (e.item->'event'->>'id')::uuid, e.item->>'topic', e.item->'event'->>'type', e.item->'event'->>'partitionkey',
+        case when e.item->'event'->'data'->'task' is null then e.item->'event'
+          else jsonb_set(jsonb_set(e.item->'event', '{data,task,tags}', n.tags), '{data,task,number}', to_jsonb(s.number)) end,
+        i.created_at, i.created_at
+      from items i join names n on n.ord = i.ord join stored s on s.ord = i.ord
+      cross join lateral jsonb_array_elements(i.events) with ordinality as e(item, position)
+      order by i.ord, e.position)`,
+    ...(writes.some((w) => w.follows)
+      ? [
+          sql`handled as (
+            insert into recurrence_handled (task_id, handled_at)
+            select i.follows, i.created_at from items i where i.follows is not null
+            on conflict do nothing)`,
+        ]
+      : []),
+    ...(writes.some((w) => w.idempotency)
+      ? [
+          sql`keyed as (
+            insert into idempotency_keys (user_id, key, fingerprint, task_id, created_at)
+            select i.user_id, i.key, i.fingerprint, i.id, i.created_at from items i where i.key is not null)`,
+        ]
+      : []),
+  ];
+}
+
+/** Existing tags looked up by name; missing ones inserted once per owner and name (see the file's comment). */
+const tagParts = [
+  sql`wanted as (
+    select i.ord, i.user_id, i.created_at, w.id, w.name
+    from items i cross join lateral jsonb_to_recordset(i.tags) as w(id uuid, name text))`,
+  sql`existing as (
+    select distinct g.user_id, g.id, g.name from tags g
+    join wanted w on g.user_id = w.user_id and lower(g.name) = lower(w.name))`,
+  sql`created as (
+    insert into tags (id, user_id, name, created_at, updated_at)
+    select distinct on (w.user_id, lower(w.name)) w.id, w.user_id, w.name, w.created_at, w.created_at from wanted w
+    where not exists (select 1 from existing e where e.user_id = w.user_id and lower(e.name) = lower(w.name))
+    order by w.user_id, lower(w.name), w.ord
+    on conflict (user_id, lower(name)) do update set updated_at = tags.updated_at
+    returning user_id, id, name)`,
+  sql`chosen as (select user_id, id, name from existing union all select user_id, id, name from created)`,
+  sql`item_tags as (
+    select w.ord, c.id, c.name from wanted w join chosen c on c.user_id = w.user_id and lower(c.name) = lower(w.name))`,
+];
