@@ -23,7 +23,8 @@ describe('dead letters', () => {
       type: 'todo.task.completed.v1',
       time: '2026-11-27T09:00:00Z',
       datacontenttype: 'application/json',
-      data: { userId: 'not-a-uuid' } as never,
+      // With a reminder, so the notifier (which takes only tasks that have one) receives it too.
+      data: { userId: 'not-a-uuid', task: { reminders: [{}] } } as never,
     });
     const ok = (
       await p.call('POST', '/api/tasks', u.auth, {

@@ -103,7 +103,9 @@ export function registerNotifier(deps: NotifierDeps): NotifierRole {
       }
       return 'ack';
     },
-    { name: 'notifier', types: TASK_EVENTS },
+    // Most tasks have no reminder, and for them there is nothing to do: the embedded bus then
+    // does not queue the event for this role at all (a queue row, a claim and a delete saved).
+    { name: 'notifier', types: TASK_EVENTS, jsonPath: '$.data.task.reminders[0]' },
   );
 
   /**

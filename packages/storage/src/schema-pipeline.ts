@@ -67,6 +67,8 @@ export const eventSubscriptions = pgTable(
     topic: text('topic').notNull(),
     name: text('name').notNull(),
     types: text('types').array(),
+    /** Only events matching this SQL/JSON path are queued for the subscription (`SubscribeOptions.jsonPath`). */
+    jsonPath: text('json_path'),
     deadLetterTopic: text('dead_letter_topic').notNull(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },

@@ -17,6 +17,12 @@ export interface SubscribeOptions {
   types?: readonly string[];
   /** Where events go once their retry budget is spent; default `<topic>-dlq`. */
   deadLetterTopic?: string;
+  /**
+   * A SQL/JSON path the event must match (`jsonb_path_exists`), for a handler with nothing to
+   * do for most events of its types: the embedded bus then queues only the events that match.
+   * Other buses may deliver every event, so the handler must still ignore the rest.
+   */
+  jsonPath?: string;
 }
 
 export interface EventBus {

@@ -144,6 +144,33 @@ export function runBusInternals(db: () => Database): void {
       expect(seen).toEqual([]);
     });
 
+    it('queues for a subscription with a JSON path only the events that match it', async () => {
+      const h = harness();
+      const topic = uniqueName('t');
+      const all: string[] = [];
+      const some: string[] = [];
+      h.bus.subscribe(topic, collect(all), { name: uniqueName('all') });
+      h.bus.subscribe(topic, collect(some), { name: uniqueName('some'), jsonPath: '$.data.items[0]' });
+      await h.bus.start();
+      await h.publishEvent(topic, { data: { label: 'none', items: [] } });
+      await h.publishEvent(topic, { data: { label: 'one', items: [1] } });
+      await h.bus.publishMany([
+        { topic, key: null, event: testEvent(h.clock.now(), { data: { label: 'batch none' } }) },
+        { topic, key: null, event: testEvent(h.clock.now(), { data: { label: 'batch two', items: [1, 2] } }) },
+      ]);
+      await h.settle();
+      expect(all.sort()).toEqual(['batch none', 'batch two', 'none', 'one']);
+      expect(some.sort()).toEqual(['batch two', 'one']);
+      const queued = await db().db.select().from(schema.eventDeliveries).where(eq(schema.eventDeliveries.topic, topic));
+      expect(queued).toEqual([]);
+    });
+
+    it('refuses at start a JSON path PostgreSQL cannot parse', async () => {
+      const h = harness();
+      h.bus.subscribe(uniqueName('t'), async () => 'ack', { name: 'broken-path', jsonPath: '$.data[' });
+      await expect(h.bus.start()).rejects.toThrow(/subscription "broken-path": jsonPath "\$\.data\[" is not a SQL\/JSON path/);
+    });
+
     it('shares a subscription between replicas: each event is handled once', async () => {
       const h = harness();
       const topic = uniqueName('t');

@@ -234,10 +234,19 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
     bus.subscribe(topic, async (e) => (seen.push((e.data as unknown as { label: string }).label), 'ack'), {
       name: uniqueName('s'),
     });
+    const filtered: string[] = [];
+    bus.subscribe(topic, async (e) => (filtered.push((e.data as unknown as { label: string }).label), 'ack'), {
+      name: uniqueName('f'),
+      jsonPath: '$.data ? (@.label == "wanted")',
+    });
     await bus.start();
-    await writeOutbox(clock, [{ topic, key: 'a', label: 'fine' }]);
+    await writeOutbox(clock, [
+      { topic, key: 'a', label: 'fine' },
+      { topic, key: 'b', label: 'wanted' },
+    ]);
     await bus.drain();
-    expect(seen).toEqual(['fine']);
+    expect(seen).toEqual(['fine', 'wanted']);
+    expect(filtered).toEqual(['wanted']); // the subscription's JSON path, applied by the move
     expect(logger.records.filter((x) => x.level !== 'info')).toEqual([]);
 
     // An event without an id cannot become a delivery row, so the statement fails as a whole.
@@ -254,7 +263,7 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
     expect(row!.availableAt.getTime()).toBeGreaterThan(clock.now().getTime());
     const deliveries = await db().db.select().from(schema.eventDeliveries).where(eq(schema.eventDeliveries.topic, topic));
     expect(deliveries).toEqual([]);
-    expect(seen).toEqual(['fine']);
+    expect(seen).toEqual(['fine', 'wanted']);
   });
 
   it('retries a batch the bus refused as a whole, with backoff, and publishes it once the bus takes it', async () => {

@@ -105,6 +105,7 @@ export class DbEventBus implements EventBus {
       topic,
       name: options.name,
       types: options.types,
+      jsonPath: options.jsonPath,
       deadLetterTopic: options.deadLetterTopic ?? `${topic}-dlq`,
       handler,
       // A pass that handled less than a batch took everything due; deliveries committed

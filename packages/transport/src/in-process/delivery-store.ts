@@ -17,12 +17,22 @@ export interface SubscriptionRecord {
   topic: string;
   name: string;
   types: readonly string[] | undefined;
+  jsonPath: string | undefined;
   deadLetterTopic: string;
 }
 
 /** Makes every process on this database aware of this process's consumers. */
 export async function upsertSubscriptions(db: Db, records: readonly SubscriptionRecord[], now: Date): Promise<void> {
   if (!records.length) return;
+  // Checked here: a path PostgreSQL cannot parse would fail every statement that queues events.
+  for (const { name, jsonPath } of records) {
+    if (jsonPath === undefined) continue;
+    try {
+      await db.execute(sql`select ${jsonPath}::jsonpath`);
+    } catch (err) {
+      throw new Error(`subscription "${name}": jsonPath ${JSON.stringify(jsonPath)} is not a SQL/JSON path`, { cause: err });
+    }
+  }
   await db
     .insert(subscriptions)
     .values(
@@ -30,6 +40,7 @@ export async function upsertSubscriptions(db: Db, records: readonly Subscription
         topic: r.topic,
         name: r.name,
         types: r.types ? [...r.types] : null,
+        jsonPath: r.jsonPath ?? null,
         deadLetterTopic: r.deadLetterTopic,
         updatedAt: now,
       })),
@@ -38,6 +49,7 @@ export async function upsertSubscriptions(db: Db, records: readonly Subscription
       target: [subscriptions.topic, subscriptions.name],
       set: {
         types: sql`excluded.types`,
+        jsonPath: sql`excluded.json_path`,
         deadLetterTopic: sql`excluded.dead_letter_topic`,
         updatedAt: sql`excluded.updated_at`,
       },
@@ -56,7 +68,8 @@ export async function insertDeliveries(
     insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
     select ${input.event.id}, ${input.topic}, s.name, ${input.key}, ${JSON.stringify(input.event)}::jsonb, ${input.now.toISOString()}::timestamptz
     from ${subscriptions} s
-    where s.topic = ${input.topic} and (s.types is null or ${input.event.type} = any(s.types))`)) as {
+    where s.topic = ${input.topic} and (s.types is null or ${input.event.type} = any(s.types))
+      and (s.json_path is null or jsonb_path_exists(${JSON.stringify(input.event)}::jsonb, s.json_path::jsonpath))`)) as {
     rowCount?: number | null;
     affectedRows?: number;
   };
@@ -84,6 +97,7 @@ export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent
     select x.item->'event'->>'id', x.item->>'topic', s.name, x.item->>'key', x.item->'event', ${now.toISOString()}::timestamptz
     from jsonb_array_elements(${items}::jsonb) with ordinality as x(item, ord)
     join ${subscriptions} s on s.topic = x.item->>'topic' and (s.types is null or x.item->'event'->>'type' = any(s.types))
+      and (s.json_path is null or jsonb_path_exists(x.item->'event', s.json_path::jsonpath))
     order by x.ord, s.name`,
   );
 }

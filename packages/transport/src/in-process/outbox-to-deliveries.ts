@@ -19,7 +19,7 @@ export interface MovedEvent {
 
 /**
  * Moves up to `limit` due outbox rows, oldest first, one delivery row per subscription of its
- * topic whose type filter admits it. Delivery rows get their `seq` in outbox order (the select
+ * topic whose type filter and JSON path admit it. Delivery rows get their `seq` in outbox order (the select
  * is sorted before `nextval` runs), so each partition key keeps its order. On PostgreSQL, rows
  * another relay is moving are skipped, not waited for.
  */
@@ -43,6 +43,7 @@ export async function moveOutboxToDeliveries(db: Db, kind: DbKind, now: Date, li
       select m.event->>'id', m.topic, s.name, m.partition_key, m.event, ${at}::timestamptz
       from moved m
       join ${subscriptions} s on s.topic = m.topic and (s.types is null or m.event->>'type' = any(s.types))
+        and (s.json_path is null or jsonb_path_exists(m.event, s.json_path::jsonpath))
       order by m.created_at, m.id, s.name)
     select m.topic, m.event from moved m order by m.created_at, m.id`,
   );
