@@ -102,7 +102,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const database = options.database ?? (await openDatabase(config, logger));
   const store = new Store(database.db);
   const metrics = new Metrics(database, clock);
-  let relayed: ((event: CloudEvent) => void) | undefined; // set once the roles are registered
+  let relayed: ((event: CloudEvent) => void) | undefined = undefined; // set once the roles are registered
   const transports = createTransports({
     config,
     database,
