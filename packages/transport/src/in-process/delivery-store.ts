@@ -4,7 +4,7 @@
  * other query, so handlers always run outside transactions.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
 
@@ -57,6 +57,13 @@ export async function upsertSubscriptions(db: Db, records: readonly Subscription
 }
 
 /**
+ * Whether subscription `s` wants `event` (a jsonb expression): its type filter and its JSON path
+ * admit it. Every statement that queues events joins the subscriptions on this.
+ */
+export const admits = (event: SQL): SQL =>
+  sql`(s.types is null or ${event}->>'type' = any(s.types)) and (s.json_path is null or jsonb_path_exists(${event}, s.json_path::jsonpath))`;
+
+/**
  * One delivery row per known subscription of `topic` whose type filter admits the event — the
  * lookup and the insert are one statement, so publishing costs one round trip.
  */
@@ -66,10 +73,9 @@ export async function insertDeliveries(
 ): Promise<number> {
   const result = (await db.execute(sql`
     insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
-    select ${input.event.id}, ${input.topic}, s.name, ${input.key}, ${JSON.stringify(input.event)}::jsonb, ${input.now.toISOString()}::timestamptz
-    from ${subscriptions} s
-    where s.topic = ${input.topic} and (s.types is null or ${input.event.type} = any(s.types))
-      and (s.json_path is null or jsonb_path_exists(${JSON.stringify(input.event)}::jsonb, s.json_path::jsonpath))`)) as {
+    select ${input.event.id}, ${input.topic}, s.name, ${input.key}, e.event, ${input.now.toISOString()}::timestamptz
+    from (select ${JSON.stringify(input.event)}::jsonb as event) e
+    join ${subscriptions} s on s.topic = ${input.topic} and ${admits(sql`e.event`)}`)) as {
     rowCount?: number | null;
     affectedRows?: number;
   };
@@ -96,8 +102,7 @@ export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent
     insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
     select x.item->'event'->>'id', x.item->>'topic', s.name, x.item->>'key', x.item->'event', ${now.toISOString()}::timestamptz
     from jsonb_array_elements(${items}::jsonb) with ordinality as x(item, ord)
-    join ${subscriptions} s on s.topic = x.item->>'topic' and (s.types is null or x.item->'event'->>'type' = any(s.types))
-      and (s.json_path is null or jsonb_path_exists(x.item->'event', s.json_path::jsonpath))
+    join ${subscriptions} s on s.topic = x.item->>'topic' and ${admits(sql`(x.item->'event')`)}
     order by x.ord, s.name`,
   );
 }

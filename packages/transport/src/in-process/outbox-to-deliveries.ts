@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
-import type { DbKind } from './delivery-store.js';
+import { admits, type DbKind } from './delivery-store.js';
 
 const { outbox, eventDeliveries: deliveries, eventSubscriptions: subscriptions } = schema;
 
@@ -42,8 +42,7 @@ export async function moveOutboxToDeliveries(db: Db, kind: DbKind, now: Date, li
       insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
       select m.event->>'id', m.topic, s.name, m.partition_key, m.event, ${at}::timestamptz
       from moved m
-      join ${subscriptions} s on s.topic = m.topic and (s.types is null or m.event->>'type' = any(s.types))
-        and (s.json_path is null or jsonb_path_exists(m.event, s.json_path::jsonpath))
+      join ${subscriptions} s on s.topic = m.topic and ${admits(sql`m.event`)}
       order by m.created_at, m.id, s.name)
     select m.topic, m.event from moved m order by m.created_at, m.id`,
   );
