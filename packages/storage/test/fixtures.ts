@@ -1,7 +1,7 @@
 import { TaskCreate, type TaskCreateInput } from '@todo/domain';
 import { createServices, uuidV7Ids, type Principal, type Services } from '@todo/services';
 import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
-import { Store, type Database } from '../src/index.js';
+import { Store, type Database, type TaskRow } from '../src/index.js';
 
 export interface Fixture {
   database: Database;
@@ -38,5 +38,28 @@ export async function createFixture(engine: Engine): Promise<Fixture> {
     taskInsertBatches,
     addTask: (principal, input) => services.tasks.create({ principal }, TaskCreate.parse(input)),
     close: () => database.close(),
+  };
+}
+
+/** A task row with nothing set but what is given: the plainest task a test can write. */
+export function plainTaskRow(fields: Pick<TaskRow, 'id' | 'userId' | 'title' | 'createdAt'> & Partial<TaskRow>): TaskRow {
+  return {
+    number: 0,
+    description: '',
+    priority: 0,
+    completedAt: null,
+    dueDate: null,
+    dueTime: null,
+    dueZone: null,
+    dueAt: null,
+    recurrenceRule: null,
+    repeatFrom: null,
+    seriesId: null,
+    seriesStart: null,
+    occurrenceIndex: null,
+    categoryId: null,
+    parentId: null,
+    updatedAt: fields.createdAt,
+    ...fields,
   };
 }

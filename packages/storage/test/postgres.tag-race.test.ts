@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createPostgresDatabase } from '@todo/testing';
 import { createDatabase, Store, type Database } from '../src/index.js';
+import { plainTaskRow } from './fixtures.js';
 
 let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
 let database: Database;
@@ -36,28 +37,7 @@ it('waits for a tag another writer is creating and links the task to it, instead
     await other.query(`insert into tags (id, user_id, name) values ($1, $2, 'Garden')`, [theirs, userId]);
     const taskId = randomUUID();
     const writing = store.repos.tasks.insertWithEvents({
-      row: {
-        id: taskId,
-        userId,
-        number: 1,
-        title: 'Plant tulips',
-        description: '',
-        priority: 0,
-        completedAt: null,
-        dueDate: null,
-        dueTime: null,
-        dueZone: null,
-        dueAt: null,
-        recurrenceRule: null,
-        repeatFrom: null,
-        seriesId: null,
-        seriesStart: null,
-        occurrenceIndex: null,
-        categoryId: null,
-        parentId: null,
-        createdAt: now,
-        updatedAt: now,
-      },
+      row: plainTaskRow({ id: taskId, userId, number: 1, title: 'Plant tulips', createdAt: now }),
       tags: [{ id: randomUUID(), name: 'garden' }],
       reminders: [],
       events: [],

@@ -8,34 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pendingEvent } from '@todo/domain';
 import type { Engine } from '@todo/testing';
 import { schema, taskFromRow, toCloudEvents, type NewTaskWrite } from '../src/index.js';
-import { createFixture, type Fixture } from './fixtures.js';
+import { createFixture, plainTaskRow, type Fixture } from './fixtures.js';
 
 function write(userId: string, title: string, extra: { tags?: string[]; categoryId?: string } = {}): NewTaskWrite {
   const id = randomUUID();
   const now = new Date('2026-11-27T09:00:00Z');
-  const row = {
-    id,
-    userId,
-    title,
-    description: '',
-    priority: 0,
-    completedAt: null,
-    dueDate: null,
-    dueTime: null,
-    dueZone: null,
-    dueAt: null,
-    recurrenceRule: null,
-    repeatFrom: null,
-    seriesId: null,
-    seriesStart: null,
-    occurrenceIndex: null,
-    categoryId: extra.categoryId ?? null,
-    parentId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const row = plainTaskRow({ id, userId, title, createdAt: now, categoryId: extra.categoryId ?? null });
   // The number and the tags as stored are filled into the event by the write.
-  const task = taskFromRow({ ...row, number: 0 }, [], []);
+  const task = taskFromRow(row, [], []);
   return {
     row: { ...row, number: null },
     tags: (extra.tags ?? []).map((name) => ({ id: randomUUID(), name })),
