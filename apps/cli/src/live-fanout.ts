@@ -1,9 +1,11 @@
 /**
- * Live updates across api replicas. The bus hands each event to one replica of the api role
- * (replicas share a subscription), but a user's browser tabs may be connected to any of them.
- * So the replica that receives an event broadcasts it with PostgreSQL NOTIFY, and every
- * replica writes it to the streams it holds. A PGlite database belongs to one process, whose
- * api role is then the only one: it writes to its streams directly.
+ * Live updates across api replicas: every replica writes each live event to the streams it
+ * holds, whichever replica the event reached first. They hear of events on one PostgreSQL
+ * channel (LISTEN/NOTIFY):
+ * - embedded, the bus's relay step announces each event by the statement that publishes it
+ *   (DbEventBus `announce`), on PostgreSQL and on PGlite alike;
+ * - through Dapr, the bus hands each event to one api replica (replicas share a subscription),
+ *   which broadcasts it with `deliver`.
  *
  * Live updates are best effort (a browser reloads what it missed), so an event is acked
  * without waiting for its broadcast; the events handed over meanwhile go out together, in
@@ -12,13 +14,20 @@
 import type { SseHub } from '@todo/api';
 import type { CloudEvent } from '@todo/domain';
 import type { Database, Store, Unlisten } from '@todo/storage';
+import { MAX_ANNOUNCED_BYTES, type AnnouncedEvent } from '@todo/transport';
 import type { Logger } from 'pino';
 
-const CHANNEL = 'todo_live_events';
-/** NOTIFY payloads must stay under 8000 bytes; a larger event travels as its id. */
-const MAX_PAYLOAD_BYTES = 7_900;
+export const LIVE_CHANNEL = 'todo_live_events';
 
-type Envelope = { id: string; type: string; data: unknown } | { id: string; type: string; userId: string; stored: true };
+/** What browsers are told of. */
+export const LIVE_TYPES = [
+  'todo.task.created.v1',
+  'todo.task.updated.v1',
+  'todo.task.completed.v1',
+  'todo.task.reopened.v1',
+  'todo.task.deleted.v1',
+  'todo.notification.created.v1',
+];
 
 export class LiveFanout {
   private unlisten: Unlisten | undefined;
@@ -27,13 +36,12 @@ export class LiveFanout {
   /** Notifications are handled one after another, so a large event read back keeps its place. */
   private receiving: Promise<void> = Promise.resolve();
 
-  /** Without a `hub` (a process without the api role) it only broadcasts. */
-  constructor(private readonly deps: { database: Database; store: Store; hub?: SseHub; logger: Logger }) {}
+  constructor(private readonly deps: { database: Database; store: Store; hub: SseHub; logger: Logger }) {}
 
-  /** Listens for what other replicas broadcast. */
+  /** Listens for the events announced and broadcast. */
   async start(): Promise<void> {
-    if (this.deps.database.kind === 'pglite' || this.unlisten || !this.deps.hub) return;
-    this.unlisten = await this.deps.database.notifications.listen(CHANNEL, (payload) => {
+    if (this.unlisten) return;
+    this.unlisten = await this.deps.database.notifications.listen(LIVE_CHANNEL, (payload) => {
       this.receiving = this.receiving.then(() => this.received(payload));
     });
   }
@@ -46,14 +54,13 @@ export class LiveFanout {
 
   /** Hands the event over for its user's streams on every replica (this one included). */
   deliver(event: CloudEvent): void {
-    if (this.deps.database.kind === 'pglite') return this.deps.hub?.publish(event);
     const userId = (event.data as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string') return;
-    const whole = JSON.stringify({ id: event.id, type: event.type, data: event.data } satisfies Envelope);
+    const whole = JSON.stringify({ id: event.id, type: event.type, data: event.data } satisfies AnnouncedEvent);
     this.pending.push(
-      Buffer.byteLength(whole) < MAX_PAYLOAD_BYTES - 2
+      Buffer.byteLength(whole) < MAX_ANNOUNCED_BYTES - 2
         ? whole
-        : JSON.stringify({ id: event.id, type: event.type, userId, stored: true } satisfies Envelope),
+        : JSON.stringify({ id: event.id, type: event.type, userId, stored: true } satisfies AnnouncedEvent),
     );
     this.flushing ??= this.flush();
   }
@@ -69,9 +76,9 @@ export class LiveFanout {
     while (this.pending.length) {
       const batch = takeBatch(this.pending);
       try {
-        await this.deps.database.notifications.notify(CHANNEL, `[${batch.join(',')}]`);
+        await this.deps.database.notifications.notify(LIVE_CHANNEL, `[${batch.join(',')}]`);
       } catch (error) {
-        this.deps.logger.warn({ err: error, channel: CHANNEL, events: batch.length }, 'live updates not broadcast');
+        this.deps.logger.warn({ err: error, channel: LIVE_CHANNEL, events: batch.length }, 'live updates not broadcast');
       }
     }
     this.flushing = undefined;
@@ -79,20 +86,19 @@ export class LiveFanout {
 
   private async received(payload: string): Promise<void> {
     const { hub } = this.deps;
-    if (!hub) return;
     try {
-      for (const envelope of JSON.parse(payload) as Envelope[]) {
+      for (const envelope of JSON.parse(payload) as AnnouncedEvent[]) {
         if (!('stored' in envelope)) {
           hub.publish(envelope);
           continue;
         }
         // Read the large event back only where its user is watching.
-        if (!hub.watching(envelope.userId)) continue;
+        if (envelope.userId === null || !hub.watching(envelope.userId)) continue;
         const event = await this.deps.store.repos.outbox.findEvent(envelope.id);
         if (event) hub.publish(event);
       }
     } catch (error) {
-      this.deps.logger.warn({ err: error, channel: CHANNEL }, 'live update not delivered to this replica');
+      this.deps.logger.warn({ err: error, channel: LIVE_CHANNEL }, 'live update not delivered to this replica');
     }
   }
 }
@@ -103,7 +109,7 @@ function takeBatch(queue: string[]): string[] {
   let count = 0;
   while (count < queue.length) {
     const size = Buffer.byteLength(queue[count]!) + 1;
-    if (count > 0 && bytes + size > MAX_PAYLOAD_BYTES) break;
+    if (count > 0 && bytes + size > MAX_ANNOUNCED_BYTES) break;
     bytes += size;
     count++;
   }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
-import { TOPICS, type Clock, type CloudEvent } from '@todo/domain';
+import { TOPICS, type Clock } from '@todo/domain';
 import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/mailer';
 import { registerNotifier, type NotifierRole } from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
@@ -10,7 +10,7 @@ import type { ServiceDeps, Services } from '@todo/services';
 import type { Database } from '@todo/storage';
 import type { EventBus } from '@todo/transport';
 import type { Logger } from 'pino';
-import { LiveFanout } from './live-fanout.js';
+import { LIVE_TYPES, LiveFanout } from './live-fanout.js';
 import { withEventContext } from './log-context.js';
 import type { Metrics } from './metrics.js';
 import type { Transports } from './transports.js';
@@ -19,23 +19,12 @@ export interface RoleWiring {
   sse: SseHub | undefined;
   /** Carries live events to the api replicas; started with the runtime. */
   live: LiveFanout | undefined;
-  /** For the outbox relay's `onPublished` (embedded runtime): broadcasts the event's live update. */
-  relayed: ((event: CloudEvent) => void) | undefined;
   /** Its reconciliation timer starts and stops with the runtime. */
   recurring: RecurringRole | undefined;
   /** Likewise. */
   notifier: NotifierRole | undefined;
   usesJobs: boolean;
 }
-
-const LIVE_TYPES = [
-  'todo.task.created.v1',
-  'todo.task.updated.v1',
-  'todo.task.completed.v1',
-  'todo.task.reopened.v1',
-  'todo.task.deleted.v1',
-  'todo.notification.created.v1',
-];
 
 export function registerRoles(
   config: Readonly<Config>,
@@ -58,18 +47,13 @@ export function registerRoles(
       transports.bus.subscribe(topic, metrics.instrument(topic, options.name, withEventContext(handler)), options),
   };
   const roles = new Set(config.roles);
-  const embedded = transports.kind === 'embedded';
   const sse = roles.has('api') ? new SseHub() : undefined;
-  // Embedded, the relay that publishes an event broadcasts its live update (`relayed`), whatever
-  // this process's roles: as a subscription of its own, live updates had cost every event a
-  // queue row, a claim and a delete, doubling what a create cost the pipeline
-  // (docs/benchmarks.md, ninth pass). Through Dapr, events come from the broker instead, and one
-  // api replica of the subscription broadcasts each.
-  const live =
-    sse || embedded
-      ? new LiveFanout({ database: deps.database, store: deps.serviceDeps.store, ...(sse ? { hub: sse } : {}), logger })
-      : undefined;
-  if (live && sse && !embedded) {
+  // Embedded, the relay step announces live updates itself, in the statement that publishes
+  // them (transports.ts): as a subscription of their own, they had cost every event a queue row,
+  // a claim and a delete (docs/benchmarks.md, ninth pass). Through Dapr, events come from the
+  // broker instead, and one api replica of the subscription broadcasts each.
+  const live = sse ? new LiveFanout({ database: deps.database, store: deps.serviceDeps.store, hub: sse, logger }) : undefined;
+  if (live && transports.kind === 'dapr') {
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
       bus.subscribe(
         topic,
@@ -81,12 +65,6 @@ export function registerRoles(
       );
     }
   }
-  const relayed =
-    live && embedded
-      ? (event: CloudEvent) => {
-          if (LIVE_TYPES.includes(event.type)) live.deliver(event);
-        }
-      : undefined;
   const notifier = roles.has('notifier')
     ? registerNotifier({
         ...deps.serviceDeps,
@@ -125,5 +103,5 @@ export function registerRoles(
         onReconciled: metrics.recurrenceReconciled,
       })
     : undefined;
-  return { sse, live, relayed, recurring, notifier, usesJobs: roles.has('notifier') };
+  return { sse, live, recurring, notifier, usesJobs: roles.has('notifier') };
 }

@@ -11,7 +11,7 @@ import { createApp, createHealthApp, identify, type App } from '@todo/api';
 import { DurableChatHistory, registerChatRoutes } from '@todo/chat';
 import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
-import { EVENT_TOPIC, systemClock, type Clock, type CloudEvent } from '@todo/domain';
+import { EVENT_TOPIC, systemClock, type Clock, type EventType } from '@todo/domain';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
 import { periodic } from '@todo/transport';
 import type { MailSender } from '@todo/mailer';
@@ -102,17 +102,13 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const database = options.database ?? (await openDatabase(config, logger));
   const store = new Store(database.db);
   const metrics = new Metrics(database, clock);
-  let relayed: ((event: CloudEvent) => void) | undefined = undefined; // set once the roles are registered
   const transports = createTransports({
     config,
     database,
     store,
     clock,
     logger,
-    onPublished: (event) => {
-      metrics.onPublished(event, EVENT_TOPIC[event.type] ?? 'unknown');
-      relayed?.(event);
-    },
+    onPublished: (event) => metrics.onPublished(event, EVENT_TOPIC[event.type as EventType] ?? 'unknown'),
   });
   const serviceDeps = {
     store,
@@ -140,7 +136,6 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     logger,
     ...(options.mailSender ? { mailSender: options.mailSender } : {}),
   });
-  relayed = wiring.relayed;
   const readiness = [{ name: 'database', check: () => database.ping() }, ...transports.readiness];
   // Every process answers health probes; only the api role serves the API.
   const app = config.roles.includes('api')

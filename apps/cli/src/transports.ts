@@ -17,9 +17,11 @@ import {
   type EventBus,
   type JobScheduler,
   type Logger,
+  type PublishedEvent,
   type StateStore,
 } from '@todo/transport';
 import { deadLetterRecorder } from './dead-letter-recorder.js';
+import { LIVE_CHANNEL, LIVE_TYPES } from './live-fanout.js';
 
 export interface Transports {
   kind: 'embedded' | 'dapr';
@@ -43,7 +45,7 @@ export interface TransportDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  onPublished?: (event: CloudEvent) => void;
+  onPublished?: (event: PublishedEvent) => void;
 }
 
 export function createTransports(deps: TransportDeps): Transports {
@@ -52,7 +54,8 @@ export function createTransports(deps: TransportDeps): Transports {
 
 function embeddedTransports({ database, clock, logger, onPublished }: TransportDeps): Transports {
   const common = { db: database.db, kind: database.kind, clock, logger };
-  const bus = new DbEventBus(common);
+  // Live updates: the relay step announces each event to every process's SSE streams itself.
+  const bus = new DbEventBus({ ...common, announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES } });
   const relay = new OutboxRelay({ ...common, bus, ...(onPublished ? { onPublished } : {}) });
   bus.attachRelay(relay);
   const jobs = new DbJobScheduler(common);

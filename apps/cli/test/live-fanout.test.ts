@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseHub } from '@todo/api';
 import type { CloudEvent } from '@todo/domain';
 import { createDatabase, schema, Store, type Database } from '@todo/storage';
-import { createPostgresDatabase } from '@todo/testing';
-import { LiveFanout } from '../src/live-fanout.js';
+import { TestClock, createPostgresDatabase } from '@todo/testing';
+import { DbEventBus, OutboxRelay } from '@todo/transport';
+import { LIVE_CHANNEL, LIVE_TYPES, LiveFanout } from '../src/live-fanout.js';
 
 interface Replica {
   database: Database;
@@ -133,6 +134,40 @@ describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
       const frame = await onB.next();
       expect(frame.id).toBe(event.id);
       expect(frame.data.task.description).toHaveLength(20_000);
+    } finally {
+      onB.close();
+    }
+  });
+
+  it("hears what the embedded bus's relay step announces: listed types, in order, a large one by its id", async () => {
+    const clock = new TestClock();
+    const bus = new DbEventBus({
+      db: a.database.db,
+      kind: 'postgres',
+      clock,
+      announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES },
+    });
+    const relay = new OutboxRelay({ db: a.database.db, kind: 'postgres', bus, clock });
+    const userId = randomUUID();
+    const onB = await openStream(b, userId);
+    try {
+      const unlisted = { ...taskEvent(userId), type: 'todo.reminder.due.v1' } as unknown as CloudEvent;
+      const events = [taskEvent(userId, 'first'), unlisted, taskEvent(userId, 'z'.repeat(9_000)), taskEvent(userId, 'last')];
+      await a.database.db.insert(schema.outbox).values(
+        events.map((event, i) => ({
+          id: event.id,
+          topic: 'task-events',
+          type: event.type,
+          event,
+          createdAt: new Date(clock.now().getTime() - 1_000 + i),
+          availableAt: clock.now(),
+        })),
+      );
+      await relay.drain();
+      const received = [];
+      for (let i = 0; i < 3; i++) received.push(await onB.next());
+      expect(received.map((f) => f.id)).toEqual([events[0]!.id, events[2]!.id, events[3]!.id]);
+      expect(received[1]!.data.task.description).toHaveLength(9_000);
     } finally {
       onB.close();
     }

@@ -30,7 +30,8 @@ export type { DbKind } from './in-process/delivery-store.js';
 export { DbEventBus, type DbEventBusOptions, type DrainablePass } from './in-process/db-event-bus.js';
 export { DbJobScheduler, type DbJobSchedulerOptions } from './in-process/db-job-scheduler.js';
 export { DbStateStore } from './in-process/db-state-store.js';
-export { OutboxRelay, type OutboxRelayOptions } from './in-process/outbox-relay.js';
+export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './in-process/outbox-relay.js';
+export { MAX_ANNOUNCED_BYTES, type AnnouncedEvent, type Announcement } from './in-process/outbox-to-deliveries.js';
 export {
   createDaprTransports,
   daprCallbacks,

@@ -5,7 +5,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { schema } from '@todo/storage';
 import { ENGINES, TestClock } from '@todo/testing';
-import { DbEventBus, OutboxRelay, type EventBus } from '../src/index.js';
+import { DbEventBus, OutboxRelay, type EventBus, type PublishedEvent } from '../src/index.js';
 import { backoff } from './in-process.harness.js';
 import { useDatabase } from './in-process.suites.js';
 import { deferred, recordingLogger, testEvent, uniqueName } from './support.js';
@@ -61,7 +61,7 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
   function relay(
     clock: TestClock,
     bus: Pick<EventBus, 'publish'>,
-    extra: { onPublished?: (e: CloudEvent) => void; batchSize?: number } = {},
+    extra: { onPublished?: (e: PublishedEvent) => void; batchSize?: number } = {},
   ) {
     const r = new OutboxRelay({
       db: db().db,

@@ -23,7 +23,7 @@ import {
   type OutboundEvent,
   type SubscriptionRecord,
 } from './delivery-store.js';
-import { moveOutboxToDeliveries, type MovedEvent } from './outbox-to-deliveries.js';
+import { moveOutboxToDeliveries, type Announcement, type MovedEvent } from './outbox-to-deliveries.js';
 import { PassRunner, Ticker } from './runner.js';
 
 export interface DbEventBusOptions {
@@ -40,6 +40,12 @@ export interface DbEventBusOptions {
   leaseMs?: number;
   /** Handlers of one subscription running at once (each on a different partition key). */
   concurrency?: number;
+  /**
+   * Events of these types that the relay step publishes are also sent as a PostgreSQL NOTIFY
+   * on this channel, by the same statement (outbox-to-deliveries.ts): how every process
+   * sharing the database hears of them, e.g. for live updates.
+   */
+  announce?: Announcement;
 }
 
 /** Anything `drain()` should run to quiescence alongside the deliveries (the outbox relay). */
@@ -62,6 +68,7 @@ export class DbEventBus implements EventBus {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private readonly announce: Announcement | undefined;
   private readonly queries: DeliveryQueries;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly ticker: Ticker;
@@ -81,6 +88,7 @@ export class DbEventBus implements EventBus {
     this.batchSize = options.batchSize ?? 50;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.concurrency = options.concurrency ?? 8;
+    this.announce = options.announce;
     this.queries = new DeliveryQueries(options.db, options.kind);
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     this.ticker = new Ticker(
@@ -142,11 +150,19 @@ export class DbEventBus implements EventBus {
 
   /**
    * The outbox relay's step on this bus: due outbox rows become deliveries and are marked
-   * published in one statement (outbox-to-deliveries.ts). Returns what moved, in order.
+   * published in one statement (outbox-to-deliveries.ts), and announced when asked to.
+   * Returns what moved, in order.
    */
   async publishFromOutbox(now: Date, limit: number): Promise<MovedEvent[]> {
-    const moved = await moveOutboxToDeliveries(this.db, this.kind, now, limit);
-    if (moved.length) this.published(moved);
+    const moved = await moveOutboxToDeliveries(this.db, this.kind, now, limit, this.announce);
+    if (!moved.length) return moved;
+    this.activity++;
+    // Only the subscriptions that got rows: most events pass some by (a type filter or a JSON
+    // path), and waking those would cost a claim that finds nothing.
+    const queued = new Set(moved.flatMap((m) => m.queuedFor.map((name) => subscriptionId(m.topic, name))));
+    if (this.running && queued.size) {
+      setImmediate(() => queued.forEach((id) => void this.subscriptions.get(id)?.runner.runUntilIdle()));
+    }
     return moved;
   }
 

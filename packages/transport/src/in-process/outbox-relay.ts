@@ -24,7 +24,13 @@ export interface BatchPublisher extends Pick<EventBus, 'publish'> {
    * Takes due outbox rows itself, marking them published in the same statement (a bus whose
    * queues are in the outbox's database); returns what it took, in order.
    */
-  publishFromOutbox?(now: Date, limit: number): Promise<{ topic: string; event: CloudEvent }[]>;
+  publishFromOutbox?(now: Date, limit: number): Promise<PublishedEvent[]>;
+}
+
+/** What `onPublished` hears of a published event. */
+export interface PublishedEvent {
+  id: string;
+  type: string;
 }
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -40,8 +46,8 @@ export interface OutboxRelayOptions {
   /** How long claimed rows stay invisible to other relays. */
   leaseMs?: number;
   backoff?: Backoff;
-  /** Called after a row is published (e.g. to fan out to live SSE clients); must not throw. */
-  onPublished?: (event: CloudEvent) => void;
+  /** Called after a row is published (e.g. to count it); must not throw. */
+  onPublished?: (event: PublishedEvent) => void;
   /** Partition keys published at once. */
   concurrency?: number;
   /** How long published rows are kept before they are deleted. */
@@ -57,7 +63,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly backoff: Backoff;
-  private readonly onPublished: ((event: CloudEvent) => void) | undefined;
+  private readonly onPublished: ((event: PublishedEvent) => void) | undefined;
   private readonly runner: PassRunner;
   private readonly ticker: Ticker;
   private readonly concurrency: number;
@@ -168,7 +174,7 @@ export class OutboxRelay {
     if (this.bus.publishFromOutbox) {
       try {
         const moved = await this.bus.publishFromOutbox(this.clock.now(), this.batchSize);
-        for (const { event } of moved) this.notify(event);
+        for (const event of moved) this.notify(event);
         return moved.length;
       } catch (err) {
         // One statement takes the whole batch, so one row it cannot take stops all of them.
@@ -270,7 +276,7 @@ export class OutboxRelay {
     return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  private notify(event: CloudEvent): void {
+  private notify(event: PublishedEvent): void {
     if (!this.onPublished) return;
     try {
       this.onPublished(event);

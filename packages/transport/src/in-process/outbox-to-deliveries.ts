@@ -6,16 +6,35 @@
  * (docs/benchmarks.md, ninth pass).
  */
 import { sql } from 'drizzle-orm';
-import type { CloudEvent } from '@todo/domain';
 import { executeNamed, schema, type Db } from '@todo/storage';
 import { admits, type DbKind } from './delivery-store.js';
 
 const { outbox, eventDeliveries: deliveries, eventSubscriptions: subscriptions } = schema;
 
 export interface MovedEvent {
+  id: string;
   topic: string;
-  event: CloudEvent;
+  type: string;
+  /** The subscriptions it was queued for (none when no subscription admits it). */
+  queuedFor: string[];
 }
+
+/**
+ * Moved events of the listed types are also sent as a NOTIFY on `channel`, by the same
+ * statement, so every process listening hears of them when it commits. The payload is a JSON
+ * array of one `AnnouncedEvent`.
+ */
+export interface Announcement {
+  channel: string;
+  types: readonly string[];
+}
+
+/** An event as announced: whole, or — when it would not fit in a notification — by its id, to be read back. */
+export type AnnouncedEvent =
+  { id: string; type: string; data: unknown } | { id: string; type: string; userId: string | null; stored: true };
+
+/** NOTIFY payloads must stay under 8000 bytes. */
+export const MAX_ANNOUNCED_BYTES = 7_900;
 
 /**
  * Moves up to `limit` due outbox rows, oldest first, one delivery row per subscription of its
@@ -23,12 +42,30 @@ export interface MovedEvent {
  * is sorted before `nextval` runs), so each partition key keeps its order. On PostgreSQL, rows
  * another relay is moving are skipped, not waited for.
  */
-export async function moveOutboxToDeliveries(db: Db, kind: DbKind, now: Date, limit: number): Promise<MovedEvent[]> {
+export async function moveOutboxToDeliveries(
+  db: Db,
+  kind: DbKind,
+  now: Date,
+  limit: number,
+  announce?: Announcement,
+): Promise<MovedEvent[]> {
   const at = now.toISOString();
   const skipLocked = kind === 'postgres' ? sql`for update skip locked` : sql``;
-  const result = await executeNamed<{ topic: string; event: CloudEvent | string }>(
+  // pg_notify is volatile, so it runs after the sort: notifications go out in outbox order.
+  const announced = announce
+    ? sql`,
+    announced as (
+      select pg_notify(${announce.channel}, jsonb_build_array(case when octet_length(a.whole::text) < ${MAX_ANNOUNCED_BYTES}
+        then a.whole
+        else jsonb_build_object('id', m.id, 'type', m.type, 'userId', m.event->'data'->'userId', 'stored', true) end)::text)
+      from moved m
+      cross join lateral (select jsonb_build_object('id', m.id, 'type', m.type, 'data', m.event->'data') as whole) a
+      where m.type = any(${`{${announce.types.join(',')}}`}::text[])
+      order by m.created_at, m.id)`
+    : sql``;
+  const result = await executeNamed<{ id: string; topic: string; type: string; queued_for: string[] | null }>(
     db,
-    `todo_move_outbox_${kind}`,
+    `todo_move_outbox_${kind}${announce ? '_announced' : ''}`,
     sql`
     with due as (
       select id from ${outbox}
@@ -37,17 +74,18 @@ export async function moveOutboxToDeliveries(db: Db, kind: DbKind, now: Date, li
     moved as (
       update ${outbox} o set published_at = ${at}::timestamptz, last_error = null
       from due where o.id = due.id
-      returning o.id, o.topic, o.partition_key, o.event, o.created_at),
+      returning o.id, o.topic, o.type, o.partition_key, o.event, o.created_at),
     queued as (
       insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
       select m.event->>'id', m.topic, s.name, m.partition_key, m.event, ${at}::timestamptz
       from moved m
       join ${subscriptions} s on s.topic = m.topic and ${admits(sql`m.event`)}
-      order by m.created_at, m.id, s.name)
-    select m.topic, m.event from moved m order by m.created_at, m.id`,
+      order by m.created_at, m.id, s.name
+      returning event_id, subscription)${announced}
+    select m.id, m.topic, m.type, q.queued_for from moved m
+    left join (select event_id, array_agg(subscription) queued_for from queued group by event_id) q on q.event_id = m.id::text
+    ${announce ? sql`cross join (select count(*) from announced) n` : sql``}
+    order by m.created_at, m.id`,
   );
-  return result.rows.map((r) => ({
-    topic: r.topic,
-    event: typeof r.event === 'string' ? (JSON.parse(r.event) as CloudEvent) : r.event,
-  }));
+  return result.rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, queuedFor: r.queued_for ?? [] }));
 }
