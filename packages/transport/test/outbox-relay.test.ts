@@ -1,6 +1,6 @@
 /** The outbox relay on both engines: rows reach the bus in order, failures back off, restarts resume. */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { schema } from '@todo/storage';
@@ -61,7 +61,7 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
   function relay(
     clock: TestClock,
     bus: Pick<EventBus, 'publish'>,
-    extra: { onPublished?: (e: PublishedEvent) => void; batchSize?: number } = {},
+    extra: { onPublished?: (e: PublishedEvent) => void; batchSize?: number; lingerMs?: number; pollIntervalMs?: number } = {},
   ) {
     const r = new OutboxRelay({
       db: db().db,
@@ -107,6 +107,50 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
     expect(rows.every((row) => row.publishedAt?.getTime() === clock.now().getTime())).toBe(true);
     await r.drain();
     expect(published).toHaveLength(3);
+  });
+
+  it('paces wakes under a stream of commits: soon after a pass it waits for the linger, after a quiet spell it runs at once', async () => {
+    // Pacing runs on the monotonic clock and timers, both faked here; the database is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    cleanup.push(async () => void vi.useRealTimers());
+    const clock = new TestClock();
+    const { bus, published } = fakeBus();
+    const r = relay(clock, bus, { lingerMs: 50, pollIntervalMs: 3_600_000 });
+    await r.start();
+    await vi.advanceTimersByTimeAsync(0); // the first poll
+    await r.runOnce(); // queued behind it
+    vi.advanceTimersByTime(100); // then a quiet spell
+    const topic = uniqueName('t');
+    const publishedSoon = async (count: number) => {
+      for (let turns = 0; published.length < count; turns++) {
+        if (turns > 10_000) throw new Error(`expected ${count} published, saw ${published.length}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+
+    await writeOutbox(clock, [{ topic, label: 'first' }]);
+    let timers = vi.getTimerCount();
+    r.wake();
+    expect(vi.getTimerCount()).toBe(timers); // the first wake runs at once
+    await publishedSoon(1);
+
+    await writeOutbox(clock, [{ topic, label: 'second' }]);
+    timers = vi.getTimerCount();
+    r.wake();
+    r.wake(); // coalesced with the one waiting
+    expect(vi.getTimerCount()).toBe(timers + 1);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(published.map((p) => p.label)).toEqual(['first']);
+    await vi.advanceTimersByTimeAsync(1);
+    await publishedSoon(2);
+
+    vi.advanceTimersByTime(60); // quiet
+    await writeOutbox(clock, [{ topic, label: 'third' }]);
+    timers = vi.getTimerCount();
+    r.wake();
+    expect(vi.getTimerCount()).toBe(timers);
+    await publishedSoon(3);
+    expect(published.map((p) => p.label)).toEqual(['first', 'second', 'third']);
   });
 
   it('backs a failed row off, records the error, and holds back later rows of its key', async () => {
