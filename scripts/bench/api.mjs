@@ -11,6 +11,7 @@ import { cpuMsOf, freshDatabase, postgresCpuMs, postgresUrl, root, writeSection 
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const say = (m) => process.stderr.write(`[bench:api] ${m}\n`);
 
 function startProcess(command, args, env) {
@@ -39,8 +40,11 @@ function load(opts) {
 /**
  * A load against the server process `pid`, with the CPU time that process and PostgreSQL's
  * processes spent per request during it (where the time goes, whatever the machine's speed).
+ * The same load runs for WARMUP seconds first, unmeasured, for every server alike: what is
+ * measured is the steady state, not V8 compiling the request path's first few thousand calls.
  */
 async function measured(pid, opts) {
+  if (WARMUP > 0) await load({ ...opts, duration: WARMUP });
   const [node, postgres] = [cpuMsOf(pid), postgresCpuMs()];
   const r = await load(opts);
   const perRequest = (ms) => (r.requests.total ? ms / r.requests.total : 0);
@@ -177,7 +181,7 @@ const cpu = (ms) => ms.toFixed(2);
 const row = (name, r, embedded = false) =>
   `| ${name} | ${r.rps} | ${r.p99} | ${r.errors} | ${cpu(r.nodeCpu)} | ${embedded ? 'in Node' : cpu(r.postgresCpu)} |`;
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${(await import('node:os')).cpus().length} cores), ${CONNECTIONS} connections, ${DURATION} s per row, loopback, LOG_LEVEL=warn.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${(await import('node:os')).cpus().length} cores), ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of the same load unmeasured, loopback, LOG_LEVEL=warn.`,
   '',
   '| endpoint | req/s | p99 ms | errors | Node CPU ms/req | PostgreSQL CPU ms/req |',
   '|---|---:|---:|---:|---:|---:|',
