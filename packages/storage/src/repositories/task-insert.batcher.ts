@@ -60,26 +60,38 @@ export class TaskInsertBatcher {
     while (this.inFlight < this.maxInFlight && this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
-      void this.write(batch).finally(() => {
-        this.inFlight--;
-        this.next();
-      });
+      void this.write(batch);
     }
   }
 
+  private written(): void {
+    this.inFlight--;
+    this.next();
+  }
+
   private async write(batch: Waiting[]): Promise<void> {
-    this.onBatch?.(batch.length);
+    let stored: StoredTaskWrite[];
     try {
-      const stored = await insertTasksWithEvents(
+      this.onBatch?.(batch.length);
+      stored = await insertTasksWithEvents(
         this.db,
         batch.map((w) => w.write),
       );
-      batch.forEach((w, i) => w.resolve(stored[i]!));
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      await Promise.all(
-        batch.map((w) => insertTasksWithEvents(this.db, [w.write]).then(([stored]) => w.resolve(stored!), w.reject)),
-      );
+      try {
+        if (batch.length === 1) batch[0]!.reject(error);
+        else
+          await Promise.all(
+            batch.map((w) => insertTasksWithEvents(this.db, [w.write]).then(([one]) => w.resolve(one!), w.reject)),
+          );
+      } finally {
+        this.written();
+      }
+      return;
     }
+    // The next batch goes out before these callers build their responses, so that PostgreSQL
+    // writes it meanwhile: sent after them, it had waited for all of that work in this process.
+    this.written();
+    batch.forEach((w, i) => w.resolve(stored[i]!));
   }
 }
