@@ -15,9 +15,16 @@ interface Query {
 }
 interface Prepares {
   _: {
-    session: { prepareQuery(query: Query, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
+    session: {
+      prepareQuery(
+        query: Query & { params: unknown[] },
+        fields: undefined,
+        name: string,
+        arrayMode: boolean,
+      ): { execute(): Promise<unknown> };
+    };
   };
-  dialect: { sqlToQuery(query: SQL): Query };
+  dialect: { sqlToQuery(query: SQL): Query & { params: unknown[] } };
 }
 
 // Drizzle's own `execute` always sends an unnamed statement; this is the same call with a name.
@@ -51,6 +58,27 @@ function nameShape(prefix: string, text: string): string {
 }
 
 const dialect = new PgDialect();
+
+/**
+ * A statement rendered once, for one built per call whose text depends only on a few options:
+ * rendering walks every fragment of the template, and for the batched task insert that was
+ * more of Node's time than sending it. Run it with `executeRendered` and its parameter values.
+ */
+export interface RenderedStatement {
+  name: string;
+  text: string;
+}
+
+export function renderStatement(name: string, query: SQL): RenderedStatement {
+  return { name, text: dialect.sqlToQuery(query).sql };
+}
+
+export async function executeRendered<Row>(db: Db, statement: RenderedStatement, params: unknown[]): Promise<{ rows: Row[] }> {
+  const { _ } = db as unknown as Prepares;
+  return (await _.session.prepareQuery({ sql: statement.text, params }, undefined, statement.name, false).execute()) as {
+    rows: Row[];
+  };
+}
 
 /**
  * A fragment without parameters (a long column list, a JSON shape) rendered to text once, for

@@ -15,7 +15,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../client.js';
-import { executeByShape } from '../named-statement.js';
+import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface NewTaskWrite {
@@ -85,13 +85,9 @@ function item(write: NewTaskWrite, ord: number) {
 
 /** Writes all of `writes` or none of them; results are in the order of `writes`. */
 export async function insertTasksWithEvents(db: Db, writes: readonly NewTaskWrite[]): Promise<StoredTaskWrite[]> {
-  const items = JSON.stringify(writes.map(item));
-  const result = await executeByShape<{ ord: number; number: number; tags: string[] | string }>(
-    db,
-    'todo_insert_tasks',
-    sql`with ${sql.join(parts(writes, items), sql`,\n`)}
-    select s.ord, s.number, n.tags from stored s join names n on n.ord = s.ord`,
-  );
+  const result = await executeRendered<{ ord: number; number: number; tags: string[] | string }>(db, statementFor(writes), [
+    JSON.stringify(writes.map(item)),
+  ]);
   const byOrd = new Map(result.rows.map((r) => [Number(r.ord), r]));
   return writes.map((write, ord) => {
     const stored = byOrd.get(ord);
@@ -101,16 +97,45 @@ export async function insertTasksWithEvents(db: Db, writes: readonly NewTaskWrit
   });
 }
 
+/** The statement for this batch's shape, rendered once per shape. */
+const shapes = new Map<number, RenderedStatement>();
+function statementFor(writes: readonly NewTaskWrite[]): RenderedStatement {
+  const needs = needsOf(writes);
+  const key = (needs.tags ? 1 : 0) | (needs.reminders ? 2 : 0) | (needs.follows ? 4 : 0) | (needs.idempotency ? 8 : 0);
+  let statement = shapes.get(key);
+  if (!statement) {
+    const query = sql`with ${sql.join(parts(needs), sql`,\n`)}
+    select s.ord, s.number, n.tags from stored s join names n on n.ord = s.ord`;
+    statement = renderStatement(`todo_insert_tasks_${key}`, query);
+    shapes.set(key, statement);
+  }
+  return statement;
+}
+
+interface Needs {
+  tags: boolean;
+  reminders: boolean;
+  follows: boolean;
+  idempotency: boolean;
+}
+
+const needsOf = (writes: readonly NewTaskWrite[]): Needs => ({
+  tags: writes.some((w) => w.tags.length > 0),
+  reminders: writes.some((w) => w.reminders.length > 0),
+  follows: writes.some((w) => w.follows),
+  idempotency: writes.some((w) => w.idempotency),
+});
+
 /**
  * The statement's parts, only those this batch needs: a part that writes a table costs its
  * setup (the table, its indexes and triggers) even when it writes nothing. At most sixteen
- * shapes, each prepared once per connection.
+ * shapes, each prepared once per connection. The items, as JSON, are the one parameter ($1).
  */
-function parts(writes: readonly NewTaskWrite[], items: string): SQL[] {
-  const tagged = writes.some((w) => w.tags.length > 0);
+function parts(needs: Needs): SQL[] {
+  const tagged = needs.tags;
   return [
     sql`items as (
-      select * from jsonb_to_recordset(${items}::jsonb) as i(ord int, id uuid, user_id uuid, number int, title text,
+      select * from jsonb_to_recordset(${sql.placeholder('items')}::jsonb) as i(ord int, id uuid, user_id uuid, number int, title text,
         description text, priority int, completed_at timestamptz, due_date date, due_time time, due_zone text,
         due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
         occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
@@ -143,7 +168,7 @@ function parts(writes: readonly NewTaskWrite[], items: string): SQL[] {
             from items i)`,
         ]
       : [sql`names as (select i.ord, '[]'::jsonb as tags from items i)`]),
-    ...(writes.some((w) => w.reminders.length > 0)
+    ...(needs.reminders
       ? [
           sql`reminded as (
             insert into reminders (id, task_id, kind, minutes_before, at, position)
@@ -161,7 +186,7 @@ function parts(writes: readonly NewTaskWrite[], items: string): SQL[] {
       from items i join names n on n.ord = i.ord join stored s on s.ord = i.ord
       cross join lateral jsonb_array_elements(i.events) with ordinality as e(item, position)
       order by i.ord, e.position)`,
-    ...(writes.some((w) => w.follows)
+    ...(needs.follows
       ? [
           sql`handled as (
             insert into recurrence_handled (task_id, handled_at)
@@ -169,7 +194,7 @@ function parts(writes: readonly NewTaskWrite[], items: string): SQL[] {
             on conflict do nothing)`,
         ]
       : []),
-    ...(writes.some((w) => w.idempotency)
+    ...(needs.idempotency
       ? [
           sql`keyed as (
             insert into idempotency_keys (user_id, key, fingerprint, task_id, created_at)
