@@ -6,7 +6,7 @@
  *   const store = new Store(database.db);
  */
 export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
-export { executeByShape, executeNamed } from './named-statement.js';
+export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';
 export { isUniqueViolation } from './repositories/label.repository.js';

@@ -6,32 +6,25 @@
  * statement as before.
  */
 import { createHash } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
 interface Query {
   sql: string;
+  params: unknown[];
 }
 interface Prepares {
   _: {
-    session: {
-      prepareQuery(
-        query: Query & { params: unknown[] },
-        fields: undefined,
-        name: string,
-        arrayMode: boolean,
-      ): { execute(): Promise<unknown> };
-    };
+    session: { prepareQuery(query: Query, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
   };
-  dialect: { sqlToQuery(query: SQL): Query & { params: unknown[] } };
+  dialect: { sqlToQuery(query: SQL): Query };
 }
 
 // Drizzle's own `execute` always sends an unnamed statement; this is the same call with a name.
-async function run<Row>(db: Db, query: SQL, nameOf: (text: string) => string): Promise<{ rows: Row[] }> {
-  const { _, dialect } = db as unknown as Prepares;
-  const built = dialect.sqlToQuery(query);
-  return (await _.session.prepareQuery(built, undefined, nameOf(built.sql), false).execute()) as { rows: Row[] };
+function run<Row>(db: Db, query: SQL, nameOf: (text: string) => string): Promise<{ rows: Row[] }> {
+  const { sql: text, params } = (db as unknown as Prepares).dialect.sqlToQuery(query);
+  return executeRendered<Row>(db, { name: nameOf(text), text, params });
 }
 
 /**
@@ -62,20 +55,28 @@ const dialect = new PgDialect();
 /**
  * A statement rendered once, for one built per call whose text depends only on a few options:
  * rendering walks every fragment of the template, and for the batched task insert that was
- * more of Node's time than sending it. Run it with `executeRendered` and its parameter values.
+ * more of Node's time than sending it. Values go in through `sql.placeholder(name)`.
  */
 export interface RenderedStatement {
   name: string;
   text: string;
+  params: unknown[];
 }
 
 export function renderStatement(name: string, query: SQL): RenderedStatement {
-  return { name, text: dialect.sqlToQuery(query).sql };
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { name, text, params };
 }
 
-export async function executeRendered<Row>(db: Db, statement: RenderedStatement, params: unknown[]): Promise<{ rows: Row[] }> {
-  const { _ } = db as unknown as Prepares;
-  return (await _.session.prepareQuery({ sql: statement.text, params }, undefined, statement.name, false).execute()) as {
+/** Runs a rendered statement with a value for each of its placeholders (`values`). */
+export async function executeRendered<Row>(
+  db: Db,
+  statement: RenderedStatement,
+  values?: Record<string, unknown>,
+): Promise<{ rows: Row[] }> {
+  const params = values ? fillPlaceholders(statement.params, values) : statement.params;
+  const { session } = (db as unknown as Prepares)._;
+  return (await session.prepareQuery({ sql: statement.text, params }, undefined, statement.name, false).execute()) as {
     rows: Row[];
   };
 }

@@ -85,9 +85,9 @@ function item(write: NewTaskWrite, ord: number) {
 
 /** Writes all of `writes` or none of them; results are in the order of `writes`. */
 export async function insertTasksWithEvents(db: Db, writes: readonly NewTaskWrite[]): Promise<StoredTaskWrite[]> {
-  const result = await executeRendered<{ ord: number; number: number; tags: string[] | string }>(db, statementFor(writes), [
-    JSON.stringify(writes.map(item)),
-  ]);
+  const result = await executeRendered<{ ord: number; number: number; tags: string[] | string }>(db, statementFor(writes), {
+    items: JSON.stringify(writes.map(item)),
+  });
   const byOrd = new Map(result.rows.map((r) => [Number(r.ord), r]));
   return writes.map((write, ord) => {
     const stored = byOrd.get(ord);
@@ -129,7 +129,7 @@ const needsOf = (writes: readonly NewTaskWrite[]): Needs => ({
 /**
  * The statement's parts, only those this batch needs: a part that writes a table costs its
  * setup (the table, its indexes and triggers) even when it writes nothing. At most sixteen
- * shapes, each prepared once per connection. The items, as JSON, are the one parameter ($1).
+ * shapes, each prepared once per connection. The items, as JSON, are the one parameter.
  */
 function parts(needs: Needs): SQL[] {
   const tagged = needs.tags;

@@ -6,7 +6,7 @@
  * (docs/benchmarks.md, ninth pass).
  */
 import { sql } from 'drizzle-orm';
-import { executeNamed, schema, type Db } from '@todo/storage';
+import { executeRendered, renderStatement, schema, type Db, type RenderedStatement } from '@todo/storage';
 import { admits, type DbKind } from './delivery-store.js';
 
 const { outbox, eventDeliveries: deliveries, eventSubscriptions: subscriptions } = schema;
@@ -50,42 +50,57 @@ export async function moveOutboxToDeliveries(
   announce?: Announcement,
 ): Promise<MovedEvent[]> {
   const at = now.toISOString();
+  const result = await executeRendered<{ id: string; topic: string; type: string; queued_for: string[] | null }>(
+    db,
+    moveStatement(kind, announce !== undefined),
+    { at, limit, ...(announce ? { channel: announce.channel, types: `{${announce.types.join(',')}}` } : {}) },
+  );
+  return result.rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, queuedFor: r.queued_for ?? [] }));
+}
+
+/** The move, rendered once per engine and whether it announces. */
+const moves = new Map<string, RenderedStatement>();
+function moveStatement(kind: DbKind, announces: boolean): RenderedStatement {
+  const key = `${kind}${announces ? '_announced' : ''}`;
+  const cached = moves.get(key);
+  if (cached) return cached;
+  const p = (name: string) => sql.placeholder(name);
   const skipLocked = kind === 'postgres' ? sql`for update skip locked` : sql``;
   // pg_notify is volatile, so it runs after the sort: notifications go out in outbox order.
-  const announced = announce
+  const announced = announces
     ? sql`,
     announced as (
-      select pg_notify(${announce.channel}, jsonb_build_array(case when octet_length(a.whole::text) < ${MAX_ANNOUNCED_BYTES}
+      select pg_notify(${p('channel')}, jsonb_build_array(case when octet_length(a.whole::text) < ${MAX_ANNOUNCED_BYTES}
         then a.whole
         else jsonb_build_object('id', m.id, 'type', m.type, 'userId', m.event->'data'->'userId', 'stored', true) end)::text)
       from moved m
       cross join lateral (select jsonb_build_object('id', m.id, 'type', m.type, 'data', m.event->'data') as whole) a
-      where m.type = any(${`{${announce.types.join(',')}}`}::text[])
+      where m.type = any(${p('types')}::text[])
       order by m.created_at, m.id)`
     : sql``;
-  const result = await executeNamed<{ id: string; topic: string; type: string; queued_for: string[] | null }>(
-    db,
-    `todo_move_outbox_${kind}${announce ? '_announced' : ''}`,
+  const statement = renderStatement(
+    `todo_move_outbox_${key}`,
     sql`
     with due as (
       select id from ${outbox}
-      where published_at is null and available_at <= ${at}::timestamptz
-      order by created_at, id limit ${limit} ${skipLocked}),
+      where published_at is null and available_at <= ${p('at')}::timestamptz
+      order by created_at, id limit ${p('limit')} ${skipLocked}),
     moved as (
-      update ${outbox} o set published_at = ${at}::timestamptz, last_error = null
+      update ${outbox} o set published_at = ${p('at')}::timestamptz, last_error = null
       from due where o.id = due.id
       returning o.id, o.topic, o.type, o.partition_key, o.event, o.created_at),
     queued as (
       insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
-      select m.event->>'id', m.topic, s.name, m.partition_key, m.event, ${at}::timestamptz
+      select m.event->>'id', m.topic, s.name, m.partition_key, m.event, ${p('at')}::timestamptz
       from moved m
       join ${subscriptions} s on s.topic = m.topic and ${admits(sql`m.event`)}
       order by m.created_at, m.id, s.name
       returning event_id, subscription)${announced}
     select m.id, m.topic, m.type, q.queued_for from moved m
     left join (select event_id, array_agg(subscription) queued_for from queued group by event_id) q on q.event_id = m.id::text
-    ${announce ? sql`cross join (select count(*) from announced) n` : sql``}
+    ${announces ? sql`cross join (select count(*) from announced) n` : sql``}
     order by m.created_at, m.id`,
   );
-  return result.rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, queuedFor: r.queued_for ?? [] }));
+  moves.set(key, statement);
+  return statement;
 }
