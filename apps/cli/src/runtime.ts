@@ -26,6 +26,8 @@ import { Store, createDatabase, type Database } from '@todo/storage';
 /** How often every process folds the list-version rows of users who write without listing. */
 const LIST_VERSION_COMPACT_EVERY_MS = 5 * 60_000;
 
+const topicOf = (event: { type: string }): string => EVENT_TOPIC[event.type as EventType] ?? 'unknown';
+
 export interface Runtime {
   config: Readonly<Config>;
   logger: Logger;
@@ -79,6 +81,8 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger): Pr
   const database = await createDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+    // The embedded bus's queues are in this database: events are queued as they are written.
+    outboxMode: config.useDapr ? 'relay' : 'deliver',
   });
   logger.info({ kind: database.kind }, 'database opened; applying migrations');
   await database.migrate();
@@ -100,7 +104,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   const database = options.database ?? (await openDatabase(config, logger));
-  const store = new Store(database.db);
+  const store = new Store(database.db, { taskInserts: database.pipeline ? { pipeline: database.pipeline } : {} });
   const metrics = new Metrics(database, clock);
   const transports = createTransports({
     config,
@@ -108,14 +112,18 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     store,
     clock,
     logger,
-    onPublished: (event) => metrics.onPublished(event, EVENT_TOPIC[event.type as EventType] ?? 'unknown'),
+    onPublished: (event) => metrics.onPublished(event, topicOf(event)),
   });
   const serviceDeps = {
     store,
     clock,
     ids: uuidV7Ids,
     eventSource: `todo-app/${config.roles.join('+')}`,
-    afterCommit: () => transports.relay.wake(),
+    // Events written in place are published by their commit; the others wait for the relay.
+    afterCommit:
+      database.outboxMode === 'deliver'
+        ? (events: readonly { type: string }[]) => events.forEach((event) => metrics.onPublished(event, topicOf(event)))
+        : () => transports.relay.wake(),
   };
   // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
   const services = createServices(

@@ -54,8 +54,14 @@ export function createTransports(deps: TransportDeps): Transports {
 
 function embeddedTransports({ database, clock, logger, onPublished }: TransportDeps): Transports {
   const common = { db: database.db, kind: database.kind, clock, logger };
-  // Live updates: the relay step announces each event to every process's SSE streams itself.
-  const bus = new DbEventBus({ ...common, announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES } });
+  // Live updates: the writing statement (or, for events left in the outbox, the relay step)
+  // announces each event to every process's SSE streams itself.
+  // Rows a writer queued in place wake the subscriptions they are for, in every process.
+  const bus = new DbEventBus({
+    ...common,
+    announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES },
+    notifications: database.notifications,
+  });
   const relay = new OutboxRelay({ ...common, bus, ...(onPublished ? { onPublished } : {}) });
   bus.attachRelay(relay);
   const jobs = new DbJobScheduler(common);

@@ -128,9 +128,13 @@ describe('metrics', () => {
       // Held back, as after failed publishes and handler retries: written ten minutes ago, due in an hour.
       const now = p.clock.now().getTime();
       const [written, due] = [new Date(now - 600_000).toISOString(), new Date(now + 3_600_000).toISOString()];
-      await p.runtime.database.db.execute(sql`
-        insert into outbox (id, topic, type, event, created_at, available_at)
-        values (gen_random_uuid(), 'task-events', 'todo.task.updated.v1', '{}', ${written}::timestamptz, ${due}::timestamptz)`);
+      // Written as a writer that leaves events to the relay does (this runtime delivers in place).
+      await p.runtime.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('todo.outbox_mode', 'relay', true)`);
+        await tx.execute(sql`
+          insert into outbox (id, topic, type, event, created_at, available_at)
+          values (gen_random_uuid(), 'task-events', 'todo.task.updated.v1', '{}', ${written}::timestamptz, ${due}::timestamptz)`);
+      });
       await p.runtime.database.db.execute(sql`
         insert into event_deliveries (event_id, topic, subscription, event, available_at)
         values ('held', 'task-events', 'notifier', '{}', ${due}::timestamptz)`);

@@ -29,7 +29,7 @@ export async function createPipeline(
 ): Promise<Pipeline> {
   const smtp = await startSmtpCapture();
   const clock = new TestClock(start);
-  const database = await createTestDatabase(engine);
+  const database = await createTestDatabase(engine, { outboxMode: 'deliver' });
   const config = loadConfig({
     SMTP_URL: smtp.url,
     PUBLIC_URL: 'http://todo.test',

@@ -9,8 +9,8 @@ export interface ServiceDeps {
   ids: IdGenerator;
   /** CloudEvents `source` of events this process writes, e.g. `todo-app/api`. */
   eventSource: string;
-  /** Called after a transaction that wrote outbox events commits: wakes the relay at once. */
-  afterCommit?: () => void;
+  /** Called with the events a transaction wrote, after it commits: wakes the relay at once. */
+  afterCommit?: (events: readonly { type: string }[]) => void;
 }
 
 export const uuidV7Ids: IdGenerator = { next: () => uuidv7() };

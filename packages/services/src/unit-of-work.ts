@@ -1,6 +1,6 @@
 /**
  * Runs a use case in one transaction together with the events it emits (transactional
- * outbox, design §3), then wakes the relay once the transaction has committed.
+ * outbox, design §3), then tells `afterCommit` (which wakes the relay) once it has committed.
  */
 import type { CloudEvent, PendingEvent } from '@todo/domain';
 import { toCloudEvents, type Repositories } from '@todo/storage';
@@ -12,7 +12,7 @@ export class UnitOfWork {
   constructor(private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids' | 'eventSource' | 'afterCommit'>) {}
 
   async run<T>(ctx: { traceparent?: string | undefined }, work: (repos: Repositories, emit: Emit) => Promise<T>): Promise<T> {
-    let emitted = 0;
+    let emitted: readonly PendingEvent[] = [];
     const result = await this.deps.store.transaction(async (repos) => {
       const events: PendingEvent[] = [];
       const value = await work(repos, (e) => events.push(e));
@@ -22,10 +22,10 @@ export class UnitOfWork {
         source: this.deps.eventSource,
         traceparent: ctx.traceparent,
       });
-      emitted = events.length;
+      emitted = events;
       return value;
     });
-    if (emitted) this.deps.afterCommit?.();
+    if (emitted.length) this.deps.afterCommit?.(emitted);
     return result;
   }
 
@@ -45,7 +45,7 @@ export class UnitOfWork {
       traceparent: ctx.traceparent,
     });
     const result = await write(this.deps.store.repos, rows);
-    if (rows.length) this.deps.afterCommit?.();
+    if (rows.length) this.deps.afterCommit?.(rows.map((r) => r.event));
     return result;
   }
 }

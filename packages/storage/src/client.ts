@@ -14,6 +14,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { pgliteNotifications, postgresNotifications, type Notifications } from './notifications.js';
 import * as schema from './schema.js';
+import { StatementPipeline } from './statement-pipeline.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -21,6 +22,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
+  /** What happens to events its connections write (`DatabaseOptions.outboxMode`). */
+  readonly outboxMode: OutboxMode;
   /** Applies the committed SQL migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Cheap round trip for readiness probes. */
@@ -33,6 +36,8 @@ export interface Database {
   maintain(): Promise<void>;
   /** LISTEN/NOTIFY between the processes sharing this database. */
   readonly notifications: Notifications;
+  /** A pipelined connection for single-statement writes (PostgreSQL; PGlite runs one statement at a time anyway). */
+  readonly pipeline?: StatementPipeline;
   close(): Promise<void>;
 }
 
@@ -43,21 +48,37 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** node-postgres pool size. */
   poolSize?: number;
+  /**
+   * `deliver`: events written on this database's connections are queued for their
+   * subscriptions and announced by the writing statement itself (migration 0014) — for the
+   * embedded event bus, whose queues are in this database. `relay` (default): they wait in the
+   * outbox for a relay to publish them (the Dapr runtime).
+   */
+  outboxMode?: OutboxMode;
 }
+
+export type OutboxMode = 'relay' | 'deliver';
+
+/** The session setting migration 0014's trigger reads. */
+const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
 const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? createPostgres(options.url, options.poolSize ?? 10) : createPglite(options.dataDir);
+  const mode = options.outboxMode ?? 'relay';
+  return options.url ? createPostgres(options.url, options.poolSize ?? 10, mode) : createPglite(options.dataDir, mode);
 }
 
-async function createPglite(dataDir: string | undefined): Promise<Database> {
+async function createPglite(dataDir: string | undefined, mode: OutboxMode): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // One connection: a session setting holds for every statement.
+  if (mode === 'deliver') await client.query(`select set_config('${OUTBOX_MODE_SETTING}', 'deliver', false)`);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
+    outboxMode: mode,
     migrate: async () => {
       await migratePglite(db as never, { migrationsFolder });
     },
@@ -73,14 +94,18 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function createPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+async function createPostgres(url: string, poolSize: number, mode: OutboxMode): Promise<Database> {
+  // Set at connection start, so every connection of the pool (and the pipeline) has it.
+  const config = { connectionString: url, ...(mode === 'deliver' ? { options: `-c ${OUTBOX_MODE_SETTING}=deliver` } : {}) };
+  const pool = new pg.Pool({ ...config, max: poolSize });
+  const pipeline = new StatementPipeline(config);
   // An idle client can be dropped by the server; without a listener that would crash the process.
   pool.on('error', () => undefined);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     kind: 'postgres',
     db,
+    outboxMode: mode,
     migrate: async () => {
       await migratePg(db as never, { migrationsFolder });
     },
@@ -89,6 +114,10 @@ async function createPostgres(url: string, poolSize: number): Promise<Database> 
     },
     maintain: () => Promise.resolve(),
     notifications: postgresNotifications(url, pool),
-    close: () => pool.end(),
+    pipeline,
+    close: async () => {
+      await pipeline.close();
+      await pool.end();
+    },
   };
 }

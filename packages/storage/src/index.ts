@@ -5,7 +5,8 @@
  *   await database.migrate();
  *   const store = new Store(database.db);
  */
-export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.js';
+export { createDatabase, type Database, type DatabaseOptions, type Db, type OutboxMode } from './client.js';
+export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';

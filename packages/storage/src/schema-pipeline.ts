@@ -75,6 +75,17 @@ export const eventSubscriptions = pgTable(
   (t) => [primaryKey({ columns: [t.topic, t.name] })],
 );
 
+/**
+ * Event types announced by NOTIFY on `channel` as they are written, on connections that deliver
+ * outbox rows in place (`DatabaseOptions.outboxMode`, migration 0014): how every process sharing the
+ * database hears of them, for live updates.
+ */
+export const eventAnnouncements = pgTable('event_announcements', {
+  channel: text('channel').primaryKey(),
+  types: text('types').array().notNull(),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
 /** One row per (event, subscription): the embedded broker's durable queue with retry state. */
 export const eventDeliveries = pgTable(
   'event_deliveries',

@@ -297,6 +297,7 @@ export {
   notifications,
   reminderEmissions,
   eventSubscriptions,
+  eventAnnouncements,
   eventDeliveries,
   deadLetters,
   jobs,

@@ -17,10 +17,15 @@ export interface Fixture {
 
 let counter = 0;
 
-export async function createFixture(engine: Engine): Promise<Fixture> {
+/** `pipelined`: batched creates go over the database's pipelined connection, as the runtime sends them. */
+export async function createFixture(engine: Engine, options: { pipelined?: boolean } = {}): Promise<Fixture> {
   const database = await createTestDatabase(engine);
   const taskInsertBatches: number[] = [];
-  const store = new Store(database.db, { taskInserts: { onBatch: (size) => taskInsertBatches.push(size) } });
+  const pipeline = options.pipelined ? database.pipeline : undefined;
+  if (options.pipelined && !pipeline) throw new Error(`${engine} has no pipelined connection`);
+  const store = new Store(database.db, {
+    taskInserts: { onBatch: (size) => taskInsertBatches.push(size), ...(pipeline ? { pipeline } : {}) },
+  });
   const clock = new TestClock('2026-11-27T09:00:00Z');
   const services = createServices(
     { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },

@@ -5,3 +5,4 @@ import { runTaskInsertsContract } from './task-inserts.contract.js';
 runRepositoryContract('postgres');
 runListPagesContract('postgres');
 runTaskInsertsContract('postgres');
+runTaskInsertsContract('postgres', { pipelined: true });

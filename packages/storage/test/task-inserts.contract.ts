@@ -28,11 +28,11 @@ function write(userId: string, title: string, extra: { tags?: string[]; category
   };
 }
 
-export function runTaskInsertsContract(engine: Engine): void {
-  describe(`batched creates on ${engine}`, () => {
+export function runTaskInsertsContract(engine: Engine, options: { pipelined?: boolean } = {}): void {
+  describe(`batched creates on ${engine}${options.pipelined ? ', pipelined' : ''}`, () => {
     let f: Fixture;
     beforeAll(async () => {
-      f = await createFixture(engine);
+      f = await createFixture(engine, options);
     });
     afterAll(() => f?.close());
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createDatabase, type Database } from '@todo/storage';
+import { createDatabase, type Database, type OutboxMode } from '@todo/storage';
 
 export type Engine = 'pglite' | 'postgres';
 export const ENGINES: readonly Engine[] = ['pglite', 'postgres'];
@@ -40,15 +40,18 @@ async function adminQuery(url: string, statement: string): Promise<void> {
   }
 }
 
-/** A migrated database of its own; PostgreSQL gets a new database per call, dropped on close. */
-export async function createTestDatabase(engine: Engine): Promise<Database> {
+/**
+ * A migrated database of its own; PostgreSQL gets a new database per call, dropped on close.
+ * `outboxMode: 'deliver'` is what the embedded runtime opens (`DatabaseOptions.outboxMode`).
+ */
+export async function createTestDatabase(engine: Engine, options: { outboxMode?: OutboxMode } = {}): Promise<Database> {
   if (engine === 'pglite') {
-    const database = await createDatabase({});
+    const database = await createDatabase({ ...options });
     await database.migrate();
     return database;
   }
   const fresh = await createPostgresDatabase();
-  const database = await createDatabase({ url: fresh.url, poolSize: 5 });
+  const database = await createDatabase({ url: fresh.url, poolSize: 5, ...options });
   await database.migrate();
   return {
     ...database,

@@ -8,14 +8,17 @@
  * in a batch of ten, ~0.25 ms each — and creates of one owner no longer queue one by one on the
  * owner's `#N` counter (docs/benchmarks.md, ninth pass).
  *
- * One statement at a time by default: under load that made batches twice as large as two did,
- * and creates 15–40 % faster (a replica rarely needs more: a batch takes up to `maxBatch`).
+ * One statement at a time on the pool: under load that made batches twice as large as two did,
+ * and creates 15–40 % faster, because the second statement only waited for the first one's
+ * lock on the `#N` counter. On a pipelined connection (`pipeline`), two by default: the next
+ * batch is on the wire while the last one runs, and starts as soon as it commits.
  *
  * A batch is one statement, so it fails whole. One bad create (a key already taken, a category
  * deleted meanwhile, a duplicate next occurrence) must not fail the others, so a failed batch
  * is written again one create at a time, and each caller gets its own outcome.
  */
 import type { Db } from '../client.js';
+import type { StatementPipeline } from '../statement-pipeline.js';
 import { insertTasksWithEvents, type NewTaskWrite, type StoredTaskWrite } from './task-insert.statement.js';
 
 interface Waiting {
@@ -25,7 +28,9 @@ interface Waiting {
 }
 
 export interface TaskInsertBatcherOptions {
-  /** Statements running at once (default 1); more creates wait and go in the next batch. */
+  /** Where the statements go instead of the pool (`Database.pipeline`). */
+  pipeline?: StatementPipeline;
+  /** Statements sent at once (default 1, or 2 on a pipeline); more creates wait and go in the next batch. */
   maxInFlight?: number;
   /** Creates in one statement at most. */
   maxBatch?: number;
@@ -39,12 +44,11 @@ export class TaskInsertBatcher {
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
   private readonly onBatch: ((size: number) => void) | undefined;
+  private readonly on: Db | StatementPipeline;
 
-  constructor(
-    private readonly db: Db,
-    options: TaskInsertBatcherOptions = {},
-  ) {
-    this.maxInFlight = options.maxInFlight ?? 1;
+  constructor(db: Db, options: TaskInsertBatcherOptions = {}) {
+    this.on = options.pipeline ?? db;
+    this.maxInFlight = options.maxInFlight ?? (options.pipeline ? 2 : 1);
     this.maxBatch = options.maxBatch ?? 64;
     this.onBatch = options.onBatch;
   }
@@ -74,7 +78,7 @@ export class TaskInsertBatcher {
     try {
       this.onBatch?.(batch.length);
       stored = await insertTasksWithEvents(
-        this.db,
+        this.on,
         batch.map((w) => w.write),
       );
     } catch (error) {
@@ -82,7 +86,7 @@ export class TaskInsertBatcher {
         if (batch.length === 1) batch[0]!.reject(error);
         else
           await Promise.all(
-            batch.map((w) => insertTasksWithEvents(this.db, [w.write]).then(([one]) => w.resolve(one!), w.reject)),
+            batch.map((w) => insertTasksWithEvents(this.on, [w.write]).then(([one]) => w.resolve(one!), w.reject)),
           );
       } finally {
         this.written();

@@ -16,6 +16,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../client.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
+import { StatementPipeline } from '../statement-pipeline.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface NewTaskWrite {
@@ -83,11 +84,22 @@ function item(write: NewTaskWrite, ord: number) {
   };
 }
 
-/** Writes all of `writes` or none of them; results are in the order of `writes`. */
-export async function insertTasksWithEvents(db: Db, writes: readonly NewTaskWrite[]): Promise<StoredTaskWrite[]> {
-  const result = await executeRendered<{ ord: number; number: number; tags: string[] | string }>(db, statementFor(writes), {
-    items: JSON.stringify(writes.map(item)),
-  });
+type InsertedRow = { ord: number; number: number; tags: string[] | string };
+
+/**
+ * Writes all of `writes` or none of them; results are in the order of `writes`. On `db`, or
+ * on a pipelined connection (never inside a transaction: the statement is its own).
+ */
+export async function insertTasksWithEvents(
+  on: Db | StatementPipeline,
+  writes: readonly NewTaskWrite[],
+): Promise<StoredTaskWrite[]> {
+  const statement = statementFor(writes);
+  const values = { items: JSON.stringify(writes.map(item)) };
+  const result =
+    on instanceof StatementPipeline
+      ? await on.execute<InsertedRow>(statement, values)
+      : await executeRendered<InsertedRow>(on, statement, values);
   const byOrd = new Map(result.rows.map((r) => [Number(r.ord), r]));
   return writes.map((write, ord) => {
     const stored = byOrd.get(ord);

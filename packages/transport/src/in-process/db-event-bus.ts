@@ -4,7 +4,7 @@
  * at-least-once and never inside `publish()`; a thrown error counts as `retry` (style.md C5).
  */
 import type { Clock, CloudEvent, Topic } from '@todo/domain';
-import type { Db } from '@todo/storage';
+import type { Db, Notifications, Unlisten } from '@todo/storage';
 import type { EventBus, EventHandler, HandlerOutcome, SubscribeOptions } from '../ports.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { errorMessage, isPoison } from './failure.js';
@@ -17,7 +17,9 @@ import {
   releaseDeliveries,
   replayDeadLetter,
   retryDelivery,
+  upsertAnnouncement,
   upsertSubscriptions,
+  DELIVERY_CHANNEL,
   type DbKind,
   type DeliveryRow,
   type OutboundEvent,
@@ -46,6 +48,11 @@ export interface DbEventBusOptions {
    * sharing the database hears of them, e.g. for live updates.
    */
   announce?: Announcement;
+  /**
+   * Where writers that deliver in place (`outboxMode: 'deliver'`) say which subscription got
+   * rows; listened to, so that they are handled at once in every process, not at the next poll.
+   */
+  notifications?: Notifications;
 }
 
 /** Anything `drain()` should run to quiescence alongside the deliveries (the outbox relay). */
@@ -69,6 +76,8 @@ export class DbEventBus implements EventBus {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly announce: Announcement | undefined;
+  private readonly notifications: Notifications | undefined;
+  private unlisten: Unlisten | undefined;
   private readonly queries: DeliveryQueries;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly ticker: Ticker;
@@ -89,6 +98,7 @@ export class DbEventBus implements EventBus {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.concurrency = options.concurrency ?? 8;
     this.announce = options.announce;
+    this.notifications = options.notifications;
     this.queries = new DeliveryQueries(options.db, options.kind);
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     this.ticker = new Ticker(
@@ -166,6 +176,16 @@ export class DbEventBus implements EventBus {
     return moved;
   }
 
+  /** A writer queued rows for a subscription (`[topic, name]`): runs it, if it is one of ours. */
+  private queuedElsewhere(payload: string): void {
+    try {
+      const [topic, name] = JSON.parse(payload) as [string, string];
+      if (this.running) void this.subscriptions.get(subscriptionId(topic, name))?.runner.runUntilIdle();
+    } catch (err) {
+      this.logger.warn({ err, payload }, 'unreadable delivery notification');
+    }
+  }
+
   /** Wakes the subscriptions that the committed events are for. */
   private published(events: readonly { topic: string; event: CloudEvent }[]): void {
     this.activity++;
@@ -178,6 +198,8 @@ export class DbEventBus implements EventBus {
   async start(): Promise<void> {
     if (this.running) return;
     await upsertSubscriptions(this.db, [...this.subscriptions.values()], this.clock.now());
+    if (this.announce) await upsertAnnouncement(this.db, this.announce, this.clock.now());
+    this.unlisten = await this.notifications?.listen(DELIVERY_CHANNEL, (payload) => this.queuedElsewhere(payload));
     for (const sub of this.subscriptions.values()) sub.runner.resume();
     this.running = true;
     this.ticker.start();
@@ -189,6 +211,8 @@ export class DbEventBus implements EventBus {
     this.running = false;
     this.stopping = true;
     this.ticker.stop();
+    await this.unlisten?.();
+    this.unlisten = undefined;
     try {
       await Promise.all([...this.subscriptions.values()].map((s) => s.runner.halt()));
     } finally {

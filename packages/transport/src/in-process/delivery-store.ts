@@ -8,7 +8,7 @@ import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { executeNamed, executeRendered, renderStatement, schema, type Db, type RenderedStatement } from '@todo/storage';
 
-const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, deadLetters } = schema;
+const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, eventAnnouncements, deadLetters } = schema;
 
 export type DbKind = 'pglite' | 'postgres';
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -55,6 +55,21 @@ export async function upsertSubscriptions(db: Db, records: readonly Subscription
       },
     });
 }
+
+/** What a writer that delivers in place announces (migration 0014), for every process on this database. */
+export async function upsertAnnouncement(
+  db: Db,
+  announcement: { channel: string; types: readonly string[] },
+  now: Date,
+): Promise<void> {
+  await db
+    .insert(eventAnnouncements)
+    .values({ channel: announcement.channel, types: [...announcement.types], updatedAt: now })
+    .onConflictDoUpdate({ target: eventAnnouncements.channel, set: { types: sql`excluded.types`, updatedAt: now } });
+}
+
+/** Where a writer that delivers in place says which subscription got rows: a JSON `[topic, name]` (migration 0014). */
+export const DELIVERY_CHANNEL = 'todo_event_deliveries';
 
 /**
  * Whether subscription `s` wants `event` (a jsonb expression): its type filter and its JSON path

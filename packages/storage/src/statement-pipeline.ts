@@ -1,0 +1,62 @@
+/**
+ * One PostgreSQL connection in pipeline mode, for single-statement writes sent back to back.
+ * A statement is written to the socket while the one before it still runs, so the server
+ * starts it the moment the last one commits: no round trip and no wake-up of either side in
+ * between. Statements still run one after another, in the order they were sent, each in its own
+ * implicit transaction, so a failed one does not touch the next. What the batched task insert
+ * runs on (task-insert.batcher.ts): its statements queue on the owner's `#N` counter anyway, and
+ * pooled, the second one waited for the first one's row lock and then for a wake-up
+ * (docs/benchmarks.md, eleventh pass).
+ *
+ * Not for transactions: statements of different callers interleave on the connection.
+ */
+import { fillPlaceholders } from 'drizzle-orm';
+import pg from 'pg';
+import type { RenderedStatement } from './named-statement.js';
+
+export class StatementPipeline {
+  private connection: Promise<pg.Client> | undefined;
+
+  constructor(private readonly config: pg.ClientConfig) {}
+
+  /** Runs a rendered statement with a value for each of its placeholders. */
+  async execute<Row>(statement: RenderedStatement, values: Record<string, unknown>): Promise<{ rows: Row[] }> {
+    const client = await this.connect();
+    const result = await client.query({
+      name: statement.name,
+      text: statement.text,
+      values: fillPlaceholders(statement.params, values),
+    });
+    return { rows: result.rows as Row[] };
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection)
+      await connection.then(
+        (client) => client.end(),
+        () => undefined,
+      );
+  }
+
+  /** The connection, opened on first use and again after it is lost (its statements in flight fail). */
+  private connect(): Promise<pg.Client> {
+    if (this.connection) return this.connection;
+    const client = new pg.Client({ ...this.config, pipeline: true });
+    const lost = () => {
+      if (this.connection === opened) this.connection = undefined;
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    const opened = client.connect().then(
+      () => client,
+      (error: unknown) => {
+        lost();
+        throw error;
+      },
+    );
+    this.connection = opened;
+    return opened;
+  }
+}
