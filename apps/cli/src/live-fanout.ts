@@ -2,8 +2,9 @@
  * Live updates across api replicas: every replica writes each live event to the streams it
  * holds, whichever replica the event reached first. They hear of events on one PostgreSQL
  * channel (LISTEN/NOTIFY):
- * - embedded, the bus's relay step announces each event by the statement that publishes it
- *   (DbEventBus `announce`), on PostgreSQL and on PGlite alike;
+ * - embedded, the statement that writes an event announces it (migration 0014; the types are
+ *   the bus's `announce`), or, for an event left in the outbox, the relay step that moves it;
+ *   on PostgreSQL and on PGlite alike;
  * - through Dapr, the bus hands each event to one api replica (replicas share a subscription),
  *   which broadcasts it with `deliver`.
  *

@@ -54,9 +54,9 @@ export function createTransports(deps: TransportDeps): Transports {
 
 function embeddedTransports({ database, clock, logger, onPublished }: TransportDeps): Transports {
   const common = { db: database.db, kind: database.kind, clock, logger };
-  // Live updates: the writing statement (or, for events left in the outbox, the relay step)
-  // announces each event to every process's SSE streams itself.
-  // Rows a writer queued in place wake the subscriptions they are for, in every process.
+  // Live updates: the writing statement (or, for an event left in the outbox, the relay step)
+  // announces each event to every process's SSE streams. Rows a writer queued in place wake
+  // the subscriptions they are for, in every process, through `notifications`.
   const bus = new DbEventBus({
     ...common,
     announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES },

@@ -9,7 +9,7 @@ export interface ServiceDeps {
   ids: IdGenerator;
   /** CloudEvents `source` of events this process writes, e.g. `todo-app/api`. */
   eventSource: string;
-  /** Called with the events a transaction wrote, after it commits: wakes the relay at once. */
+  /** Called with the events a transaction wrote, after it commits (to wake the relay at once, or count them). */
   afterCommit?: (events: readonly { type: string }[]) => void;
 }
 

@@ -33,7 +33,7 @@ export interface Announcement {
 export type AnnouncedEvent =
   { id: string; type: string; data: unknown } | { id: string; type: string; userId: string | null; stored: true };
 
-/** NOTIFY payloads must stay under 8000 bytes. */
+/** NOTIFY payloads must stay under 8000 bytes (migration 0014's trigger keeps to the same bound). */
 export const MAX_ANNOUNCED_BYTES = 7_900;
 
 /**
