@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { createServices, uuidV7Ids, type Services } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
 import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
-import { createApp, type App } from '../src/index.js';
+import { createApp, type App, type AppDeps } from '../src/index.js';
 
 export interface Harness {
   app: App;
@@ -26,7 +26,7 @@ let seq = 0;
 
 export async function createHarness(
   engine: Engine,
-  options: { authRateLimit?: number; bodyLimit?: number } = {},
+  options: { authRateLimit?: number; bodyLimit?: number; app?: Partial<AppDeps> } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(engine);
   const store = new Store(database.db);
@@ -45,6 +45,7 @@ export async function createHarness(
     readiness: [{ name: 'database', check: () => database.ping() }],
     authRateLimit: options.authRateLimit ?? 1000,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...options.app,
   });
   const call: Harness['call'] = async (method, url, auth, body) => {
     const response = await app.inject({
