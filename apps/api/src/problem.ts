@@ -27,6 +27,7 @@ const TITLES: Partial<Record<number, string>> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function problem(code: ErrorCode, detail: string, errors: FieldIssue[] = [], status: number = ERROR_CODES[code]): Problem {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { createApp, createHealthApp, identify, type App } from '@todo/api';
+import { createApp, createHealthApp, createMetricsApp, identify, type App } from '@todo/api';
 import { DurableChatHistory, registerChatRoutes } from '@todo/chat';
 import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
@@ -36,6 +36,8 @@ export interface Runtime {
   services: Services;
   transports: Transports;
   app: App;
+  /** Prometheus `/metrics`, listened on apart from `app` (METRICS_PORT) so the API port does not expose it. */
+  metricsApp: App;
   /** The recurring role, when this process runs it: its reconciliation can be run on demand. */
   recurring: RecurringRole | undefined;
   /** The notifier role, when this process runs it: its reconciliation can be run on demand. */
@@ -154,13 +156,15 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         logger,
         bodyLimit: config.bodyLimit,
         secureCookies: config.publicUrl.startsWith('https:'),
+        publicUrl: config.publicUrl,
+        overload: config.overload,
         readiness,
-        metrics,
         replayDeadLetter: transports.replayDeadLetter,
         ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
         ...(wiring.sse ? { sse: wiring.sse } : {}),
       })
-    : createHealthApp({ logger, readiness, metrics });
+    : createHealthApp({ logger, readiness });
+  const metricsApp = createMetricsApp({ logger, metrics });
   if (config.roles.includes('api') || config.roles.includes('mcp')) {
     // AI assistants: MCP over Streamable HTTP, and the in-app chat, on the same services.
     const publicUrl = new URL(config.publicUrl);
@@ -210,6 +214,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     services,
     transports,
     app,
+    metricsApp,
     recurring: wiring.recurring,
     notifier: wiring.notifier,
     start: async () => {
@@ -225,6 +230,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     close: async () => {
       wiring.sse?.close();
       await app.close();
+      await metricsApp.close();
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();
       await vacuum.stop();

@@ -64,6 +64,14 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024),
+  /** Prometheus `/metrics` listens here (on HOST), never on the API port; unset: not served. */
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  /** Requests handled at once before new ones are shed with 503 (0 = no bound). */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(256),
+  /** Mean event-loop delay above which requests are shed with 503 (0 = never); high, as embedded queries block the loop. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Live-update (SSE) streams one user may hold open at once. */
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(8),
 });
 
 export interface Config {
@@ -92,6 +100,11 @@ export interface Config {
   listCacheBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimit: number;
+  /** Port of the separate `/metrics` listener; undefined: metrics are not served. */
+  metricsPort: number | undefined;
+  /** Load shedding: bounds past which requests are answered 503 at once (0 = off). */
+  overload: { maxInFlight: number; maxEventLoopDelayMs: number };
+  sseStreamsPerUser: number;
 }
 
 export class ConfigError extends Error {
@@ -144,5 +157,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     listCacheBytes: Math.floor(e.LIST_CACHE_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    metricsPort: e.METRICS_PORT,
+    overload: { maxInFlight: e.MAX_IN_FLIGHT, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
+    sseStreamsPerUser: e.SSE_STREAMS_PER_USER,
   });
 }

@@ -20,6 +20,10 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   // sidecar looks for free ports, and the sidecar can read /dapr/subscribe (deliveries that
   // arrive before the bus has started are answered RETRY).
   const address = await runtime.app.listen({ host: config.host, port: config.port });
+  if (config.metricsPort !== undefined) {
+    const metrics = await runtime.metricsApp.listen({ host: config.host, port: config.metricsPort });
+    process.stderr.write(`todo-app: metrics at ${metrics.replace('127.0.0.1', 'localhost')}/metrics\n`);
+  }
   await runtime.start();
   const shown = address.replace('127.0.0.1', 'localhost');
   const docs = config.roles.includes('api') ? `  (API docs: ${shown}/docs)` : '  (health: /healthz, /readyz)';
