@@ -50,7 +50,7 @@ describe('load shedding', () => {
   let base: string;
   let auth: Record<string, string>;
   beforeAll(async () => {
-    h = await createHarness('pglite', { app: { overload: { maxInFlight: 1, maxEventLoopDelayMs: 0 } } });
+    h = await createHarness('pglite', { app: { overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -88,6 +88,33 @@ describe('load shedding', () => {
     await until(async () => (await call(base, 'GET', '/api/me', auth)).status === 503, 'the held request in progress');
     held.req.destroy();
     await until(async () => (await call(base, 'GET', '/api/me', auth)).status === 200, 'the slot freed by a closed connection');
+  });
+});
+
+describe('shedding once requests queue', () => {
+  let h: Harness;
+  let base: string;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    // Any 8 requests in progress for over 1 ms are a queue.
+    h = await createHarness('pglite', { app: { overload: { maxInFlight: 0, maxQueueMs: 1, maxEventLoopDelayMs: 0 } } });
+    auth = (await h.user()).auth;
+    base = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => h?.close());
+
+  it('sheds new requests while several have waited past the bound, and admits them once those are done', async () => {
+    const task = JSON.stringify({ title: 'stuck in the queue' });
+    const held = Array.from({ length: 7 }, () => send(base, 'POST', '/api/tasks', auth, task));
+    for (const { req } of held) req.write(task.slice(0, 3));
+    // Seven old requests are not yet a queue; the probe is the eighth while it is in progress.
+    expect((await call(base, 'GET', '/api/me', auth)).status).toBe(200);
+    held.push(send(base, 'POST', '/api/tasks', auth, task));
+    held.at(-1)!.req.write(task.slice(0, 3));
+    await until(async () => (await call(base, 'GET', '/api/me', auth)).status === 503, 'eight requests older than the bound');
+    for (const { req } of held) req.end(task.slice(3));
+    for (const { response } of held) expect((await response).res.statusCode).toBe(201);
+    await until(async () => (await call(base, 'GET', '/api/me', auth)).status === 200, 'the queue drained');
   });
 });
 

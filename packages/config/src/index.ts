@@ -68,8 +68,10 @@ const EnvSchema = z.object({
   METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
   /** Requests handled at once before new ones are shed with 503 (0 = no bound). */
   MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(256),
-  /** Mean event-loop delay above which requests are shed with 503 (0 = never); high, as embedded queries block the loop. */
-  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Once several requests have been in progress this long, new ones are shed with 503 (0 = never). */
+  MAX_QUEUE_MS: z.coerce.number().int().min(0).default(200),
+  /** Mean event-loop delay (over 100 ms) above which requests are shed with 503 (0 = never). */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(100),
   /** Live-update (SSE) streams one user may hold open at once. */
   SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(8),
 });
@@ -103,7 +105,7 @@ export interface Config {
   /** Port of the separate `/metrics` listener; undefined: metrics are not served. */
   metricsPort: number | undefined;
   /** Load shedding: bounds past which requests are answered 503 at once (0 = off). */
-  overload: { maxInFlight: number; maxEventLoopDelayMs: number };
+  overload: { maxInFlight: number; maxQueueMs: number; maxEventLoopDelayMs: number };
   sseStreamsPerUser: number;
 }
 
@@ -158,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     metricsPort: e.METRICS_PORT,
-    overload: { maxInFlight: e.MAX_IN_FLIGHT, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
+    overload: { maxInFlight: e.MAX_IN_FLIGHT, maxQueueMs: e.MAX_QUEUE_MS, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
     sseStreamsPerUser: e.SSE_STREAMS_PER_USER,
   });
 }
