@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { freshDatabase, postgresUrl, root } from './support.mjs';
+import { fetchRetrying, freshDatabase, postgresUrl, root } from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FACTOR = Number(process.env.BENCH_OVERLOAD_FACTOR ?? 4);
@@ -33,17 +33,12 @@ function startTodo(env) {
   });
 }
 
-/** A well-behaved client: a shed request is sent again after the Retry-After it was given. */
-async function json(url, method, body, token, attempts = 20) {
-  const res = await fetch(url, {
+async function json(url, method, body, token) {
+  const res = await fetchRetrying(url, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  if (res.status === 503 && attempts > 1) {
-    await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
-    return json(url, method, body, token, attempts - 1);
-  }
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
 }

@@ -58,7 +58,9 @@ export async function registerLoadShedding(app: FastifyInstance, opts: LoadShedd
   const inProgress = new Set<InProgress>();
   app.addHook('onRequest', async (request, reply) => {
     if (exempt(request)) return;
-    if (lagging()) return shed(reply, retryAfter, 'the server is overloaded');
+    // A lone request is never shed for lag: with nothing else in progress, the stall (start-up,
+    // an embedded query) is already over, and refusing it would help nobody.
+    if (inProgress.size > 0 && lagging()) return shed(reply, retryAfter, 'the server is overloaded');
     if (opts.maxInFlight > 0 && inProgress.size >= opts.maxInFlight) {
       return shed(reply, retryAfter, 'too many requests in progress');
     }
