@@ -71,7 +71,7 @@ const EnvSchema = z.object({
   /** Once several requests have been in progress this long, new ones are shed with 503 (0 = never). */
   MAX_QUEUE_MS: z.coerce.number().int().min(0).default(200),
   /** Mean event-loop delay (over 100 ms) above which requests are shed with 503 (0 = never). */
-  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
   /** Live-update (SSE) streams one user may hold open at once. */
   SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(8),
 });
