@@ -40,7 +40,9 @@ export async function registerHttpPolicy(app: FastifyInstance, opts: { https: bo
     // HSTS over plain HTTP would be ignored at best; on a shared host name, it would pin others.
     strictTransportSecurity: opts.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
-  // JSON and text from 1 kB on; the web bundle is compressed at build time (web-root.ts) and
-  // event streams are written to the socket directly, so neither passes through here.
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  // JSON and text from 1 kB on. The web bundle arrives already compressed (web-root.ts) and is
+  // left as it is; event streams are written to the socket directly and never pass here.
+  // Request bodies are not decompressed: nobody sends them so, and a small compressed body
+  // that inflates a thousandfold is an attack, not a task.
+  await app.register(compress, { global: true, globalDecompression: false, threshold: 1024, encodings: ['br', 'gzip'] });
 }

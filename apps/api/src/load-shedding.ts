@@ -2,9 +2,9 @@
  * Sheds load before it queues: past a bound of requests in progress, once several requests
  * have waited longer than a bound, or while the event loop lags, a request is answered 503
  * with `Retry-After` at once instead of waiting (for a database connection, for the CPU)
- * behind the others until every caller times out. Health
- * probes are always answered, and live-update streams (capped per user by the SSE hub) do not
- * count: they stay open for hours without working.
+ * behind the others until every caller times out. Health probes are always answered, and
+ * live-update streams (capped per user by the SSE hub) do not count: they stay open for hours
+ * without working.
  */
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
