@@ -6,7 +6,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompress } from '../../web/precompress.mjs';
 import { createHarness, type Harness } from './harness.js';
@@ -172,6 +172,15 @@ describe('security headers, caching and compression', () => {
       expect(res.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
       expect(JSON.parse(decode(res.rawPayload).toString('utf8'))).toEqual(expected);
     }
+    // Requests are not inflated: a compressed body is refused, not unpacked.
+    const compressed = await h.app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync(JSON.stringify({ title: 'sent compressed' })),
+    });
+    expect(compressed.statusCode).toBe(400);
+    expect(compressed.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     // A body smaller than a compressed frame's overhead is sent as it is.
     const small = await h.app.inject({ method: 'GET', url: '/healthz', headers: { 'accept-encoding': 'br' } });
     expect(small.headers['content-encoding']).toBeUndefined();
