@@ -153,6 +153,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         clock,
         logger,
         bodyLimit: config.bodyLimit,
+        trustProxy: config.trustProxy,
         secureCookies: config.publicUrl.startsWith('https:'),
         readiness,
         metrics,

@@ -75,8 +75,9 @@ export function registerMailer(deps: MailerDeps): void {
       return 'ack';
     }
     try {
+      // Bound to the task as it is now: the links stop working once it changes (action-link.service.ts).
       const link = async (action: 'done' | 'snooze') =>
-        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, userId, taskId, reminderId })}`;
+        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, userId, taskId, reminderId, taskVersion: task.updatedAt })}`;
       const mail = reminderEmail({
         task,
         recipientName: user.name,
