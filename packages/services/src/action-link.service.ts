@@ -1,11 +1,12 @@
 /**
  * Using the "Mark done" / "Snooze 1 hour" links of reminder emails, which work without a login.
  *
- * A link works once, and only on the task as it was when the email was sent: a used link
- * answers LINK_USED (410); a link whose task changed since — completed, reopened, edited,
- * snoozed through the other link of the same email — answers LINK_STALE (409). A link can
- * therefore never complete a task again after a reopen, nor snooze without limit, nor act on
- * a completed task. Whoever holds the link acts as its user, on that one task only.
+ * A link works once — the two links of one email share one id, so using either spends both —
+ * and only on the task as it was when the email was sent: a used link answers LINK_USED
+ * (410); a link whose task changed since (completed, reopened, edited, snoozed) answers
+ * LINK_STALE (409). A link can therefore never complete a task again after a reopen, nor
+ * snooze without limit, nor act on a completed task. Whoever holds the link acts as its
+ * user, on that one task only.
  */
 import { DomainError, isDomainError, type Task } from '@todo/domain';
 import type { CallContext, ServiceDeps } from './deps.js';

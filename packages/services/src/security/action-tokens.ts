@@ -18,6 +18,11 @@ export interface ActionClaims {
   reminderId: string;
   /** The task's `updatedAt` when the link was issued. */
   taskVersion: string;
+  /**
+   * The id recorded when the link is used (`jti`); random when absent. The links of one email
+   * share one, so using either spends both: one email, one decision.
+   */
+  linkId?: string;
 }
 
 export interface VerifiedAction extends ActionClaims {
@@ -43,7 +48,7 @@ export class ActionTokens {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     return new SignJWT({ act: claims.action, tid: claims.taskId, rid: claims.reminderId, ver: claims.taskVersion })
       .setProtectedHeader({ alg: 'HS256' })
-      .setJti(randomUUID())
+      .setJti(claims.linkId ?? randomUUID())
       .setSubject(claims.userId)
       .setAudience(AUDIENCE)
       .setIssuedAt(now)
