@@ -70,7 +70,15 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
     mixin: logContextMixin,
     base: { service: 'todo-app', roles: config.roles.join(',') },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.currentPassword',
+        '*.newPassword',
+        '*.token',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   };
