@@ -49,6 +49,18 @@ describe('login throttle', () => {
     expect((await logIn(ATTACKER, victim.email, 'wrong again')).status).toBe(401);
   });
 
+  it('gives a burst of parallel guesses no more tries than the same guesses in a row', async () => {
+    h = await createHarness('pglite', { trustProxy: true });
+    const victim = await h.user();
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => logIn(ATTACKER, victim.email, `parallel guess ${i}`)));
+    const statuses = burst.map((r) => r.status);
+    // In a row, the first 6 wrong passwords get an answer and the 7th waits.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect((await logIn(OWNER, victim.email, PASSWORD)).status).toBe(200);
+  });
+
   it('caps failures per client across accounts, for that client only, until the window ends', async () => {
     h = await createHarness('pglite', { trustProxy: true, loginThrottle: { clientCeiling: 5, clientWindowMs: 3_600_000 } });
     const owner = await h.user();

@@ -89,19 +89,13 @@ export class AuthService {
   }
 
   async logIn(input: LogIn, client: ClientKey = 'local'): Promise<Session> {
-    this.throttle.check(input.email, client);
-    const row = await this.deps.store.repos.users.findByEmail(input.email);
-    if (!row) {
-      // Spend the same time as a real check so response timing does not reveal which emails exist.
-      await verifyPassword(input.password, await (this.dummyHash ??= DUMMY_HASH_PROMISE()));
-      this.throttle.failed(input.email, client);
-      throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
-    }
-    if (!(await verifyPassword(input.password, row.passwordHash))) {
-      this.throttle.failed(input.email, client);
-      throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
-    }
-    this.throttle.succeeded(input.email, client);
+    const row = await this.throttle.guard(input.email, client, async () => {
+      const found = await this.deps.store.repos.users.findByEmail(input.email);
+      // Spend the same time on an unknown email as on a real check, so timing does not reveal which emails exist.
+      const hash = found?.passwordHash ?? (await (this.dummyHash ??= DUMMY_HASH_PROMISE()));
+      return (await verifyPassword(input.password, hash)) ? found : null;
+    });
+    if (!row) throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
     return this.openSession(toUser(row));
   }
 
@@ -112,12 +106,9 @@ export class AuthService {
   async confirmPassword(principal: Principal, password: string, client: ClientKey = 'local'): Promise<void> {
     const row = await this.deps.store.repos.users.findById(principal.userId);
     if (!row) throw unauthenticated();
-    this.throttle.check(row.email, client);
-    if (!(await verifyPassword(password, row.passwordHash))) {
-      this.throttle.failed(row.email, client);
+    if (!(await this.throttle.guard(row.email, client, () => verifyPassword(password, row.passwordHash)))) {
       throw DomainError.field('INVALID_CREDENTIALS', 'currentPassword', 'the current password is wrong');
     }
-    this.throttle.succeeded(row.email, client);
   }
 
   /** A new password ends every other session (the one asking stays signed in); API tokens stay. */

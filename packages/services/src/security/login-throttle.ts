@@ -7,6 +7,8 @@
  * someone else's failures alone never lock the owner out. A client that fails across many
  * accounts (spraying one password over a list of emails) meets a ceiling of its own:
  * `clientCeiling` failures per `clientWindowMs`, then nothing from it until the window ends.
+ * Attempts still being checked count as failures for these limits, so a burst of parallel
+ * guesses gets no more tries than the same guesses one after another.
  *
  * "Client" is the request's address as Fastify reports it, which is the real one only when
  * TRUST_PROXY names the proxies in front (docs/security.md). Counts live in this process's
@@ -58,6 +60,8 @@ interface ClientState {
 export class LoginThrottle {
   private readonly pairs = new Map<string, PairState>();
   private readonly clients = new Map<string, ClientState>();
+  /** Attempts whose password is being checked now, by pair and by client. */
+  private readonly pending = new Map<string, number>();
   private readonly options: LoginThrottleOptions;
 
   constructor(
@@ -67,45 +71,78 @@ export class LoginThrottle {
     this.options = { ...DEFAULT_LOGIN_THROTTLE, ...options };
   }
 
-  /** Throws RetryLaterError when this client may not try a password for this account now. */
-  check(account: string, client: string): void {
-    const now = this.clock.now().getTime();
-    const ceiling = this.clientState(client, now);
-    if (ceiling && ceiling.failures >= this.options.clientCeiling) {
-      throw this.refusal(ceiling.windowStart + this.options.clientWindowMs - now);
+  /**
+   * One password attempt under the limits: throws RetryLaterError without calling `verify`
+   * when this client may not try this account now; else runs it and records the outcome
+   * (a truthy result is the right password).
+   */
+  async guard<T>(account: string, client: string, verify: () => Promise<T>): Promise<T> {
+    const pair = pairKey(account, client);
+    const byClient = `client\n${client}`;
+    this.check(pair, client, byClient);
+    this.count(pair, 1);
+    this.count(byClient, 1);
+    let ok = false;
+    try {
+      const result = await verify();
+      ok = Boolean(result);
+      return result;
+    } finally {
+      this.count(pair, -1);
+      this.count(byClient, -1);
+      if (ok) this.pairs.delete(pair);
+      else this.failed(pair, client);
     }
-    const pair = this.pairs.get(pairKey(account, client));
-    if (pair && pair.blockedUntil > now) throw this.refusal(pair.blockedUntil - now);
   }
 
-  failed(account: string, client: string): void {
+  private check(pair: string, client: string, byClient: string): void {
+    const now = this.clock.now().getTime();
+    const { clientCeiling, clientWindowMs, freeFailures } = this.options;
+    const ceiling = this.clientState(client, now);
+    if ((ceiling?.failures ?? 0) + this.pendingOf(byClient) >= clientCeiling) {
+      throw this.refusal((ceiling?.windowStart ?? now) + clientWindowMs - now);
+    }
+    const state = this.pairState(pair, now);
+    if (state && state.blockedUntil > now) throw this.refusal(state.blockedUntil - now);
+    const inFlight = this.pendingOf(pair);
+    if (inFlight > 0 && (state?.failures ?? 0) + inFlight >= freeFailures) throw this.refusal(1000);
+  }
+
+  private failed(pair: string, client: string): void {
     const now = this.clock.now().getTime();
     const { freeFailures, baseDelayMs, maxDelayMs } = this.options;
-    const key = pairKey(account, client);
-    const previous = this.pairs.get(key);
-    // A pair quiet for longer than the longest delay starts again from zero.
-    const failures = previous && now - previous.lastFailure < maxDelayMs ? previous.failures + 1 : 1;
+    const failures = (this.pairState(pair, now)?.failures ?? 0) + 1;
     const over = failures - freeFailures;
     const blockedUntil = over > 0 ? now + Math.min(maxDelayMs, baseDelayMs * 2 ** (over - 1)) : 0;
-    this.remember(this.pairs, key, { failures, blockedUntil, lastFailure: now });
-
-    const current = this.clientState(client, now);
+    this.remember(this.pairs, pair, { failures, blockedUntil, lastFailure: now });
+    const ceiling = this.clientState(client, now);
     this.remember(
       this.clients,
       client,
-      current ? { ...current, failures: current.failures + 1 } : { windowStart: now, failures: 1 },
+      ceiling ? { ...ceiling, failures: ceiling.failures + 1 } : { windowStart: now, failures: 1 },
     );
   }
 
-  /** The right password clears the pair's count (not the client's ceiling). */
-  succeeded(account: string, client: string): void {
-    this.pairs.delete(pairKey(account, client));
+  /** A pair quiet for longer than the longest delay starts again from zero. */
+  private pairState(pair: string, now: number): PairState | undefined {
+    const state = this.pairs.get(pair);
+    return state && now - state.lastFailure < this.options.maxDelayMs ? state : undefined;
   }
 
   private clientState(client: string, now: number): ClientState | undefined {
     const state = this.clients.get(client);
     if (!state || now - state.windowStart >= this.options.clientWindowMs || now < state.windowStart) return undefined;
     return state;
+  }
+
+  private pendingOf(key: string): number {
+    return this.pending.get(key) ?? 0;
+  }
+
+  private count(key: string, delta: number): void {
+    const next = this.pendingOf(key) + delta;
+    if (next > 0) this.pending.set(key, next);
+    else this.pending.delete(key);
   }
 
   private remember<V>(map: Map<string, V>, key: string, value: V): void {
