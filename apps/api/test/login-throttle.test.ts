@@ -61,6 +61,15 @@ describe('login throttle', () => {
     expect((await logIn(OWNER, victim.email, PASSWORD)).status).toBe(200);
   });
 
+  it('counts an IPv6 /64 as one client, so rotating addresses in it earns no fresh tries', async () => {
+    h = await createHarness('pglite', { trustProxy: true });
+    const victim = await h.user();
+    const from = (i: number) => ({ 'x-forwarded-for': `2001:db8:1:2::${(i + 1).toString(16)}` });
+    for (let i = 0; i < 6; i++) expect((await logIn(from(i), victim.email, `guess ${i}`)).status).toBe(401);
+    expect((await logIn(from(6), victim.email, PASSWORD)).status).toBe(429);
+    expect((await logIn({ 'x-forwarded-for': '2001:db8:1:3::1' }, victim.email, PASSWORD)).status).toBe(200);
+  });
+
   it('caps failures per client across accounts, for that client only, until the window ends', async () => {
     h = await createHarness('pglite', { trustProxy: true, loginThrottle: { clientCeiling: 5, clientWindowMs: 3_600_000 } });
     const owner = await h.user();

@@ -17,7 +17,7 @@ import { ActionTokens } from './security/action-tokens.js';
 import { ActionLinkService } from './action-link.service.js';
 
 export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
-export { LoginThrottle, RetryLaterError, type LoginThrottleOptions } from './security/login-throttle.js';
+export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
 export { TaskService } from './task.service.js';
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';

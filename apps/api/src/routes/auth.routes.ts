@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogIn, SignUp, User } from '@todo/domain';
-import type { Services } from '@todo/services';
+import type { FastifyRequest } from 'fastify';
+import { clientKey, type Services } from '@todo/services';
 import type { TypedApp } from '../app.js';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
 
@@ -10,7 +11,9 @@ export function registerAuthRoutes(app: TypedApp, services: Services, opts: { ra
   // A request ceiling per client address; wrong passwords are throttled per account and client
   // in the auth service (security/login-throttle.ts). The address is the real client's only
   // when TRUST_PROXY names the proxies in front (docs/security.md).
-  const limited = { rateLimit: { max: opts.rateLimit, timeWindow: '1 minute' } };
+  const limited = {
+    rateLimit: { max: opts.rateLimit, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => clientKey(request.ip) },
+  };
 
   app.post(
     '/api/auth/signup',

@@ -14,6 +14,7 @@
  * TRUST_PROXY names the proxies in front (docs/security.md). Counts live in this process's
  * memory: each replica throttles on its own, and a restart forgets them.
  */
+import { isIPv6 } from 'node:net';
 import { DomainError, type Clock } from '@todo/domain';
 
 export interface LoginThrottleOptions {
@@ -77,9 +78,9 @@ export class LoginThrottle {
    * (a truthy result is the right password).
    */
   async guard<T>(account: string, client: string, verify: () => Promise<T>): Promise<T> {
-    const pair = pairKey(account, client);
-    const byClient = `client\n${client}`;
-    this.check(pair, client, byClient);
+    const pair = pairKey(account, clientKey(client));
+    const byClient = `client\n${clientKey(client)}`;
+    this.check(pair, clientKey(client), byClient);
     this.count(pair, 1);
     this.count(byClient, 1);
     let ok = false;
@@ -91,7 +92,7 @@ export class LoginThrottle {
       this.count(pair, -1);
       this.count(byClient, -1);
       if (ok) this.pairs.delete(pair);
-      else this.failed(pair, client);
+      else this.failed(pair, clientKey(client));
     }
   }
 
@@ -161,3 +162,22 @@ export class LoginThrottle {
 }
 
 const pairKey = (account: string, client: string) => `${account.toLowerCase()}\n${client}`;
+
+/**
+ * Whom a client address stands for: an IPv6 address by its /64, since one subscriber usually
+ * holds a whole /64 and could otherwise take a fresh address, and a fresh count, per guess.
+ * IPv4 (also IPv4-mapped IPv6) stays whole.
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
