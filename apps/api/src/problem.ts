@@ -23,6 +23,7 @@ const TITLES: Partial<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -42,6 +43,12 @@ export function problem(code: ErrorCode, detail: string, errors: FieldIssue[] = 
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
   return reply.status(p.status).type('application/problem+json').send(p);
+}
+
+/** Seconds to wait, when the error says (a throttled sign-in), for the `Retry-After` header. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? seconds : undefined;
 }
 
 const LOCATION_PREFIX: Record<string, string> = { body: '', querystring: '', params: '', headers: 'header.' };

@@ -71,7 +71,15 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
     mixin: logContextMixin,
     base: { service: 'todo-app', roles: config.roles.join(',') },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.currentPassword',
+        '*.newPassword',
+        '*.token',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   };
@@ -157,6 +165,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         clock,
         logger,
         bodyLimit: config.bodyLimit,
+        trustProxy: config.trustProxy,
         secureCookies: config.publicUrl.startsWith('https:'),
         readiness,
         metrics,

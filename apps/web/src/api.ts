@@ -154,7 +154,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
 
 export const api = {
   me: () => request<User>('GET', '/api/me', undefined, { quiet401: true }),
-  updateMe: (patch: Partial<Pick<User, 'email' | 'name' | 'timeZone' | 'reminderHour'>>) =>
+  updateMe: (patch: Partial<Pick<User, 'email' | 'name' | 'timeZone' | 'reminderHour'>> & { currentPassword?: string }) =>
     request<User>('PATCH', '/api/me', patch),
   signUp: (body: { email: string; password: string; name?: string; timeZone?: string }) =>
     request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true }),

@@ -52,6 +52,8 @@ export {
   Color,
   SignUp,
   LogIn,
+  PasswordChange,
+  SignOutEverywhere,
   User,
   ProfilePatch,
   TOKEN_SCOPES,

@@ -22,6 +22,16 @@ export type SignUp = z.infer<typeof SignUp>;
 export const LogIn = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
 export type LogIn = z.infer<typeof LogIn>;
 
+const CurrentPassword = z.string().min(1).max(200);
+
+export const PasswordChange = z.strictObject({ currentPassword: CurrentPassword, newPassword: Password });
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
+export const SignOutEverywhere = z.strictObject({
+  tokens: z.boolean().default(false).describe('Also revoke every API token'),
+});
+export type SignOutEverywhere = z.infer<typeof SignOutEverywhere>;
+
 export const User = z.object({
   id: z.uuid(),
   email: z.string(),
@@ -35,6 +45,7 @@ export type User = z.infer<typeof User>;
 
 export const ProfilePatch = z.strictObject({
   email: Email.optional(),
+  currentPassword: CurrentPassword.optional().describe('Required to change the email'),
   name: z.string().trim().min(1).max(100).nullable().optional(),
   timeZone: TimeZoneName.optional(),
   reminderHour: z.int().min(0).max(23).optional().describe('Hour (user zone) at which all-day tasks remind'),
