@@ -22,7 +22,13 @@ export { LabelService, type LabelKind } from './label.service.js';
 export { ProfileService } from './profile.service.js';
 export { TokenService } from './token.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
-export { RecurrenceService, type NextOccurrenceResult, type ReconciledCompletion } from './recurrence.service.js';
+export {
+  RecurrenceService,
+  type NextOccurrenceResult,
+  type ReconciledCompletion,
+  type Preview,
+  type PreviewRequest,
+} from './recurrence.service.js';
 export { ActionTokens, type ActionClaims, type TaskAction } from './security/action-tokens.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
 export { parseTaskRef } from './task-fields.js';
