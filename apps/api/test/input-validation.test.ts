@@ -38,6 +38,11 @@ describe.each(ENGINES)('input validation over REST on %s', (engine) => {
   let u: Awaited<ReturnType<Harness['user']>>;
   beforeAll(async () => {
     h = await createHarness(engine);
+    // A route whose validation misses a value the database refuses (a notification cursor must be a UUID).
+    h.app.get<{ Querystring: { cursor: string } }>('/test/unvalidated', async (request) => {
+      const principal = await h.services.auth.authenticate(String(request.headers.authorization).slice(7));
+      return h.services.notifications.list(principal, { unreadOnly: false, limit: 1, cursor: request.query.cursor });
+    });
     u = await h.user('America/New_York');
   });
   afterAll(() => h?.close());
@@ -133,6 +138,13 @@ describe.each(ENGINES)('input validation over REST on %s', (engine) => {
       expect(next.status).toBe(200);
     }
     expectProblem(await h.call('GET', '/api/notifications?cursor=abc', u.auth), 'VALIDATION_FAILED', 'cursor');
+  });
+
+  it('answers a value the database refuses as data with 400, not 500, when validation missed it', async () => {
+    const res = await h.call('GET', '/test/unvalidated?cursor=not-a-uuid', u.auth);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/cannot be stored/) });
+    expect(JSON.stringify(res.body)).not.toMatch(/uuid|syntax|select/i);
   });
 
   it('accepts a cursor of a title sort after a 500-character title', async () => {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DomainError, isDomainError, unsafeTextIssues, type Clock, type FieldIssue } from '@todo/domain';
-import type { Principal, Services } from '@todo/services';
+import { isDataException, type Principal, type Services } from '@todo/services';
 
 /** What every tool call runs with. The user is `principal` — never a tool argument (seed D2/D3). */
 export interface ToolContext {
@@ -104,10 +104,14 @@ const validationError = (error: { issues: readonly z.core.$ZodIssue[] }): ToolEr
   return { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
 };
 
+export const REFUSED_VALUE =
+  'a value in the input cannot be stored (it is malformed or out of range); change it rather than retrying';
+
 /** Maps anything a tool throws to a stable error body naming field and reason. */
 export function toolError(error: unknown): ToolErrorBody {
   if (isDomainError(error)) return { code: error.code, message: error.message, issues: [...error.issues] };
   if (error instanceof z.ZodError) return validationError(error);
+  if (isDataException(error)) return { code: 'VALIDATION_FAILED', message: REFUSED_VALUE, issues: [] };
   return { code: 'INTERNAL', message: 'the tool failed unexpectedly; try again later', issues: [] };
 }
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { toolError } from '../src/tool.js';
 import { createMcpHarness, errorOf, expectValidStructured, type McpHarness, type McpUser } from './harness.js';
 
 type Schema = {
@@ -193,6 +194,19 @@ describe('MCP input validation (pglite)', () => {
       expect([name, error.code], JSON.stringify(error)).toEqual([name, code]);
       expect(error.issues.map((i) => i.field)).toContain(field);
     }
+  });
+
+  it('reports a value the database refuses as data as an input error, not INTERNAL "try again later"', async () => {
+    // What a tool would meet if its schema missed a malformed value: a real refusal by the database.
+    const refused = await h.services.notifications.list(a.principal, { unreadOnly: false, limit: 1, cursor: 'not-a-uuid' }).then(
+      () => expect.fail('the database should refuse the cursor'),
+      (error: unknown) => error,
+    );
+    expect(toolError(refused)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/rather than retrying/),
+    });
+    expect(toolError(new Error('a bug'))).toMatchObject({ code: 'INTERNAL' });
   });
 
   it('previews a rule from its first date on or after today, by the injected clock', async () => {

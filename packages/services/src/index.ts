@@ -34,6 +34,8 @@ export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from '.
 export { parseTaskRef } from './task-fields.js';
 export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
+/** For the edges: a value the database refused is a bad-input answer, not "try again later". */
+export { isDataException } from '@todo/storage';
 
 export interface Services {
   auth: AuthService;
