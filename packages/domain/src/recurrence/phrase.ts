@@ -72,9 +72,7 @@ export function parsePhrase(input: string, field: string): RuleDraft {
     return draft;
   } catch (error) {
     if (!(error instanceof NotUnderstood)) throw error;
-    if (tokens.some((w) => CLOCK_UNITS.has(w) || CLOCK_WORDS.has(w)) && isClockPhrase(tokens)) {
-      throw invalidRecurrence(field, TOO_OFTEN);
-    }
+    if (isClockPhrase(tokens)) throw invalidRecurrence(field, TOO_OFTEN);
     const shown = input.length > 60 ? `${input.slice(0, 60)}…` : input;
     throw invalidRecurrence(field, `could not understand "${shown}"; try e.g. ${EXAMPLES}`);
   }
@@ -108,13 +106,12 @@ function parseHead(t: Tokens): RuleDraft {
   }
   // "every second week", "every third month": an ordinal before a unit is an interval.
   const ordinal = ordinalFromWord(next);
-  const unit = UNITS[t.peek(1) ?? ''];
-  if (ordinal !== undefined && ordinal > 1 && unit !== undefined && SINGULAR_UNITS.has(t.peek(1) ?? '')) {
+  const after = t.peek(1);
+  if (ordinal !== undefined && ordinal > 1 && SINGULAR_UNITS.has(after ?? '')) {
     t.pos += 2;
-    return { freq: unit, interval: ordinal };
+    return { freq: UNITS[after!], interval: ordinal };
   }
   // "every second" / "every 2nd hour" would otherwise read as "monthly on the 2nd".
-  const after = t.peek(1);
   if (ordinal !== undefined && ((next === 'second' && after === undefined) || CLOCK_UNITS.has(after ?? ''))) {
     throw new NotUnderstood();
   }
