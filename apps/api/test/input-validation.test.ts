@@ -137,6 +137,14 @@ describe.each(ENGINES)('input validation over REST on %s', (engine) => {
       const next = await h.call('GET', `/api/tasks?sort=${sort}&limit=1&cursor=${first.body.nextCursor}`, u.auth);
       expect(next.status).toBe(200);
     }
+    // Relevance: a real (float) value.
+    for (const title of ['alpha one', 'alpha two alpha']) await h.call('POST', '/api/tasks', u.auth, { title });
+    const ranked = await h.call('GET', '/api/tasks?q=alpha&limit=1', u.auth);
+    const rankedNext = await h.call('GET', `/api/tasks?q=alpha&limit=1&cursor=${ranked.body.nextCursor}`, u.auth);
+    expect(rankedNext.status).toBe(200);
+    expect(rankedNext.body.items).toHaveLength(1);
+    const fakeRank = crafted({ k: 'relevance', v: 'NaN; drop', id });
+    expectProblem(await h.call('GET', `/api/tasks?q=alpha&limit=1&cursor=${fakeRank}`, u.auth), 'INVALID_CURSOR', 'cursor');
     expectProblem(await h.call('GET', '/api/notifications?cursor=abc', u.auth), 'VALIDATION_FAILED', 'cursor');
   });
 
