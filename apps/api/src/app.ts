@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
+import { registerInputChecks } from './input.js';
 import { problem, retryAfterOf, sendProblem, toProblem } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
@@ -103,6 +104,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (retryAfter) reply.header('retry-after', String(retryAfter));
     return sendProblem(reply, toProblem(error, request));
   });
+  registerInputChecks(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Client-side routes of the web UI get its index.html; everything else is a real 404.

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
+import { isDataException } from '@todo/services';
 
 export interface Problem {
   type: string;
@@ -84,6 +85,11 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (fastifyError.statusCode === 429) return problem('RATE_LIMITED', 'too many requests; try again later');
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem('VALIDATION_FAILED', fastifyError.message, [], fastifyError.statusCode);
+  }
+  if (isDataException(error)) {
+    // Input validation missed a value the database refuses: the value is the cause (logged, to close the gap).
+    request.log.warn({ err: error }, 'value refused by the database');
+    return problem('VALIDATION_FAILED', 'a value in the request cannot be stored (it is malformed or out of range)');
   }
   request.log.error({ err: error }, 'unhandled error');
   return problem('INTERNAL', `something went wrong; quote request id ${request.id} when reporting it`);

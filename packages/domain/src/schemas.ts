@@ -1,6 +1,6 @@
 /** Wire shapes of users, tokens, categories and tags (design §9). */
 import { z } from 'zod';
-import { TimeZoneName } from './tasks/task.schema.js';
+import { Instant, TimeZoneName } from './tasks/task.schema.js';
 
 export const Email = z
   .string()
@@ -63,7 +63,7 @@ export const TokenCreate = z.strictObject({
     .min(1)
     .refine((s) => !s.includes('write') || s.includes('read'), 'write implies read: use ["read","write"]')
     .default(['read', 'write']),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  expiresAt: Instant.nullable().default(null),
 });
 export type TokenCreate = z.infer<typeof TokenCreate>;
 

@@ -24,13 +24,21 @@ export { LabelService, type LabelKind } from './label.service.js';
 export { ProfileService } from './profile.service.js';
 export { TokenService } from './token.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
-export { RecurrenceService, type NextOccurrenceResult, type ReconciledCompletion } from './recurrence.service.js';
+export {
+  RecurrenceService,
+  type NextOccurrenceResult,
+  type ReconciledCompletion,
+  type Preview,
+  type PreviewRequest,
+} from './recurrence.service.js';
 export { ActionTokens, type ActionClaims, type TaskAction, type VerifiedAction } from './security/action-tokens.js';
 export { ActionLinkService, type ActionOutcome } from './action-link.service.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
 export { parseTaskRef } from './task-fields.js';
 export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
+/** For the edges: a value the database refused is a bad-input answer, not "try again later". */
+export { isDataException } from '@todo/storage';
 
 export interface Services {
   auth: AuthService;

@@ -22,6 +22,9 @@ describe('normalizeRecurrence: phrases', () => {
     ['weekly', 'FREQ=WEEKLY', 'every week'],
     ['every week', 'FREQ=WEEKLY', 'every week'],
     ['every other week', 'FREQ=WEEKLY;INTERVAL=2', 'every 2 weeks'],
+    ['every second week', 'FREQ=WEEKLY;INTERVAL=2', 'every 2 weeks'],
+    ['every third month', 'FREQ=MONTHLY;INTERVAL=3', 'every 3 months'],
+    ['every 15th', 'FREQ=MONTHLY;BYMONTHDAY=15', 'every month on day 15'],
     ['every 2 weeks on mon and fri', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR', 'every 2 weeks on Monday and Friday'],
     ['every 2 weeks on mon,fri', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR', 'every 2 weeks on Monday and Friday'],
     ['every monday', 'FREQ=WEEKLY;BYDAY=MO', 'every Monday'],
@@ -178,7 +181,13 @@ describe('normalizeRecurrence: errors', () => {
     ['every day 0 times', /COUNT must be/],
     ['every year on day 31 in february', /never occurs/],
     ['every last', /could not understand/],
-    ['hourly', /could not understand/],
+    ['hourly', /at most daily/],
+    ['every second', /at most daily/],
+    ['every 2nd hour', /at most daily/],
+    ['every 15 minutes', /at most daily/],
+    ['every other hour', /at most daily/],
+    ['every day until 3000-01-01', /1900.2999/],
+    ['FREQ=DAILY;UNTIL=18991231', /1900.2999/],
   ])('phrase %j', (input, message) => {
     const error = recurrenceError(() => normalizeRecurrence(input, 'task.recurrence'));
     expect(error.code).toBe('INVALID_RECURRENCE');
