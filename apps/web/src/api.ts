@@ -4,49 +4,12 @@
  * header the API checks on unsafe methods. Errors are problem+json (design §9).
  */
 
-import type { Priority, Reminder, ReminderInput, Task, TaskPatch } from '@todo/domain';
+import type { ApiToken, Label, Notification, Priority, Reminder, ReminderInput, Task, TaskPatch, User } from '@todo/domain';
 
 // The wire types are the domain's (type-only imports: nothing of the server reaches the bundle).
-export type { Due, Priority, Reminder, ReminderInput, Task } from '@todo/domain';
+export type { ApiToken, Due, Label, Notification, Priority, Reminder, ReminderInput, Task, User } from '@todo/domain';
 export type TaskInput = TaskPatch;
 export const PRIORITIES: readonly Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  timeZone: string;
-  reminderHour: number;
-  isAdmin: boolean;
-  createdAt: string;
-}
-
-export interface Label {
-  id: string;
-  name: string;
-  color: string | null;
-}
-
-export interface Notification {
-  id: string;
-  taskId: string | null;
-  reminderId: string;
-  fireAt: string;
-  title: string;
-  body: string;
-  readAt: string | null;
-  createdAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ('read' | 'write')[];
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  createdAt: string;
-}
 
 export interface Preview {
   rule: string;

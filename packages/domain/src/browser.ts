@@ -5,3 +5,4 @@
  */
 export { parseTaskPhrase, parseDuePhrase, type TaskPhrase, type DuePhrase, type PhraseClock } from './phrases/index.js';
 export { addCalendarDays } from './time/calendar.js';
+export { TASK_EVENT_TYPES, type TaskEventType } from './event-types.js';

@@ -46,6 +46,7 @@ export {
 } from './tasks/task.schema.js';
 export { TaskListQuery, TaskSort, SORT_KEYS, type TaskStatusFilter } from './tasks/task-query.schema.js';
 export { resolveDue, dueNeedsUserZone, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';
+export { TASK_EVENT_TYPES, type TaskEventType } from './event-types.js';
 export { parseTaskPhrase, parseDuePhrase, type TaskPhrase, type DuePhrase, type PhraseClock } from './phrases/index.js';
 export {
   Email,
@@ -59,6 +60,7 @@ export {
   TokenScope,
   TokenCreate,
   ApiToken,
+  LabelName,
   LabelCreate,
   LabelPatch,
   Label,
