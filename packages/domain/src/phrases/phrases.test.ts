@@ -221,3 +221,33 @@ describe('parseDuePhrase: words that are only a due', () => {
     if (isDomainError(error)) expect([error.code, error.issues[0]!.field]).toEqual(['INVALID_DUE', 'when']);
   });
 });
+
+/**
+ * Where the web's quick add and the MCP `parse_due` tool used to read the same words
+ * differently (each had its own parser): a weekday that is today, a time that has passed, the
+ * zone of a timed due, and words only one of them knew. Both entry points now agree.
+ */
+describe('quick add and parse_due read the same words alike', () => {
+  const USED_TO_DISAGREE = [
+    'monday', // web: next week; MCP: today
+    'sunday',
+    'this sunday',
+    '9am', // web: today even when passed; MCP: tomorrow
+    '09:00', // web: not a time without "at"
+    'at 8', // web: not a time
+    'tomorrow 14:30', // web: floating time; MCP: in the user's zone
+    'next week', // web: not understood
+    'end of month',
+    'in a week',
+    'tomorrow morning',
+    'feb 29', // web: no date in a non-leap year; MCP: the next leap year
+    'yesterday', // neither
+    'the 15th', // neither
+    'in 2 hours',
+  ];
+  it.each(NAMES.flatMap((name) => USED_TO_DISAGREE.map((words) => [name, words] as const)))('at %s: %s', (name, words) => {
+    const quick = parseTaskPhrase(`Task ${words}`, CLOCKS[name]);
+    expect(quick.title).toBe('Task');
+    expect(quick.due).toEqual(parseDuePhrase(words, CLOCKS[name]).due);
+  });
+});
