@@ -33,7 +33,8 @@ export function parseDuePhrase(input: string, clock: PhraseClock, field = 'text'
     .replace(/\s+/g, ' ');
   if (!text) throw DomainError.field('INVALID_DUE', field, `the phrase is empty; ${HELP}`);
   const now = nowIn(clock.now, clock.timeZone);
-  const s = new Scanner(ALONE[text.toLowerCase()] ?? text);
+  // On its own, "the 15th" can only be a day of the month.
+  const s = new Scanner(ALONE[text.toLowerCase()] ?? text.replace(/^the\s+(?=\d{1,2}(?:st|nd|rd|th)$)/i, 'on the '));
   const when: When = { date: null, time: null };
   readMoment(s, when, now, clock.timeZone);
   readTime(s, when, now);

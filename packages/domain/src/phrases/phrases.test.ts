@@ -38,6 +38,7 @@ const TABLE: Row[] = [
   ['Apply sun cream', 'Apply sun cream', null], // "sun" and "sat" need "on"/"next"/"this"
   ['Morning run', 'Morning run', null], // a part of day needs a day or "this"/"in the"
   ['Walk 5th avenue', 'Walk 5th avenue', null],
+  ['Finish the 2nd draft', 'Finish the 2nd draft', null], // a month day needs "on", "by" or "due"
   ['Call at 25:00', 'Call at 25:00', null],
   ['Pay 13pm', 'Pay 13pm', null],
   ['Bad 2027-02-30', 'Bad 2027-02-30', null],
@@ -74,6 +75,7 @@ const TABLE: Row[] = [
   ['Taxes 15th of april', 'Taxes', '2027-04-15'],
   ['Trip on march 3rd', 'Trip', ['2027-03-03', '2027-03-03', '2027-03-03', '2028-03-03', '2027-03-03']],
   ['Leap day feb 29', 'Leap day', '2028-02-29'],
+  ['Pay by the 15th', 'Pay', ['2026-12-15', '2026-12-15', '2026-12-15', '2027-04-15', '2026-11-15']],
   ['Pay on the 15th', 'Pay', ['2026-12-15', '2026-12-15', '2026-12-15', '2027-04-15', '2026-11-15']],
   ['Rent on the 31st', 'Rent', ['2026-12-31', '2026-12-31', '2026-12-31', '2027-03-31', '2026-12-31']],
   ['Launch 2027-02-28', 'Launch', '2027-02-28'],
@@ -189,6 +191,7 @@ describe('parseDuePhrase: words that are only a due', () => {
   it('reads a part of the day or the weekend on its own', () => {
     expect(due('evening')).toEqual(berlin('2026-12-07T18:00:00'));
     expect(due('weekend')).toEqual({ date: '2026-12-12' });
+    expect(due('the 15th')).toEqual({ date: '2026-12-15' });
   });
 
   it('explains its reading in the clock zone', () => {
@@ -242,7 +245,7 @@ describe('quick add and parse_due read the same words alike', () => {
     'tomorrow morning',
     'feb 29', // web: no date in a non-leap year; MCP: the next leap year
     'yesterday', // neither
-    'the 15th', // neither
+    'on the 15th', // neither
     'in 2 hours',
   ];
   it.each(NAMES.flatMap((name) => USED_TO_DISAGREE.map((words) => [name, words] as const)))('at %s: %s', (name, words) => {

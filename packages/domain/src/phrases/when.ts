@@ -18,7 +18,8 @@ import { at, type Scanner } from './scanner.js';
  * - a bare weekday ("friday", "on fri", "this friday") is the soonest such day, today included;
  *   "next friday" is the soonest after today; "next week" is next Monday;
  * - a month and day without a year ("dec 24", "24th of december") is the next such day, today
- *   included (Feb 29: the next leap year); "the 15th" is the next 15th of a month;
+ *   included (Feb 29: the next leap year); "on the 15th" is the next 15th of a month
+ *   (not a bare "the 15th": "the 2nd draft" is a title);
  * - "in N hours/minutes" counts from the reference instant (so it is exact across DST changes);
  *   "in N days/weeks/months/years" counts calendar days (months clamp: Jan 31 + 1 month = Feb 28);
  * - "at 8" is 08:00 (24-hour clock without am/pm); morning 09:00, afternoon 15:00, evening
@@ -212,8 +213,8 @@ export function readCalendarDate(s: Scanner, when: When, now: Now): void {
   s.take(at(String.raw`${LEAD}(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTH})\.?${YEAR}`), (m) =>
     set(monthDay(m[2]!, Number(m[1]), m[3])),
   );
-  // "on the 15th", "the 15th", "on 15th": the next day of a month with that number.
-  s.take(at(String.raw`(?:on\s+the|on|the|by\s+the)\s+${ORDINAL}`), (m) => {
+  // "on the 15th", "by the 15th", "on 15th": the next day of a month with that number.
+  s.take(at(String.raw`(?:on|by|due)\s+(?:the\s+)?${ORDINAL}`), (m) => {
     const day = Number(m[1]);
     if (day < 1 || day > 31) return false;
     let month = `${today.slice(0, 8)}01`;
