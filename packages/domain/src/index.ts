@@ -47,6 +47,8 @@ export {
 } from './tasks/task.schema.js';
 export { TaskListQuery, TaskSort, SORT_KEYS, PageCursor, type TaskStatusFilter } from './tasks/task-query.schema.js';
 export { resolveDue, dueNeedsUserZone, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';
+export { TASK_EVENT_TYPES, type TaskEventType } from './event-types.js';
+export { parseTaskPhrase, parseDuePhrase, type TaskPhrase, type DuePhrase, type PhraseClock } from './phrases/index.js';
 export {
   Email,
   Password,
@@ -61,6 +63,7 @@ export {
   TokenScope,
   TokenCreate,
   ApiToken,
+  LabelName,
   LabelCreate,
   LabelPatch,
   Label,

@@ -78,7 +78,8 @@ export const ApiToken = z.object({
 });
 export type ApiToken = z.infer<typeof ApiToken>;
 
-const LabelName = z
+/** A category or tag name, as users create and rename them. */
+export const LabelName = z
   .string()
   .trim()
   .min(1)

@@ -10,9 +10,9 @@ import {
   addDaysToDate,
   instantToLocal,
   localToInstant,
+  parseDuePhrase,
   type Due,
 } from '@todo/domain';
-import { parseDue } from '../parse-due.js';
 import { CHANGE, READ, InvalidItem, batchItem, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
 import { DueIn, Failure, TaskRef, callOf, describeTask, userClock } from './common.js';
 
@@ -108,10 +108,10 @@ const overview = defineTool({
     ].join('\n'),
 });
 
-async function dueFromWords(ctx: ToolContext, text: string) {
+/** Words → a due in the user's zone: the same phrase parser as the web's quick add and the CLI. */
+async function dueFromWords(ctx: ToolContext, text: string, field: string) {
   const { timeZone, today, now } = await userClock(ctx);
-  const local = instantToLocal(now.toISOString(), timeZone);
-  return { ...parseDue(text, { today, time: local.time, timeZone }), timeZone, today };
+  return { ...parseDuePhrase(text, { now, timeZone }, field), timeZone, today };
 }
 
 const reschedule = defineTool({
@@ -157,7 +157,7 @@ const reschedule = defineTool({
         if (item.due) {
           due = item.due;
         } else {
-          const parsed = await dueFromWords(ctx, item.when!);
+          const parsed = await dueFromWords(ctx, item.when!, `items.${index}.when`);
           due = parsed.due;
           const current = await ctx.services.tasks.get(ctx.principal, item.task);
           if ('date' in due && current.due && 'dateTime' in current.due) {
@@ -213,7 +213,7 @@ const parseDueTool = defineTool({
   }),
   annotations: READ,
   run: async (ctx, { text }) => {
-    const parsed = await dueFromWords(ctx, text);
+    const parsed = await dueFromWords(ctx, text, 'text');
     const dueAt = 'dateTime' in parsed.due ? localToInstant(parsed.due.dateTime, parsed.timeZone) : null;
     return { ...parsed, dueAt };
   },

@@ -7,7 +7,7 @@ import { monthFromWord, ordinalFromWord, weekdayFromWord, type Weekday } from '.
  *
  *   phrase  := head clause* [end]
  *   head    := daily | weekly | fortnightly | monthly | yearly | annually
- *            | every (N unit | other unit | unit | items)  |  items            (items: see below)
+ *            | every (N unit | other unit | other items | fortnight | unit | items)  |  items
  *   clause  := on items | in month-list | of (the|every|each) month
  *   end     := [,] [for] N time(s)  |  once  |  until date [at HH:MM[:SS] UTC]
  *   items   := item ((, | and | , and) item)*
@@ -93,9 +93,12 @@ function parseHead(t: Tokens): RuleDraft {
     return { ...simple[word] };
   }
   if (!t.accept('every', 'each')) return headFromItems(t);
+  if (t.accept('fortnight')) return { freq: 'WEEKLY', interval: 2 };
   const next = t.peek() ?? '';
   if (NUMBER.test(next) || next === 'other') {
     t.next();
+    // "every other tuesday": every 2 weeks on that day.
+    if (next === 'other' && UNITS[t.peek() ?? ''] === undefined) return { ...headFromItems(t), interval: 2 };
     const freq = UNITS[t.next()];
     if (freq === undefined) throw new NotUnderstood();
     return { freq, interval: next === 'other' ? 2 : Number(next) };
