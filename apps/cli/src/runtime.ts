@@ -18,6 +18,7 @@ import type { MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
+import { prettyLines } from './pretty-log.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
@@ -72,11 +73,22 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
     mixin: logContextMixin,
     base: { service: 'todo-app', roles: config.roles.join(',') },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.currentPassword',
+        '*.newPassword',
+        '*.token',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination as DestinationStream) : pino(options);
+  if (destination) return pino(options, destination as DestinationStream);
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY)
+    ? pino(options, prettyLines())
+    : pino(options);
 }
 
 export async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<Database> {
@@ -155,6 +167,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         clock,
         logger,
         bodyLimit: config.bodyLimit,
+        trustProxy: config.trustProxy,
         secureCookies: config.publicUrl.startsWith('https:'),
         publicUrl: config.publicUrl,
         overload: config.overload,
