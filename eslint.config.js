@@ -1,4 +1,4 @@
-// Type-aware lint for async correctness (style.md C13); Prettier owns formatting.
+// Type-aware lint for async correctness (a forgotten await loses errors); Prettier owns formatting.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: no I/O, no frameworks (style.md C2).
+    // The domain is pure: no I/O, no frameworks, so it runs and tests anywhere, the browser included.
     files: ['packages/domain/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

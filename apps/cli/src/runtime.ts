@@ -1,6 +1,6 @@
 /**
  * Builds a running todo-app from config: database, services, and the roles asked for.
- * `ROLES=all` composes every role in one process (design §2); each role can also start alone.
+ * `ROLES=all` composes every role in one process (docs/architecture.md); each role can also start alone.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

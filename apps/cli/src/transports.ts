@@ -1,5 +1,5 @@
 /**
- * Picks the runtime behind the three ports (design §3). Embedded (default): the database is the
+ * Picks the runtime behind the three ports (docs/decisions/0006-embedded-and-dapr-runtimes.md). Embedded (default): the database is the
  * broker, the scheduler and the state store. `USE_DAPR=true`: the Dapr sidecar — pub/sub,
  * Jobs API, state API — with the outbox relay publishing through it. The roles cannot tell.
  */
@@ -139,7 +139,7 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
       await app.register(dapr.callbacks);
     },
     start: async () => {
-      // The sidecar must reach its components before the app publishes through it (dapr.md §2.2).
+      // The sidecar must reach its components before the app publishes through it: daprd loads them only after start-up.
       await dapr.client.waitForOutbound();
       await dapr.bus.start();
       await dapr.jobs.start();

@@ -3,7 +3,8 @@
  * per reminder occurrence, however often the event arrives. A ledger entry
  * `reminder:{reminderId}:{fireAt}` in the StateStore is claimed first-write-wins *before*
  * sending and marked sent after, so a duplicate delivery finds it and stops; a crash
- * mid-send leaves a claim that expires and is retried (the seed marked first and lost mail, D22).
+ * mid-send leaves a claim that expires and is retried. Marking "sent" before sending would lose
+ * the mail of a crash mid-send (docs/decisions/0002-delivery-ledgers.md).
  */
 import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domain';
 import type { ActionTokens, NotificationService } from '@todo/services';

@@ -341,7 +341,7 @@ export class TaskService {
     return tags.map((t) => t.name).sort(byLowerName);
   }
 
-  /** Referenced rows must be the caller's own (the seed did not check, D5). */
+  /** Referenced rows must be the caller's own: another user's id must not be attachable, nor its existence disclosed. */
   private async checkReferences(
     repos: Repositories,
     userId: string,

@@ -1,5 +1,5 @@
 /**
- * One factory for both engines (design §5): `DATABASE_URL` unset → PGlite (PostgreSQL in
+ * One factory for both engines: `DATABASE_URL` unset → PGlite (PostgreSQL in
  * WASM, in-process) under a data directory; set → a PostgreSQL server through node-postgres.
  * Same schema, same migrations, same SQL.
  */

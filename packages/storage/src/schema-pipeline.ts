@@ -1,6 +1,6 @@
 /**
  * Tables of the event pipeline: in-app notifications, plus what the embedded runtime uses in
- * place of a broker, a scheduler and a state store (design §3, §5).
+ * place of a broker, a scheduler and a state store (docs/decisions/0006-embedded-and-dapr-runtimes.md).
  */
 import { sql } from 'drizzle-orm';
 import {

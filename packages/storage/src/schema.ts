@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL schema (design §5). One schema for PGlite and PostgreSQL; migrations are
+ * The PostgreSQL schema. One schema for PGlite and PostgreSQL; migrations are
  * generated from it by drizzle-kit and committed under `../migrations`.
  */
 import { sql } from 'drizzle-orm';
@@ -236,7 +236,7 @@ export const reminders = pgTable(
   (t) => [index('reminders_task_idx').on(t.taskId)],
 );
 
-/** Transactional outbox: a state change and its events commit together (design §3). */
+/** Transactional outbox: a state change and its events commit together (docs/decisions/0001-transactional-outbox.md). */
 export const outbox = pgTable(
   'outbox',
   {

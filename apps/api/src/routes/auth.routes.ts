@@ -7,7 +7,7 @@ import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js
 const SessionReply = z.object({ user: User, token: z.string().describe('Session JWT: send as Authorization: Bearer …') });
 
 export function registerAuthRoutes(app: TypedApp, services: Services, opts: { rateLimit: number; secureCookies: boolean }): void {
-  // Credential guessing is throttled per client address (the seed limited nothing, D10).
+  // Credential guessing is throttled per client address: without a limit, login tries passwords at line speed.
   const limited = { rateLimit: { max: opts.rateLimit, timeWindow: '1 minute' } };
 
   app.post(

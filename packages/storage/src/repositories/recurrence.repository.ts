@@ -1,6 +1,6 @@
 /**
  * What the recurring role has handled, so that a completion whose event never reached it can be
- * found and handled late (the reconciliation, design §3): every completed occurrence of a series
+ * found and handled late (the reconciliation, docs/operations.md §12): every completed occurrence of a series
  * gets a `recurrence_handled` row once its next occurrence exists or none is due.
  */
 import { and, asc, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
