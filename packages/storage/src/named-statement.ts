@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Db } from './client.js';
+import type { Db } from './db.js';
 
 interface Query {
   sql: string;

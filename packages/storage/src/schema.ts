@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL schema. One schema for PGlite and PostgreSQL; migrations are
- * generated from it by drizzle-kit and committed under `../migrations`.
+ * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts; both:
+ * tables.ts). One schema for PGlite and PostgreSQL; migrations are generated from both by
+ * drizzle-kit and committed under `../migrations`.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -292,14 +293,3 @@ export const chatMessages = pgTable(
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.position] })],
 );
-
-export {
-  notifications,
-  reminderEmissions,
-  eventSubscriptions,
-  eventAnnouncements,
-  eventDeliveries,
-  deadLetters,
-  jobs,
-  kv,
-} from './schema-pipeline.js';

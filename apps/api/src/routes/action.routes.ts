@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { isDomainError, type Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 
 const Params = z.strictObject({ token: z.string().min(20).max(2000) });
 const SNOOZE_MS = 60 * 60_000;

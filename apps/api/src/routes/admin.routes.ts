@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from '@todo/domain';
 import type { Services } from '@todo/services';
 import type { DeadLetterRow, Store } from '@todo/storage';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 
 const DeadLetter = z.object({

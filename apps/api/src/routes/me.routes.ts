@@ -1,6 +1,6 @@
 import { ProfilePatch, User } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 
 export function registerMeRoutes(app: TypedApp, services: Services): void {

@@ -1,7 +1,7 @@
 /** Categories and tags: named, coloured labels, unique per user case-insensitively. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Label } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { type categories, type tags } from '../schema.js';
 
 type LabelTable = typeof categories | typeof tags;

@@ -4,7 +4,7 @@
  * gets a `recurrence_handled` row once its next occurrence exists or none is due.
  */
 import { and, asc, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { recurrenceHandled, tasks } from '../schema.js';
 
 export interface UnhandledCompletion {

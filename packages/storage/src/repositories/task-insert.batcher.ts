@@ -17,7 +17,7 @@
  * deleted meanwhile, a duplicate next occurrence) must not fail the others, so a failed batch
  * is written again one create at a time, and each caller gets its own outcome.
  */
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import type { StatementPipeline } from '../statement-pipeline.js';
 import { insertTasksWithEvents, type NewTaskWrite, type StoredTaskWrite } from './task-insert.statement.js';
 

@@ -14,7 +14,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
 import { StatementPipeline } from '../statement-pipeline.js';
 import type { TaskRow } from './task.mapper.js';

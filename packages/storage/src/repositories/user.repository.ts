@@ -1,7 +1,7 @@
 /** Users, browser sessions and API tokens. */
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { ApiToken, TokenScope, User } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { apiTokens, sessions, tasks, users } from '../schema.js';
 
 export type UserRow = typeof users.$inferSelect;
