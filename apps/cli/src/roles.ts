@@ -67,10 +67,9 @@ export function registerRoles(
   }
   const notifier = roles.has('notifier')
     ? registerNotifier({
-        ...deps.serviceDeps,
         bus,
         jobs: transports.jobs,
-        clock: deps.clock,
+        reminders: services.reminders,
         logger: logger.child({ role: 'notifier' }),
         onReminderEmitted: metrics.reminderEmitted,
         reconcileEveryMs: config.reminders.reconcileEveryMs,
@@ -82,7 +81,7 @@ export function registerRoles(
     registerMailer({
       bus,
       state: transports.state,
-      store: deps.serviceDeps.store,
+      reminders: services.reminders,
       sender:
         deps.mailSender ?? (config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl) : fileSender(join(config.dataDir, 'mail'))),
       notifications: services.notifications,

@@ -7,8 +7,7 @@
  * the mail of a crash mid-send (docs/decisions/0002-delivery-ledgers.md).
  */
 import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domain';
-import type { ActionTokens, NotificationService } from '@todo/services';
-import type { Store } from '@todo/storage';
+import type { ActionTokens, NotificationService, ReminderService } from '@todo/services';
 import { PoisonEventError, StateConflictError, type EventBus, type HandlerOutcome, type StateStore } from '@todo/transport';
 import { reminderEmail } from './email.js';
 import type { MailSender } from './transport.js';
@@ -22,7 +21,7 @@ interface LedgerEntry {
 export interface MailerDeps {
   bus: Pick<EventBus, 'subscribe'>;
   state: StateStore;
-  store: Store;
+  reminders: Pick<ReminderService, 'forDelivery'>;
   sender: MailSender;
   notifications: Pick<NotificationService, 'record'>;
   actionTokens: Pick<ActionTokens, 'sign'>;
@@ -66,15 +65,13 @@ export function registerMailer(deps: MailerDeps): void {
     }
     if (etag === null) return 'ack';
 
-    const [task, user] = await Promise.all([
-      deps.store.repos.tasks.findById(userId, taskId),
-      deps.store.repos.users.findById(userId),
-    ]);
+    const delivery = await deps.reminders.forDelivery(userId, taskId);
     const finish = (value: LedgerEntry) => deps.state.set(key, value, { etag: etag! });
-    if (!task || !user || task.status === 'completed') {
+    if (!delivery) {
       await finish({ status: 'skipped', at: deps.clock.now().toISOString() });
       return 'ack';
     }
+    const { task, owner: user } = delivery;
     try {
       const link = async (action: 'done' | 'snooze') =>
         `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, userId, taskId, reminderId })}`;

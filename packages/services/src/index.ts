@@ -13,6 +13,7 @@ import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { TokenService } from './token.service.js';
 import { NotificationService } from './notification.service.js';
 import { RecurrenceService } from './recurrence.service.js';
+import { ReminderService } from './reminder.service.js';
 import { ActionTokens } from './security/action-tokens.js';
 
 export { AuthService, type AuthOptions, type Session } from './auth.service.js';
@@ -23,6 +24,13 @@ export { ProfileService } from './profile.service.js';
 export { TokenService } from './token.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
 export { RecurrenceService, type NextOccurrenceResult, type ReconciledCompletion } from './recurrence.service.js';
+export {
+  ReminderService,
+  RECONCILE_HORIZON_MS,
+  type ReminderOccurrence,
+  type ReminderPlan,
+  type ReconciledReminder,
+} from './reminder.service.js';
 export { ActionTokens, type ActionClaims, type TaskAction } from './security/action-tokens.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
 export { parseTaskRef } from './task-fields.js';
@@ -38,6 +46,7 @@ export interface Services {
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
+  reminders: ReminderService;
   actionTokens: ActionTokens;
 }
 
@@ -60,6 +69,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),
+    reminders: new ReminderService(deps),
     actionTokens: new ActionTokens(auth.jwtSecret, deps.clock),
   };
 }
