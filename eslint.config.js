@@ -49,6 +49,40 @@ export default tseslint.config(
     },
   },
   {
+    // Apps reach the data through services (packages/services), never through repositories or
+    // the Store's internals: that is where authorization and the events of a change are decided.
+    // An app may open the database and build the Store to hand to the services (composition).
+    files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@todo/storage',
+              allowImportNames: ['Store', 'createDatabase', 'Database', 'DatabaseOptions', 'OutboxMode', 'Unlisten'],
+              message: 'apps go through @todo/services, not repositories, rows or SQL of @todo/storage',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@todo/storage/*', '**/packages/storage/**'],
+              message: 'apps go through @todo/services, not into the storage package',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='repos'], Property[key.name='repos'] > ObjectPattern, ObjectPattern > Property[key.name='repos']",
+          message: "apps go through @todo/services, not the Store's repositories",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

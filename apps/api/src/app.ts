@@ -132,7 +132,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerNotificationRoutes(scope, deps.services, deps.sse);
     registerAdminRoutes(scope, {
       services: deps.services,
-      store: deps.store,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),
     });
   });

@@ -14,6 +14,8 @@ import { TokenService } from './token.service.js';
 import { NotificationService } from './notification.service.js';
 import { RecurrenceService } from './recurrence.service.js';
 import { ReminderService } from './reminder.service.js';
+import { EventLogService } from './event-log.service.js';
+import { ChatHistoryService } from './chat-history.service.js';
 import { ActionTokens } from './security/action-tokens.js';
 
 export { AuthService, type AuthOptions, type Session } from './auth.service.js';
@@ -31,6 +33,8 @@ export {
   type ReminderPlan,
   type ReconciledReminder,
 } from './reminder.service.js';
+export { EventLogService, type DeadLetter } from './event-log.service.js';
+export { ChatHistoryService } from './chat-history.service.js';
 export { ActionTokens, type ActionClaims, type TaskAction } from './security/action-tokens.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
 export { parseTaskRef } from './task-fields.js';
@@ -47,6 +51,8 @@ export interface Services {
   notifications: NotificationService;
   recurrence: RecurrenceService;
   reminders: ReminderService;
+  events: EventLogService;
+  chats: ChatHistoryService;
   actionTokens: ActionTokens;
 }
 
@@ -70,6 +76,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),
     reminders: new ReminderService(deps),
+    events: new EventLogService(deps),
+    chats: new ChatHistoryService(deps),
     actionTokens: new ActionTokens(auth.jwtSecret, deps.clock),
   };
 }
