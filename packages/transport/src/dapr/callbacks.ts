@@ -36,7 +36,8 @@ export function daprCallbacks(options: DaprCallbacksOptions): FastifyPluginAsync
   const { bus, jobs, appApiToken } = options;
   return async (app) => {
     // Dapr delivers events as `application/cloudevents+json`, which Fastify does not parse by itself;
-    // a job without data arrives as an empty `application/json` body. Encapsulated: only these routes.
+    // a job without data arrives as an empty `application/json` body, which Fastify's own parser
+    // rejects. Encapsulated: only these routes.
     app.removeContentTypeParser(['application/json']);
     app.addContentTypeParser(['application/json', 'application/cloudevents+json'], { parseAs: 'string' }, (_req, body, done) => {
       try {

@@ -8,7 +8,7 @@
  * in-memory, bounded record per event id; after a restart a redelivery may reach it again,
  * which at-least-once allows).
  *
- * Outcomes → reply to the sidecar (`200 {status}`; any other answer counts as RETRY to Dapr):
+ * Outcomes → reply to the sidecar (`200 {status}`: the status in the body decides, not the HTTP code):
  * - every handler acked or dropped → SUCCESS (a drop is only logged: Dapr's DROP would send the
  *   event to the dead-letter topic, dapr/dapr#7097);
  * - a handler answered 'retry' or threw → RETRY (Dapr's inbound resiliency policy retries; when it
