@@ -18,6 +18,7 @@ import type { MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
+import { prettyLines } from './pretty-log.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
@@ -74,7 +75,10 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination as DestinationStream) : pino(options);
+  if (destination) return pino(options, destination as DestinationStream);
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY)
+    ? pino(options, prettyLines())
+    : pino(options);
 }
 
 export async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<Database> {

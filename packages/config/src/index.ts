@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   /** Memory for task-list pages kept per process, served again while their owner's data is unchanged (0 = none). */
   LIST_CACHE_MB: z.coerce.number().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` lines for log collectors, short `pretty` lines for a person; `auto` picks pretty on a terminal. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Max request body, bytes. */
   BODY_LIMIT: z.coerce
     .number()
@@ -91,6 +93,7 @@ export interface Config {
   /** Bytes of task-list pages kept for re-serving (0 = none). */
   listCacheBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof EnvSchema>['LOG_FORMAT'];
   bodyLimit: number;
 }
 
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     embeddedVacuumEveryMs: e.EMBEDDED_VACUUM_EVERY_MS,
     listCacheBytes: Math.floor(e.LIST_CACHE_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     bodyLimit: e.BODY_LIMIT,
   });
 }
