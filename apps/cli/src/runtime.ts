@@ -1,6 +1,6 @@
 /**
  * Builds a running todo-app from config: database, services, and the roles asked for.
- * `ROLES=all` composes every role in one process (design §2); each role can also start alone.
+ * `ROLES=all` composes every role in one process (docs/architecture.md); each role can also start alone.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -195,7 +195,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       chatConfig: config.chat,
       principalOf: (request) => identify(services.auth, request),
       // In the database: survives restarts and is shared by the api replicas.
-      history: new DurableChatHistory(store, { now: () => clock.now() }),
+      history: new DurableChatHistory(services.chats, { now: () => clock.now() }),
     });
   }
   // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
@@ -214,7 +214,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // recurring, notifier and mailer processes would fold the same rows again.
   const servesLists = config.roles.includes('api') || config.roles.includes('mcp');
   const compactVersions = periodic(
-    () => store.repos.listVersions.compact(),
+    () => services.tasks.compactListVersions(),
     servesLists ? LIST_VERSION_COMPACT_EVERY_MS : 0,
     (err) => logger.warn({ err }, 'list version compaction failed'),
   );

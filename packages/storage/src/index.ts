@@ -5,7 +5,8 @@
  *   await database.migrate();
  *   const store = new Store(database.db);
  */
-export { createDatabase, type Database, type DatabaseOptions, type Db, type OutboxMode } from './client.js';
+export { createDatabase, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
+export type { Db } from './db.js';
 export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
@@ -26,4 +27,4 @@ export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
-export * as schema from './schema.js';
+export * as schema from './tables.js';
