@@ -53,6 +53,8 @@ export interface AppDeps {
   version?: string;
   /** Built web UI (apps/web/dist) served at `/`, with index.html for client-side routes. */
   webRoot?: string;
+  /** Told of every failed request: a write refused for lack of space turns readiness off. */
+  writeHealth?: { noteFailure(error: unknown): boolean };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -92,6 +94,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     );
   });
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
+  app.addHook('onError', async (_request, _reply, error) => void deps.writeHealth?.noteFailure(error));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Client-side routes of the web UI get its index.html; everything else is a real 404.

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
+import { isStorageFull } from '@todo/storage';
 
 export interface Problem {
   type: string;
@@ -27,6 +28,7 @@ const TITLES: Partial<Record<number, string>> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  507: 'Insufficient Storage',
 };
 
 export function problem(code: ErrorCode, detail: string, errors: FieldIssue[] = [], status: number = ERROR_CODES[code]): Problem {
@@ -77,6 +79,10 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (fastifyError.statusCode === 429) return problem('RATE_LIMITED', 'too many requests; try again later');
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem('VALIDATION_FAILED', fastifyError.message, [], fastifyError.statusCode);
+  }
+  if (isStorageFull(error)) {
+    request.log.error({ err: error }, 'write refused: out of disk space');
+    return problem('STORAGE_FULL', 'the server is out of disk space, so this change was not saved; try again later');
   }
   request.log.error({ err: error }, 'unhandled error');
   return problem('INTERNAL', `something went wrong; quote request id ${request.id} when reporting it`);

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   PARENT_CYCLE: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** A write refused because the server's disk is full: nothing was saved, retrying later works. */
+  STORAGE_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
