@@ -4,13 +4,15 @@
  * online `todo backup` restored with `todo restore` into a fresh folder.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { createDatabase } from '@todo/storage';
+import { createPostgresDatabase } from '@todo/testing';
 import { api, startServer, type ServerProcess } from './support/process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -223,6 +225,49 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
     expect(run.code).toBe(1);
     expect(refusal(run)).toBe(
       `todo: ${dir}/pglite: this data was written by a newer todo-app (schema ${known + 1}, this build knows ${known}); upgrade todo-app or restore a backup`,
+    );
+  });
+});
+
+describe('todo backup / todo restore with DATABASE_URL (pg_dump, pg_restore)', () => {
+  const databases: Awaited<ReturnType<typeof createPostgresDatabase>>[] = [];
+  afterAll(() => Promise.all(databases.map((db) => db.drop())));
+  // The client tools of the newest installed server first, as scripts/infra/postgres.sh finds them.
+  const serverBins = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))
+    : [];
+  const PATH = [...serverBins.map((v) => `/usr/lib/postgresql/${v}/bin`), process.env['PATH']].join(':');
+
+  it('restores a dump into another database with its rows', { timeout: 120_000 }, async () => {
+    const source = await createPostgresDatabase('todo_backup');
+    const target = await createPostgresDatabase('todo_restore');
+    databases.push(source, target);
+    const env = { DATABASE_URL: source.url, JWT_SECRET: 'q'.repeat(40), PATH };
+    expect((await todo(['migrate'], env)).code).toBe(0);
+    expect((await todo(['user', 'create', '--email', 'pg@example.test', '--password', 'a long passphrase'], env)).code).toBe(0);
+    const file = join(folder('pg-backup'), 'todo.pgdump');
+    const backup = await todo(['backup', file], env);
+    expect(backup.stderr).toBe('');
+    expect(backup.code).toBe(0);
+    const restore = await todo(['restore', file], { ...env, DATABASE_URL: target.url });
+    expect(restore.code).toBe(0);
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    try {
+      expect((await client.query('select email from users')).rows).toEqual([{ email: 'pg@example.test' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('says what to install when pg_dump is not on PATH', async () => {
+    const run = await todo(['backup', join(folder('no-tools'), 'x.pgdump')], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      PATH: '/nonexistent',
+    });
+    expect(run.code).toBe(1);
+    expect(refusal(run)).toMatch(
+      /^todo: pg_dump is not on PATH\. With DATABASE_URL, backups are PostgreSQL's own tools: install the PostgreSQL client/,
     );
   });
 });
