@@ -103,7 +103,12 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
     );
   }
   if (status.pending && status.applied && database.kind === 'pglite') {
-    const file = await backupBeforeMigration(database, config.dataDir, status);
+    const file = await backupBeforeMigration(database, config.dataDir, status).catch((error: unknown) => {
+      throw new DataDirError(
+        `the backup before migrating ${where} could not be written to ${join(config.dataDir, BACKUP_DIR)} (${(error as Error).message}); ` +
+          'free some space (or make that folder writable), then start again; nothing was migrated',
+      );
+    });
     logger.info({ file, from: status.applied, to: status.known }, 'backup taken before migrating');
   }
   logger.info({ kind: database.kind, pending: status.pending }, 'database opened; applying migrations');
