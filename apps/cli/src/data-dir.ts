@@ -123,5 +123,9 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
 /** The database's own words, without the SQL text or its values. */
 const describe = (error: unknown): string => {
   const failure = databaseFailureOf(error);
-  return failure ? `${failure.message} (SQLSTATE ${failure.code})` : error instanceof Error ? error.message : String(error);
+  if (failure) return `${failure.message} (SQLSTATE ${failure.code})`;
+  // The embedded engine gives up on damaged files with a bare `Aborted()`.
+  if (error instanceof Error && error.name === 'RuntimeError')
+    return 'the database engine stopped while reading its files (they are damaged)';
+  return error instanceof Error ? error.message : String(error);
 };

@@ -1,4 +1,6 @@
 /** `todo backup [file]` and `todo restore <file>`: the whole database, embedded or PostgreSQL. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '@todo/config';
 import { defaultBackupFile, restoreEmbedded, runPostgresTool, writeEmbeddedBackup } from '../backup.js';
@@ -23,6 +25,9 @@ export function registerBackupCommands(program: Command, out: Out): void {
       if (config.databaseUrl) {
         runPostgresTool('pg_dump', config.databaseUrl, target);
         return out(`backup written to ${target} (pg_dump custom format; restore with \`todo restore ${target}\`)`);
+      }
+      if (!existsSync(join(config.dataDir, 'pglite', 'PG_VERSION'))) {
+        throw new Error(`there is no database in ${config.dataDir} to back up (is DATA_DIR right?)`);
       }
       // A running server holds the folder: it takes the copy, between two of its statements.
       const database = serverHolds(config)
