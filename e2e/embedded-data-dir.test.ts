@@ -170,6 +170,24 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
     );
   });
 
+  it("damaged table files: the database's own words, not the SQL", { timeout: 120_000 }, async () => {
+    const dir = copy('bad-page');
+    const database = await createDatabase({ dataDir: join(dir, 'pglite') });
+    const { rows } = (await database.db.execute(
+      sql`select pg_relation_filepath('drizzle.__drizzle_migrations') as path`,
+    )) as unknown as {
+      rows: { path: string }[];
+    };
+    await database.close();
+    writeFileSync(join(dir, 'pglite', rows[0]!.path), Buffer.alloc(8192, 0xa5));
+    const run = await start(dir);
+    expect(run.code).toBe(1);
+    expect(refusal(run)).toBe(
+      `todo: ${dir}/pglite cannot be read: invalid page in block 0 of relation "…" (SQLSTATE XX001); it is damaged: ` +
+        `restore a backup with \`todo restore <file>\` (automatic ones are in ${dir}/backups)`,
+    );
+  });
+
   it('a folder that is not a todo-app data folder', async () => {
     const dir = folder('foreign');
     writeFileSync(join(dir, 'thesis.tex'), '\\documentclass{article}');

@@ -29,7 +29,7 @@ const PG_CONTROL_SIZE = 8192;
 const PG_CONTROL_VERSION = 1800;
 const DEFAULT_WAL_SEGMENT = 16 * 1024 * 1024;
 
-const restoreHint = (dataDir: string) =>
+export const restoreHint = (dataDir: string) =>
   `restore a backup with \`todo restore <file>\` (automatic ones are in ${join(dataDir, BACKUP_DIR)})`;
 
 export interface CheckOptions {

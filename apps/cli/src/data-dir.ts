@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
 import { createDatabase, databaseFailureOf, type Database } from '@todo/storage';
 import { backupBeforeMigration, BACKUP_DIR } from './backup.js';
-import { checkDataDir, DataDirError } from './data-dir-check.js';
+import { checkDataDir, DataDirError, restoreHint } from './data-dir-check.js';
 import { lockDataDir } from './data-dir-lock.js';
 
 /** What a command opening the folder is, and what the person should do when a server holds it. */
@@ -69,7 +69,7 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger, use
     lock.release();
     throw new DataDirError(
       `the database in ${folder} could not be opened (the engine stopped with: ${(error as Error).message.split('.')[0]}); ` +
-        `it is damaged: restore a backup with \`todo restore <file>\` (automatic ones are in ${join(config.dataDir, BACKUP_DIR)})`,
+        `it is damaged: ${restoreHint(config.dataDir)}`,
     );
   }
   const locked = {
@@ -95,7 +95,7 @@ async function closedOnFailure(database: Database, work: () => Promise<Database>
 async function migrated(database: Database, config: Readonly<Config>, logger: Logger): Promise<Database> {
   const where = config.databaseUrl ? 'the database at DATABASE_URL' : join(config.dataDir, 'pglite');
   const status = await database.migrationStatus().catch((error: unknown) => {
-    throw new DataDirError(`${where} cannot be read: ${describe(error)}; restore a backup`);
+    throw new DataDirError(`${where} cannot be read: ${describe(error)}; it is damaged: ${restoreHint(config.dataDir)}`);
   });
   if (status.newer) {
     throw new DataDirError(
