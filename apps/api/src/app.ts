@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
-import { problem, sendProblem, toProblem } from './problem.js';
+import { problem, sendProblem, toProblem, type WriteFailures } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
@@ -53,8 +53,8 @@ export interface AppDeps {
   version?: string;
   /** Built web UI (apps/web/dist) served at `/`, with index.html for client-side routes. */
   webRoot?: string;
-  /** Told of every failed request: a write refused for lack of space turns readiness off. */
-  writeHealth?: { noteFailure(error: unknown): boolean };
+  /** Told of failed requests: a write refused for lack of space answers 507 and turns readiness off. */
+  writeHealth?: WriteFailures;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -93,8 +93,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       `${request.method} ${path} ${reply.statusCode} ${ms} ms`,
     );
   });
-  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
-  app.addHook('onError', async (_request, _reply, error) => void deps.writeHealth?.noteFailure(error));
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, deps.writeHealth)));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Client-side routes of the web UI get its index.html; everything else is a real 404.

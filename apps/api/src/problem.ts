@@ -48,7 +48,12 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 
 const LOCATION_PREFIX: Record<string, string> = { body: '', querystring: '', params: '', headers: 'header.' };
 
-export function toProblem(error: unknown, request: FastifyRequest): Problem {
+/** Told of failures that reach the end: it judges which were a lack of space (a full disk). */
+export interface WriteFailures {
+  noteFailure(error: unknown): boolean;
+}
+
+export function toProblem(error: unknown, request: FastifyRequest, writes?: WriteFailures): Problem {
   if (isDomainError(error)) return problem(error.code, error.message, [...error.issues]);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = LOCATION_PREFIX[error.validationContext ?? 'body'] ?? '';
@@ -80,9 +85,13 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem('VALIDATION_FAILED', fastifyError.message, [], fastifyError.statusCode);
   }
-  if (isStorageFull(error)) {
+  if (writes ? writes.noteFailure(error) : isStorageFull(error)) {
     request.log.error({ err: error }, 'write refused: out of disk space');
-    return problem('STORAGE_FULL', 'the server is out of disk space, so this change was not saved; try again later');
+    // The embedded engine has been seen to keep a write it reported as failed: say "may".
+    return problem(
+      'STORAGE_FULL',
+      'the server is out of disk space; this change may not have been saved: check, then try again later',
+    );
   }
   request.log.error({ err: error }, 'unhandled error');
   return problem('INTERNAL', `something went wrong; quote request id ${request.id} when reporting it`);

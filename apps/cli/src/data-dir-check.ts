@@ -37,6 +37,12 @@ export interface CheckOptions {
   statfs?: (path: string) => Pick<StatsFs, 'bavail' | 'bsize'>;
 }
 
+/** Bytes an unprivileged process may still write on the file system holding `dir`. */
+export function freeBytes(dir: string, statfs: CheckOptions['statfs'] = statfsSync): number {
+  const free = statfs(dir);
+  return Number(free.bavail) * Number(free.bsize);
+}
+
 export function checkDataDir(dataDir: string, options: CheckOptions = {}): void {
   const entries = listOrExplain(dataDir, 'data folder');
   if (entries === undefined) return; // not created yet: a fresh start
@@ -47,11 +53,10 @@ export function checkDataDir(dataDir: string, options: CheckOptions = {}): void 
       `${dataDir} is not a todo-app data folder (it holds ${shown}); set DATA_DIR to your todo-app folder or to a new, empty one`,
     );
   }
-  const free = (options.statfs ?? statfsSync)(dataDir);
-  const freeBytes = Number(free.bavail) * Number(free.bsize);
-  if (freeBytes < MIN_FREE_BYTES) {
+  const free = freeBytes(dataDir, options.statfs);
+  if (free < MIN_FREE_BYTES) {
     throw new DataDirError(
-      `the disk holding ${dataDir} is full (${Math.floor(freeBytes / 1024 / 1024)} MiB free, at least ${MIN_FREE_BYTES / 1024 / 1024} MiB needed); free some space, then start again`,
+      `the disk holding ${dataDir} is full (${Math.floor(free / 1024 / 1024)} MiB free, at least ${MIN_FREE_BYTES / 1024 / 1024} MiB needed); free some space, then start again`,
     );
   }
   if (entries.includes('pglite')) checkDatabaseFiles(dataDir, join(dataDir, 'pglite'));

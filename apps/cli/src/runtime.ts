@@ -23,7 +23,7 @@ import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
 import { Store, WriteHealth, databaseFailureOf, type Database } from '@todo/storage';
 import { jwtSecretFor, openDatabase } from './data-dir.js';
-import { checkDataDir } from './data-dir-check.js';
+import { checkDataDir, freeBytes, MIN_FREE_BYTES } from './data-dir-check.js';
 
 /** How often every process folds the list-version rows of users who write without listing. */
 const LIST_VERSION_COMPACT_EVERY_MS = 5 * 60_000;
@@ -128,7 +128,10 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     ...(options.mailSender ? { mailSender: options.mailSender } : {}),
   });
   // A write refused for lack of space makes the process not ready until a write works again.
-  const writes = new WriteHealth(() => database.probeWrite());
+  const writes = new WriteHealth(
+    () => database.probeWrite(),
+    options.database || config.databaseUrl ? undefined : { freeBytes: () => freeBytes(config.dataDir), needed: MIN_FREE_BYTES },
+  );
   const readiness = [
     { name: 'database', check: () => database.ping() },
     { name: 'writes', check: () => writes.check() },

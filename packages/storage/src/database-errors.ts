@@ -25,21 +25,28 @@ export function tagStatement(error: unknown, name: string): unknown {
   return error;
 }
 
+const blanked = (message: unknown) => String(message ?? '').replace(/"[^"]*"/g, '"…"');
+
+interface ErrorFields {
+  code?: unknown;
+  name?: unknown;
+  statement?: unknown;
+  query?: unknown;
+  table?: unknown;
+  constraint?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The failure of a query, if `error` is one: an error with a SQLSTATE, or anything thrown from
+ * a query (the embedded engine can stop with a bare `Aborted()`, which has none).
+ */
 export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
   let statement: string | undefined;
-  for (
-    let e: unknown = error, depth = 0;
-    e && typeof e === 'object' && depth < 8;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const fields = e as {
-      code?: unknown;
-      statement?: unknown;
-      query?: unknown;
-      table?: unknown;
-      constraint?: unknown;
-      message?: unknown;
-    };
+  let innermost: ErrorFields | undefined;
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as ErrorFields).cause, depth++) {
+    const fields = e as ErrorFields;
     if (typeof fields.statement === 'string') statement ??= fields.statement;
     if (typeof fields.query === 'string')
       statement ??= `sql_${createHash('sha1').update(fields.query).digest('hex').slice(0, 12)}`;
@@ -50,11 +57,20 @@ export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
         statement,
         table: typeof fields.table === 'string' ? fields.table : undefined,
         constraint: typeof fields.constraint === 'string' ? fields.constraint : undefined,
-        message: String(fields.message ?? '').replace(/"[^"]*"/g, '"…"'),
+        message: blanked(fields.message),
       };
     }
+    if (statement && e !== error) innermost = fields;
   }
-  return undefined;
+  if (!statement) return undefined;
+  // Drizzle's own message is the SQL and its parameters: only the cause's first line is kept.
+  return {
+    code: typeof innermost?.name === 'string' ? innermost.name : 'unknown',
+    statement,
+    table: undefined,
+    constraint: undefined,
+    message: blanked(innermost?.message).split('\n')[0]!.slice(0, 200),
+  };
 }
 
 /** A write refused for lack of space: PostgreSQL's disk_full, or the file system's ENOSPC. */

@@ -8,7 +8,7 @@
 export { createDatabase, restorePglite, type Database, type DatabaseOptions, type Db, type OutboxMode } from './client.js';
 export type { MigrationStatus } from './migration-status.js';
 export { databaseFailureOf, isStorageFull, type DatabaseFailure } from './database-errors.js';
-export { WriteHealth } from './write-health.js';
+export { WriteHealth, type Room } from './write-health.js';
 export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
