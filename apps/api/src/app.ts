@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
-import { problem, sendProblem, toProblem, type WriteFailures } from './problem.js';
+import { registerInputChecks } from './input.js';
+import { problem, retryAfterOf, sendProblem, toProblem, type WriteFailures } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
@@ -46,8 +47,14 @@ export interface AppDeps {
   metrics?: MetricsSource;
   /** Request body limit, bytes. */
   bodyLimit?: number;
-  /** Login/sign-up attempts per IP per minute. */
+  /** Login/sign-up attempts per client address per minute. */
   authRateLimit?: number;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the client address (TRUST_PROXY): false
+   * (the default) uses the socket's peer, a list trusts those addresses or CIDR ranges.
+   * Rate limits are keyed on this address.
+   */
+  trustProxy?: boolean | string[];
   /** Mark cookies Secure (when served over HTTPS). */
   secureCookies?: boolean;
   version?: string;
@@ -73,6 +80,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    trustProxy: deps.trustProxy ?? false,
   }) as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -93,7 +101,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
       `${request.method} ${path} ${reply.statusCode} ${ms} ms`,
     );
   });
-  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request, deps.writeHealth)));
+  app.setErrorHandler((error, request, reply) => {
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) reply.header('retry-after', String(retryAfter));
+    return sendProblem(reply, toProblem(error, request, deps.writeHealth));
+  });
+  registerInputChecks(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Client-side routes of the web UI get its index.html; everything else is a real 404.
@@ -129,7 +142,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerHealthRoutes(typed, deps.readiness, deps.metrics);
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerActionRoutes(typed, deps.services, deps.clock);
+  registerActionRoutes(typed, deps.services);
   await typed.register(async (scope) => {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
   });

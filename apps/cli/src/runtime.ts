@@ -57,7 +57,15 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
     // A failed query's error holds its SQL and every parameter (the user's text): logged without.
     serializers: { err: (error: unknown) => databaseFailureOf(error) ?? stdSerializers.err(error as Error) },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.currentPassword',
+        '*.newPassword',
+        '*.token',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   };
@@ -145,6 +153,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         clock,
         logger,
         bodyLimit: config.bodyLimit,
+        trustProxy: config.trustProxy,
         secureCookies: config.publicUrl.startsWith('https:'),
         readiness,
         metrics,

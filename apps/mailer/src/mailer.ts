@@ -5,6 +5,7 @@
  * sending and marked sent after, so a duplicate delivery finds it and stops; a crash
  * mid-send leaves a claim that expires and is retried (the seed marked first and lost mail, D22).
  */
+import { randomUUID } from 'node:crypto';
 import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domain';
 import type { ActionTokens, NotificationService } from '@todo/services';
 import type { Store } from '@todo/storage';
@@ -75,8 +76,11 @@ export function registerMailer(deps: MailerDeps): void {
       return 'ack';
     }
     try {
+      // Bound to the task as it is now, and one id for both: the first link used spends the
+      // other, and neither works once the task changed (action-link.service.ts).
+      const claims = { userId, taskId, reminderId, taskVersion: task.updatedAt, linkId: randomUUID() };
       const link = async (action: 'done' | 'snooze') =>
-        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, userId, taskId, reminderId })}`;
+        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, ...claims })}`;
       const mail = reminderEmail({
         task,
         recipientName: user.name,

@@ -23,6 +23,34 @@ const roles = z
   .pipe(z.array(z.union([z.literal('all'), z.enum(ROLES)])).min(1))
   .transform((list): Role[] => (list.includes('all') ? [...ROLES] : [...new Set(list as Role[])]));
 
+/**
+ * TRUST_PROXY: whose `X-Forwarded-For` names the client. `false` (default): nobody's, the
+ * socket's peer is the client; `true`: everyone's (only when every request comes through a
+ * proxy that overwrites the header); else a comma-separated list of the proxies' addresses,
+ * CIDR ranges or `loopback` / `linklocal` / `uniquelocal` (private ranges). A hop count is not
+ * offered: Fastify cannot check the peer with one, and trusts nobody.
+ */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const proxyAddress = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw, ctx): boolean | string[] => {
+    const value = raw?.trim() ?? '';
+    if (value === '' || value === 'false') return false;
+    if (value === 'true') return true;
+    const list = value.split(',').map((p) => p.trim());
+    const bad = list.filter((p) => !PROXY_NAMES.has(p) && !proxyAddress.safeParse(p).success);
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false, or a comma-separated list of addresses or CIDR ranges (not ${bad.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 const optionalText = z
   .string()
   .optional()
@@ -61,6 +89,7 @@ const EnvSchema = z.object({
   /** `json` lines for log collectors, short `pretty` lines for a person; `auto` picks pretty on a terminal. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Max request body, bytes. */
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -95,6 +124,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof EnvSchema>['LOG_FORMAT'];
   bodyLimit: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address (rate limits key on it). */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -148,5 +179,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
   });
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   INVALID_TIME_ZONE: 400,
   INVALID_REMINDER: 400,
   INVALID_CURSOR: 400,
+  INVALID_TEXT: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -25,6 +26,8 @@ export const ERROR_CODES = {
   NAME_TAKEN: 409,
   CONFLICT: 409,
   PARENT_CYCLE: 409,
+  LINK_STALE: 409,
+  LINK_USED: 410,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   /** A write refused because the server's disk is full: nothing was saved, retrying later works. */

@@ -131,7 +131,7 @@ export class TaskService {
     // allocates the number, and the create is one round trip.
     const allocated = dueNeedsUserZone(input.due) ? await repos.tasks.allocateNumber(userId) : null;
     const due = dueFields(input.due, allocated?.timeZone ?? 'UTC');
-    const recurrence = recurrenceFields(input.recurrence, due);
+    const recurrence = recurrenceFields(input.recurrence, due, allocated?.timeZone ?? 'UTC');
     const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
     await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
     const id = this.deps.ids.next();
@@ -195,7 +195,7 @@ export class TaskService {
       if (patch.recurrence !== undefined || patch.due !== undefined) {
         const recurrence =
           patch.recurrence !== undefined
-            ? recurrenceFields(patch.recurrence, due)
+            ? recurrenceFields(patch.recurrence, due, zone)
             : recurrenceFields(
                 row.recurrenceRule ? { rule: row.recurrenceRule, repeatFrom: row.repeatFrom ?? 'due' } : null,
                 due,

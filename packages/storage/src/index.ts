@@ -13,7 +13,7 @@ export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';
-export { isUniqueViolation } from './repositories/label.repository.js';
+export { isDataException, isUniqueViolation } from './repositories/label.repository.js';
 export type { TaskChanges, NewReminderRow, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
 export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';

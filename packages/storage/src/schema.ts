@@ -91,9 +91,36 @@ export const apiTokens = pgTable(
     scopes: text('scopes').array().notNull(),
     expiresAt: instant('expires_at'),
     lastUsedAt: instant('last_used_at'),
+    /**
+     * The token whose bearer created this one (null: created in a session or by an operator).
+     * Revoking a token revokes its descendants; the cascade is the backstop of that rule.
+     */
+    parentId: uuid('parent_id').references((): AnyPgColumn => apiTokens.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('api_tokens_hash_key').on(t.tokenHash),
+    index('api_tokens_user_idx').on(t.userId),
+    index('api_tokens_parent_idx').on(t.parentId),
+  ],
+);
+
+/**
+ * Email action links ("Mark done", "Snooze") that were used: each link works once. A row is
+ * needed only while the link's signature is still valid, so rows past `expires_at` are deleted.
+ */
+export const actionLinkUses = pgTable(
+  'action_link_uses',
+  {
+    /** The `jti` claim of the link. */
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    usedAt: instant('used_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('action_link_uses_expires_idx').on(t.expiresAt)],
 );
 
 const label = (table: 'categories' | 'tags') =>

@@ -3,7 +3,7 @@
  * it from the task event and delivers it once, at its time — nothing fires at once (seed D30).
  */
 import { z } from 'zod';
-import { DomainError, Reminder, Task, reminderFireAt, type ReminderInput } from '@todo/domain';
+import { DomainError, Instant, Reminder, Task, reminderFireAt, type ReminderInput } from '@todo/domain';
 import { ADDITIVE, CHANGE, defineTool, type ToolDef } from '../tool.js';
 import { TaskRef, callOf, describeTask, userClock } from './common.js';
 
@@ -24,7 +24,7 @@ const setReminder = defineTool({
   input: z.strictObject({
     task: TaskRef,
     minutesBefore: z.int().min(0).max(527_040).optional(),
-    at: z.iso.datetime({ offset: true }).optional(),
+    at: Instant.optional(),
   }),
   output: z.object({
     task: Task,

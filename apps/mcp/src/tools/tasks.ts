@@ -1,7 +1,7 @@
 /** Task tools: create (single, batch), read, list, search, update, complete, reopen, delete. */
 import { z } from 'zod';
-import { Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
-import { CHANGE, CREATE, READ, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
+import { PageCursor, Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
+import { CHANGE, CREATE, READ, InvalidItem, batchItem, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
 import { Failure, TaskOut, TaskPageOut, TaskRef, callOf, describeTask } from './common.js';
 
 const IdempotencyKey = z
@@ -45,7 +45,8 @@ const addTasks = defineTool({
   title: 'Add several tasks',
   description:
     'Creates up to 25 tasks in one call, each with the same fields as add_task. Each task is created independently: the result lists `created` and `failures` (with the index, field and reason). Never re-send the whole batch after a partial failure: fix and re-send only the failed items (or give every item an idempotencyKey).',
-  input: z.strictObject({ tasks: z.array(AddTaskIn).min(1).max(25) }),
+  input: z.strictObject({ tasks: z.array(batchItem(AddTaskIn)).min(1).max(25) }),
+  batchOf: 'tasks',
   output: z.object({
     created: z.array(z.object({ index: z.int(), task: TaskOut.shape.task, replayed: z.boolean() })),
     failures: z.array(Failure),
@@ -57,6 +58,10 @@ const addTasks = defineTool({
     const created = [];
     const failures = [];
     for (const [index, input] of tasks.entries()) {
+      if (input instanceof InvalidItem) {
+        failures.push({ index, ...input.error });
+        continue;
+      }
       try {
         created.push({ index, ...(await createOne(ctx, input)) });
       } catch (error) {
@@ -99,7 +104,7 @@ const ListIn = z.strictObject({
   noDate: z.boolean().optional().describe('Only tasks without a due date'),
   parentId: z.uuid().optional().describe('Only subtasks of this task'),
   sort: TaskSort.optional().describe('due, priority, created, updated, title or number; prefix "-" to reverse. Default: due'),
-  cursor: z.string().max(500).optional().describe('nextCursor from the previous page'),
+  cursor: PageCursor.optional().describe('nextCursor from the previous page'),
   limit: z.int().min(1).max(100).default(25),
 });
 
@@ -124,7 +129,7 @@ const searchTasks = defineTool({
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
-    cursor: z.string().max(500).optional(),
+    cursor: PageCursor.optional(),
     limit: z.int().min(1).max(100).default(25),
   }),
   output: TaskPageOut,

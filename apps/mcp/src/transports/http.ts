@@ -115,7 +115,8 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     }
   };
 
-  app.post(path, async (request, reply) => {
+  // Tool arguments are checked per call (runTool), so a bad one is a tool error, not an HTTP one.
+  app.post(path, { config: { ownTextCheck: true } }, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const principal = await authenticate(request, reply);
     if (!principal) return reply;

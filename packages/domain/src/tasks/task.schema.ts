@@ -3,6 +3,7 @@
  * MCP tool arguments and event payloads, and generate the OpenAPI document.
  */
 import { z } from 'zod';
+import { UNSUPPORTED_YEAR_MESSAGE, isSupportedYearText } from '../time/local.js';
 
 export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 export const Priority = z.enum(PRIORITIES).describe('How important the task is');
@@ -13,10 +14,16 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 
 const id = () => z.uuid({ message: 'must be a UUID' });
 
-export const LocalDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+// Dates and instants a user gives must lie in the supported years (SUPPORTED_YEARS).
+export const LocalDate = z.iso
+  .date({ message: 'must be a date YYYY-MM-DD' })
+  .refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
 export const LocalDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset');
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset')
+  .refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
+/** An ISO instant with `Z` or an offset, as input. */
+export const Instant = z.iso.datetime({ offset: true }).refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
 export const TimeZoneName = z.string().min(1).max(64).describe('IANA time zone, e.g. Europe/Berlin');
 
 export const AllDayDue = z.strictObject({ date: LocalDate }).describe('All-day: due some time on this date');
@@ -51,7 +58,7 @@ export const ReminderInput = z.discriminatedUnion('type', [
     type: z.literal('relative'),
     minutesBefore: z.int().min(0).max(MAX_MINUTES_BEFORE),
   }),
-  z.strictObject({ type: z.literal('absolute'), at: z.iso.datetime({ offset: true }) }),
+  z.strictObject({ type: z.literal('absolute'), at: Instant }),
 ]);
 export type ReminderInput = z.infer<typeof ReminderInput>;
 
