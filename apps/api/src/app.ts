@@ -7,8 +7,7 @@ import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
@@ -31,7 +30,6 @@ import type { Clock } from '@todo/domain';
 import type { Store } from '@todo/storage';
 
 export type App = FastifyInstance;
-export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface AppDeps {
   services: Services;
@@ -160,7 +158,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerNotificationRoutes(scope, deps.services, deps.sse);
     registerAdminRoutes(scope, {
       services: deps.services,
-      store: deps.store,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),
     });
   });

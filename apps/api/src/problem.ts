@@ -6,8 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
-import { isDataException } from '@todo/services';
-import { isStorageFull } from '@todo/storage';
+import { isDataException, isStorageFull } from '@todo/services';
 
 export interface Problem {
   type: string;

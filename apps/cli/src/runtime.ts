@@ -1,6 +1,6 @@
 /**
  * Builds a running todo-app from config: database, services, and the roles asked for.
- * `ROLES=all` composes every role in one process (design §2); each role can also start alone.
+ * `ROLES=all` composes every role in one process (docs/architecture.md); each role can also start alone.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { DurableChatHistory, registerChatRoutes } from '@todo/chat';
 import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock, type EventType } from '@todo/domain';
-import { createServices, uuidV7Ids, type Services } from '@todo/services';
+import { createServices, databaseFailureOf, uuidV7Ids, type Services } from '@todo/services';
 import { periodic } from '@todo/transport';
 import type { MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
@@ -21,7 +21,7 @@ import { prettyLines } from './pretty-log.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
-import { Store, WriteHealth, databaseFailureOf, type Database } from '@todo/storage';
+import { Store, WriteHealth, type Database } from '@todo/storage';
 import { jwtSecretFor, openDatabase } from './data-dir.js';
 import { checkDataDir, freeBytes, MIN_FREE_BYTES } from './data-dir-check.js';
 
@@ -180,7 +180,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       chatConfig: config.chat,
       principalOf: (request) => identify(services.auth, request),
       // In the database: survives restarts and is shared by the api replicas.
-      history: new DurableChatHistory(store, { now: () => clock.now() }),
+      history: new DurableChatHistory(services.chats, { now: () => clock.now() }),
     });
   }
   // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
@@ -199,7 +199,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // recurring, notifier and mailer processes would fold the same rows again.
   const servesLists = config.roles.includes('api') || config.roles.includes('mcp');
   const compactVersions = periodic(
-    () => store.repos.listVersions.compact(),
+    () => services.tasks.compactListVersions(),
     servesLists ? LIST_VERSION_COMPACT_EVERY_MS : 0,
     (err) => logger.warn({ err }, 'list version compaction failed'),
   );

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DomainError, isDomainError, unsafeTextIssues, type Clock, type FieldIssue } from '@todo/domain';
 import { isDataException, type Principal, type Services } from '@todo/services';
 
-/** What every tool call runs with. The user is `principal` — never a tool argument (seed D2/D3). */
+/** What every tool call runs with. The user is `principal` — never a tool argument, so a prompt cannot act for another user. */
 export interface ToolContext {
   services: Services;
   principal: Principal;

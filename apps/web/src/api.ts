@@ -1,7 +1,7 @@
 /**
  * The REST client. The session lives in the HttpOnly `todo_session` cookie set by sign-up and
  * log-in, so requests only need `credentials: 'same-origin'`; the browser sends the Origin
- * header the API checks on unsafe methods. Errors are problem+json (design §9).
+ * header the API checks on unsafe methods. Errors are problem+json (`code`, `detail`, `errors[]`).
  */
 
 import type { ApiToken, Label, Notification, Priority, Reminder, ReminderInput, Task, TaskPatch, User } from '@todo/domain';

@@ -1,5 +1,5 @@
 /**
- * @module @todo/config — the environment, parsed once with zod at start and frozen (design §6).
+ * @module @todo/config — the environment, parsed once with zod at start and frozen.
  * No other module reads `process.env`.
  * @example
  *   const config = loadConfig(process.env); // throws ConfigError listing every bad variable

@@ -1,4 +1,4 @@
-/** Wire shapes of users, tokens, categories and tags (design §9). */
+/** Wire shapes of users, tokens, categories and tags. */
 import { z } from 'zod';
 import { Instant, TimeZoneName } from './tasks/task.schema.js';
 

@@ -13,6 +13,9 @@ import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { TokenService } from './token.service.js';
 import { NotificationService } from './notification.service.js';
 import { RecurrenceService } from './recurrence.service.js';
+import { ReminderService } from './reminder.service.js';
+import { EventLogService } from './event-log.service.js';
+import { ChatHistoryService } from './chat-history.service.js';
 import { ActionTokens } from './security/action-tokens.js';
 import { ActionLinkService } from './action-link.service.js';
 
@@ -31,6 +34,15 @@ export {
   type Preview,
   type PreviewRequest,
 } from './recurrence.service.js';
+export {
+  ReminderService,
+  RECONCILE_HORIZON_MS,
+  type ReminderOccurrence,
+  type ReminderPlan,
+  type ReconciledReminder,
+} from './reminder.service.js';
+export { EventLogService, type DeadLetter } from './event-log.service.js';
+export { ChatHistoryService } from './chat-history.service.js';
 export { ActionTokens, type ActionClaims, type TaskAction, type VerifiedAction } from './security/action-tokens.js';
 export { ActionLinkService, type ActionOutcome } from './action-link.service.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
@@ -39,6 +51,8 @@ export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
 /** For the edges: a value the database refused is a bad-input answer, not "try again later". */
 export { isDataException } from '@todo/storage';
+// How a failed query may be logged, and whether it was a full disk (507 over REST).
+export { databaseFailureOf, isStorageFull } from '@todo/storage';
 
 export interface Services {
   auth: AuthService;
@@ -49,6 +63,9 @@ export interface Services {
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
+  reminders: ReminderService;
+  events: EventLogService;
+  chats: ChatHistoryService;
   actionTokens: ActionTokens;
   actionLinks: ActionLinkService;
 }
@@ -76,5 +93,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     recurrence: new RecurrenceService(deps),
     actionTokens,
     actionLinks: new ActionLinkService(deps, actionTokens, tasks),
+    reminders: new ReminderService(deps),
+    events: new EventLogService(deps),
+    chats: new ChatHistoryService(deps),
   };
 }

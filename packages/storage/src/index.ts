@@ -5,7 +5,8 @@
  *   await database.migrate();
  *   const store = new Store(database.db);
  */
-export { createDatabase, restorePglite, type Database, type DatabaseOptions, type Db, type OutboxMode } from './client.js';
+export { createDatabase, restorePglite, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
+export type { Db } from './db.js';
 export type { MigrationStatus } from './migration-status.js';
 export { databaseFailureOf, isStorageFull, type DatabaseFailure } from './database-errors.js';
 export { WriteHealth, type Room } from './write-health.js';
@@ -29,4 +30,4 @@ export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
-export * as schema from './schema.js';
+export * as schema from './tables.js';

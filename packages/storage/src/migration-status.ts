@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Db } from './client.js';
+import type { Db } from './db.js';
 
 export interface MigrationStatus {
   /** Migrations this build carries. */

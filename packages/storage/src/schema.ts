@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL schema (design §5). One schema for PGlite and PostgreSQL; migrations are
- * generated from it by drizzle-kit and committed under `../migrations`.
+ * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts; both:
+ * tables.ts). One schema for PGlite and PostgreSQL; migrations are generated from both by
+ * drizzle-kit and committed under `../migrations`.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -263,7 +264,7 @@ export const reminders = pgTable(
   (t) => [index('reminders_task_idx').on(t.taskId)],
 );
 
-/** Transactional outbox: a state change and its events commit together (design §3). */
+/** Transactional outbox: a state change and its events commit together (docs/decisions/0001-transactional-outbox.md). */
 export const outbox = pgTable(
   'outbox',
   {
@@ -319,14 +320,3 @@ export const chatMessages = pgTable(
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.position] })],
 );
-
-export {
-  notifications,
-  reminderEmissions,
-  eventSubscriptions,
-  eventAnnouncements,
-  eventDeliveries,
-  deadLetters,
-  jobs,
-  kv,
-} from './schema-pipeline.js';

@@ -2,7 +2,7 @@
  * Repositories bound to a connection or to a transaction. Use cases that change state run in
  * `store.transaction`, so the change and its outbox events commit or roll back together.
  */
-import type { Db } from './client.js';
+import type { Db } from './db.js';
 import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
 import { IdempotencyRepository } from './repositories/idempotency.repository.js';

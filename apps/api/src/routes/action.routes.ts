@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isDomainError, type DomainError } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 
 const Params = z.strictObject({ token: z.string().min(20).max(2000) });
 

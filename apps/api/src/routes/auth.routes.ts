@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LogIn, SignUp, User } from '@todo/domain';
 import type { FastifyRequest } from 'fastify';
 import { clientKey, type Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
 
 const SessionReply = z.object({ user: User, token: z.string().describe('Session JWT: send as Authorization: Bearer …') });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PasswordChange, ProfilePatch, SignOutEverywhere, User } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { clearSessionCookie, principalOf } from '../auth.js';
 
 export function registerMeRoutes(app: TypedApp, services: Services): void {

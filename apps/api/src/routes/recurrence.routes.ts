@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LocalDate, LocalDateTime, TimeZoneName } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 
 const PreviewQuery = z.strictObject({

@@ -1,6 +1,6 @@
 /**
  * Reminder tools. A reminder is stored on the task (TaskService.update); the notifier schedules
- * it from the task event and delivers it once, at its time — nothing fires at once (seed D30).
+ * it from the task event and delivers it once, at its time — nothing fires when the reminder is saved.
  */
 import { z } from 'zod';
 import { DomainError, Instant, Reminder, Task, reminderFireAt, type ReminderInput } from '@todo/domain';

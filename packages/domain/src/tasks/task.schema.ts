@@ -1,5 +1,5 @@
 /**
- * The task's wire shape (design §9), as zod schemas. The same schemas validate REST bodies,
+ * The task's wire shape, as zod schemas. The same schemas validate REST bodies,
  * MCP tool arguments and event payloads, and generate the OpenAPI document.
  */
 import { z } from 'zod';
@@ -96,7 +96,7 @@ export const TaskCreate = z.strictObject({
 export type TaskCreate = z.infer<typeof TaskCreate>;
 export type TaskCreateInput = z.input<typeof TaskCreate>;
 
-/** Every field optional; `null` clears a clearable field (the seed could not clear, D35). */
+/** Every field optional; `null` clears a clearable field (absent leaves it as it is). */
 export const TaskPatch = z.strictObject({
   title: Title.optional(),
   description: Description.optional(),

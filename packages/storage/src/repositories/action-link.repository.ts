@@ -1,6 +1,6 @@
 /** Which email action links were used: each works once (schema.ts, `actionLinkUses`). */
 import { eq, lt } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { actionLinkUses } from '../schema.js';
 
 export class ActionLinkRepository {

@@ -1,7 +1,7 @@
 /** Categories and tags: named, coloured labels, unique per user case-insensitively. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Label } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { type categories, type tags } from '../schema.js';
 
 type LabelTable = typeof categories | typeof tags;
@@ -89,8 +89,8 @@ export class LabelRepository {
   }
 
   /**
-   * Labels with these names (as stored), creating the missing ones (tags are given by name,
-   * design §9) and, with `linkTo`, attaching them to that task. Two statements at most, and no
+   * Labels with these names (as stored), creating the missing ones (tags are given by name
+   * on the wire) and, with `linkTo`, attaching them to that task. Two statements at most, and no
    * row locks on existing labels (`do nothing`, not `do update`), so concurrent creates that
    * use the same tag do not queue behind each other. A name another transaction is creating at
    * the same moment is waited for by the insert and found by the second statement.

@@ -1,7 +1,7 @@
 /** Personal API tokens, and the tree of tokens minted by other tokens. */
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { ApiToken, TokenScope } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { apiTokens } from '../schema.js';
 
 type TokenRow = typeof apiTokens.$inferSelect;

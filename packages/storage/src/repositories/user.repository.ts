@@ -1,7 +1,7 @@
 /** Users and browser sessions (API tokens: token.repository.ts). */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { User } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { sessions, tasks, users } from '../schema.js';
 
 export type UserRow = typeof users.$inferSelect;
