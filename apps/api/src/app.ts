@@ -13,7 +13,7 @@ import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
 import { registerInputChecks } from './input.js';
-import { problem, retryAfterOf, sendProblem, toProblem } from './problem.js';
+import { problem, retryAfterOf, sendProblem, toProblem, type WriteFailures } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
@@ -62,6 +62,8 @@ export interface AppDeps {
   version?: string;
   /** Built web UI (apps/web/dist) served at `/`, with index.html for client-side routes. */
   webRoot?: string;
+  /** Told of failed requests: a write refused for lack of space answers 507 and turns readiness off. */
+  writeHealth?: WriteFailures;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -104,7 +106,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler((error, request, reply) => {
     const retryAfter = retryAfterOf(error);
     if (retryAfter) reply.header('retry-after', String(retryAfter));
-    return sendProblem(reply, toProblem(error, request));
+    return sendProblem(reply, toProblem(error, request, deps.writeHealth));
   });
   registerInputChecks(app);
   app.setNotFoundHandler((request, reply) => {

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   TOO_MANY_STREAMS: 429,
   OVERLOADED: 503,
   INTERNAL: 500,
+  /** A write refused because the server's disk is full: nothing was saved, retrying later works. */
+  STORAGE_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,5 @@
 import type { Config } from '@todo/config';
+import { listenControl } from '../control-socket.js';
 import { createRuntime } from '../runtime.js';
 
 export async function startCommand(config: Readonly<Config>): Promise<void> {
@@ -6,11 +7,24 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
     `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
   );
   const runtime = await createRuntime(config);
+  // Embedded: the CLI's backups and new users go through this process, which holds the folder.
+  const { database, services } = runtime;
+  const control = database.backup
+    ? await listenControl(
+        config.dataDir,
+        {
+          backup: () => database.backup!(),
+          createUser: async (input, admin) => (await services.auth.signUp(input, { admin })).user,
+        },
+        runtime.logger,
+      )
+    : undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'shutting down');
+    await control?.close();
     await runtime.close();
     process.exit(0);
   };
