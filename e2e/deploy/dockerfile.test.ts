@@ -12,16 +12,18 @@ const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n
 const cliPackage = JSON.parse(readFileSync(join(root, 'apps/cli/package.json'), 'utf8')) as { bin: Record<string, string> };
 
 describe('Dockerfile', () => {
-  it('is multi-stage on Node 20 and ends as a non-root user', () => {
+  it('is multi-stage on Node 24 LTS and ends as a non-root user', () => {
     const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => m[2]);
     expect(froms).toEqual(['build', 'runtime']);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
     expect(users.at(-1)).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
   });
 
   it('runs the CLI under tini, one image for every role, with a /healthz healthcheck', () => {
-    expect(cliPackage.bin.todo).toBe('./dist/main.js');
+    // The `todo` command and the image's entrypoint run the same built file.
+    expect(cliPackage.bin.todo).toBe('./bin/todo.js');
+    expect(readFileSync(join(root, 'apps/cli/bin/todo.js'), 'utf8')).toContain("import('../dist/main.js')");
     expect(dockerfile).toContain('ENTRYPOINT ["tini", "--", "node", "apps/cli/dist/main.js"]');
     expect(dockerfile).toMatch(/^CMD \["start"\]$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);

@@ -2,7 +2,7 @@
  * Browser helpers for the web UI tests: Debian's Chromium driven by playwright-core, axe-core
  * injected into the page, and screenshots into docs/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -41,7 +41,9 @@ export interface AxeViolation {
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns serious and critical violations. */
 export async function seriousViolations(page: Page, context = 'document'): Promise<AxeViolation[]> {
   const hasAxe = await page.evaluate('typeof window.axe !== "undefined"');
-  if (!hasAxe) await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // Evaluated through the DevTools protocol, not as a <script>: the app's CSP (script-src 'self')
+  // rightly refuses inline scripts, and the test must not loosen it to inspect the page.
+  if (!hasAxe) await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   const result = (await page.evaluate(
     `axe.run(${context}, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })`,
   )) as { violations: AxeViolation[] };

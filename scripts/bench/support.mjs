@@ -1,6 +1,6 @@
 // Shared by the benchmark scripts: a PostgreSQL server from scripts/infra, fresh databases on
 // it, and writing a result table between markers in docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,4 +74,25 @@ export async function fetchRetrying(url, init, attempts = 20) {
   await res.arrayBuffer();
   await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
   return fetchRetrying(url, init, attempts - 1);
+}
+
+/**
+ * `todo start` from the build on a free port, with `env` on top of this process's; resolves
+ * with the child and its URL once it prints "ready at", rejects with its last output if it exits.
+ */
+export function startTodo(env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'apps/cli/dist/main.js'), 'start'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /ready at (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
+    });
+    child.on('exit', (code) => reject(new Error(`todo start exited ${code}: ${err.slice(-2000)}`)));
+  });
 }

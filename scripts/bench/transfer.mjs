@@ -3,12 +3,12 @@
 // CSS bundle and a 500-task list (the web UI's pages of 200) with `Accept-Encoding` br, gzip
 // and none. Against `todo start` (embedded PGlite) on loopback; builds the web UI first if
 // apps/web/dist is missing. Writes the table into docs/benchmarks.md.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchRetrying, root, writeSection } from './support.mjs';
+import { fetchRetrying, root, startTodo, writeSection } from './support.mjs';
 
 const TASKS = 500;
 const ENCODINGS = ['br', 'gzip', 'identity'];
@@ -17,23 +17,6 @@ const say = (m) => process.stderr.write(`[bench:transfer] ${m}\n`);
 if (!existsSync(join(root, 'apps/web/dist/index.html'))) {
   say('building the web UI');
   execFileSync('npm', ['run', 'build', '-w', '@todo/web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-function startTodo(dataDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['apps/cli/dist/main.js', 'start'], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /ready at (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
-    });
-    child.on('exit', (code) => reject(new Error(`todo start exited ${code}: ${err.slice(-2000)}`)));
-  });
 }
 
 /** The body as sent (not decoded), with its content-encoding. */
@@ -61,7 +44,7 @@ async function call(base, method, path, token, body) {
 
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
 const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-transfer-'));
-const { child, url } = await startTodo(dataDir);
+const { child, url } = await startTodo({ DATA_DIR: dataDir });
 try {
   const { token } = await call(url, 'POST', '/api/auth/signup', null, {
     email: `transfer-${Date.now()}@example.test`,
