@@ -9,11 +9,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
+import { answerWrongMethodWith405 } from './method-not-allowed.js';
+import { PROBLEM_SCHEMA, openapiTransform } from './openapi.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
@@ -89,6 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     return sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${path}`));
   });
+  answerWrongMethodWith405(app);
 
   await app.register(cookie);
   if (deps.webRoot) {
@@ -105,10 +108,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Session JWT or API token (todo_…)' } },
+        schemas: { Problem: PROBLEM_SCHEMA as unknown as Record<string, unknown> },
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

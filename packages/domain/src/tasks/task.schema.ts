@@ -14,9 +14,10 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 const id = () => z.uuid({ message: 'must be a UUID' });
 
 export const LocalDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
-export const LocalDateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset');
+// A real calendar date (zod's own date pattern: month lengths, leap years), then a real time of
+// day: the pattern is the whole check, so the OpenAPI document says exactly what is accepted.
+const LOCAL_DATE_TIME = new RegExp(`${z.regexes.date.source.slice(0, -1)}T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$`);
+export const LocalDateTime = z.string().regex(LOCAL_DATE_TIME, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset');
 export const TimeZoneName = z.string().min(1).max(64).describe('IANA time zone, e.g. Europe/Berlin');
 
 export const AllDayDue = z.strictObject({ date: LocalDate }).describe('All-day: due some time on this date');
