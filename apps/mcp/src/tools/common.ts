@@ -1,30 +1,37 @@
 /** Schemas and helpers shared by the tool groups. */
 import { z } from 'zod';
-import { DomainError, Due, Task, todayIn, type Label } from '@todo/domain';
+import { DomainError, Due, Label, RecurrenceInput, Reminder, ReminderInput, Task, todayIn } from '@todo/domain';
 import type { CallContext } from '@todo/services';
-import type { ToolContext } from '../tool.js';
+import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
-export const TaskRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .describe('The task: its number as "#12" or "12" (as shown to the user), or its UUID');
+export const TaskRef = z.string().trim().min(1).max(64).describe('Task number ("#12" or "12") or UUID');
+
+SHARED_SHAPES.set(Task, { tool: 'get_task', description: 'A task, with the fields get_task lists' });
+const DUE_SHAPE = {
+  tool: 'add_task',
+  description:
+    'All-day {"date":"YYYY-MM-DD"} or timed {"dateTime":"YYYY-MM-DDTHH:mm","timeZone":IANA zone or null = the user\'s}',
+};
+SHARED_SHAPES.set(Due, DUE_SHAPE);
+SHARED_SHAPES.set(Reminder, { tool: 'get_task', description: 'A reminder, as in get_task' });
+SHARED_SHAPES.set(ReminderInput, { tool: 'add_task', description: 'A reminder, as in add_task' });
+SHARED_SHAPES.set(RecurrenceInput, { tool: 'add_task', description: 'A repeat rule, as in add_task' });
+SHARED_SHAPES.set(Label, { tool: 'list_categories', description: 'A category or tag, as list_categories lists them' });
 
 export const TaskOut = z.object({ task: Task });
 export const TaskPageOut = z.object({
   items: z.array(Task),
   nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null when this is the last page'),
 });
-export const DueIn = Due.describe(
-  'All-day {"date":"YYYY-MM-DD"} or timed {"dateTime":"YYYY-MM-DDTHH:mm","timeZone":IANA zone or null for the user\'s zone}; use parse_due to turn words like "tomorrow 9am" into this',
-);
+export const DueIn = Due.describe(`${DUE_SHAPE.description}; parse_due turns words like "tomorrow 9am" into this`);
+SHARED_SHAPES.set(DueIn, DUE_SHAPE);
 export const Failure = z.object({
   index: z.int().describe('Position of the item in the request'),
   code: z.string(),
   message: z.string(),
   issues: z.array(z.object({ field: z.string(), message: z.string() })),
 });
+SHARED_SHAPES.set(Failure, { tool: 'add_tasks', description: 'A failed item: index, code, message, issues [{field, message}]' });
 
 export const callOf = (ctx: ToolContext): CallContext => ({ principal: ctx.principal, traceparent: ctx.traceparent });
 

@@ -63,7 +63,7 @@ const overview = defineTool({
   name: 'get_overview',
   title: 'Overview: overdue, today, upcoming',
   description:
-    'The user\'s open tasks in three groups, computed in the user\'s time zone: `overdue` (due before now), `dueToday` (due today and not yet overdue) and `upcoming` (the next `days` days after today), each sorted by due then priority, at most `limit` per group. The best first call for "what should I do today?".',
+    'The user\'s open tasks in their zone: `overdue`, `dueToday` (not yet overdue) and `upcoming` (the next `days` days), each by due then priority, at most `limit` each. The best first call for "what should I do today?".',
   input: z.strictObject({
     days: z.int().min(1).max(31).default(7).describe('How many days after today count as upcoming'),
     limit: z.int().min(1).max(100).default(50).describe('At most this many tasks per group'),
@@ -121,7 +121,7 @@ const reschedule = defineTool({
   name: 'reschedule_tasks',
   title: 'Reschedule tasks',
   description:
-    'Moves the due date of up to 25 tasks. Give each item either `due` (exact) or `when` (words such as "tomorrow", "next monday", "in 3 days"). A recurring task keeps its recurrence rule (the series is re-anchored on the new date); when `when` names only a day, a timed task keeps its time of day and zone. Relative reminders move with the due. Partial failures are reported per item.',
+    'Moves the due of up to 25 tasks, each by `due` or by `when` ("tomorrow", "next monday", "in 3 days"). Keeps the time of day and the recurrence (the series re-anchors); reports per-item failures.',
   input: z.strictObject({
     items: z
       .array(
@@ -178,7 +178,7 @@ const previewRecurrence = defineTool({
   name: 'preview_recurrence',
   title: 'Preview a recurrence rule',
   description:
-    'Checks a recurrence before you save it: normalises an RRULE or an English phrase ("every weekday", "every 2 weeks on mon,fri", "last friday of the month") and returns the RRULE, its plain-English reading and the next `count` occurrences from `start` in the zone (default: the user\'s zone, starting today).',
+    'Checks a repeat rule before saving it: normalises an RRULE or a phrase ("every weekday", "every 2 weeks on mon,fri", "last friday of the month") to an RRULE with its English reading and the next `count` occurrences from `start` (default today, in the user\'s zone).',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
     start: z.union([LocalDate, LocalDateTime]).optional().describe('First occurrence (series anchor); default today'),

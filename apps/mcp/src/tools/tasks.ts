@@ -1,7 +1,7 @@
 /** Task tools: create (single, batch), read, list, search, update, complete, reopen, delete. */
 import { z } from 'zod';
 import { Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
-import { CHANGE, CREATE, READ, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
+import { CHANGE, CREATE, READ, SHARED_SHAPES, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
 import { Failure, TaskOut, TaskPageOut, TaskRef, callOf, describeTask } from './common.js';
 
 const IdempotencyKey = z
@@ -15,6 +15,7 @@ const IdempotencyKey = z
 
 const AddTaskIn = TaskCreate.extend({ idempotencyKey: IdempotencyKey.optional() });
 type AddTaskIn = z.output<typeof AddTaskIn>;
+SHARED_SHAPES.set(AddTaskIn, { tool: 'add_task', description: 'A new task: the arguments of add_task' });
 
 /** With a key, a retry gets the first call's task back (stored with it, so on any replica). */
 async function createOne(
@@ -30,7 +31,7 @@ const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    'Creates one task for the signed-in user. Only `title` is required. `due` is all-day {"date":"2026-12-01"} or timed {"dateTime":"2026-12-01T09:00","timeZone":null} (null = the user\'s zone); call parse_due first to turn words like "next friday 9am" into this. `recurrence.rule` takes an RRULE or a phrase like "every weekday" (check it with preview_recurrence). `reminders` are stored and delivered by email at their time: {"type":"relative","minutesBefore":60} or {"type":"absolute","at":"2026-12-01T08:00:00Z"}. Tags are names and are created when new. Pass `idempotencyKey` so that a retry does not create a duplicate. Returns the task with its number (#N).',
+    'Creates a task; only `title` is required. Turn words like "next friday 9am" into `due` with parse_due; check a repeat `rule` (RRULE or "every weekday") with preview_recurrence. Reminders are emailed at their time. Tags are created when new. Give an `idempotencyKey` so a retry cannot duplicate.',
   input: AddTaskIn,
   output: TaskOut.extend({
     replayed: z.boolean().describe('True when the idempotency key matched an earlier call and no new task was created'),
@@ -44,7 +45,7 @@ const addTasks = defineTool({
   name: 'add_tasks',
   title: 'Add several tasks',
   description:
-    'Creates up to 25 tasks in one call, each with the same fields as add_task. Each task is created independently: the result lists `created` and `failures` (with the index, field and reason). Never re-send the whole batch after a partial failure: fix and re-send only the failed items (or give every item an idempotencyKey).',
+    'Creates up to 25 tasks (each as add_task), independently: the result lists `created` and `failures` (index, field, reason). After a partial failure re-send only the failed items, never the whole batch.',
   input: z.strictObject({ tasks: z.array(AddTaskIn).min(1).max(25) }),
   output: z.object({
     created: z.array(z.object({ index: z.int(), task: TaskOut.shape.task, replayed: z.boolean() })),
@@ -107,7 +108,7 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists the user's tasks with filters (status, priority, category, tags, due range, overdue, no date, parent) and sorting, 25 per page by default. When `nextCursor` is not null, call again with `cursor` to get more. For words in titles/descriptions use search_tasks; for today/overdue/upcoming use get_overview.",
+    "Lists the user's tasks by status, priority, category, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
@@ -141,7 +142,7 @@ const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes fields of one task; only the fields given change. `null` clears a clearable field (due, recurrence, categoryId, parentId). `tags` and `reminders` replace the whole list (use tag_task/untag_task and set_reminder/remove_reminder to change one). To move due dates prefer reschedule_tasks, which keeps the time of day and the recurrence.',
+    'Changes the given fields of one task; `null` clears due, recurrence, categoryId or parentId. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
   input: TaskPatch.extend({ task: TaskRef }),
   output: TaskOut,
   annotations: CHANGE,
