@@ -1,6 +1,6 @@
 /** Schemas and helpers shared by the tool groups. */
 import { z } from 'zod';
-import { DomainError, Due, Label, RecurrenceInput, Reminder, ReminderInput, Task, todayIn } from '@todo/domain';
+import { DomainError, Due, Label, RecurrenceInput, Reminder, ReminderInput, Task, instantToLocal, todayIn } from '@todo/domain';
 import type { CallContext } from '@todo/services';
 import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
@@ -60,6 +60,15 @@ export function findLabel(labels: Label[], ref: string, field: string, kind: 'ca
   return hit;
 }
 
+export const CategoryRef = z.string().trim().min(1).max(64).describe('Category id or name');
+
+/** A category given by id or by name (looked up among the caller's own) → its id. */
+export async function categoryIdOf(ctx: ToolContext, ref: string, field = 'categoryId'): Promise<string> {
+  const wanted = ref.trim();
+  if (UUID.test(wanted)) return wanted.toLowerCase();
+  return findLabel(await ctx.services.categories.list(ctx.principal), wanted, field, 'category').id;
+}
+
 /** Offset cursors for small in-memory lists (categories, tags). */
 export function pageOf<T>(items: T[], cursor: string | undefined, limit: number): { items: T[]; nextCursor: string | null } {
   let offset = 0;
@@ -73,5 +82,17 @@ export function pageOf<T>(items: T[], cursor: string | undefined, limit: number)
   return { items: page, nextCursor: next };
 }
 
-export const describeTask = (t: Task): string =>
-  `#${t.number} ${t.title}${t.status === 'completed' ? ' (done)' : ''}${t.dueAt ? `, due ${t.due && 'date' in t.due ? t.due.date : t.dueAt}` : ''}`;
+/** One line per task; a timed due is shown on the clock of `timeZone` (the user's) when given. */
+export function describeTask(t: Task, timeZone?: string): string {
+  return `#${t.number} ${t.title}${t.status === 'completed' ? ' (done)' : ''}${dueText(t, timeZone)}`;
+}
+
+function dueText(t: Task, timeZone: string | undefined): string {
+  if (!t.due) return '';
+  if ('date' in t.due) return `, due ${t.due.date}`;
+  if (timeZone && t.dueAt) {
+    const local = instantToLocal(t.dueAt, timeZone);
+    return `, due ${local.date} ${local.time.slice(0, 5)}`;
+  }
+  return `, due ${t.due.dateTime.replace('T', ' ')}${t.due.timeZone ? ` (${t.due.timeZone})` : ''}`;
+}

@@ -25,7 +25,7 @@ const whoAmI = defineTool({
   name: 'get_user_context',
   title: 'Who and when am I',
   description:
-    'Returns the signed-in user\'s time zone, today\'s date and the current local time there, the hour at which all-day tasks remind, and the token\'s scopes. Call it before reasoning about "today" or "tomorrow".',
+    "The user's time zone, today's date and local time there, the hour all-day tasks remind at, and the token's scopes. Call it before reasoning about \"today\".",
   input: z.strictObject({}),
   output: z.object({
     name: z.string().nullable(),
@@ -103,11 +103,11 @@ const overview = defineTool({
     [
       `Today ${r.today} (${r.timeZone})`,
       `Overdue (${r.counts.overdue}):`,
-      ...r.overdue.map(describeTask),
+      ...r.overdue.map((t) => describeTask(t, r.timeZone)),
       `Due today (${r.counts.dueToday}):`,
-      ...r.dueToday.map(describeTask),
+      ...r.dueToday.map((t) => describeTask(t, r.timeZone)),
       `Upcoming (${r.counts.upcoming}):`,
-      ...r.upcoming.map(describeTask),
+      ...r.upcoming.map((t) => describeTask(t, r.timeZone)),
     ].join('\n'),
 });
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
 import { CHANGE, CREATE, READ, SHARED_SHAPES, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
-import { Failure, TaskOut, TaskPageOut, TaskRef, callOf, describeTask } from './common.js';
+import { CategoryRef, Failure, TaskOut, TaskPageOut, TaskRef, callOf, categoryIdOf, describeTask } from './common.js';
 
 const IdempotencyKey = z
   .string()
@@ -13,7 +13,10 @@ const IdempotencyKey = z
     'Any unique string (e.g. a UUID) for this create; retrying with the same key returns the first task instead of a duplicate',
   );
 
-const AddTaskIn = TaskCreate.extend({ idempotencyKey: IdempotencyKey.optional() });
+const AddTaskIn = TaskCreate.extend({
+  categoryId: CategoryRef.nullable().default(null),
+  idempotencyKey: IdempotencyKey.optional(),
+});
 type AddTaskIn = z.output<typeof AddTaskIn>;
 SHARED_SHAPES.set(AddTaskIn, { tool: 'add_task', description: 'A new task: the arguments of add_task' });
 
@@ -22,7 +25,8 @@ async function createOne(
   ctx: ToolContext,
   input: AddTaskIn,
 ): Promise<{ task: z.output<typeof TaskOut>['task']; replayed: boolean }> {
-  const { idempotencyKey, ...fields } = input;
+  const { idempotencyKey, categoryId, ...rest } = input;
+  const fields = { ...rest, categoryId: categoryId === null ? null : await categoryIdOf(ctx, categoryId) };
   if (!idempotencyKey) return { task: await ctx.services.tasks.create(callOf(ctx), fields), replayed: false };
   return ctx.services.tasks.createOnce(callOf(ctx), fields, idempotencyKey);
 }
@@ -91,7 +95,7 @@ const LocalDateOrInstant = z
 const ListIn = z.strictObject({
   status: z.enum(['open', 'completed', 'all']).default('open').describe('Default: open tasks only'),
   priority: z.array(Priority).max(5).optional().describe('Any of these priorities'),
-  categoryId: z.uuid().optional(),
+  categoryId: CategoryRef.optional(),
   tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Tag names'),
   tagMode: z.enum(['any', 'all']).default('any').describe('Whether a task needs any or all of `tags`'),
   dueBefore: LocalDateOrInstant.optional().describe('Due strictly before this date (user zone) or instant'),
@@ -112,16 +116,20 @@ const listTasks = defineTool({
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
-  run: (ctx, args) => ctx.services.tasks.list(ctx.principal, TaskListQuery.parse(args)),
+  run: async (ctx, { categoryId, ...args }) =>
+    ctx.services.tasks.list(
+      ctx.principal,
+      TaskListQuery.parse({ ...args, ...(categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : {}) }),
+    ),
   summarize: (r) =>
-    `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map(describeTask).join('\n')}`,
+    `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map((t) => describeTask(t)).join('\n')}`,
 });
 
 const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    "Full-text search over the user's task titles and descriptions (English stemming), best matches first. Searches open and completed tasks unless `status` says otherwise. Paginates with `cursor`.",
+    "Full-text search (English stemming) over the user's task titles and descriptions, best first; open and completed unless `status` says otherwise. Paginates with `cursor`.",
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -135,7 +143,7 @@ const searchTasks = defineTool({
       ctx.principal,
       TaskListQuery.parse({ q: query, status, limit, sort: 'relevance', ...(cursor ? { cursor } : {}) }),
     ),
-  summarize: (r) => `${r.items.length} match(es):\n${r.items.map(describeTask).join('\n')}`,
+  summarize: (r) => `${r.items.length} match(es):\n${r.items.map((t) => describeTask(t)).join('\n')}`,
 });
 
 const updateTask = defineTool({
@@ -143,18 +151,20 @@ const updateTask = defineTool({
   title: 'Update a task',
   description:
     'Changes the given fields of one task; `null` clears due, recurrence, categoryId or parentId. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
-  input: TaskPatch.extend({ task: TaskRef }),
+  input: TaskPatch.extend({ task: TaskRef, categoryId: CategoryRef.nullable().optional() }),
   output: TaskOut,
   annotations: CHANGE,
-  run: async (ctx, { task, ...patch }) => ({ task: await ctx.services.tasks.update(callOf(ctx), task, patch) }),
+  run: async (ctx, { task, categoryId, ...patch }) => {
+    const category = categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : categoryId === null ? { categoryId } : {};
+    return { task: await ctx.services.tasks.update(callOf(ctx), task, { ...patch, ...category }) };
+  },
   summarize: (r) => `Updated ${describeTask(r.task)}`,
 });
 
 const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description:
-    'Marks a task done. Completing a done task changes nothing. For a recurring task the next occurrence is created automatically (once), a moment later.',
+  description: 'Marks a task done (again: no change). A recurring task gets its next occurrence, once, a moment later.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },
