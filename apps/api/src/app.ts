@@ -15,7 +15,7 @@ import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
 import { answerWrongMethodWith405 } from './method-not-allowed.js';
-import { PROBLEM_SCHEMA, openapiTransform } from './openapi.js';
+import { PROBLEM_SCHEMA, openapiTransform, openapiTransformObject } from './openapi.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
@@ -113,6 +113,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       security: [{ bearer: [] }],
     },
     transform: openapiTransform,
+    transformObject: openapiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

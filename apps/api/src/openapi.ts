@@ -221,3 +221,23 @@ export const openapiTransform: Transform = (input) => {
     url,
   };
 };
+
+/** Operations that take the task a create returned, addressed as `{ref}`. */
+const TASK_OPERATIONS = ['getTask', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'tagTask'];
+
+/**
+ * OpenAPI links from a created task to what can be done with it: `{ref}` is not named after the
+ * `id` it takes, so clients (and the fuzzer's stateful phase) would not find them otherwise.
+ */
+export const openapiTransformObject: NonNullable<FastifyDynamicSwaggerOptions['transformObject']> = (input) => {
+  const doc = ('openapiObject' in input ? input.openapiObject : input.swaggerObject) as {
+    paths?: Record<string, Record<string, { responses?: Record<string, Schema> }>>;
+  };
+  const created = doc.paths?.['/api/tasks']?.['post']?.responses?.['201'];
+  if (created) {
+    created['links'] = Object.fromEntries(
+      TASK_OPERATIONS.map((operationId) => [operationId, { operationId, parameters: { ref: '$response.body#/id' } }]),
+    );
+  }
+  return doc as ReturnType<NonNullable<FastifyDynamicSwaggerOptions['transformObject']>>;
+};
