@@ -3,7 +3,7 @@
 # (the default CMD `start` runs all roles in one process with embedded PGlite under /data).
 # Migrations:                docker run todo-app migrate
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------- build ----
 FROM ${NODE_IMAGE} AS build

@@ -1,4 +1,4 @@
-// Type-aware lint for async correctness (style.md C13); Prettier owns formatting.
+// Type-aware lint for async correctness (a forgotten await loses errors); Prettier owns formatting.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: no I/O, no frameworks (style.md C2).
+    // The domain is pure: no I/O, no frameworks, so it runs and tests anywhere, the browser included.
     files: ['packages/domain/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -44,6 +44,40 @@ export default tseslint.config(
               message: 'the domain imports no I/O',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Apps reach the data through services (packages/services), never through repositories or
+    // the Store's internals: that is where authorization and the events of a change are decided.
+    // An app may open the database and build the Store to hand to the services (composition).
+    files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@todo/storage',
+              allowImportNames: ['Store', 'createDatabase', 'Database', 'DatabaseOptions', 'OutboxMode', 'Unlisten'],
+              message: 'apps go through @todo/services, not repositories, rows or SQL of @todo/storage',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@todo/storage/*', '**/packages/storage/**'],
+              message: 'apps go through @todo/services, not into the storage package',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='repos'], Property[key.name='repos'] > ObjectPattern, ObjectPattern > Property[key.name='repos']",
+          message: "apps go through @todo/services, not the Store's repositories",
         },
       ],
     },

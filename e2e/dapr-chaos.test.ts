@@ -7,7 +7,7 @@
  * Every case has a broker of its own (e2e/support/brokers.ts), so a broker crash never reaches
  * the shared brokers other test files use, and a database of its own, so the counts are its own.
  *
- * What makes a restart survivable (dapr.md §3.4, §4.1–§4.3; observed with daprd 1.18.2):
+ * What makes a restart survivable (Dapr's delivery replies, brokers and resiliency policies; observed with daprd 1.18.2):
  * - the inbound retry (every second, for a minute) outlasts the restart of the app. The
  *   deliveries in flight when the app dies keep being retried, health check or not ("app is not
  *   in a healthy state" is retriable); with a short budget (the other suites' 3 × 500 ms, or the

@@ -6,4 +6,7 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  // Workspace packages (@todo/domain/browser) are bundled from their TypeScript sources; the
+  // rest are Vite's default client conditions.
+  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
 });

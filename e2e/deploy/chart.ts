@@ -121,7 +121,7 @@ export function configEnvNames(): string[] {
   return [...seen].filter((k) => /^[A-Z][A-Z0-9_]*$/.test(k)).sort();
 }
 
-/** Role -> Dapr app-id (design.md §2). */
+/** Role -> Dapr app-id; fixed, because the components and the roles' subscriptions name them. */
 export const APP_IDS = {
   api: 'backend',
   mcp: 'mcp-server',
@@ -133,8 +133,7 @@ export const APP_IDS = {
 /**
  * Every annotation the Dapr 1.18 sidecar injector reads: the 64 `Key…` constants of
  * dapr/dapr v1.18.3 `pkg/injector/annotations/annotations.go` (identical in v1.18.2, which
- * lacks only `dapr.io/app-binding-options-timeout`). Cross-checked with
- * shared/notes/dapr.md §5. An annotation outside this list is silently ignored by Dapr.
+ * lacks only `dapr.io/app-binding-options-timeout`). An annotation outside this list is silently ignored by Dapr.
  */
 export const DAPR_118_ANNOTATIONS = new Set([
   'dapr.io/enabled',

@@ -75,6 +75,7 @@ describe('helm chart deploy/helm/todo-app', () => {
         'CHAT_MODEL',
         'LOG_LEVEL',
         'BODY_LIMIT',
+        'TRUST_PROXY',
         'LIST_CACHE_MB',
         'RECURRENCE_RECONCILE_EVERY_MS',
         'RECURRENCE_RECONCILE_GRACE_MS',

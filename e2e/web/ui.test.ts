@@ -85,7 +85,7 @@ describe('web UI in Chromium', () => {
     await page.keyboard.press('n'); // shortcut: focus quick add
     expect(await page.evaluate('document.activeElement.id')).toBe('quick-add');
     await page.keyboard.type('Pay rent every month on the 1st at 9am #home !high remind me 1 hour before');
-    await page.getByText('🔁 every month on the 1st').waitFor(); // the live parse preview
+    await page.getByText('🔁 every month on day 1').waitFor(); // the live parse preview: the rule as understood
     await page.keyboard.press('Enter');
     await waitForRow('Pay rent');
     const meta = row('Pay rent').locator('.task-meta');

@@ -131,7 +131,7 @@ async function benchTodo(label, env) {
 /**
  * The create load adds some 20,000 tasks in 10 s, faster than autovacuum (a minute's nap)
  * refreshes the planner's statistics; until it does, a search or a list read anew can take a
- * plan made for a much smaller table (docs/benchmarks.md, ninth pass). The reads are measured
+ * plan made for a much smaller table. The reads are measured
  * as they run once autovacuum has caught up: ANALYZE is what it would do.
  */
 async function analyze(url) {
@@ -218,7 +218,7 @@ const table = [
   '',
   `Ratios on PostgreSQL against the bare single-INSERT endpoint (the issue's baseline): create ${pct(postgres.create.rps, baseline.create.rps)} (goal ≥ 50 %), list ${pct(postgres.list.rps, baseline.create.rps)} (goal ≥ 60 %; ${pct(postgres.uncached.list.rps, baseline.create.rps)} with the page cache off). For scale: list is ${pct(postgres.list.rps, baseline.list.rps)} of a bare indexed SELECT of 50 rows (${pct(postgres.uncached.list.rps, baseline.list.rps)} with the cache off).`,
   '',
-  "A list or search that repeats while the user's data is unchanged is sent from the server's page cache after one indexed read of the data version (`LIST_CACHE_MB`); a client that sends the ETag back gets `304`. The rows marked *page cache off* read every page anew, as after each write. On PostgreSQL the reads run after an `ANALYZE`, which autovacuum would run within a minute of the create load: right after such a bulk load, a search read anew can take a plan made for a far smaller table (see the ninth pass).",
+  "A list or search that repeats while the user's data is unchanged is sent from the server's page cache after one indexed read of the data version (`LIST_CACHE_MB`); a client that sends the ETag back gets `304`. The rows marked *page cache off* read every page anew, as after each write. On PostgreSQL the reads run after an `ANALYZE`, which autovacuum would run within a minute of the create load: right after such a bulk load, a search read anew can take a plan made for a far smaller table.",
   '',
   `Work a load leaves behind is not in its numbers: when the create load ended, ${postgres.queuedAfterCreate} events (PostgreSQL) and ${embedded.queuedAfterCreate} (embedded) were still waiting to be published or handled.`,
   '',

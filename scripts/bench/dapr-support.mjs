@@ -1,5 +1,5 @@
 // Runs the roles as Dapr apps for the benchmarks: each `todo start` process next to its own
-// daprd, started with the flags packages/transport/test/dapr.sidecar.ts uses (dapr.md §2):
+// daprd, started with the flags packages/transport/test/dapr.sidecar.ts uses:
 // loopback only, free ports, components rendered into a temp dir per sidecar. Every child is
 // killed when this process exits, however it exits.
 import { execFileSync, spawn } from 'node:child_process';
@@ -51,7 +51,10 @@ export async function freePort() {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** Deletes everything in one Redis database (the bench's own: old events would be replayed, dapr.md §4.2). */
+/**
+ * Deletes everything in one Redis database (the bench's own): a consumer group that finds old
+ * entries in a stream replays them.
+ */
 export function flushRedisDb(address, db) {
   const [host, port] = address.split(':');
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ INFRA_NAME=dapr
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DAPR_VERSION="${DAPR_VERSION:-v1.18.3}"
+DAPR_VERSION="${DAPR_VERSION:-v1.18.2}"   # v1.18.3 needs modules the Go proxy here does not serve
 [[ $DAPR_VERSION == v* ]] || DAPR_VERSION="v$DAPR_VERSION"
 DAPR_FALLBACK_LINE="${DAPR_FALLBACK_LINE:-v1.18.}"   # newest tag of this line if DAPR_VERSION fails
 GO_MIN="1.26.6"                                       # `go` directive of dapr 1.18.x go.mod

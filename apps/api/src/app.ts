@@ -7,16 +7,16 @@ import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
 import { answerWrongMethodWith405 } from './method-not-allowed.js';
+import { registerInputChecks } from './input.js';
 import { PROBLEM_SCHEMA, openapiTransform, openapiTransformObject } from './openapi.js';
-import { problem, sendProblem, toProblem } from './problem.js';
+import { problem, retryAfterOf, sendProblem, toProblem } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
@@ -32,7 +32,6 @@ import type { Clock } from '@todo/domain';
 import type { Store } from '@todo/storage';
 
 export type App = FastifyInstance;
-export type TypedApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface AppDeps {
   services: Services;
@@ -48,8 +47,14 @@ export interface AppDeps {
   metrics?: MetricsSource;
   /** Request body limit, bytes. */
   bodyLimit?: number;
-  /** Login/sign-up attempts per IP per minute. */
+  /** Login/sign-up attempts per client address per minute. */
   authRateLimit?: number;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the client address (TRUST_PROXY): false
+   * (the default) uses the socket's peer, a list trusts those addresses or CIDR ranges.
+   * Rate limits are keyed on this address.
+   */
+  trustProxy?: boolean | string[];
   /** Mark cookies Secure (when served over HTTPS). */
   secureCookies?: boolean;
   version?: string;
@@ -64,6 +69,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 256 * 1024,
     requestIdHeader: false,
+    // One line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     // Email action links carry a signed token in the path.
     routerOptions: { maxParamLength: 2048 },
     genReqId: (req) => {
@@ -71,6 +78,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    trustProxy: deps.trustProxy ?? false,
   }) as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,7 +90,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, not the URL: queries carry search text and action links a token.
+    const path = request.routeOptions.url ?? request.url.split('?')[0];
+    const ms = Math.round(reply.elapsedTime);
+    request.log.info(
+      { method: request.method, path, statusCode: reply.statusCode, ms },
+      `${request.method} ${path} ${reply.statusCode} ${ms} ms`,
+    );
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) reply.header('retry-after', String(retryAfter));
+    return sendProblem(reply, toProblem(error, request));
+  });
+  registerInputChecks(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Client-side routes of the web UI get its index.html; everything else is a real 404.
@@ -121,7 +143,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerHealthRoutes(typed, deps.readiness, deps.metrics);
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerActionRoutes(typed, deps.services, deps.clock);
+  registerActionRoutes(typed, deps.services);
   await typed.register(async (scope) => {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
   });
@@ -139,7 +161,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerNotificationRoutes(scope, deps.services, deps.sse);
     registerAdminRoutes(scope, {
       services: deps.services,
-      store: deps.store,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),
     });
   });

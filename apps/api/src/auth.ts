@@ -64,7 +64,7 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-/** The W3C trace context that travels into the outbox event (design §4, issue 4). */
+/** The W3C trace context that travels into the outbox event, so a trace follows the change into every consumer. */
 export const traceparentOf = (request: FastifyRequest): string | undefined => {
   const value = request.headers.traceparent;
   return typeof value === 'string' && /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/.test(value) ? value : undefined;

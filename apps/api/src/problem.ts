@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
+import { isDataException } from '@todo/services';
 
 export interface Problem {
   type: string;
@@ -24,6 +25,7 @@ const TITLES: Partial<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -43,6 +45,12 @@ export function problem(code: ErrorCode, detail: string, errors: FieldIssue[] = 
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
   return reply.status(p.status).type('application/problem+json').send(p);
+}
+
+/** Seconds to wait, when the error says (a throttled sign-in), for the `Retry-After` header. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? seconds : undefined;
 }
 
 const LOCATION_PREFIX: Record<string, string> = { body: '', querystring: '', params: '', headers: 'header.' };
@@ -78,6 +86,11 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (fastifyError.statusCode === 429) return problem('RATE_LIMITED', 'too many requests; try again later');
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem('VALIDATION_FAILED', fastifyError.message, [], fastifyError.statusCode);
+  }
+  if (isDataException(error)) {
+    // Input validation missed a value the database refuses: the value is the cause (logged, to close the gap).
+    request.log.warn({ err: error }, 'value refused by the database');
+    return problem('VALIDATION_FAILED', 'a value in the request cannot be stored (it is malformed or out of range)');
   }
   request.log.error({ err: error }, 'unhandled error');
   return problem('INTERNAL', `something went wrong; quote request id ${request.id} when reporting it`);

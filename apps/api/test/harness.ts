@@ -1,6 +1,6 @@
 /** An in-process API over a fresh database (either engine) and a test clock; no sockets. */
 import { pino } from 'pino';
-import { createServices, uuidV7Ids, type Services } from '@todo/services';
+import { createServices, uuidV7Ids, type LoginThrottleOptions, type Services } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
 import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
 import { createApp, type App } from '../src/index.js';
@@ -12,12 +12,13 @@ export interface Harness {
   database: Database;
   clock: TestClock;
   close(): Promise<void>;
-  /** Signs up a fresh user; returns its bearer header and id. */
-  user(timeZone?: string): Promise<{ auth: { authorization: string }; id: string; token: string }>;
+  /** Signs up a fresh user (password `correct horse battery`); returns its bearer header, id and email. */
+  user(timeZone?: string): Promise<{ auth: { authorization: string }; id: string; token: string; email: string }>;
   call(
     method: string,
     url: string,
-    auth?: { authorization: string },
+    /** The bearer header, plus any other request headers. */
+    auth?: Record<string, string>,
     body?: unknown,
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
 }
@@ -26,14 +27,23 @@ let seq = 0;
 
 export async function createHarness(
   engine: Engine,
-  options: { authRateLimit?: number; bodyLimit?: number } = {},
+  options: {
+    authRateLimit?: number;
+    bodyLimit?: number;
+    trustProxy?: boolean | string[];
+    loginThrottle?: Partial<LoginThrottleOptions>;
+  } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(engine);
   const store = new Store(database.db);
   const clock = new TestClock('2026-11-27T09:00:00Z');
   const services = createServices(
     { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
-    { jwtSecret: 'x'.repeat(40), credentialCacheMs: 0 },
+    {
+      jwtSecret: 'x'.repeat(40),
+      credentialCacheMs: 0,
+      ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+    },
     // As a server runs: every list test also checks that no kept page outlives a write.
     { listCacheChars: 1_000_000 },
   );
@@ -45,6 +55,7 @@ export async function createHarness(
     readiness: [{ name: 'database', check: () => database.ping() }],
     authRateLimit: options.authRateLimit ?? 1000,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
   const call: Harness['call'] = async (method, url, auth, body) => {
     const response = await app.inject({
@@ -71,7 +82,7 @@ export async function createHarness(
       const email = `u${++seq}-${Date.now()}@example.test`;
       const res = await call('POST', '/api/auth/signup', undefined, { email, password: 'correct horse battery', timeZone });
       if (res.status !== 201) throw new Error(`signup failed: ${JSON.stringify(res.body)}`);
-      return { auth: { authorization: `Bearer ${res.body.token}` }, id: res.body.user.id, token: res.body.token };
+      return { auth: { authorization: `Bearer ${res.body.token}` }, id: res.body.user.id, token: res.body.token, email };
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Every task, category, tag and token route answers 404 for another user's resources — the
- * same answer as for a resource that does not exist, so existence is not disclosed (D5).
+ * same answer as for a resource that does not exist, so existence is not disclosed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '@todo/testing';

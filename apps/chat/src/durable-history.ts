@@ -3,6 +3,7 @@
  * restarts and is shared by every replica on the same database. Same limits and preview rule
  * as `MemoryChatHistory`.
  */
+import type { ChatHistoryService } from '@todo/services';
 import type { ChatHistory } from './history.js';
 import type { ChatMessage } from './openai.js';
 
@@ -20,30 +21,8 @@ export function previewOf(messages: readonly ChatMessage[]): string {
   return first && 'content' in first ? String(first.content).slice(0, 80) : '';
 }
 
-/**
- * What this needs of `@todo/storage`'s `Store` (its `repos.chat`, a `ChatRepository`), stated
- * structurally so the chat does not depend on the storage package.
- */
-export interface ChatHistoryStore {
-  readonly repos: {
-    readonly chat: {
-      load(userId: string, conversationId: string): Promise<unknown[]>;
-      append(
-        userId: string,
-        conversationId: string,
-        messages: unknown[],
-        options: {
-          now: Date;
-          preview: string;
-          maxMessages: number;
-          maxConversations: number;
-          isToolMessage: (message: unknown) => boolean;
-        },
-      ): Promise<void>;
-      list(userId: string): Promise<{ id: string; updatedAt: string; preview: string }[]>;
-    };
-  };
-}
+/** Where the conversations are kept: the services' `ChatHistoryService`. */
+export type ChatHistoryStore = Pick<ChatHistoryService, 'load' | 'append' | 'list'>;
 
 const isToolMessage = (message: unknown): boolean =>
   typeof message === 'object' && message !== null && (message as { role?: unknown }).role === 'tool';
@@ -63,12 +42,12 @@ export class DurableChatHistory implements ChatHistory {
   }
 
   async load(userId: string, conversationId: string): Promise<ChatMessage[]> {
-    return (await this.store.repos.chat.load(userId, conversationId)) as ChatMessage[];
+    return (await this.store.load(userId, conversationId)) as ChatMessage[];
   }
 
   /** @throws DomainError NOT_FOUND when the id is another user's conversation. */
   async append(userId: string, conversationId: string, messages: ChatMessage[]): Promise<void> {
-    await this.store.repos.chat.append(userId, conversationId, messages, {
+    await this.store.append(userId, conversationId, messages, {
       now: this.now(),
       preview: previewOf(messages),
       maxMessages: this.maxMessages,
@@ -78,6 +57,6 @@ export class DurableChatHistory implements ChatHistory {
   }
 
   list(userId: string): Promise<{ id: string; updatedAt: string; preview: string }[]> {
-    return this.store.repos.chat.list(userId);
+    return this.store.list(userId);
   }
 }

@@ -165,7 +165,14 @@ export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptio
   app.get<{ Params: { id: string } }>('/api/chat/conversations/:id', conversationDoc, async (request, reply) => {
     const principal = await authenticate(request, reply);
     if (!principal) return reply;
-    const messages = await history.load(principal.userId, request.params.id);
+    // Conversation ids are UUIDs the server handed out; anything else is refused before storage.
+    const id = z.uuid().safeParse(request.params.id);
+    if (!id.success) {
+      return problem(reply, 400, 'VALIDATION_FAILED', 'Invalid conversation id', 'a conversation id is a UUID', [
+        { field: 'id', message: 'must be a UUID' },
+      ]);
+    }
+    const messages = await history.load(principal.userId, id.data);
     if (!messages.length)
       return problem(reply, 404, 'NOT_FOUND', 'No such conversation', 'you have no conversation with this id');
     return { id: request.params.id, messages };

@@ -109,4 +109,21 @@ describe('MCP and chat on the API app', () => {
     expect(wrong.statusCode).toBe(405);
     expect(wrong.headers['allow']).toContain('PATCH');
   });
+
+  it('answers a non-UUID conversation id with 400 problem+json and an unknown one with 404, never 500', async () => {
+    const u = await h.user();
+    const bad = await h.call('GET', '/api/chat/conversations/abc', u.auth);
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'id', message: 'must be a UUID' }] });
+    const unknown = await h.call('GET', '/api/chat/conversations/0190a4e0-0000-7000-8000-000000000000', u.auth);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('refuses NUL in a chat message as problem+json before the model or the history sees it', async () => {
+    const u = await h.user();
+    const res = await h.call('POST', '/api/chat', u.auth, { message: 'hi\u0000' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_TEXT', errors: [{ field: 'message' }] });
+  });
 });

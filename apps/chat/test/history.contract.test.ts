@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '@todo/domain';
+import { ChatHistoryService } from '@todo/services';
 import { Store, schema, type Database } from '@todo/storage';
 import { ENGINES, TestClock, createTestDatabase } from '@todo/testing';
 import { DurableChatHistory, MemoryChatHistory, type ChatHistory, type ChatMessage } from '../src/index.js';
@@ -41,7 +42,7 @@ const subjects: [string, (clock: TestClock) => Promise<Subject>][] = [
       const store = new Store(database.db);
       let n = 0;
       return {
-        history: new DurableChatHistory(store, { now: () => clock.now() }),
+        history: new DurableChatHistory(new ChatHistoryService({ store }), { now: () => clock.now() }),
         newUser: async () => {
           const id = randomUUID();
           const now = clock.now();
@@ -54,7 +55,8 @@ const subjects: [string, (clock: TestClock) => Promise<Subject>][] = [
           });
           return id;
         },
-        reopen: () => new DurableChatHistory(new Store(database.db), { now: () => clock.now() }),
+        reopen: () =>
+          new DurableChatHistory(new ChatHistoryService({ store: new Store(database.db) }), { now: () => clock.now() }),
         globalIds: true,
         close: () => database.close(),
       };

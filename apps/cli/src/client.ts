@@ -18,7 +18,10 @@ export function saveCredentials(env: NodeJS.ProcessEnv, creds: Credentials): str
   return file;
 }
 
-/** `--server`/`--token` flags win over TODO_URL/TODO_TOKEN, which win over `todo login`'s file. */
+/**
+ * `--server`/`--token` flags win over TODO_URL/TODO_TOKEN, which win over `todo login`'s file.
+ * Without any of them the server is the local one on `PORT` (as `todo start` reads it).
+ */
 export function resolveCredentials(env: NodeJS.ProcessEnv, flags: { server?: string; token?: string }): Partial<Credentials> {
   let saved: Partial<Credentials> = {};
   try {
@@ -27,7 +30,7 @@ export function resolveCredentials(env: NodeJS.ProcessEnv, flags: { server?: str
     // no saved login
   }
   return {
-    server: flags.server ?? env['TODO_URL'] ?? saved.server ?? 'http://localhost:8080',
+    server: flags.server ?? env['TODO_URL'] ?? saved.server ?? `http://localhost:${env['PORT'] ?? 8080}`,
     token: flags.token ?? env['TODO_TOKEN'] ?? saved.token,
   };
 }

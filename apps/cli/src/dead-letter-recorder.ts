@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock, CloudEvent } from '@todo/domain';
-import type { Store } from '@todo/storage';
+import type { EventLogService } from '@todo/services';
 import { DEAD_LETTER_EXTENSIONS, deadLetterNote, type EventHandler, type Logger } from '@todo/transport';
 
 export const EXHAUSTED_RETRIES_REASON =
@@ -42,8 +42,13 @@ function original(event: CloudEvent): CloudEvent {
 }
 
 /** The handler for `deadLetterTopic(topic)` that records each dead letter of `topic`. */
-export function deadLetterRecorder(deps: { topic: string; store: Store; clock: Clock; logger: Logger }): EventHandler {
-  const { store, clock, logger } = deps;
+export function deadLetterRecorder(deps: {
+  topic: string;
+  events: Pick<EventLogService, 'recordDeadLetter'>;
+  clock: Clock;
+  logger: Logger;
+}): EventHandler {
+  const { events, clock, logger } = deps;
   return async (event) => {
     const note = deadLetterNote(event);
     const topic = note?.topic ?? deps.topic;
@@ -60,7 +65,7 @@ export function deadLetterRecorder(deps: { topic: string; store: Store; clock: C
       attempts: note ? 1 : 0,
       createdAt: clock.now(),
     };
-    await store.repos.deadLetters.insert(row);
+    await events.recordDeadLetter(row);
     logger.warn({ topic, subscription, eventId: event.id, deadLetterId: row.id, reason: row.reason }, 'dead letter recorded');
     return 'ack';
   };

@@ -14,7 +14,8 @@
  */
 import type { SseHub } from '@todo/api';
 import type { CloudEvent } from '@todo/domain';
-import type { Database, Store, Unlisten } from '@todo/storage';
+import type { EventLogService } from '@todo/services';
+import type { Database, Unlisten } from '@todo/storage';
 import { MAX_ANNOUNCED_BYTES, type AnnouncedEvent } from '@todo/transport';
 import type { Logger } from 'pino';
 
@@ -37,7 +38,9 @@ export class LiveFanout {
   /** Notifications are handled one after another, so a large event read back keeps its place. */
   private receiving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: { database: Database; store: Store; hub: SseHub; logger: Logger }) {}
+  constructor(
+    private readonly deps: { database: Database; events: Pick<EventLogService, 'findEvent'>; hub: SseHub; logger: Logger },
+  ) {}
 
   /** Listens for the events announced and broadcast. */
   async start(): Promise<void> {
@@ -95,7 +98,7 @@ export class LiveFanout {
         }
         // Read the large event back only where its user is watching.
         if (envelope.userId === null || !hub.watching(envelope.userId)) continue;
-        const event = await this.deps.store.repos.outbox.findEvent(envelope.id);
+        const event = await this.deps.events.findEvent(envelope.id);
         if (event) hub.publish(event);
       }
     } catch (error) {

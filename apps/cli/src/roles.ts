@@ -1,4 +1,4 @@
-/** Registers the roles this process runs (design §2); they share nothing but ports and the database. */
+/** Registers the roles this process runs (`ROLES`); they share nothing but ports and the database. */
 import { join } from 'node:path';
 import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
@@ -50,9 +50,9 @@ export function registerRoles(
   const sse = roles.has('api') ? new SseHub() : undefined;
   // Embedded, the relay step announces live updates itself, in the statement that publishes
   // them (transports.ts): as a subscription of their own, they had cost every event a queue row,
-  // a claim and a delete (docs/benchmarks.md, ninth pass). Through Dapr, events come from the
+  // a claim and a delete, measured under bench:api's create load. Through Dapr, events come from the
   // broker instead, and one api replica of the subscription broadcasts each.
-  const live = sse ? new LiveFanout({ database: deps.database, store: deps.serviceDeps.store, hub: sse, logger }) : undefined;
+  const live = sse ? new LiveFanout({ database: deps.database, events: services.events, hub: sse, logger }) : undefined;
   if (live && transports.kind === 'dapr') {
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
       bus.subscribe(
@@ -67,10 +67,9 @@ export function registerRoles(
   }
   const notifier = roles.has('notifier')
     ? registerNotifier({
-        ...deps.serviceDeps,
         bus,
         jobs: transports.jobs,
-        clock: deps.clock,
+        reminders: services.reminders,
         logger: logger.child({ role: 'notifier' }),
         onReminderEmitted: metrics.reminderEmitted,
         reconcileEveryMs: config.reminders.reconcileEveryMs,
@@ -82,7 +81,7 @@ export function registerRoles(
     registerMailer({
       bus,
       state: transports.state,
-      store: deps.serviceDeps.store,
+      reminders: services.reminders,
       sender:
         deps.mailSender ?? (config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl) : fileSender(join(config.dataDir, 'mail'))),
       notifications: services.notifications,

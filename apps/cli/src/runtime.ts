@@ -1,6 +1,6 @@
 /**
  * Builds a running todo-app from config: database, services, and the roles asked for.
- * `ROLES=all` composes every role in one process (design §2); each role can also start alone.
+ * `ROLES=all` composes every role in one process (docs/architecture.md); each role can also start alone.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import type { MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
+import { prettyLines } from './pretty-log.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
@@ -70,11 +71,22 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
     mixin: logContextMixin,
     base: { service: 'todo-app', roles: config.roles.join(',') },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.currentPassword',
+        '*.newPassword',
+        '*.token',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination as DestinationStream) : pino(options);
+  if (destination) return pino(options, destination as DestinationStream);
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY)
+    ? pino(options, prettyLines())
+    : pino(options);
 }
 
 export async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<Database> {
@@ -153,6 +165,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         clock,
         logger,
         bodyLimit: config.bodyLimit,
+        trustProxy: config.trustProxy,
         secureCookies: config.publicUrl.startsWith('https:'),
         readiness,
         metrics,
@@ -178,7 +191,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       chatConfig: config.chat,
       principalOf: (request) => identify(services.auth, request),
       // In the database: survives restarts and is shared by the api replicas.
-      history: new DurableChatHistory(store, { now: () => clock.now() }),
+      history: new DurableChatHistory(services.chats, { now: () => clock.now() }),
     });
   }
   // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
@@ -197,7 +210,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // recurring, notifier and mailer processes would fold the same rows again.
   const servesLists = config.roles.includes('api') || config.roles.includes('mcp');
   const compactVersions = periodic(
-    () => store.repos.listVersions.compact(),
+    () => services.tasks.compactListVersions(),
     servesLists ? LIST_VERSION_COMPACT_EVERY_MS : 0,
     (err) => logger.warn({ err }, 'list version compaction failed'),
   );

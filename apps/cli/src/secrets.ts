@@ -1,5 +1,5 @@
 /**
- * Secrets through Dapr (design §7, dapr.md §3.7): with `USE_DAPR=true` and `SECRETSTORE_NAME`,
+ * Secrets through Dapr's secret API (`GET /v1.0/secrets/{store}/{key}`): with `USE_DAPR=true` and `SECRETSTORE_NAME`,
  * the secrets the environment does not already hold are read from the sidecar's secret store
  * — `local.file` self-hosted, `kubernetes` in a cluster — before the configuration is parsed, so
  * the rest of the app sees one frozen config whatever the source. Values never reach the logs.

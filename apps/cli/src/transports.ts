@@ -1,5 +1,5 @@
 /**
- * Picks the runtime behind the three ports (design §3). Embedded (default): the database is the
+ * Picks the runtime behind the three ports (docs/decisions/0006-embedded-and-dapr-runtimes.md). Embedded (default): the database is the
  * broker, the scheduler and the state store. `USE_DAPR=true`: the Dapr sidecar — pub/sub,
  * Jobs API, state API — with the outbox relay publishing through it. The roles cannot tell.
  */
@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ReadinessCheck } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, deadLetterTopic, type Clock, type CloudEvent } from '@todo/domain';
+import { EventLogService } from '@todo/services';
 import type { Database, Store } from '@todo/storage';
 import {
   DbEventBus,
@@ -102,6 +103,7 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
     appApiToken: config.dapr.appApiToken,
     logger,
   });
+  const events = new EventLogService({ store, clock });
   const relay = new OutboxRelay({
     db: database.db,
     kind: database.kind,
@@ -114,7 +116,7 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
   // poison event); keep it where operators look.
   if (config.roles.includes('api')) {
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
-      dapr.bus.subscribe(deadLetterTopic(topic), deadLetterRecorder({ topic, store, clock, logger }), {
+      dapr.bus.subscribe(deadLetterTopic(topic), deadLetterRecorder({ topic, events, clock, logger }), {
         name: 'dead-letter-recorder',
       });
     }
@@ -127,19 +129,19 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
     relay,
     readiness: [{ name: 'dapr-sidecar', check: () => dapr.client.waitForOutbound({ timeoutMs: 1_000 }) }],
     replayDeadLetter: async (id) => {
-      const row = await store.repos.deadLetters.find(id);
+      const row = await events.findDeadLetter(id);
       if (!row) return false;
       // Dapr keeps no dead-letter store: replay republishes to the original topic, whose
       // consumers de-duplicate by their natural keys.
       await dapr.bus.publish(row.topic, row.event as CloudEvent, { key: (row.event as CloudEvent).partitionkey ?? row.eventId });
-      await store.repos.deadLetters.markReplayed(id, clock.now());
+      await events.markDeadLetterReplayed(id);
       return true;
     },
     mount: async (app) => {
       await app.register(dapr.callbacks);
     },
     start: async () => {
-      // The sidecar must reach its components before the app publishes through it (dapr.md §2.2).
+      // The sidecar must reach its components before the app publishes through it: daprd loads them only after start-up.
       await dapr.client.waitForOutbound();
       await dapr.bus.start();
       await dapr.jobs.start();

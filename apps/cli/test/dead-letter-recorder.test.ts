@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '@todo/domain';
+import { EventLogService } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
 import { TestClock, createTestDatabase } from '@todo/testing';
 import { silentLogger } from '@todo/transport';
@@ -38,7 +39,12 @@ describe('dead-letter recorder', () => {
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     store = new Store(database.db);
-    record = deadLetterRecorder({ topic: 'task-events', store, clock, logger: silentLogger });
+    record = deadLetterRecorder({
+      topic: 'task-events',
+      events: new EventLogService({ store, clock }),
+      clock,
+      logger: silentLogger,
+    });
   });
   afterAll(() => database?.close());
 

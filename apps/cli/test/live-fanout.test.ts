@@ -10,7 +10,8 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseHub } from '@todo/api';
-import type { CloudEvent } from '@todo/domain';
+import { systemClock, type CloudEvent } from '@todo/domain';
+import { EventLogService } from '@todo/services';
 import { createDatabase, schema, Store, type Database } from '@todo/storage';
 import { TestClock, createPostgresDatabase } from '@todo/testing';
 import { DbEventBus, OutboxRelay } from '@todo/transport';
@@ -27,7 +28,12 @@ interface Replica {
 async function startReplica(url: string): Promise<Replica> {
   const database = await createDatabase({ url, poolSize: 2 });
   const hub = new SseHub();
-  const fanout = new LiveFanout({ database, store: new Store(database.db), hub, logger: pino({ level: 'silent' }) });
+  const fanout = new LiveFanout({
+    database,
+    events: new EventLogService({ store: new Store(database.db), clock: systemClock }),
+    hub,
+    logger: pino({ level: 'silent' }),
+  });
   await fanout.start();
   // A browser tab of user `?user=`: the stream the api role serves, without its sign-in.
   const server = createServer((req, res) => hub.open(new URL(req.url!, 'http://x').searchParams.get('user')!, res));

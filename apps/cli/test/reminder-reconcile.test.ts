@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { RECONCILE_HORIZON_MS } from '@todo/notifier';
+import { RECONCILE_HORIZON_MS } from '@todo/services';
 import { ENGINES } from '@todo/testing';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 

@@ -67,6 +67,13 @@ describe.each(ENGINES)('reminders end to end on %s', (engine) => {
     expect((await p.call('GET', `/api/tasks/${task.id}`, u.auth)).body.status).toBe('open');
     expect((await p.call('POST', done)).status).toBe(200);
     expect((await p.call('GET', `/api/tasks/${task.id}`, u.auth)).body.status).toBe('completed');
+    // Each email's links work once (issue 21): not again, not after a reopen, and not the Snooze beside it.
+    p.clock.set('2026-11-27T10:06:00Z');
+    expect((await p.call('POST', done)).status).toBe(410);
+    await p.call('POST', `/api/tasks/${task.id}/reopen`, u.auth);
+    expect((await p.call('POST', done)).status).toBe(410);
+    expect((await p.call('POST', linkIn(mail.text, 'Snooze 1 hour'))).status).toBe(410);
+    expect((await p.call('GET', `/api/tasks/${task.id}`, u.auth)).body.status).toBe('open');
     // Change a character inside the signature: the last one carries padding bits a decoder ignores.
     const at = done.length - 6;
     const tampered = done.slice(0, at) + (done[at] === 'A' ? 'B' : 'A') + done.slice(at + 1);
@@ -84,7 +91,9 @@ describe.each(ENGINES)('reminders end to end on %s', (engine) => {
     const first = p.smtp.messages.filter((m) => m.to.includes(u.email));
     expect(first).toHaveLength(1);
     p.clock.set('2026-11-27T11:12:00Z');
-    expect((await p.call('POST', linkIn(first[0]!.text, 'Snooze 1 hour'))).status).toBe(200);
+    const snooze = linkIn(first[0]!.text, 'Snooze 1 hour');
+    expect((await p.call('POST', snooze)).status).toBe(200);
+    expect((await p.call('POST', snooze)).status).toBe(410);
     await p.advanceTo('2026-11-27T12:11:59Z');
     expect(p.smtp.messages.filter((m) => m.to.includes(u.email))).toHaveLength(1);
     await p.advanceTo('2026-11-27T12:12:00Z');

@@ -1,4 +1,4 @@
-/** The reminder email: HTML and plain text, every user-supplied string escaped (the seed did not, D6). */
+/** The reminder email: HTML and plain text, every user-supplied string escaped, so a task title cannot inject markup. */
 import type { Task } from '@todo/domain';
 
 export interface ReminderEmailInput {

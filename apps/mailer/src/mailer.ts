@@ -3,11 +3,12 @@
  * per reminder occurrence, however often the event arrives. A ledger entry
  * `reminder:{reminderId}:{fireAt}` in the StateStore is claimed first-write-wins *before*
  * sending and marked sent after, so a duplicate delivery finds it and stops; a crash
- * mid-send leaves a claim that expires and is retried (the seed marked first and lost mail, D22).
+ * mid-send leaves a claim that expires and is retried. Marking "sent" before sending would lose
+ * the mail of a crash mid-send (docs/decisions/0002-delivery-ledgers.md).
  */
+import { randomUUID } from 'node:crypto';
 import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domain';
-import type { ActionTokens, NotificationService } from '@todo/services';
-import type { Store } from '@todo/storage';
+import type { ActionTokens, NotificationService, ReminderService } from '@todo/services';
 import { PoisonEventError, StateConflictError, type EventBus, type HandlerOutcome, type StateStore } from '@todo/transport';
 import { reminderEmail } from './email.js';
 import type { MailSender } from './transport.js';
@@ -21,7 +22,7 @@ interface LedgerEntry {
 export interface MailerDeps {
   bus: Pick<EventBus, 'subscribe'>;
   state: StateStore;
-  store: Store;
+  reminders: Pick<ReminderService, 'forDelivery'>;
   sender: MailSender;
   notifications: Pick<NotificationService, 'record'>;
   actionTokens: Pick<ActionTokens, 'sign'>;
@@ -65,18 +66,19 @@ export function registerMailer(deps: MailerDeps): void {
     }
     if (etag === null) return 'ack';
 
-    const [task, user] = await Promise.all([
-      deps.store.repos.tasks.findById(userId, taskId),
-      deps.store.repos.users.findById(userId),
-    ]);
+    const delivery = await deps.reminders.forDelivery(userId, taskId);
     const finish = (value: LedgerEntry) => deps.state.set(key, value, { etag: etag! });
-    if (!task || !user || task.status === 'completed') {
+    if (!delivery) {
       await finish({ status: 'skipped', at: deps.clock.now().toISOString() });
       return 'ack';
     }
+    const { task, owner: user } = delivery;
     try {
+      // Bound to the task as it is now, and one id for both: the first link used spends the
+      // other, and neither works once the task changed (action-link.service.ts).
+      const claims = { userId, taskId, reminderId, taskVersion: task.updatedAt, linkId: randomUUID() };
       const link = async (action: 'done' | 'snooze') =>
-        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, userId, taskId, reminderId })}`;
+        `${deps.publicUrl}/actions/${await deps.actionTokens.sign({ action, ...claims })}`;
       const mail = reminderEmail({
         task,
         recipientName: user.name,

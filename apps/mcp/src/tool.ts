@@ -3,10 +3,10 @@
  * list and call these definitions, so the two surfaces share one implementation per tool.
  */
 import { z } from 'zod';
-import { DomainError, isDomainError, type Clock, type FieldIssue } from '@todo/domain';
-import type { Principal, Services } from '@todo/services';
+import { DomainError, isDomainError, unsafeTextIssues, type Clock, type FieldIssue } from '@todo/domain';
+import { isDataException, type Principal, type Services } from '@todo/services';
 
-/** What every tool call runs with. The user is `principal` — never a tool argument (seed D2/D3). */
+/** What every tool call runs with. The user is `principal` — never a tool argument, so a prompt cannot act for another user. */
 export interface ToolContext {
   services: Services;
   principal: Principal;
@@ -28,6 +28,11 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObj
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /**
+   * The array argument whose items are validated one by one (see `batchItem`): a bad item
+   * fails alone and is reported by the tool, the others go ahead.
+   */
+  batchOf?: string;
   run(ctx: ToolContext, args: z.output<I>): Promise<z.input<O>>;
   /** One line for the text block that accompanies structuredContent. */
   summarize?(result: z.output<O>): string;
@@ -68,16 +73,51 @@ export interface ToolErrorBody {
 
 export type ToolOutcome = { ok: true; value: Record<string, unknown>; text: string } | { ok: false; error: ToolErrorBody };
 
-const issuesOf = (error: z.ZodError): FieldIssue[] =>
+const issuesOf = (error: { issues: readonly z.core.$ZodIssue[] }): FieldIssue[] =>
   error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(arguments)', message: i.message }));
+
+/** A batch item that failed validation, carried to the tool so that it reports it with its index. */
+export class InvalidItem {
+  constructor(readonly error: ToolErrorBody) {}
+}
+
+/**
+ * The schema of one item of a batch (the tool names the array in `batchOf`). The listing shows
+ * the item's schema; when calling, an item that fails it — or holds text the application
+ * refuses — becomes an `InvalidItem` instead of failing the whole call.
+ */
+export function batchItem<T extends z.ZodType>(item: T): z.ZodType<z.output<T> | InvalidItem, z.input<T>> {
+  return item
+    .superRefine((value, ctx) => {
+      for (const issue of unsafeTextIssues(value))
+        ctx.addIssue({ code: 'custom', path: issue.field.split('.'), message: issue.message });
+    })
+    .catch((ctx) => {
+      const text = unsafeTextIssues(ctx.input);
+      // Typed as an item so zod accepts it; the signature above tells callers what it is.
+      return new InvalidItem(text.length > 0 ? textError(text) : validationError(ctx.error)) as z.output<T>;
+    });
+}
+
+const textError = (issues: FieldIssue[]): ToolErrorBody => ({
+  code: 'INVALID_TEXT',
+  message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+  issues,
+});
+
+const validationError = (error: { issues: readonly z.core.$ZodIssue[] }): ToolErrorBody => {
+  const issues = issuesOf(error);
+  return { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
+};
+
+export const REFUSED_VALUE =
+  'a value in the input cannot be stored (it is malformed or out of range); change it rather than retrying';
 
 /** Maps anything a tool throws to a stable error body naming field and reason. */
 export function toolError(error: unknown): ToolErrorBody {
   if (isDomainError(error)) return { code: error.code, message: error.message, issues: [...error.issues] };
-  if (error instanceof z.ZodError) {
-    const issues = issuesOf(error);
-    return { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
-  }
+  if (error instanceof z.ZodError) return validationError(error);
+  if (isDataException(error)) return { code: 'VALIDATION_FAILED', message: REFUSED_VALUE, issues: [] };
   return { code: 'INTERNAL', message: 'the tool failed unexpectedly; try again later', issues: [] };
 }
 
@@ -96,6 +136,11 @@ export async function runTool(tool: ToolDef, ctx: ToolContext, rawArgs: unknown)
       },
     };
   }
+  // Text the application refuses anywhere in the arguments, before any schema: the one check
+  // every tool gets. Items of a batch are checked one by one instead (`batchItem`).
+  const inBatch = (field: string) => tool.batchOf !== undefined && field.startsWith(`${tool.batchOf}.`);
+  const badText = unsafeTextIssues(rawArgs).filter((issue) => !inBatch(issue.field));
+  if (badText.length > 0) return { ok: false, error: textError(badText) };
   const parsed = tool.input.safeParse(rawArgs ?? {});
   if (!parsed.success) return { ok: false, error: toolError(parsed.error) };
   try {

@@ -1,5 +1,5 @@
 /**
- * Issue #5 acceptance 4 (and seed D30): a task created through MCP with a reminder produces
+ * A task created through MCP with a reminder produces
  * exactly one email, at the reminder time, in the embedded runtime (test clock + real SMTP
  * capture). The `/mcp` plugin is mounted on a Fastify app around `runtime.services`.
  */

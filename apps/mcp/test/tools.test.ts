@@ -99,6 +99,15 @@ describe.each(ENGINES)('MCP over Streamable HTTP on %s', (engine) => {
     const parsed = await ok('parse_due', { text: 'tomorrow 9am' });
     expect(parsed.due).toEqual({ dateTime: '2026-11-28T09:00:00', timeZone: 'Europe/Berlin' });
     expect(parsed.dueAt).toBe('2026-11-28T08:00:00Z');
+    // The domain's phrase parser, as the web's quick add reads the same words (Friday, 10:00 in Berlin).
+    for (const [text, due] of [
+      ['friday', { date: '2026-11-27' }], // today included
+      ['09:00', { dateTime: '2026-11-28T09:00:00', timeZone: 'Europe/Berlin' }], // passed today: tomorrow
+      ['next week', { date: '2026-11-30' }],
+      ['the 15th', { date: '2026-12-15' }],
+    ] as const) {
+      expect((await ok('parse_due', { text })).due).toEqual(due);
+    }
 
     const preview = await ok('preview_recurrence', { rule: 'every weekday', start: '2026-11-27', count: 3 });
     expect(preview).toMatchObject({

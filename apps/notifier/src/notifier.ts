@@ -1,28 +1,20 @@
 /**
  * The notifier role: keeps one scheduled job per reminder in step with its task, and when a
- * job fires, checks the task again and emits `todo.reminder.due.v1`. A reconciliation runs
- * every `reconcileEveryMs` and emits what came due without a notification — a task event or a
- * job trigger lost between Dapr and the app (docs/operations.md §12) — late rather than never.
+ * job fires, has the ReminderService emit `todo.reminder.due.v1` if the reminder is still due.
+ * A reconciliation runs every `reconcileEveryMs` and emits what came due without a notification
+ * — a task event or a job trigger lost between Dapr and the app (docs/operations.md §12) —
+ * late rather than never. What is due, and the record of emissions, are the service's; this
+ * role only moves jobs and events.
  */
-import {
-  parseEventData,
-  pendingEvent,
-  reminderFireAt,
-  reminderJobName,
-  TOPICS,
-  type Clock,
-  type CloudEvent,
-  type EventType,
-  type Task,
-} from '@todo/domain';
-import { UnitOfWork, type ServiceDeps } from '@todo/services';
+import { parseEventData, reminderJobName, TOPICS, type CloudEvent, type EventType } from '@todo/domain';
+import type { ReminderService } from '@todo/services';
 import { periodic, PoisonEventError, type EventBus, type HandlerOutcome, type JobScheduler } from '@todo/transport';
 import { z } from 'zod';
 
-export interface NotifierDeps extends ServiceDeps {
+export interface NotifierDeps {
   bus: Pick<EventBus, 'subscribe'>;
   jobs: Pick<JobScheduler, 'schedule' | 'cancel' | 'onJob'>;
-  clock: Clock;
+  reminders: Pick<ReminderService, 'plan' | 'emitIfStillDue' | 'reconcile'>;
   logger: {
     info(obj: object, msg?: string): void;
     warn(obj: object, msg?: string): void;
@@ -46,9 +38,6 @@ export interface NotifierRole {
   stop(): Promise<void>;
 }
 
-/** A reminder lost for longer than this is past helping: the reconciliation leaves it. */
-export const RECONCILE_HORIZON_MS = 60 * 60 * 1000;
-
 const TASK_EVENTS = [
   'todo.task.created.v1',
   'todo.task.updated.v1',
@@ -57,38 +46,11 @@ const TASK_EVENTS = [
   'todo.task.deleted.v1',
 ] as const satisfies readonly EventType[];
 
+/** The data of a reminder's job: one occurrence (`ReminderOccurrence`), checked when it fires. */
 export const ReminderJob = z.object({ userId: z.uuid(), taskId: z.uuid(), reminderId: z.uuid(), fireAt: z.iso.datetime() });
 export type ReminderJob = z.infer<typeof ReminderJob>;
 
-/** A reminder whose time passed more than this long ago is not sent late when (re)scheduled. */
-const LATE_LIMIT_MS = 60_000;
-
 export function registerNotifier(deps: NotifierDeps): NotifierRole {
-  const unitOfWork = new UnitOfWork(deps);
-  const { repos } = deps.store;
-
-  async function syncReminders(userId: string, task: Task, traceId: string): Promise<void> {
-    if (task.status === 'completed') {
-      await Promise.all(task.reminders.map((r) => deps.jobs.cancel(reminderJobName(r.id))));
-      return;
-    }
-    // Most tasks have no reminder: nothing to schedule, and no need to look up the owner's zone.
-    if (!task.reminders.length) return;
-    const owner = await repos.users.findById(userId);
-    if (!owner) return;
-    const now = deps.clock.now().getTime();
-    for (const reminder of task.reminders) {
-      const fireAt = reminderFireAt(reminder, task, owner);
-      if (!fireAt || fireAt.getTime() < now - LATE_LIMIT_MS) {
-        await deps.jobs.cancel(reminderJobName(reminder.id));
-        continue;
-      }
-      const data: ReminderJob = { userId, taskId: task.id, reminderId: reminder.id, fireAt: fireAt.toISOString() };
-      await deps.jobs.schedule(reminderJobName(reminder.id), { dueTime: fireAt, data });
-      deps.logger.info({ cloudEventId: traceId, reminderId: reminder.id, fireAt: data.fireAt }, 'reminder scheduled');
-    }
-  }
-
   deps.bus.subscribe(
     TOPICS.taskEvents,
     async (event: CloudEvent): Promise<HandlerOutcome> => {
@@ -98,8 +60,16 @@ export function registerNotifier(deps: NotifierDeps): NotifierRole {
       const { userId, task } = parsed.data;
       if (type === 'todo.task.deleted.v1') {
         await Promise.all(task.reminders.map((r) => deps.jobs.cancel(reminderJobName(r.id))));
-      } else {
-        await syncReminders(userId, task, event.id);
+        return 'ack';
+      }
+      for (const { reminderId, fireAt } of await deps.reminders.plan(userId, task)) {
+        if (!fireAt) {
+          await deps.jobs.cancel(reminderJobName(reminderId));
+          continue;
+        }
+        const data: ReminderJob = { userId, taskId: task.id, reminderId, fireAt: fireAt.toISOString() };
+        await deps.jobs.schedule(reminderJobName(reminderId), { dueTime: fireAt, data });
+        deps.logger.info({ cloudEventId: event.id, reminderId, fireAt: data.fireAt }, 'reminder scheduled');
       }
       return 'ack';
     },
@@ -108,60 +78,34 @@ export function registerNotifier(deps: NotifierDeps): NotifierRole {
     { name: 'notifier', types: TASK_EVENTS, jsonPath: '$.data.task.reminders[0]' },
   );
 
-  /**
-   * Emits the reminder if it is still due as the job says (the task may have been completed,
-   * deleted or rescheduled since), with a record of the emission in the same transaction.
-   */
-  async function emitIfStillDue({ userId, taskId, reminderId, fireAt }: ReminderJob): Promise<boolean> {
-    const task = await repos.tasks.findById(userId, taskId);
-    const owner = await repos.users.findById(userId);
-    const reminder = task?.reminders.find((r) => r.id === reminderId);
-    if (!task || !owner || !reminder || task.status === 'completed') return false;
-    if (reminderFireAt(reminder, task, owner)?.toISOString() !== fireAt) return false;
-    await unitOfWork.run({}, async (tx, emit) => {
-      emit(pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt }));
-      await tx.reminders.markEmitted(reminderId, new Date(fireAt), deps.clock.now());
-    });
-    const lateness = deps.clock.now().getTime() - new Date(fireAt).getTime();
-    deps.onReminderEmitted?.(lateness);
-    deps.logger.info({ reminderId, fireAt, latenessMs: lateness }, 'reminder due');
-    return true;
-  }
-
   deps.jobs.onJob(async (name, raw): Promise<HandlerOutcome> => {
     const job = ReminderJob.safeParse(raw);
     if (!job.success) {
       deps.logger.warn({ job: name }, 'dropping a job that is not a reminder');
       return 'drop';
     }
-    await emitIfStillDue(job.data);
+    const latenessMs = await deps.reminders.emitIfStillDue(job.data);
+    if (latenessMs !== null) {
+      deps.onReminderEmitted?.(latenessMs);
+      deps.logger.info({ reminderId: job.data.reminderId, fireAt: job.data.fireAt, latenessMs }, 'reminder due');
+    }
     return 'ack';
   });
 
-  const graceMs = deps.reconcileGraceMs ?? 120_000;
   async function reconcileOnce(): Promise<number> {
-    const now = deps.clock.now().getTime();
-    const lost = await repos.reminders.unnotified({
-      after: new Date(now - RECONCILE_HORIZON_MS),
-      before: new Date(now - graceMs),
-      emittedBefore: new Date(now - graceMs),
-      limit: 100,
-    });
+    const found = await deps.reminders.reconcile(deps.reconcileGraceMs === undefined ? {} : { graceMs: deps.reconcileGraceMs });
     let emitted = 0;
-    for (const r of lost) {
-      const job = { userId: r.userId, taskId: r.taskId, reminderId: r.reminderId, fireAt: r.fireAt.toISOString() };
-      try {
-        if (!(await emitIfStillDue(job))) {
-          // Completed or changed since the query — or due at another time by the domain's rule.
-          deps.logger.info(job, 'reminder reconciliation: no longer due as found, left alone');
-          continue;
-        }
+    for (const { outcome, latenessMs, reason, ...job } of found) {
+      if (outcome === 'no-longer-due') {
+        deps.logger.info(job, 'reminder reconciliation: no longer due as found, left alone');
+      } else if (outcome === 'failed') {
+        deps.onReconciled?.('failed');
+        deps.logger.error({ ...job, reason }, 'reconciliation could not emit a reminder; trying again later');
+      } else {
         emitted += 1;
+        deps.onReminderEmitted?.(latenessMs ?? 0);
         deps.onReconciled?.('emitted');
         deps.logger.warn(job, 'reminder came due without a notification: emitted by the reconciliation');
-      } catch (error) {
-        deps.onReconciled?.('failed');
-        deps.logger.error({ ...job, err: error }, 'reconciliation could not emit a reminder; trying again later');
       }
     }
     return emitted;

@@ -24,6 +24,9 @@ export function Settings({ user, onUser }: { user: User; onUser: (user: User) =>
 function Profile({ user, onUser }: { user: User; onUser: (user: User) => void }) {
   const [name, setName] = useState(user.name ?? '');
   const [email, setEmail] = useState(user.email);
+  const [currentPassword, setCurrentPassword] = useState('');
+  // The server asks for the password only when the email really changes.
+  const emailChanged = email.trim().toLowerCase() !== user.email;
   const [timeZone, setTimeZone] = useState(user.timeZone);
   const [reminderHour, setReminderHour] = useState(user.reminderHour);
   const [error, setError] = useState<unknown>(null);
@@ -36,7 +39,16 @@ function Profile({ user, onUser }: { user: User; onUser: (user: User) => void })
     setError(null);
     setSaved(false);
     try {
-      onUser(await api.updateMe({ name: name.trim() || null, email, timeZone, reminderHour }));
+      onUser(
+        await api.updateMe({
+          name: name.trim() || null,
+          email,
+          timeZone,
+          reminderHour,
+          ...(emailChanged ? { currentPassword } : {}),
+        }),
+      );
+      setCurrentPassword('');
       setSaved(true);
     } catch (e) {
       setError(e);
@@ -57,6 +69,21 @@ function Profile({ user, onUser }: { user: User; onUser: (user: User) => void })
             {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />}
           </Field>
         </div>
+        {emailChanged && (
+          <div className="row">
+            <Field label="Current password" error={fieldMessage(error, 'currentPassword')} hint="Needed to change the email.">
+              {(p) => (
+                <input
+                  {...p}
+                  type="password"
+                  value={currentPassword}
+                  onChange={(e) => setCurrentPassword(e.target.value)}
+                  autoComplete="current-password"
+                />
+              )}
+            </Field>
+          </div>
+        )}
         <div className="row">
           <Field label="Time zone" error={fieldMessage(error, 'timeZone')} hint="Floating tasks and “today” follow this zone.">
             {(p) => (
@@ -82,7 +109,7 @@ function Profile({ user, onUser }: { user: User; onUser: (user: User) => void })
             )}
           </Field>
         </div>
-        <FormError error={error} fields={['name', 'email', 'timeZone', 'reminderHour']} />
+        <FormError error={error} fields={['name', 'email', 'currentPassword', 'timeZone', 'reminderHour']} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             Save profile

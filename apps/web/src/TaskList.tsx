@@ -1,80 +1,84 @@
 /** The list screen's parts: quick add, filters, and the task rows. */
 import { forwardRef, useMemo, useState, type FormEvent } from 'react';
 import { PRIORITIES, type Label, type Task } from './api.js';
-import { parseQuickAdd } from './quickadd.js';
+import { parseTaskPhrase } from '@todo/domain/browser';
 import { EMPTY_FILTERS, formatDue, isOverdue, type Filters } from './views.js';
 import { Icon } from './ui.js';
 
-export const QuickAdd = forwardRef<HTMLInputElement, { today: string; onAdd: (text: string) => Promise<boolean> }>(
-  function QuickAdd({ today, onAdd }, ref) {
-    const [text, setText] = useState('');
-    const parsed = useMemo(() => (text.trim() ? parseQuickAdd(text, today) : null), [text, today]);
+/** `today` is only there to read the words again when the day changes ("tomorrow" moves with it). */
+type QuickAddProps = { today: string; timeZone: string; onAdd: (text: string) => Promise<boolean> };
 
-    async function submit(event: FormEvent) {
-      event.preventDefault();
-      if (!text.trim()) return;
-      // Cleared at once (the row appears optimistically); the text comes back if adding fails.
-      const submitted = text;
-      setText('');
-      const ok = await onAdd(submitted);
-      if (!ok) setText((current) => current || submitted);
-    }
+export const QuickAdd = forwardRef<HTMLInputElement, QuickAddProps>(function QuickAdd({ today, timeZone, onAdd }, ref) {
+  const [text, setText] = useState('');
+  const parsed = useMemo(
+    () => (text.trim() ? parseTaskPhrase(text, { now: new Date(), timeZone }) : null),
+    [text, timeZone, today],
+  );
 
-    return (
-      <form className="quick-add" onSubmit={(e) => void submit(e)} aria-label="Quick add">
-        <label htmlFor="quick-add" className="sr-only">
-          Add a task
-        </label>
-        <div className="quick-add-row">
-          <Icon name="plus" />
-          <input
-            id="quick-add"
-            ref={ref}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder="Add a task: Pay rent every month on the 1st at 9am #home !high"
-            autoComplete="off"
-            aria-describedby="quick-add-help"
-          />
-          <button type="submit" className="primary" disabled={!text.trim()}>
-            Add
-          </button>
-        </div>
-        <p id="quick-add-help" className="hint">
-          {parsed ? (
-            <span className="parsed" aria-live="polite">
-              <span className="chip">{parsed.title || '(no title)'}</span>
-              {parsed.date && <span className="chip">📅 {parsed.date}</span>}
-              {parsed.time && <span className="chip">🕘 {parsed.time}</span>}
-              {parsed.recurrence && <span className="chip">🔁 {parsed.recurrence}</span>}
-              {parsed.priority && <span className="chip">! {parsed.priority}</span>}
-              {parsed.category && <span className="chip">@{parsed.category}</span>}
-              {parsed.tags.map((t) => (
-                <span key={t} className="chip">
-                  #{t}
-                </span>
-              ))}
-              {parsed.remindersMinutesBefore.map((m) => (
-                <span key={m} className="chip">
-                  ⏰ {m} min before
-                </span>
-              ))}
-            </span>
-          ) : (
-            <>
-              Type naturally: dates (tomorrow, fri, dec 1), times (at 9am), repeats (every weekday), #tags, @category, !high,
-              “remind me 30 min before”.
-              <span className="shortcuts">
-                {' '}
-                Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move.
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!text.trim()) return;
+    // Cleared at once (the row appears optimistically); the text comes back if adding fails.
+    const submitted = text;
+    setText('');
+    const ok = await onAdd(submitted);
+    if (!ok) setText((current) => current || submitted);
+  }
+
+  return (
+    <form className="quick-add" onSubmit={(e) => void submit(e)} aria-label="Quick add">
+      <label htmlFor="quick-add" className="sr-only">
+        Add a task
+      </label>
+      <div className="quick-add-row">
+        <Icon name="plus" />
+        <input
+          id="quick-add"
+          ref={ref}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Add a task: Pay rent every month on the 1st at 9am #home !high"
+          autoComplete="off"
+          aria-describedby="quick-add-help"
+        />
+        <button type="submit" className="primary" disabled={!text.trim()}>
+          Add
+        </button>
+      </div>
+      <p id="quick-add-help" className="hint">
+        {parsed ? (
+          <span className="parsed" aria-live="polite">
+            <span className="chip">{parsed.title || '(no title)'}</span>
+            {parsed.date && <span className="chip">📅 {parsed.date}</span>}
+            {parsed.time && <span className="chip">🕘 {parsed.time}</span>}
+            {parsed.recurrence && <span className="chip">🔁 {parsed.recurrence.text}</span>}
+            {parsed.priority && <span className="chip">! {parsed.priority}</span>}
+            {parsed.category && <span className="chip">@{parsed.category}</span>}
+            {parsed.tags.map((t) => (
+              <span key={t} className="chip">
+                #{t}
               </span>
-            </>
-          )}
-        </p>
-      </form>
-    );
-  },
-);
+            ))}
+            {parsed.remindersMinutesBefore.map((m) => (
+              <span key={m} className="chip">
+                ⏰ {m} min before
+              </span>
+            ))}
+          </span>
+        ) : (
+          <>
+            Type naturally: dates (tomorrow, fri, dec 1), times (at 9am), repeats (every weekday), #tags, @category, !high,
+            “remind me 30 min before”.
+            <span className="shortcuts">
+              {' '}
+              Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move.
+            </span>
+          </>
+        )}
+      </p>
+    </form>
+  );
+});
 
 export function FilterBar({
   filters,

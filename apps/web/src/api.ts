@@ -1,87 +1,15 @@
 /**
  * The REST client. The session lives in the HttpOnly `todo_session` cookie set by sign-up and
  * log-in, so requests only need `credentials: 'same-origin'`; the browser sends the Origin
- * header the API checks on unsafe methods. Errors are problem+json (design §9).
+ * header the API checks on unsafe methods. Errors are problem+json (`code`, `detail`, `errors[]`).
  */
 
-export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
-export const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
+import type { ApiToken, Label, Notification, Priority, Reminder, ReminderInput, Task, TaskPatch, User } from '@todo/domain';
 
-export type Due = { date: string } | { dateTime: string; timeZone: string | null };
-export type Reminder =
-  | { id: string; type: 'relative'; minutesBefore: number; snoozedUntil?: string | null }
-  | { id: string; type: 'absolute'; at: string; snoozedUntil?: string | null };
-export type ReminderInput = { type: 'relative'; minutesBefore: number } | { type: 'absolute'; at: string };
-
-export interface Task {
-  id: string;
-  number: number;
-  title: string;
-  description: string;
-  priority: Priority;
-  status: 'open' | 'completed';
-  completedAt: string | null;
-  due: Due | null;
-  dueAt: string | null;
-  recurrence: { rule: string; repeatFrom: 'due' | 'completion'; text: string } | null;
-  reminders: Reminder[];
-  categoryId: string | null;
-  tags: string[];
-  parentId: string | null;
-  seriesId: string | null;
-  occurrenceIndex: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TaskInput {
-  title?: string;
-  description?: string;
-  priority?: Priority;
-  due?: Due | null;
-  recurrence?: { rule: string; repeatFrom: 'due' | 'completion' } | null;
-  reminders?: ReminderInput[];
-  categoryId?: string | null;
-  tags?: string[];
-  parentId?: string | null;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  timeZone: string;
-  reminderHour: number;
-  isAdmin: boolean;
-  createdAt: string;
-}
-
-export interface Label {
-  id: string;
-  name: string;
-  color: string | null;
-}
-
-export interface Notification {
-  id: string;
-  taskId: string | null;
-  reminderId: string;
-  fireAt: string;
-  title: string;
-  body: string;
-  readAt: string | null;
-  createdAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ('read' | 'write')[];
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  createdAt: string;
-}
+// The wire types are the domain's (type-only imports: nothing of the server reaches the bundle).
+export type { ApiToken, Due, Label, Notification, Priority, Reminder, ReminderInput, Task, User } from '@todo/domain';
+export type TaskInput = TaskPatch;
+export const PRIORITIES: readonly Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
 
 export interface Preview {
   rule: string;
@@ -154,7 +82,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
 
 export const api = {
   me: () => request<User>('GET', '/api/me', undefined, { quiet401: true }),
-  updateMe: (patch: Partial<Pick<User, 'email' | 'name' | 'timeZone' | 'reminderHour'>>) =>
+  updateMe: (patch: Partial<Pick<User, 'email' | 'name' | 'timeZone' | 'reminderHour'>> & { currentPassword?: string }) =>
     request<User>('PATCH', '/api/me', patch),
   signUp: (body: { email: string; password: string; name?: string; timeZone?: string }) =>
     request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true }),

@@ -2,7 +2,7 @@
  * Views, filters and dates: which `GET /api/tasks` query a screen sends, and the time-zone
  * arithmetic the editor needs. Pure (Intl only), unit-tested.
  */
-import { addDays } from './quickadd.js';
+import { addCalendarDays as addDays } from '@todo/domain/browser';
 
 export type View =
   | { kind: 'today' }

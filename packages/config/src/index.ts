@@ -1,5 +1,5 @@
 /**
- * @module @todo/config — the environment, parsed once with zod at start and frozen (design §6).
+ * @module @todo/config — the environment, parsed once with zod at start and frozen.
  * No other module reads `process.env`.
  * @example
  *   const config = loadConfig(process.env); // throws ConfigError listing every bad variable
@@ -22,6 +22,34 @@ const roles = z
   )
   .pipe(z.array(z.union([z.literal('all'), z.enum(ROLES)])).min(1))
   .transform((list): Role[] => (list.includes('all') ? [...ROLES] : [...new Set(list as Role[])]));
+
+/**
+ * TRUST_PROXY: whose `X-Forwarded-For` names the client. `false` (default): nobody's, the
+ * socket's peer is the client; `true`: everyone's (only when every request comes through a
+ * proxy that overwrites the header); else a comma-separated list of the proxies' addresses,
+ * CIDR ranges or `loopback` / `linklocal` / `uniquelocal` (private ranges). A hop count is not
+ * offered: Fastify cannot check the peer with one, and trusts nobody.
+ */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const proxyAddress = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw, ctx): boolean | string[] => {
+    const value = raw?.trim() ?? '';
+    if (value === '' || value === 'false') return false;
+    if (value === 'true') return true;
+    const list = value.split(',').map((p) => p.trim());
+    const bad = list.filter((p) => !PROXY_NAMES.has(p) && !proxyAddress.safeParse(p).success);
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false, or a comma-separated list of addresses or CIDR ranges (not ${bad.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 const optionalText = z
   .string()
@@ -58,7 +86,10 @@ const EnvSchema = z.object({
   /** Memory for task-list pages kept per process, served again while their owner's data is unchanged (0 = none). */
   LIST_CACHE_MB: z.coerce.number().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` lines for log collectors, short `pretty` lines for a person; `auto` picks pretty on a terminal. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Max request body, bytes. */
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -91,7 +122,10 @@ export interface Config {
   /** Bytes of task-list pages kept for re-serving (0 = none). */
   listCacheBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  logFormat: z.infer<typeof EnvSchema>['LOG_FORMAT'];
   bodyLimit: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address (rate limits key on it). */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -143,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     embeddedVacuumEveryMs: e.EMBEDDED_VACUUM_EVERY_MS,
     listCacheBytes: Math.floor(e.LIST_CACHE_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The one typed event map (design §4). Topic names, event types and payload schemas live
+ * The one typed event map. Topic names, event types and payload schemas live
  * here only; publishers and subscribers are generic over it, so a misspelt type or a wrong
  * payload fails to compile, and consumers re-validate payloads with the same zod schema.
  */

@@ -27,6 +27,7 @@ export {
   TaskStatus,
   LocalDate,
   LocalDateTime,
+  Instant,
   TimeZoneName,
   Due,
   RepeatFrom,
@@ -44,26 +45,38 @@ export {
   priorityFromRank,
   type TaskCreateInput,
 } from './tasks/task.schema.js';
-export { TaskListQuery, TaskSort, SORT_KEYS, type TaskStatusFilter } from './tasks/task-query.schema.js';
+export { TaskListQuery, TaskSort, SORT_KEYS, PageCursor, type TaskStatusFilter } from './tasks/task-query.schema.js';
 export { resolveDue, dueNeedsUserZone, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';
+export { TASK_EVENT_TYPES, type TaskEventType } from './event-types.js';
+export { parseTaskPhrase, parseDuePhrase, type TaskPhrase, type DuePhrase, type PhraseClock } from './phrases/index.js';
 export {
   Email,
   Password,
   Color,
   SignUp,
   LogIn,
+  PasswordChange,
+  SignOutEverywhere,
   User,
   ProfilePatch,
   TOKEN_SCOPES,
   TokenScope,
   TokenCreate,
   ApiToken,
+  LabelName,
   LabelCreate,
   LabelPatch,
   Label,
   Notification,
 } from './schemas.js';
-export { normalizeRecurrence, describeRecurrence, previewOccurrences, nextOccurrence } from './recurrence/index.js';
+export {
+  normalizeRecurrence,
+  describeRecurrence,
+  previewOccurrences,
+  nextOccurrence,
+  firstOccurrenceOnOrAfter,
+  assertRepeatsBeforeUntil,
+} from './recurrence/index.js';
 export {
   isValidTimeZone,
   assertTimeZone,
@@ -73,5 +86,7 @@ export {
   instantToLocal,
   todayIn,
   addDaysToDate,
+  SUPPORTED_YEARS,
 } from './time/index.js';
+export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';

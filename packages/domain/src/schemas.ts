@@ -1,6 +1,6 @@
-/** Wire shapes of users, tokens, categories and tags (design §9). */
+/** Wire shapes of users, tokens, categories and tags. */
 import { z } from 'zod';
-import { TimeZoneName } from './tasks/task.schema.js';
+import { Instant, TimeZoneName } from './tasks/task.schema.js';
 
 /** RFC 5321's limits, which the pattern below does not check: 64 for the local part, 63 a label. */
 const withinEmailLengths = (s: string) => {
@@ -29,6 +29,16 @@ export type SignUp = z.infer<typeof SignUp>;
 export const LogIn = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
 export type LogIn = z.infer<typeof LogIn>;
 
+const CurrentPassword = z.string().min(1).max(200);
+
+export const PasswordChange = z.strictObject({ currentPassword: CurrentPassword, newPassword: Password });
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
+export const SignOutEverywhere = z.strictObject({
+  tokens: z.boolean().default(false).describe('Also revoke every API token'),
+});
+export type SignOutEverywhere = z.infer<typeof SignOutEverywhere>;
+
 export const User = z.object({
   id: z.uuid(),
   email: z.string(),
@@ -42,6 +52,7 @@ export type User = z.infer<typeof User>;
 
 export const ProfilePatch = z.strictObject({
   email: Email.optional(),
+  currentPassword: CurrentPassword.optional().describe('Required to change the email'),
   name: z.string().trim().min(1).max(100).nullable().optional(),
   timeZone: TimeZoneName.optional(),
   reminderHour: z.int().min(0).max(23).optional().describe('Hour (user zone) at which all-day tasks remind'),
@@ -59,7 +70,7 @@ export const TokenCreate = z.strictObject({
     .min(1)
     .refine((s) => !s.includes('write') || s.includes('read'), 'write implies read: use ["read","write"]')
     .default(['read', 'write']),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  expiresAt: Instant.nullable().default(null),
 });
 export type TokenCreate = z.infer<typeof TokenCreate>;
 
@@ -74,7 +85,8 @@ export const ApiToken = z.object({
 });
 export type ApiToken = z.infer<typeof ApiToken>;
 
-const LabelName = z
+/** A category or tag name, as users create and rename them. */
+export const LabelName = z
   .string()
   .trim()
   .min(1)

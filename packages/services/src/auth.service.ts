@@ -4,12 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { DomainError, assertTimeZone, type LogIn, type SignUp, type User } from '@todo/domain';
+import { DomainError, assertTimeZone, type LogIn, type PasswordChange, type SignUp, type User } from '@todo/domain';
 import { isUniqueViolation, toUser } from '@todo/storage';
 import type { Principal, ServiceDeps } from './deps.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './security/password.js';
 import { hashToken, looksLikeApiToken } from './security/tokens.js';
 import { TtlCache } from './security/ttl-cache.js';
+import { LoginThrottle, type LoginThrottleOptions } from './security/login-throttle.js';
 
 export interface AuthOptions {
   jwtSecret: string;
@@ -21,7 +22,12 @@ export interface AuthOptions {
    * window on the others (docs/security.md).
    */
   credentialCacheMs?: number;
+  /** Password-guessing limits (security/login-throttle.ts); defaults suit a server. */
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
+
+/** Where a password attempt comes from: the client address (TRUST_PROXY decides which one). */
+export type ClientKey = string;
 
 export interface Session {
   user: User;
@@ -43,6 +49,7 @@ export class AuthService {
    */
   private readonly verified = new TtlCache<{ sub: string; sid: string; exp: number }>(10 * 60_000);
   private dummyHash: Promise<string> | undefined;
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids'>,
@@ -51,6 +58,7 @@ export class AuthService {
     this.key = new TextEncoder().encode(options.jwtSecret);
     this.ttlSeconds = options.sessionTtlSeconds ?? 30 * 24 * 3600;
     this.cache = new TtlCache(options.credentialCacheMs ?? 10_000);
+    this.throttle = new LoginThrottle(deps.clock, options.loginThrottle);
   }
 
   async signUp(input: SignUp, options: { admin?: boolean } = {}): Promise<Session> {
@@ -80,17 +88,47 @@ export class AuthService {
     }
   }
 
-  async logIn(input: LogIn): Promise<Session> {
-    const row = await this.deps.store.repos.users.findByEmail(input.email);
-    if (!row) {
-      // Spend the same time as a real check so response timing does not reveal which emails exist.
-      await verifyPassword(input.password, await (this.dummyHash ??= DUMMY_HASH_PROMISE()));
-      throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
-    }
-    if (!(await verifyPassword(input.password, row.passwordHash))) {
-      throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
-    }
+  async logIn(input: LogIn, client: ClientKey = 'local'): Promise<Session> {
+    const row = await this.throttle.guard(input.email, client, async () => {
+      const found = await this.deps.store.repos.users.findByEmail(input.email);
+      // Spend the same time on an unknown email as on a real check, so timing does not reveal which emails exist.
+      const hash = found?.passwordHash ?? (await (this.dummyHash ??= DUMMY_HASH_PROMISE()));
+      return (await verifyPassword(input.password, hash)) ? found : null;
+    });
+    if (!row) throw new DomainError('INVALID_CREDENTIALS', 'email or password is wrong');
     return this.openSession(toUser(row));
+  }
+
+  /**
+   * Checks the signed-in user's password before a change of email or password, under the
+   * same throttle as login: a stolen token must not become a password oracle.
+   */
+  async confirmPassword(principal: Principal, password: string, client: ClientKey = 'local'): Promise<void> {
+    const row = await this.deps.store.repos.users.findById(principal.userId);
+    if (!row) throw unauthenticated();
+    if (!(await this.throttle.guard(row.email, client, () => verifyPassword(password, row.passwordHash)))) {
+      throw DomainError.field('INVALID_CREDENTIALS', 'currentPassword', 'the current password is wrong');
+    }
+  }
+
+  /** A new password ends every other session (the one asking stays signed in); API tokens stay. */
+  async changePassword(principal: Principal, input: PasswordChange, client: ClientKey = 'local'): Promise<void> {
+    await this.confirmPassword(principal, input.currentPassword, client);
+    const passwordHash = await hashPassword(input.newPassword);
+    await this.deps.store.repos.users.update(principal.userId, { passwordHash, updatedAt: this.deps.clock.now() });
+    await this.endSessions(principal.userId, principal.sessionId);
+  }
+
+  /** Ends all of the user's sessions, this one included, and with `tokens` revokes every API token too. */
+  async signOutEverywhere(principal: Principal, options: { tokens: boolean }): Promise<void> {
+    await this.endSessions(principal.userId);
+    if (options.tokens) {
+      for (const hash of await this.deps.store.repos.tokens.deleteAllOf(principal.userId)) this.forget(hash);
+    }
+  }
+
+  private async endSessions(userId: string, keep?: string): Promise<void> {
+    for (const id of await this.deps.store.repos.sessions.deleteAllOf(userId, keep)) this.forget(id);
   }
 
   async logOut(principal: Principal): Promise<void> {
@@ -169,7 +207,13 @@ export class AuthService {
     const now = this.deps.clock.now();
     const found = await this.deps.store.repos.tokens.findActiveByHash(hash, now);
     const principal: Principal | null = found
-      ? { userId: found.userId, scopes: found.token.scopes, via: 'token', tokenId: found.token.id }
+      ? {
+          userId: found.userId,
+          scopes: found.token.scopes,
+          via: 'token',
+          tokenId: found.token.id,
+          tokenExpiresAt: found.token.expiresAt ? new Date(found.token.expiresAt) : null,
+        }
       : null;
     if (found) await this.deps.store.repos.tokens.touch(found.token.id, now);
     // Cache only live tokens' expiry-free answer briefly; an expired token is re-checked next time.

@@ -22,6 +22,8 @@ export interface Principal {
   via: 'session' | 'token';
   sessionId?: string;
   tokenId?: string;
+  /** When the calling token expires (null: never); tokens it mints may not outlive it. */
+  tokenExpiresAt?: Date | null;
 }
 
 /** Per-call context a use case passes into the events it writes. */

@@ -13,21 +13,44 @@ import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { TokenService } from './token.service.js';
 import { NotificationService } from './notification.service.js';
 import { RecurrenceService } from './recurrence.service.js';
+import { ReminderService } from './reminder.service.js';
+import { EventLogService } from './event-log.service.js';
+import { ChatHistoryService } from './chat-history.service.js';
 import { ActionTokens } from './security/action-tokens.js';
+import { ActionLinkService } from './action-link.service.js';
 
-export { AuthService, type AuthOptions, type Session } from './auth.service.js';
+export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
+export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
 export { TaskService } from './task.service.js';
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
 export { ProfileService } from './profile.service.js';
 export { TokenService } from './token.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
-export { RecurrenceService, type NextOccurrenceResult, type ReconciledCompletion } from './recurrence.service.js';
-export { ActionTokens, type ActionClaims, type TaskAction } from './security/action-tokens.js';
+export {
+  RecurrenceService,
+  type NextOccurrenceResult,
+  type ReconciledCompletion,
+  type Preview,
+  type PreviewRequest,
+} from './recurrence.service.js';
+export {
+  ReminderService,
+  RECONCILE_HORIZON_MS,
+  type ReminderOccurrence,
+  type ReminderPlan,
+  type ReconciledReminder,
+} from './reminder.service.js';
+export { EventLogService, type DeadLetter } from './event-log.service.js';
+export { ChatHistoryService } from './chat-history.service.js';
+export { ActionTokens, type ActionClaims, type TaskAction, type VerifiedAction } from './security/action-tokens.js';
+export { ActionLinkService, type ActionOutcome } from './action-link.service.js';
 export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from './deps.js';
 export { parseTaskRef } from './task-fields.js';
 export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
+/** For the edges: a value the database refused is a bad-input answer, not "try again later". */
+export { isDataException } from '@todo/storage';
 
 export interface Services {
   auth: AuthService;
@@ -38,7 +61,11 @@ export interface Services {
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
+  reminders: ReminderService;
+  events: EventLogService;
+  chats: ChatHistoryService;
   actionTokens: ActionTokens;
+  actionLinks: ActionLinkService;
 }
 
 export interface ServiceOptions {
@@ -51,15 +78,21 @@ export interface ServiceOptions {
 export function createServices(deps: ServiceDeps, auth: AuthOptions, options: ServiceOptions = {}): Services {
   const authService = new AuthService(deps, auth);
   const pageCache = options.listCacheChars ? new ListPageCache(options.listCacheChars) : undefined;
+  const tasks = new TaskService(deps, { pageCache, onListPage: options.onListPage });
+  const actionTokens = new ActionTokens(auth.jwtSecret, deps.clock);
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
-    profile: new ProfileService(deps),
-    tasks: new TaskService(deps, { pageCache, onListPage: options.onListPage }),
+    profile: new ProfileService(deps, authService),
+    tasks,
     categories: new LabelService(deps, 'categories'),
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),
-    actionTokens: new ActionTokens(auth.jwtSecret, deps.clock),
+    actionTokens,
+    actionLinks: new ActionLinkService(deps, actionTokens, tasks),
+    reminders: new ReminderService(deps),
+    events: new EventLogService(deps),
+    chats: new ChatHistoryService(deps),
   };
 }

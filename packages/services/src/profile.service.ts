@@ -1,13 +1,21 @@
-/** The signed-in user's profile. Changing the zone moves the instants of floating and all-day dues. */
+/**
+ * The signed-in user's profile. Changing the zone moves the instants of floating and all-day
+ * dues. Changing the email needs the current password: whoever holds a session or token must
+ * not be able to take the account over by redirecting its email.
+ */
 import { DomainError, assertTimeZone, pendingEvent, resolveDue, type ProfilePatch, type User } from '@todo/domain';
 import { UnitOfWork } from './unit-of-work.js';
 import { isUniqueViolation, toUser } from '@todo/storage';
+import type { AuthService, ClientKey } from './auth.service.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
 export class ProfileService {
   private readonly unitOfWork: UnitOfWork;
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly auth: Pick<AuthService, 'confirmPassword'>,
+  ) {
     this.unitOfWork = new UnitOfWork(deps);
   }
 
@@ -17,8 +25,15 @@ export class ProfileService {
     return toUser(row);
   }
 
-  async update(principal: Principal, patch: ProfilePatch): Promise<User> {
+  async update(principal: Principal, input: ProfilePatch, client?: ClientKey): Promise<User> {
+    const { currentPassword, ...patch } = input;
     const timeZone = patch.timeZone ? assertTimeZone(patch.timeZone, 'timeZone') : undefined;
+    if (patch.email !== undefined && patch.email !== (await this.get(principal)).email) {
+      if (!currentPassword) {
+        throw DomainError.field('VALIDATION_FAILED', 'currentPassword', 'the current password is required to change the email');
+      }
+      await this.auth.confirmPassword(principal, currentPassword, client);
+    }
     const now = this.deps.clock.now();
     try {
       return await this.unitOfWork.run({}, async (repos, emit) => {

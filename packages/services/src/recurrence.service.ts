@@ -3,9 +3,24 @@
  * (series_id, occurrence_index) unique key turns a duplicate delivery, or a reopen followed by
  * a second completion, into a no-op.
  */
-import { dueAnchor, dueFromAnchor, instantToLocal, nextOccurrence, pendingEvent, resolveDue, type Task } from '@todo/domain';
+import {
+  DomainError,
+  assertRepeatsBeforeUntil,
+  assertTimeZone,
+  dueAnchor,
+  dueFromAnchor,
+  firstOccurrenceOnOrAfter,
+  instantToLocal,
+  nextOccurrence,
+  normalizeRecurrence,
+  pendingEvent,
+  previewOccurrences,
+  resolveDue,
+  todayIn,
+  type Task,
+} from '@todo/domain';
 import { isUniqueViolation, taskFromRow, type NewReminderRow } from '@todo/storage';
-import type { ServiceDeps } from './deps.js';
+import type { Principal, ServiceDeps } from './deps.js';
 import { byLowerName } from './task-fields.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -23,11 +38,43 @@ export type ReconciledCompletion = (NextOccurrenceResult | { outcome: 'failed'; 
   userId: string;
 };
 
+export interface PreviewRequest {
+  rule: string;
+  /** Series anchor: a date or local date-time; default the rule's first date from today on. */
+  start?: string | undefined;
+  /** Default: the user's zone. */
+  timeZone?: string | undefined;
+  count: number;
+}
+
+export interface Preview {
+  rule: string;
+  text: string;
+  timeZone: string;
+  occurrences: string[];
+}
+
 export class RecurrenceService {
   private readonly unitOfWork: UnitOfWork;
 
   constructor(private readonly deps: ServiceDeps) {
     this.unitOfWork = new UnitOfWork(deps);
+  }
+
+  /**
+   * A rule normalised, described and expanded. Without `start` the series starts where one begun
+   * today would: today when the rule produces today, else its first date after today.
+   */
+  async preview(principal: Principal, request: PreviewRequest): Promise<Preview> {
+    const user = await this.deps.store.repos.users.findById(principal.userId);
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
+    const timeZone = request.timeZone ? assertTimeZone(request.timeZone, 'timeZone') : user.timeZone;
+    const { rule, text } = normalizeRecurrence(request.rule, 'rule');
+    const today = todayIn(timeZone, this.deps.clock.now().toISOString());
+    const start = request.start ?? firstOccurrenceOnOrAfter(rule, today) ?? today;
+    // As a task with this rule and due would be refused, so is its preview.
+    assertRepeatsBeforeUntil(rule, start, timeZone, 'rule');
+    return { rule, text, timeZone, occurrences: previewOccurrences({ rule, start, timeZone, count: request.count }) };
   }
 
   async createNext(userId: string, completed: Task, ctx: { traceparent?: string } = {}): Promise<NextOccurrenceResult> {

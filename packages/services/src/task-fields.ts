@@ -1,6 +1,7 @@
 /** Turns validated task input into stored fields, enforcing the rules that span fields. */
 import {
   DomainError,
+  assertRepeatsBeforeUntil,
   dueAnchor,
   normalizeRecurrence,
   requireDueFor,
@@ -18,10 +19,17 @@ export interface RecurrenceFields {
   repeatFrom: 'due' | 'completion' | null;
 }
 
-export function recurrenceFields(input: RecurrenceInput | null, due: DueFields): RecurrenceFields {
+/**
+ * `userTimeZone` is given when the rule is new input: a new rule must repeat at least once after
+ * the due. A stored rule kept across a due change is not re-judged (moving the last occurrence
+ * of a series past its UNTIL is fine).
+ */
+export function recurrenceFields(input: RecurrenceInput | null, due: DueFields, userTimeZone?: string): RecurrenceFields {
   if (!input) return { recurrenceRule: null, repeatFrom: null };
   if (!due.dueDate) requireDueFor('recurrence', 'recurrence');
-  return { recurrenceRule: normalizeRecurrence(input.rule, 'recurrence.rule').rule, repeatFrom: input.repeatFrom };
+  const rule = normalizeRecurrence(input.rule, 'recurrence.rule').rule;
+  if (userTimeZone !== undefined) assertRepeatsBeforeUntil(rule, dueAnchor(due)!, due.dueZone ?? userTimeZone);
+  return { recurrenceRule: rule, repeatFrom: input.repeatFrom };
 }
 
 /**

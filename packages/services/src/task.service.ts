@@ -131,7 +131,7 @@ export class TaskService {
     // allocates the number, and the create is one round trip.
     const allocated = dueNeedsUserZone(input.due) ? await repos.tasks.allocateNumber(userId) : null;
     const due = dueFields(input.due, allocated?.timeZone ?? 'UTC');
-    const recurrence = recurrenceFields(input.recurrence, due);
+    const recurrence = recurrenceFields(input.recurrence, due, allocated?.timeZone ?? 'UTC');
     const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
     await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
     const id = this.deps.ids.next();
@@ -195,7 +195,7 @@ export class TaskService {
       if (patch.recurrence !== undefined || patch.due !== undefined) {
         const recurrence =
           patch.recurrence !== undefined
-            ? recurrenceFields(patch.recurrence, due)
+            ? recurrenceFields(patch.recurrence, due, zone)
             : recurrenceFields(
                 row.recurrenceRule ? { rule: row.recurrenceRule, repeatFrom: row.repeatFrom ?? 'due' } : null,
                 due,
@@ -261,6 +261,14 @@ export class TaskService {
 
   reopen(ctx: CallContext, ref: string): Promise<Task> {
     return this.setCompleted(ctx, ref, false);
+  }
+
+  /**
+   * Folds each user's list-version rows into one of the same sum, for users who write without
+   * listing (a list read does it for its own user). The versions stay as they are.
+   */
+  compactListVersions(): Promise<void> {
+    return this.deps.store.repos.listVersions.compact();
   }
 
   async delete(ctx: CallContext, ref: string): Promise<void> {
@@ -341,7 +349,7 @@ export class TaskService {
     return tags.map((t) => t.name).sort(byLowerName);
   }
 
-  /** Referenced rows must be the caller's own (the seed did not check, D5). */
+  /** Referenced rows must be the caller's own: another user's id must not be attachable, nor its existence disclosed. */
   private async checkReferences(
     repos: Repositories,
     userId: string,

@@ -1,4 +1,10 @@
-/** Personal API tokens with scopes and expiry; the secret is shown once, stored hashed. */
+/**
+ * Personal API tokens with scopes and expiry; the secret is shown once, stored hashed.
+ *
+ * A session may create any token. A token may create only tokens with no more scopes and no
+ * later expiry than its own, and may revoke only itself and what it created; revoking a token
+ * revokes everything minted from it, transitively (docs/security.md).
+ */
 import { DomainError, type ApiToken, type TokenCreate } from '@todo/domain';
 import type { AuthService } from './auth.service.js';
 import type { Principal, ServiceDeps } from './deps.js';
@@ -19,8 +25,21 @@ export class TokenService {
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && expiresAt <= now) throw DomainError.field('VALIDATION_FAILED', 'expiresAt', 'must be in the future');
     // A token can never hold more rights than the credential that mints it.
-    if (input.scopes.includes('write') && !principal.scopes.includes('write')) {
-      throw DomainError.field('INSUFFICIENT_SCOPE', 'scopes', 'a read-only credential cannot create a write token');
+    const extra = input.scopes.filter((scope) => !principal.scopes.includes(scope));
+    if (extra.length) {
+      throw DomainError.field(
+        'INSUFFICIENT_SCOPE',
+        'scopes',
+        `the credential making this request lacks the ${extra.join(', ')} scope`,
+      );
+    }
+    const parentExpiry = principal.via === 'token' ? (principal.tokenExpiresAt ?? null) : null;
+    if (parentExpiry && (!expiresAt || expiresAt > parentExpiry)) {
+      throw DomainError.field(
+        'VALIDATION_FAILED',
+        'expiresAt',
+        `must be set, and no later than ${parentExpiry.toISOString()}, when the token making this request expires`,
+      );
     }
     const { secret, hash, prefix } = newTokenSecret();
     const token = await this.deps.store.repos.tokens.insert({
@@ -31,14 +50,25 @@ export class TokenService {
       prefix,
       scopes: [...input.scopes],
       expiresAt,
+      parentId: principal.via === 'token' ? (principal.tokenId ?? null) : null,
       createdAt: now,
     });
+    // Its parent was revoked while this request ran: a token minted now would outlive the revocation.
+    if (!token) throw new DomainError('UNAUTHENTICATED', 'the token making this request was revoked');
     return { token, secret };
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
-    const hash = await this.deps.store.repos.tokens.delete(principal.userId, id);
-    if (!hash) throw new DomainError('TOKEN_NOT_FOUND', 'no such token');
-    this.auth.forget(hash);
+    const { tokens } = this.deps.store.repos;
+    if (principal.via === 'token') {
+      const lineage = await tokens.lineage(principal.userId, id);
+      if (!lineage.length) throw new DomainError('TOKEN_NOT_FOUND', 'no such token');
+      if (!principal.tokenId || !lineage.includes(principal.tokenId)) {
+        throw new DomainError('FORBIDDEN', 'a token may revoke only itself and the tokens it created; sign in to revoke others');
+      }
+    }
+    const hashes = await tokens.deleteTree(principal.userId, id);
+    if (!hashes.length) throw new DomainError('TOKEN_NOT_FOUND', 'no such token');
+    for (const hash of hashes) this.auth.forget(hash);
   }
 }

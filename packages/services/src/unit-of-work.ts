@@ -1,6 +1,6 @@
 /**
  * Runs a use case in one transaction together with the events it emits (transactional
- * outbox, design §3), then hands the events to `afterCommit` once the transaction has committed.
+ * outbox, docs/decisions/0001-transactional-outbox.md), then hands the events to `afterCommit` once the transaction has committed.
  */
 import type { CloudEvent, PendingEvent } from '@todo/domain';
 import { toCloudEvents, type Repositories } from '@todo/storage';

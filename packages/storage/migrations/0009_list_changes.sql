@@ -8,7 +8,7 @@ CREATE INDEX "list_changes_user_idx" ON "list_changes" USING btree ("user_id");-
 -- Every transaction that writes a user's tasks, their reminders, tag links or tags appends one
 -- row of weight 1 for that user: in the database, not in the repositories, so no write path
 -- can forget it. Appended, never updated: a row shared by all of a user's writes made them wait
--- on each other (docs/benchmarks.md, seventh pass). A transaction that has counted its owner
+-- on each other under bench:api's create load. A transaction that has counted its owner
 -- already (the transaction-local setting todo.touched_user) skips the owner.
 CREATE FUNCTION "todo_touch_owner"(owner uuid) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

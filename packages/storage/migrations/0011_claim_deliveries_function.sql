@@ -4,7 +4,7 @@
 -- queue's statistics are always stale (analysed nearly empty, read thousands deep), and with
 -- them the same statement sent as SQL sorted every pending row of the subscription before
 -- taking the first 50 (45 ms at 12,000 rows), or scanned the table once per claimed row — so a
--- subscription that fell behind fell further behind (docs/benchmarks.md, ninth pass).
+-- subscription that fell behind fell further behind (docs/decisions/0004-claim-functions.md).
 CREATE FUNCTION todo_claim_deliveries(
   p_topic text, p_subscription text, p_now timestamptz, p_lease timestamptz, p_limit int, p_followers int)
 RETURNS SETOF event_deliveries

@@ -8,7 +8,7 @@ CREATE TABLE "event_announcements" (
 -- DatabaseOptions.outboxMode), the statement that writes an event also queues it for every
 -- subscription that admits it and announces it, instead of leaving it in the outbox for the
 -- relay to move later: one statement per pass and a second write of every row saved
--- (docs/benchmarks.md, eleventh pass). A trigger, so that every writer changes at once: were
+-- (bench:events measures both modes). A trigger, so that every writer changes at once: were
 -- some events queued in place and others moved later, a later event could overtake an earlier
 -- one of its key. The event is not stored in the outbox, unless it is announced by id only (too
 -- large for a notification): then it is kept, as published, for listeners to read back.

@@ -1,23 +1,20 @@
 /**
- * One factory for both engines (design §5): `DATABASE_URL` unset → PGlite (PostgreSQL in
+ * One factory for both engines: `DATABASE_URL` unset → PGlite (PostgreSQL in
  * WASM, in-process) under a data directory; set → a PostgreSQL server through node-postgres.
  * Same schema, same migrations, same SQL.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Db } from './db.js';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { pgliteNotifications, postgresNotifications, type Notifications } from './notifications.js';
-import * as schema from './schema.js';
+import * as schema from './tables.js';
 import { StatementPipeline } from './statement-pipeline.js';
-
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';

@@ -5,12 +5,13 @@
  *   await database.migrate();
  *   const store = new Store(database.db);
  */
-export { createDatabase, type Database, type DatabaseOptions, type Db, type OutboxMode } from './client.js';
+export { createDatabase, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
+export type { Db } from './db.js';
 export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';
-export { isUniqueViolation } from './repositories/label.repository.js';
+export { isDataException, isUniqueViolation } from './repositories/label.repository.js';
 export type { TaskChanges, NewReminderRow, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
 export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
@@ -26,4 +27,4 @@ export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
-export * as schema from './schema.js';
+export * as schema from './tables.js';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Db } from './client.js';
+import type { Db } from './db.js';
 
 interface Query {
   sql: string;
@@ -84,7 +84,7 @@ export async function executeRendered<Row>(
 /**
  * A fragment without parameters (a long column list, a JSON shape) rendered to text once, for
  * statements built per request: walking such fragments again on every list cost 70 of the
- * 115 µs it took to build the statement (docs/benchmarks.md, sixth pass).
+ * 115 µs it took to build the statement (bench:api, list).
  */
 export function constantSql(fragment: SQL): SQL {
   const { sql: text, params } = dialect.sqlToQuery(fragment);

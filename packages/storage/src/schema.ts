@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL schema (design §5). One schema for PGlite and PostgreSQL; migrations are
- * generated from it by drizzle-kit and committed under `../migrations`.
+ * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts; both:
+ * tables.ts). One schema for PGlite and PostgreSQL; migrations are generated from both by
+ * drizzle-kit and committed under `../migrations`.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -91,9 +92,36 @@ export const apiTokens = pgTable(
     scopes: text('scopes').array().notNull(),
     expiresAt: instant('expires_at'),
     lastUsedAt: instant('last_used_at'),
+    /**
+     * The token whose bearer created this one (null: created in a session or by an operator).
+     * Revoking a token revokes its descendants; the cascade is the backstop of that rule.
+     */
+    parentId: uuid('parent_id').references((): AnyPgColumn => apiTokens.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('api_tokens_hash_key').on(t.tokenHash),
+    index('api_tokens_user_idx').on(t.userId),
+    index('api_tokens_parent_idx').on(t.parentId),
+  ],
+);
+
+/**
+ * Email action links ("Mark done", "Snooze") that were used: each link works once. A row is
+ * needed only while the link's signature is still valid, so rows past `expires_at` are deleted.
+ */
+export const actionLinkUses = pgTable(
+  'action_link_uses',
+  {
+    /** The `jti` claim of the link. */
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    usedAt: instant('used_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('action_link_uses_expires_idx').on(t.expiresAt)],
 );
 
 const label = (table: 'categories' | 'tags') =>
@@ -236,7 +264,7 @@ export const reminders = pgTable(
   (t) => [index('reminders_task_idx').on(t.taskId)],
 );
 
-/** Transactional outbox: a state change and its events commit together (design §3). */
+/** Transactional outbox: a state change and its events commit together (docs/decisions/0001-transactional-outbox.md). */
 export const outbox = pgTable(
   'outbox',
   {
@@ -292,14 +320,3 @@ export const chatMessages = pgTable(
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.position] })],
 );
-
-export {
-  notifications,
-  reminderEmissions,
-  eventSubscriptions,
-  eventAnnouncements,
-  eventDeliveries,
-  deadLetters,
-  jobs,
-  kv,
-} from './schema-pipeline.js';

@@ -6,7 +6,7 @@
  * implicit transaction, so a failed one does not touch the next. What the batched task insert
  * runs on (task-insert.batcher.ts): its statements queue on the owner's `#N` counter anyway, and
  * pooled, the second one waited for the first one's row lock and then for a wake-up
- * (docs/benchmarks.md, eleventh pass).
+ * (bench:api, create).
  *
  * Not for transactions: statements of different callers interleave on the connection.
  */

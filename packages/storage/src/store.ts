@@ -2,7 +2,7 @@
  * Repositories bound to a connection or to a transaction. Use cases that change state run in
  * `store.transaction`, so the change and its outbox events commit or roll back together.
  */
-import type { Db } from './client.js';
+import type { Db } from './db.js';
 import { ChatRepository } from './repositories/chat.repository.js';
 import { LabelRepository } from './repositories/label.repository.js';
 import { IdempotencyRepository } from './repositories/idempotency.repository.js';
@@ -13,13 +13,16 @@ import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
 import { TaskInsertBatcher, type TaskInsertBatcherOptions } from './repositories/task-insert.batcher.js';
-import { SessionRepository, TokenRepository, UserRepository } from './repositories/user.repository.js';
+import { SessionRepository, UserRepository } from './repositories/user.repository.js';
+import { TokenRepository } from './repositories/token.repository.js';
+import { ActionLinkRepository } from './repositories/action-link.repository.js';
 import { categories, tags } from './schema.js';
 
 export interface Repositories {
   users: UserRepository;
   sessions: SessionRepository;
   tokens: TokenRepository;
+  actionLinks: ActionLinkRepository;
   categories: LabelRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
@@ -37,6 +40,7 @@ const bind = (db: Db, inserts?: TaskInsertBatcher): Repositories => ({
   users: new UserRepository(db),
   sessions: new SessionRepository(db),
   tokens: new TokenRepository(db),
+  actionLinks: new ActionLinkRepository(db),
   categories: new LabelRepository(db, categories),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, inserts),

@@ -2,7 +2,7 @@
  * A page of the task list reads its own rows, not every task of the user — also on a fresh
  * database whose tables have no statistics yet, under the generic plan a prepared statement
  * caches. Sorting every task per page made list cost grow with the user's task count (the
- * bench:api list read ~10,000 rows per page of 50; docs/benchmarks.md, fifth pass).
+ * bench:api list read ~10,000 rows per page of 50).
  * The cursor is a row comparison the index seeks to, so a deep page is as cheap as the first.
  * Rows read are PostgreSQL's own counters for the tasks table, flushed after each call.
  */

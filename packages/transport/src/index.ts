@@ -1,5 +1,5 @@
 /**
- * @module @todo/transport — the EventBus, JobScheduler and StateStore ports (design §3) and
+ * @module @todo/transport — the EventBus, JobScheduler and StateStore ports and
  * their embedded, database-backed implementations.
  * @example
  *   const bus = new DbEventBus({ db: database.db, kind: database.kind, clock: systemClock, logger });

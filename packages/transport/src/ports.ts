@@ -1,5 +1,5 @@
 /**
- * The three ports that hide how events, jobs and key/value state travel (design §3). The
+ * The three ports that hide how events, jobs and key/value state travel. The
  * embedded runtime implements them over the database; the Dapr runtime over the sidecar.
  * Both pass the same contract suites (`../test/*.contract.ts`).
  */

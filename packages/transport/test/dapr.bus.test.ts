@@ -1,6 +1,6 @@
 /**
  * The EventBus contract against a real daprd, once with Redis Streams and once with Kafka: the
- * same code, only the pub/sub component file differs (design §4).
+ * same code, only the pub/sub component file differs.
  */
 import { describe, vi } from 'vitest';
 import { runEventBusContract } from './event-bus.contract.js';

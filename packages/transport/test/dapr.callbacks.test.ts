@@ -1,8 +1,8 @@
 /**
  * The app side of the Dapr runtime: what `GET /dapr/subscribe` answers, how handler outcomes
- * become replies (dapr.md §3.3, §3.4, §3.9), how a poison event is dead-lettered with its
+ * become replies, how a poison event is dead-lettered with its
  * reason, and the API tokens in both directions with a
- * real daprd (dapr.md §3.10).
+ * real daprd.
  */
 import Fastify from 'fastify';
 import { describe, expect, it, vi } from 'vitest';

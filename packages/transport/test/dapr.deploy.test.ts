@@ -1,5 +1,5 @@
 /**
- * The self-hosted Dapr files in deploy/dapr/local/ load in the real daprd (design §7) and work:
+ * The self-hosted Dapr files in deploy/dapr/local/ load in the real daprd and work:
  * pubsub (Redis, then Kafka), the PostgreSQL v2 state store reading its connection string from
  * the local-file secret store, the resiliency policies and the tracing configuration. Only
  * addresses are rewritten to the test infrastructure.

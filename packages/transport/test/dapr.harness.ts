@@ -12,7 +12,7 @@
  *   `advance(ms)` sleeps ms/SPEED. `settle()` waits for the jobs (and retries, per the failure
  *   policy the scheduler was built with) due by now.
  *
- * daprd reads subscriptions once, when the app port opens (dapr.md §3.3, §7.9), so the bus
+ * daprd reads subscriptions once, when the app port opens, not again, so the bus
  * harness starts its sidecar in `bus.start()`, after the test subscribed.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * The JobScheduler contract against a real daprd and the real Dapr scheduler (Jobs API,
- * dapr.md §3.8, §3.9), plus what only the wall clock can show.
+ * schedule, fire, cancel), plus what only the wall clock can show.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { runJobSchedulerContract } from './job-scheduler.contract.js';

@@ -17,7 +17,7 @@ export const BUS_LIMITS: Record<string, string> = {
 export const KAFKA_BUS_LIMITS: Record<string, string> = {
   ...BUS_LIMITS,
   'keeps delivering other events and other subscriptions while one handler keeps failing':
-    'Kafka delivers a partition in order (dapr.md §4.1): an event whose handler keeps failing holds back the later ' +
+    'Kafka delivers a partition in order: an event whose handler keeps failing holds back the later ' +
     'events of its partition until the inbound retries end and Dapr dead-letters it; whether the other keys of the test share its partition is up to the partitioner',
 };
 

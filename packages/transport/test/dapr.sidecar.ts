@@ -1,5 +1,5 @@
 /**
- * Runs a real `daprd` for the Dapr transport tests (dapr.md §2): loopback only, free ports, a
+ * Runs a real `daprd` for the Dapr transport tests: loopback only, free ports, a
  * temp resources dir with the components rendered for the test, the shared Dapr scheduler.
  * Needs the env that `npm test` exports (scripts/test.mjs); never skips silently.
  */

@@ -1,4 +1,4 @@
-/** The StateStore contract against a real daprd with the PostgreSQL v2 state store (dapr.md §3.6). */
+/** The StateStore contract against a real daprd with the PostgreSQL v2 state store. */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DaprStateStore } from '../src/index.js';
 import { runStateStoreContract } from './state-store.contract.js';

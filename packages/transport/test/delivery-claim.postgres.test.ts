@@ -3,7 +3,7 @@
  * table filled afterwards — what a fresh database gets from a burst of events. As
  * `update … where seq in (select … limit n for update skip locked)`, that cached plan re-ran the
  * subquery for every row of the table: one claim over 5,000 pending rows ran for minutes
- * (docs/benchmarks.md, fourth pass), and each re-run skipped what the previous ones had locked,
+ * (docs/decisions/0004-claim-functions.md), and each re-run skipped what the previous ones had locked,
  * so a claim of 100 took every claimable row (1,000 here). `statement_timeout` turns a hang
  * into a failure.
  */

@@ -1,5 +1,5 @@
 /**
- * The EventBus contract (style.md C5, C6): what every implementation must do identically. The
+ * The EventBus contract: what every implementation must do identically. The
  * embedded bus runs it on PGlite and PostgreSQL; the Dapr bus runs it against a real sidecar,
  * where `advance` really waits. Each test uses fresh topic and subscription names, so a harness
  * may share its storage or broker between tests.
@@ -317,7 +317,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
       const counts = new Map<string, number>();
       for (const id of ids(seen)) counts.set(id, (counts.get(id) ?? 0) + 1);
       for (const e of events.slice(1)) expect(counts.get(e.id)).toBe(1);
-      // At-least-once: the bus does not de-duplicate; consumers do, by event id (style.md C7).
+      // At-least-once: the bus does not de-duplicate; consumers do, by event id.
       expect(counts.get(repeated.id)).toBeGreaterThanOrEqual(1);
       expect(counts.get(repeated.id)).toBeLessThanOrEqual(2);
     });

@@ -1,5 +1,5 @@
 /**
- * The JobScheduler contract (style.md C6): one-shot jobs by name, fired when due and not
+ * The JobScheduler contract: one-shot jobs by name, fired when due and not
  * before, at-least-once, surviving restarts. Run by the embedded scheduler on both engines and,
  * later, by the Dapr scheduler. Job names are fresh per test; handlers ignore jobs of others.
  */

@@ -3,7 +3,7 @@
  * acknowledged delivery leaves a dead index entry until the next vacuum (a minute or more under
  * load; on PGlite, whenever the embedded vacuum runs). As bitmap scans, the two claims — the
  * relay's of outbox rows, the bus's of deliveries — read all of them on every pass: 10,000
- * entries and 2 ms per claim under bench:api's load (docs/benchmarks.md, sixth pass). Now both
+ * entries and 2 ms per claim under bench:api's load. Now both
  * walk an index in claim order from the oldest live row, which marks the dead entries it passes,
  * and read about a batch. The relay's prune reads only old rows, not the day of published events
  * the outbox keeps. Autovacuum is off for both tables here, as between two of its runs, and the

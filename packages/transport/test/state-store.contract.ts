@@ -1,6 +1,6 @@
 /**
- * The StateStore contract (style.md C6): get/set/delete with optimistic concurrency (etags)
- * and first-write-wins, which the consumers' delivery ledgers rely on (design §3, C7).
+ * The StateStore contract: get/set/delete with optimistic concurrency (etags)
+ * and first-write-wins, which the consumers' delivery ledgers rely on (docs/decisions/0002-delivery-ledgers.md).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateConflictError, type StateStore } from '../src/index.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '@todo/domain';
-import type { Services } from '@todo/services';
-import type { DeadLetterRow, Store } from '@todo/storage';
-import type { TypedApp } from '../app.js';
+import type { DeadLetter as StoredDeadLetter, Services } from '@todo/services';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 
 const DeadLetter = z.object({
@@ -18,7 +17,7 @@ const DeadLetter = z.object({
   event: z.unknown(),
 });
 
-const toJson = (r: DeadLetterRow) => ({
+const toJson = (r: StoredDeadLetter) => ({
   ...r,
   createdAt: r.createdAt.toISOString(),
   replayedAt: r.replayedAt?.toISOString() ?? null,
@@ -26,7 +25,7 @@ const toJson = (r: DeadLetterRow) => ({
 
 export function registerAdminRoutes(
   app: TypedApp,
-  deps: { services: Services; store: Store; replayDeadLetter?: (id: string) => Promise<boolean> },
+  deps: { services: Services; replayDeadLetter?: (id: string) => Promise<boolean> },
 ): void {
   const tags = ['admin'];
   const requireAdmin = async (request: Parameters<typeof principalOf>[0]) => {
@@ -49,7 +48,7 @@ export function registerAdminRoutes(
     },
     async (request) => {
       await requireAdmin(request);
-      const rows = await deps.store.repos.deadLetters.list({
+      const rows = await deps.services.events.listDeadLetters({
         limit: request.query.limit,
         includeReplayed: request.query.all === 'true',
       });

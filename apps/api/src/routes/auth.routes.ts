@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { LogIn, SignUp, User } from '@todo/domain';
-import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { FastifyRequest } from 'fastify';
+import { clientKey, type Services } from '@todo/services';
+import type { TypedApp } from '../typed-app.js';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
 
 const SessionReply = z.object({ user: User, token: z.string().describe('Session JWT: send as Authorization: Bearer …') });
 
 export function registerAuthRoutes(app: TypedApp, services: Services, opts: { rateLimit: number; secureCookies: boolean }): void {
-  // Credential guessing is throttled per client address (the seed limited nothing, D10).
-  const limited = { rateLimit: { max: opts.rateLimit, timeWindow: '1 minute' } };
+  // A request ceiling per client address; wrong passwords are throttled per account and client
+  // in the auth service (security/login-throttle.ts). The address is the real client's only
+  // when TRUST_PROXY names the proxies in front (docs/security.md).
+  const limited = {
+    rateLimit: { max: opts.rateLimit, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => clientKey(request.ip) },
+  };
 
   app.post(
     '/api/auth/signup',
@@ -30,7 +35,7 @@ export function registerAuthRoutes(app: TypedApp, services: Services, opts: { ra
       schema: { tags: ['auth'], summary: 'Log in', security: [], body: LogIn, response: { 200: SessionReply } },
     },
     async (request, reply) => {
-      const session = await services.auth.logIn(request.body);
+      const session = await services.auth.logIn(request.body, request.ip);
       setSessionCookie(reply, session.token, session.expiresAt, opts.secureCookies);
       return { user: session.user, token: session.token };
     },

@@ -1,5 +1,5 @@
 /** Liveness says the process answers; readiness says its dependencies answer too. */
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 
 export interface ReadinessCheck {
   name: string;

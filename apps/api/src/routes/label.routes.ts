@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Label, LabelCreate, LabelPatch } from '@todo/domain';
 import type { LabelService } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 
 const IdParams = z.strictObject({ id: z.uuid() });

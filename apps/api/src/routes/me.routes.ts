@@ -1,7 +1,8 @@
-import { ProfilePatch, User } from '@todo/domain';
+import { z } from 'zod';
+import { PasswordChange, ProfilePatch, SignOutEverywhere, User } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
-import { principalOf } from '../auth.js';
+import type { TypedApp } from '../typed-app.js';
+import { clearSessionCookie, principalOf } from '../auth.js';
 
 export function registerMeRoutes(app: TypedApp, services: Services): void {
   app.get('/api/me', { schema: { tags: ['account'], summary: 'Your profile', response: { 200: User } } }, async (request) =>
@@ -10,8 +11,44 @@ export function registerMeRoutes(app: TypedApp, services: Services): void {
   app.patch(
     '/api/me',
     {
-      schema: { tags: ['account'], summary: 'Change your profile', body: ProfilePatch, response: { 200: User } },
+      schema: {
+        tags: ['account'],
+        summary: 'Change your profile (a new email needs currentPassword)',
+        body: ProfilePatch,
+        response: { 200: User },
+      },
     },
-    async (request) => services.profile.update(principalOf(request), request.body),
+    async (request) => services.profile.update(principalOf(request), request.body, request.ip),
+  );
+  app.post(
+    '/api/me/password',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Change your password; ends your other sessions',
+        body: PasswordChange,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await services.auth.changePassword(principalOf(request), request.body, request.ip);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/me/sign-out-everywhere',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'End all your sessions, this one included (and with tokens: true, revoke every API token)',
+        body: SignOutEverywhere.default({ tokens: false }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await services.auth.signOutEverywhere(principalOf(request), request.body);
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
   );
 }

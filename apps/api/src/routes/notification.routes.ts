@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Notification } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 import type { SseHub } from '../sse-hub.js';
 

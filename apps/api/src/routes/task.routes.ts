@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Task, TagName, TaskCreate, TaskListQuery, TaskPatch } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf, traceparentOf } from '../auth.js';
 
 const Ref = z.strictObject({ ref: z.string().min(1).max(64).describe('Task id (UUID) or number, e.g. 12') });

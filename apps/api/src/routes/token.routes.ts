@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiToken, TokenCreate } from '@todo/domain';
 import type { Services } from '@todo/services';
-import type { TypedApp } from '../app.js';
+import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
 
 const IdParams = z.strictObject({ id: z.uuid() });

@@ -1,6 +1,6 @@
 /** Task commands that talk to a running server: add, ls, show, done, reopen, rm. */
 import type { Command } from 'commander';
-import type { Task } from '@todo/domain';
+import { parseDuePhrase, type Due, type Task } from '@todo/domain';
 import { ApiClient, resolveCredentials } from '../client.js';
 import { formatTask, formatTaskLine } from '../format.js';
 
@@ -12,13 +12,13 @@ function client(cmd: Command): ApiClient {
   return new ApiClient(creds.server!, creds.token);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
-
-export function parseDueFlag(value: string, timeZone: string | undefined) {
-  if (DATE.test(value)) return { date: value };
-  if (DATE_TIME.test(value)) return { dateTime: value.replace(' ', 'T'), timeZone: timeZone ?? null };
-  throw new Error(`--due takes YYYY-MM-DD or "YYYY-MM-DD HH:mm", got "${value}"`);
+/**
+ * `--due`: "2026-12-01", "2026-12-01 18:00" or words ("tomorrow 9am", "next friday", "in 3
+ * days"), read by the same phrase parser as the web's quick add and the MCP tools, on the
+ * calendar of `timeZone` at `now`. A timed due is put in that zone.
+ */
+export function parseDueFlag(value: string, now: Date, timeZone: string): Due {
+  return parseDuePhrase(value, { now, timeZone }, '--due').due;
 }
 
 export function registerTaskCommands(program: Command, out: Out): void {
@@ -26,8 +26,8 @@ export function registerTaskCommands(program: Command, out: Out): void {
     .command('add')
     .description('Add a task: todo add "Pay rent" --due 2026-12-01 --every monthly')
     .argument('<title...>', 'task title')
-    .option('-d, --due <when>', 'due date YYYY-MM-DD or "YYYY-MM-DD HH:mm"')
-    .option('-z, --zone <iana>', 'time zone of a timed due (default: floating, your zone)')
+    .option('-d, --due <when>', 'due: YYYY-MM-DD, "YYYY-MM-DD HH:mm" or words ("tomorrow 9am", "next friday")')
+    .option('-z, --zone <iana>', "time zone the due is read in (default: your profile's zone)")
     .option('-e, --every <rule>', 'recurrence: an English phrase ("every weekday") or an RRULE')
     .option('--from-completion', 'repeat from the completion date instead of the due date')
     .option('-p, --priority <p>', 'none | low | medium | high | urgent')
@@ -35,16 +35,18 @@ export function registerTaskCommands(program: Command, out: Out): void {
     .option('-r, --remind <minutes>', 'remind this many minutes before due', (v) => Number(v))
     .option('--description <text>', 'Markdown description')
     .action(async (titleWords: string[], opts, cmd: Command) => {
+      const api = client(cmd);
+      const zone = opts.due ? (opts.zone ?? (await api.request<{ timeZone: string }>('GET', '/api/me')).timeZone) : undefined;
       const body = {
         title: titleWords.join(' '),
         ...(opts.description ? { description: opts.description } : {}),
-        ...(opts.due ? { due: parseDueFlag(opts.due, opts.zone) } : {}),
+        ...(opts.due ? { due: parseDueFlag(opts.due, new Date(), zone!) } : {}),
         ...(opts.every ? { recurrence: { rule: opts.every, repeatFrom: opts.fromCompletion ? 'completion' : 'due' } } : {}),
         ...(opts.priority ? { priority: opts.priority } : {}),
         ...(opts.tag ? { tags: opts.tag } : {}),
         ...(opts.remind !== undefined ? { reminders: [{ type: 'relative', minutesBefore: opts.remind }] } : {}),
       };
-      const task = await client(cmd).request<Task>('POST', '/api/tasks', body);
+      const task = await api.request<Task>('POST', '/api/tasks', body);
       out(`added ${formatTaskLine(task)}`);
     });
 

@@ -7,11 +7,7 @@ import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 export const TaskRef = z.string().trim().min(1).max(64).describe('Task number ("#12" or "12") or UUID');
 
 SHARED_SHAPES.set(Task, { tool: 'get_task', description: 'A task, with the fields get_task lists' });
-const DUE_SHAPE = {
-  tool: 'add_task',
-  description:
-    'All-day {"date":"YYYY-MM-DD"} or timed {"dateTime":"YYYY-MM-DDTHH:mm","timeZone":IANA zone or null = the user\'s}',
-};
+const DUE_SHAPE = { tool: 'add_task', description: 'A due, as in add_task' };
 SHARED_SHAPES.set(Due, DUE_SHAPE);
 SHARED_SHAPES.set(Reminder, { tool: 'get_task', description: 'A reminder, as in get_task' });
 SHARED_SHAPES.set(ReminderInput, { tool: 'add_task', description: 'A reminder, as in add_task' });
@@ -23,7 +19,7 @@ export const TaskPageOut = z.object({
   items: z.array(Task),
   nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null when this is the last page'),
 });
-export const DueIn = Due.describe(`${DUE_SHAPE.description}; parse_due turns words like "tomorrow 9am" into this`);
+export const DueIn = Due.describe('A due, as in add_task; parse_due turns words like "tomorrow 9am" into one');
 SHARED_SHAPES.set(DueIn, DUE_SHAPE);
 export const Failure = z.object({
   index: z.int().describe('Position of the item in the request'),

@@ -1,16 +1,9 @@
 /** Category and tag tools (the same use cases over two kinds), and tagging a task. */
 import { z } from 'zod';
-import { Color, Label, TagName } from '@todo/domain';
+import { Color, Label, LabelName, TagName } from '@todo/domain';
 import type { LabelService } from '@todo/services';
 import { ADDITIVE, CHANGE, CREATE, READ, defineTool, type ToolContext, type ToolDef } from '../tool.js';
 import { TaskOut, TaskRef, callOf, describeTask, findLabel, pageOf } from './common.js';
-
-const LabelName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[^,#]+$/, 'must not contain "," or "#"');
 
 function labelTools(kind: 'category' | 'tag'): ToolDef[] {
   const plural = kind === 'category' ? 'categories' : 'tags';

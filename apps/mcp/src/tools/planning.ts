@@ -8,15 +8,12 @@ import {
   TaskListQuery,
   TimeZoneName,
   addDaysToDate,
-  assertTimeZone,
   instantToLocal,
   localToInstant,
-  normalizeRecurrence,
-  previewOccurrences,
+  parseDuePhrase,
   type Due,
 } from '@todo/domain';
-import { parseDue } from '../parse-due.js';
-import { CHANGE, READ, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
+import { CHANGE, READ, InvalidItem, batchItem, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
 import { DueIn, Failure, TaskRef, callOf, describeTask, userClock } from './common.js';
 
 const DueOut = z.union([z.object({ date: LocalDate }), z.object({ dateTime: LocalDateTime, timeZone: z.string().nullable() })]);
@@ -111,10 +108,10 @@ const overview = defineTool({
     ].join('\n'),
 });
 
-async function dueFromWords(ctx: ToolContext, text: string) {
+/** Words → a due in the user's zone: the same phrase parser as the web's quick add and the CLI. */
+async function dueFromWords(ctx: ToolContext, text: string, field: string) {
   const { timeZone, today, now } = await userClock(ctx);
-  const local = instantToLocal(now.toISOString(), timeZone);
-  return { ...parseDue(text, { today, time: local.time, timeZone }), timeZone, today };
+  return { ...parseDuePhrase(text, { now, timeZone }, field), timeZone, today };
 }
 
 const reschedule = defineTool({
@@ -125,15 +122,18 @@ const reschedule = defineTool({
   input: z.strictObject({
     items: z
       .array(
-        z.strictObject({
-          task: TaskRef,
-          due: DueIn.optional(),
-          when: z.string().trim().min(1).max(100).optional().describe("Natural-language new due, read in the user's zone"),
-        }),
+        batchItem(
+          z.strictObject({
+            task: TaskRef,
+            due: DueIn.optional(),
+            when: z.string().trim().min(1).max(100).optional().describe("Natural-language new due, read in the user's zone"),
+          }),
+        ),
       )
       .min(1)
       .max(25),
   }),
+  batchOf: 'items',
   output: z.object({
     rescheduled: z.array(z.object({ index: z.int(), task: Task })),
     failures: z.array(Failure),
@@ -145,6 +145,10 @@ const reschedule = defineTool({
     const rescheduled = [];
     const failures = [];
     for (const [index, item] of items.entries()) {
+      if (item instanceof InvalidItem) {
+        failures.push({ index, ...item.error });
+        continue;
+      }
       try {
         if ((item.due === undefined) === (item.when === undefined)) {
           throw DomainError.field('VALIDATION_FAILED', `items.${index}`, 'give exactly one of `due` or `when`');
@@ -153,7 +157,7 @@ const reschedule = defineTool({
         if (item.due) {
           due = item.due;
         } else {
-          const parsed = await dueFromWords(ctx, item.when!);
+          const parsed = await dueFromWords(ctx, item.when!, `items.${index}.when`);
           due = parsed.due;
           const current = await ctx.services.tasks.get(ctx.principal, item.task);
           if ('date' in due && current.due && 'dateTime' in current.due) {
@@ -181,19 +185,16 @@ const previewRecurrence = defineTool({
     'Checks a repeat rule before saving it: normalises an RRULE or a phrase ("every weekday", "every 2 weeks on mon,fri", "last friday of the month") to an RRULE with its English reading and the next `count` occurrences from `start` (default today, in the user\'s zone).',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
-    start: z.union([LocalDate, LocalDateTime]).optional().describe('First occurrence (series anchor); default today'),
+    start: z
+      .union([LocalDate, LocalDateTime])
+      .optional()
+      .describe("First occurrence (series anchor); default the rule's first date from today on"),
     timeZone: TimeZoneName.optional().describe("Default: the user's zone"),
     count: z.int().min(1).max(50).default(5),
   }),
   output: z.object({ rule: z.string(), text: z.string(), timeZone: z.string(), occurrences: z.array(z.string()) }),
   annotations: READ,
-  run: async (ctx, args) => {
-    const user = await userClock(ctx);
-    const timeZone = args.timeZone ? assertTimeZone(args.timeZone, 'timeZone') : user.timeZone;
-    const { rule, text } = normalizeRecurrence(args.rule, 'rule');
-    const start = args.start ?? user.today;
-    return { rule, text, timeZone, occurrences: previewOccurrences({ rule, start, timeZone, count: args.count }) };
-  },
+  run: (ctx, args) => ctx.services.recurrence.preview(ctx.principal, args),
   summarize: (r) => `${r.text} (${r.rule}): ${r.occurrences.join(', ')}`,
 });
 
@@ -201,7 +202,7 @@ const parseDueTool = defineTool({
   name: 'parse_due',
   title: 'Read a due date from words',
   description:
-    'Turns words into a `due` object for add_task/update_task, in the user\'s time zone, without saving anything. Understands "today", "tonight", "tomorrow 9am", "friday" (soonest Friday, today included), "next friday" (soonest Friday after today), "next week" (next Monday), "in 3 days", "in 2 hours", "dec 24", "24 december 2027 18:30", "2026-12-01", "end of month", "noon"/"evening". A bare time that has passed today means tomorrow. Returns `interpretation` to confirm with the user.',
+    'Turns words into a `due` for add_task/update_task in the user\'s zone, saving nothing: "today", "tonight", "tomorrow 9am", "friday" (soonest, today included), "next friday" (after today), "next week" (Monday), "in 3 days", "in 2 hours", "dec 24", "24 december 2027 18:30", "2026-12-01", "end of month", "noon"/"evening". A bare time already past means tomorrow. Confirm `interpretation` with the user.',
   input: z.strictObject({ text: z.string().trim().min(1).max(100).describe('e.g. "tomorrow 9am"') }),
   output: z.object({
     due: DueOut,
@@ -212,7 +213,7 @@ const parseDueTool = defineTool({
   }),
   annotations: READ,
   run: async (ctx, { text }) => {
-    const parsed = await dueFromWords(ctx, text);
+    const parsed = await dueFromWords(ctx, text, 'text');
     const dueAt = 'dateTime' in parsed.due ? localToInstant(parsed.due.dateTime, parsed.timeZone) : null;
     return { ...parsed, dueAt };
   },

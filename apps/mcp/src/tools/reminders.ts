@@ -1,9 +1,9 @@
 /**
  * Reminder tools. A reminder is stored on the task (TaskService.update); the notifier schedules
- * it from the task event and delivers it once, at its time — nothing fires at once (seed D30).
+ * it from the task event and delivers it once, at its time — nothing fires when the reminder is saved.
  */
 import { z } from 'zod';
-import { DomainError, Reminder, Task, reminderFireAt, type ReminderInput } from '@todo/domain';
+import { DomainError, Instant, Reminder, Task, reminderFireAt, type ReminderInput } from '@todo/domain';
 import { ADDITIVE, CHANGE, defineTool, type ToolDef } from '../tool.js';
 import { TaskRef, callOf, describeTask, userClock } from './common.js';
 
@@ -24,7 +24,7 @@ const setReminder = defineTool({
   input: z.strictObject({
     task: TaskRef,
     minutesBefore: z.int().min(0).max(527_040).optional(),
-    at: z.iso.datetime({ offset: true }).optional(),
+    at: Instant.optional(),
   }),
   output: z.object({
     task: Task,

@@ -1,7 +1,18 @@
 /** Task tools: create (single, batch), read, list, search, update, complete, reopen, delete. */
 import { z } from 'zod';
-import { Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
-import { CHANGE, CREATE, READ, SHARED_SHAPES, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
+import { PageCursor, Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
+import {
+  CHANGE,
+  CREATE,
+  READ,
+  InvalidItem,
+  SHARED_SHAPES,
+  batchItem,
+  defineTool,
+  toolError,
+  type ToolContext,
+  type ToolDef,
+} from '../tool.js';
 import { CategoryRef, Failure, TaskOut, TaskPageOut, TaskRef, callOf, categoryIdOf, describeTask } from './common.js';
 
 const IdempotencyKey = z
@@ -18,7 +29,10 @@ const AddTaskIn = TaskCreate.extend({
   idempotencyKey: IdempotencyKey.optional(),
 });
 type AddTaskIn = z.output<typeof AddTaskIn>;
-SHARED_SHAPES.set(AddTaskIn, { tool: 'add_task', description: 'A new task: the arguments of add_task' });
+const NEW_TASK = { tool: 'add_task', description: 'A new task: the arguments of add_task' };
+SHARED_SHAPES.set(AddTaskIn, NEW_TASK);
+const AddTaskItem = batchItem(AddTaskIn);
+SHARED_SHAPES.set(AddTaskItem, NEW_TASK);
 
 /** With a key, a retry gets the first call's task back (stored with it, so on any replica). */
 async function createOne(
@@ -35,7 +49,7 @@ const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    'Creates a task; only `title` is required. Turn words like "next friday 9am" into `due` with parse_due; check a repeat `rule` (RRULE or "every weekday") with preview_recurrence. Reminders are emailed at their time. Tags are created when new. Give an `idempotencyKey` so a retry cannot duplicate.',
+    'Creates a task; only `title` is required. parse_due turns words like "next friday 9am" into `due`; preview_recurrence checks a repeat `rule`. Reminders are emailed at their time; new tags are created. An `idempotencyKey` makes a retry safe.',
   input: AddTaskIn,
   output: TaskOut.extend({
     replayed: z.boolean().describe('True when the idempotency key matched an earlier call and no new task was created'),
@@ -50,7 +64,8 @@ const addTasks = defineTool({
   title: 'Add several tasks',
   description:
     'Creates up to 25 tasks (each as add_task), independently: the result lists `created` and `failures` (index, field, reason). After a partial failure re-send only the failed items, never the whole batch.',
-  input: z.strictObject({ tasks: z.array(AddTaskIn).min(1).max(25) }),
+  input: z.strictObject({ tasks: z.array(AddTaskItem).min(1).max(25) }),
+  batchOf: 'tasks',
   output: z.object({
     created: z.array(z.object({ index: z.int(), task: TaskOut.shape.task, replayed: z.boolean() })),
     failures: z.array(Failure),
@@ -62,6 +77,10 @@ const addTasks = defineTool({
     const created = [];
     const failures = [];
     for (const [index, input] of tasks.entries()) {
+      if (input instanceof InvalidItem) {
+        failures.push({ index, ...input.error });
+        continue;
+      }
       try {
         created.push({ index, ...(await createOne(ctx, input)) });
       } catch (error) {
@@ -104,7 +123,7 @@ const ListIn = z.strictObject({
   noDate: z.boolean().optional().describe('Only tasks without a due date'),
   parentId: z.uuid().optional().describe('Only subtasks of this task'),
   sort: TaskSort.optional().describe('due, priority, created, updated, title or number; prefix "-" to reverse. Default: due'),
-  cursor: z.string().max(500).optional().describe('nextCursor from the previous page'),
+  cursor: PageCursor.optional().describe('nextCursor from the previous page'),
   limit: z.int().min(1).max(100).default(25),
 });
 
@@ -133,7 +152,7 @@ const searchTasks = defineTool({
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
-    cursor: z.string().max(500).optional(),
+    cursor: PageCursor.optional(),
     limit: z.int().min(1).max(100).default(25),
   }),
   output: TaskPageOut,

@@ -129,7 +129,9 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     void jsonRpcError(reply, ...answer);
   };
 
-  app.post(path, { schema: MCP_POST_SCHEMA, errorHandler: bodyError, ...PASS_THROUGH }, async (request, reply) => {
+  // Tool arguments are checked per call (runTool), so a bad one is a tool error, not an HTTP one.
+  const postOptions = { schema: MCP_POST_SCHEMA, errorHandler: bodyError, config: { ownTextCheck: true }, ...PASS_THROUGH };
+  app.post(path, postOptions, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const principal = await authenticate(request, reply);
     if (!principal) return reply;

@@ -57,7 +57,7 @@ export function Shell({
   }, [route.page, view.kind, 'id' in view ? view.id : '', 'name' in view ? view.name : '']);
 
   const live = useLiveUpdates(reload, notifications.received);
-  const actions = useTaskActions({ view, today, list, labels, toast, reload, setEditing });
+  const actions = useTaskActions({ view, timeZone: user.timeZone, list, labels, toast, reload, setEditing });
   useShortcuts({
     active: route.page === 'tasks',
     tasks: list.tasks,

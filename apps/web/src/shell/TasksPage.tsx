@@ -47,7 +47,7 @@ export function TasksPage({
           </span>
         )}
       </div>
-      {view.kind !== 'completed' && <QuickAdd ref={quickAddRef} today={today} onAdd={onQuickAdd} />}
+      {view.kind !== 'completed' && <QuickAdd ref={quickAddRef} today={today} timeZone={user.timeZone} onAdd={onQuickAdd} />}
       <FilterBar
         filters={filters}
         onChange={onFilters}

@@ -1,17 +1,17 @@
 /**
  * Quick add's parsed parts → the task to create, and the optimistic row shown until the server
- * answers. Pure: the caller resolves the date (a series starts at its first occurrence, which
- * needs the API) and the category id first.
+ * answers. Pure: the caller resolves the due first (a series typed without a date starts at the
+ * rule's first date, which takes the API) and the category id.
  */
-import type { Task, TaskInput } from '../api.js';
-import type { QuickAdd } from '../quickadd.js';
+import type { TaskPhrase } from '@todo/domain';
+import type { Due, Task, TaskInput } from '../api.js';
 
-export function quickAddInput(parsed: QuickAdd, date: string | null, categoryId: string | undefined): TaskInput {
+export function quickAddInput(parsed: TaskPhrase, due: Due | null, categoryId: string | undefined): TaskInput {
   return {
     title: parsed.title,
     ...(parsed.priority ? { priority: parsed.priority } : {}),
-    ...(date ? { due: parsed.time ? { dateTime: `${date}T${parsed.time}`, timeZone: null } : { date } } : {}),
-    ...(parsed.recurrence ? { recurrence: { rule: parsed.recurrence, repeatFrom: 'due' } } : {}),
+    ...(due ? { due } : {}),
+    ...(parsed.recurrence ? { recurrence: { rule: parsed.recurrence.rule, repeatFrom: 'due' as const } } : {}),
     ...(parsed.tags.length ? { tags: parsed.tags } : {}),
     ...(parsed.remindersMinutesBefore.length
       ? { reminders: parsed.remindersMinutesBefore.map((m) => ({ type: 'relative' as const, minutesBefore: m })) }
@@ -20,8 +20,17 @@ export function quickAddInput(parsed: QuickAdd, date: string | null, categoryId:
   };
 }
 
+/**
+ * Where a series typed without a date starts: its first date from `today` on (`firstDate`, from
+ * the API's recurrence preview), at the typed time if any. Otherwise the parsed due.
+ */
+export function quickAddDue(parsed: TaskPhrase, firstDate: string | null, timeZone: string): Due | null {
+  if (parsed.due || !parsed.recurrence || firstDate === null) return parsed.due;
+  return parsed.time ? { dateTime: `${firstDate}T${parsed.time}:00`, timeZone } : { date: firstDate };
+}
+
 /** `id` should start with "tmp-": TaskRow shows such a row as pending (greyed, disabled, "#…"). */
-export function optimisticTask(id: string, parsed: QuickAdd, input: TaskInput, now: string): Task {
+export function optimisticTask(id: string, parsed: TaskPhrase, input: TaskInput, now: string): Task {
   return {
     id,
     number: 0,
@@ -32,7 +41,7 @@ export function optimisticTask(id: string, parsed: QuickAdd, input: TaskInput, n
     completedAt: null,
     due: input.due ?? null,
     dueAt: null,
-    recurrence: parsed.recurrence ? { rule: '', repeatFrom: 'due', text: parsed.recurrence } : null,
+    recurrence: parsed.recurrence ? { rule: parsed.recurrence.rule, repeatFrom: 'due', text: parsed.recurrence.text } : null,
     reminders: [],
     categoryId: input.categoryId ?? null,
     tags: parsed.tags,

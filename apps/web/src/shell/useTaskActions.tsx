@@ -4,15 +4,15 @@
  */
 import { useCallback } from 'react';
 import { api, ApiError, type Task } from '../api.js';
-import { addDays, parseQuickAdd } from '../quickadd.js';
+import { parseTaskPhrase } from '@todo/domain/browser';
 import type { View } from '../views.js';
-import { optimisticTask, quickAddInput } from './quickAddTask.js';
+import { optimisticTask, quickAddDue, quickAddInput } from './quickAddTask.js';
 import type { Labels } from './useLabels.js';
 import type { TaskList } from './useTaskList.js';
 
 export function useTaskActions({
   view,
-  today,
+  timeZone,
   list: { tasks, setTasks },
   labels: { loadLabels, resolveCategory },
   toast,
@@ -20,7 +20,7 @@ export function useTaskActions({
   setEditing,
 }: {
   view: View;
-  today: string;
+  timeZone: string;
   list: TaskList;
   labels: Labels;
   toast: (text: string) => void;
@@ -28,22 +28,24 @@ export function useTaskActions({
   setEditing: (task: Task | null) => void;
 }) {
   async function quickAdd(text: string): Promise<boolean> {
-    const parsed = parseQuickAdd(text, today);
+    const parsed = parseTaskPhrase(text, { now: new Date(), timeZone });
     if (!parsed.title) {
       toast('Give the task a title.');
       return false;
     }
     const tempId = `tmp-${Date.now()}`;
     try {
-      let date = parsed.date;
-      if (parsed.recurrence && !date) {
-        // A series starts at its first occurrence from today; the API normalises the phrase.
-        // The anchor is always the first instance, so anchor on yesterday and take the next.
-        const p = await api.preview(new URLSearchParams({ rule: parsed.recurrence, count: '2', start: addDays(today, -1) }));
-        date = p.occurrences[1]?.slice(0, 10) ?? today;
-      }
-      if (parsed.time && !date) date = today;
-      const body = quickAddInput(parsed, date, parsed.category ? await resolveCategory(parsed.category) : undefined);
+      // A series typed without a date starts at the rule's first date from today on, which the
+      // API's preview gives (its default start); a weekly or every-N-days rule starts today.
+      const firstDate =
+        parsed.recurrence && !parsed.due
+          ? ((await api.preview(new URLSearchParams({ rule: parsed.recurrence.rule, count: '1' }))).occurrences[0]?.slice(
+              0,
+              10,
+            ) ?? null)
+          : null;
+      const due = quickAddDue(parsed, firstDate, timeZone);
+      const body = quickAddInput(parsed, due, parsed.category ? await resolveCategory(parsed.category) : undefined);
       // Optimistic: the row appears at once, greyed until the server answers.
       const optimistic = optimisticTask(tempId, parsed, body, new Date().toISOString());
       setTasks((ts) => [optimistic, ...(ts ?? [])]);

@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { DomainError, type ErrorCode } from '../errors.js';
-import { nextOccurrence, previewOccurrences, type NextOccurrenceInput } from './index.js';
+import {
+  assertRepeatsBeforeUntil,
+  firstOccurrenceOnOrAfter,
+  nextOccurrence,
+  previewOccurrences,
+  type NextOccurrenceInput,
+} from './index.js';
 
 function expectError(fn: () => unknown, code: ErrorCode, field: string): void {
   try {
@@ -136,8 +142,14 @@ describe('previewOccurrences', () => {
     expect(preview('FREQ=YEARLY;BYMONTH=2;BYDAY=5FR', '2026-01-01', 2)).toEqual(['2026-01-01', '2036-02-29']);
   });
 
-  it('stops at year 9999', () => {
-    expect(preview('FREQ=YEARLY;INTERVAL=999', '9000-01-01', 5)).toEqual(['9000-01-01', '9999-01-01']);
+  it('stops at the last supported year, 2999', () => {
+    expect(preview('FREQ=YEARLY;INTERVAL=500', '2000-01-01', 5)).toEqual(['2000-01-01', '2500-01-01']);
+    expect(preview('FREQ=YEARLY', '2998-06-01', 5)).toEqual(['2998-06-01', '2999-06-01']);
+  });
+
+  it('refuses a start outside 1900–2999', () => {
+    expectError(() => preview('FREQ=DAILY', '0001-01-01'), 'INVALID_DUE', 'start');
+    expectError(() => preview('FREQ=DAILY', '3000-01-01T09:00'), 'INVALID_DUE', 'start');
   });
 
   it('validates its input', () => {
@@ -267,5 +279,42 @@ describe('nextOccurrence', () => {
       'INVALID_TIME_ZONE',
       'timeZone',
     );
+  });
+});
+
+describe('firstOccurrenceOnOrAfter', () => {
+  it('is the day itself when the rule produces it, else the rule’s next date', () => {
+    // 2026-12-07 is a Monday.
+    expect(firstOccurrenceOnOrAfter('FREQ=WEEKLY;BYDAY=WE', '2026-12-07')).toBe('2026-12-09');
+    expect(firstOccurrenceOnOrAfter('FREQ=WEEKLY;BYDAY=MO', '2026-12-07')).toBe('2026-12-07');
+    expect(firstOccurrenceOnOrAfter('FREQ=MONTHLY;BYMONTHDAY=1', '2026-12-07')).toBe('2027-01-01');
+    expect(firstOccurrenceOnOrAfter('FREQ=DAILY', '2026-12-07')).toBe('2026-12-07');
+    expect(firstOccurrenceOnOrAfter('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', '2999-03-01')).toBeNull();
+  });
+});
+
+describe('assertRepeatsBeforeUntil', () => {
+  it('refuses an UNTIL before the first repeat after the start, in the series zone', () => {
+    expect(() => assertRepeatsBeforeUntil('FREQ=DAILY;UNTIL=20261208', '2026-12-07', 'UTC')).not.toThrow();
+    expectError(
+      () => assertRepeatsBeforeUntil('FREQ=DAILY;UNTIL=20261207', '2026-12-07', 'UTC'),
+      'INVALID_RECURRENCE',
+      'recurrence.rule',
+    );
+    expectError(
+      () => assertRepeatsBeforeUntil('FREQ=WEEKLY;BYDAY=WE;UNTIL=20261208', '2026-12-07', 'UTC'),
+      'INVALID_RECURRENCE',
+      'recurrence.rule',
+    );
+    // 09:00 in New York on the 8th is 14:00Z: an UNTIL of 13:00Z ends the series first.
+    expectError(
+      () => assertRepeatsBeforeUntil('FREQ=DAILY;UNTIL=20261208T130000Z', '2026-12-07T09:00', 'America/New_York'),
+      'INVALID_RECURRENCE',
+      'recurrence.rule',
+    );
+    expect(() =>
+      assertRepeatsBeforeUntil('FREQ=DAILY;UNTIL=20261208T140000Z', '2026-12-07T09:00', 'America/New_York'),
+    ).not.toThrow();
+    expect(() => assertRepeatsBeforeUntil('FREQ=DAILY;COUNT=1', '2026-12-07', 'UTC')).not.toThrow();
   });
 });

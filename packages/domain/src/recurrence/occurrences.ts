@@ -1,10 +1,10 @@
 import { Temporal } from 'temporal-polyfill';
 import { DomainError } from '../errors.js';
-import { isRepresentable, toPlainDate, toPlainDateTime } from '../time/local.js';
+import { isSupportedYear, toPlainDate, toPlainDateTime } from '../time/local.js';
 import { assertTimeZone } from '../time/zone.js';
 import { DateRule } from './engine.js';
 import { parseRecurrence } from './normalize.js';
-import { isPlainInterval, type RecurrenceRule } from './rule.js';
+import { invalidRecurrence, isPlainInterval, type RecurrenceRule } from './rule.js';
 
 /*
  * Occurrence semantics (shared by preview and next):
@@ -19,7 +19,7 @@ import { isPlainInterval, type RecurrenceRule } from './rule.js';
  *   occurrence's instant in the task zone (for all-day series: with its date in that zone).
  *   UNTIL bounds the instances after the start, never the start itself.
  * - Rules that never match again (e.g. BYMONTHDAY=1;BYDAY=5MO) end the series after an
- *   iteration cap instead of hanging. Occurrences stop at year 9999.
+ *   iteration cap instead of hanging. Occurrences stop at the end of the supported years (2999).
  */
 
 export type RepeatFrom = 'due' | 'completion';
@@ -103,7 +103,7 @@ function* occurrencesAfter(rule: RecurrenceRule, start: Moment, zone: string, af
   }
   for (let index = 1; rule.count === undefined || index < rule.count; index++) {
     const date = dates.after(cursor);
-    if (date === null || !isRepresentable(date)) return;
+    if (date === null || !isSupportedYear(date)) return;
     const moment: Moment = { date, time: start.time };
     if (!withinUntil(rule, moment, zone)) return;
     cursor = date;
@@ -113,6 +113,43 @@ function* occurrencesAfter(rule: RecurrenceRule, start: Moment, zone: string, af
 
 function validationFailed(field: string, message: string): DomainError {
   return DomainError.field('VALIDATION_FAILED', field, message);
+}
+
+/**
+ * Refuses a rule whose UNTIL ends the series before its first repeat after `start`: like a rule
+ * that never occurs, it would silently never repeat.
+ */
+function checkRepeatsBeforeUntil(rule: RecurrenceRule, start: Moment, zone: string, field: string): void {
+  if (rule.until === undefined) return;
+  const repeats: RecurrenceRule = { ...rule };
+  delete repeats.count;
+  const second = occurrencesAfter(repeats, start, zone, start).next();
+  if (second.done) {
+    const until = rule.until.kind === 'date' ? rule.until.date : rule.until.instant;
+    throw invalidRecurrence(
+      field,
+      `the rule never repeats: UNTIL ${until} comes before its first occurrence after the start ${formatMoment(start)}`,
+    );
+  }
+}
+
+/** `checkRepeatsBeforeUntil` for a series anchored at `start` (a date or local date-time) in `timeZone`. */
+export function assertRepeatsBeforeUntil(ruleText: string, start: string, timeZone: string, field = 'recurrence.rule'): void {
+  const rule = parseRecurrence(ruleText, field);
+  checkRepeatsBeforeUntil(rule, parseMoment(start, 'start'), assertTimeZone(timeZone, 'timeZone'), field);
+}
+
+/**
+ * Where a series begun on `from` without a chosen date starts: `from` when the rule produces
+ * it, else the rule's first date after it. Null when the rule has no date within the caps.
+ */
+export function firstOccurrenceOnOrAfter(ruleText: string, from: string, field = 'rule'): string | null {
+  const rule = parseRecurrence(ruleText, field);
+  const day = toPlainDate(from, 'from');
+  // Anchored on `from` itself (which the engine yields only when the rule matches it), so an
+  // INTERVAL counts from there.
+  const first = new DateRule(rule, day).after(day.subtract({ days: 1 }));
+  return first === null || !isSupportedYear(first) ? null : first.toString();
 }
 
 /**
@@ -181,7 +218,7 @@ export function nextOccurrence(input: NextOccurrenceInput): string | null {
   } else {
     date = new DateRule(rule, completed).after(completed);
   }
-  if (date === null || !isRepresentable(date)) return null;
+  if (date === null || !isSupportedYear(date)) return null;
   const moment: Moment = { date, time: current.time };
   return withinUntil(rule, moment, zone) ? formatMoment(moment) : null;
 }

@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { calendarDate, clockText, isCalendarDate, isClockTime } from '../time/calendar.js';
 import type { Until } from './rule.js';
 import { monthFromWord } from './words.js';
 
@@ -79,23 +79,13 @@ export function parseUntilPhrase(t: Tokens): Until {
     year = Number(t.next());
   }
   if (month === undefined || !Number.isInteger(year) || year < 1000 || year > 9999) throw new NotUnderstood();
-  let date: Temporal.PlainDate;
-  try {
-    date = Temporal.PlainDate.from({ year, month, day }, { overflow: 'reject' });
-  } catch {
-    throw new NotUnderstood();
-  }
-  if (!t.accept('at')) return { kind: 'date', date: date.toString() };
+  if (!isCalendarDate(year, month, day)) throw new NotUnderstood();
+  const date = calendarDate(year, month, day);
+  if (!t.accept('at')) return { kind: 'date', date };
   const time = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t.next());
   t.expect('utc', 'z', 'gmt');
   if (!time) throw new NotUnderstood();
-  try {
-    const at = Temporal.PlainTime.from(
-      { hour: Number(time[1]), minute: Number(time[2]), second: Number(time[3] ?? 0) },
-      { overflow: 'reject' },
-    );
-    return { kind: 'instant', instant: `${date.toString()}T${at.toString({ smallestUnit: 'second' })}Z` };
-  } catch {
-    throw new NotUnderstood();
-  }
+  const [hour, minute, second] = [Number(time[1]), Number(time[2]), Number(time[3] ?? 0)];
+  if (!isClockTime(hour, minute, second)) throw new NotUnderstood();
+  return { kind: 'instant', instant: `${date}T${clockText(hour, minute, second)}Z` };
 }

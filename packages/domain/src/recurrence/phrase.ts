@@ -7,7 +7,7 @@ import { monthFromWord, ordinalFromWord, weekdayFromWord, type Weekday } from '.
  *
  *   phrase  := head clause* [end]
  *   head    := daily | weekly | fortnightly | monthly | yearly | annually
- *            | every (N unit | other unit | unit | items)  |  items            (items: see below)
+ *            | every (N unit | other unit | other items | fortnight | unit | items)  |  items
  *   clause  := on items | in month-list | of (the|every|each) month
  *   end     := [,] [for] N time(s)  |  once  |  until date [at HH:MM[:SS] UTC]
  *   items   := item ((, | and | , and) item)*
@@ -28,6 +28,23 @@ const UNITS: Record<string, Frequency> = {
   years: 'YEARLY',
 };
 const SINGULAR_UNITS = new Set(['day', 'week', 'month', 'year']);
+/** Units shorter than a day: tasks repeat at most daily, so these are refused, never guessed at. */
+const CLOCK_UNITS = new Set([
+  'second',
+  'seconds',
+  'sec',
+  'secs',
+  'minute',
+  'minutes',
+  'min',
+  'mins',
+  'hour',
+  'hours',
+  'hr',
+  'hrs',
+]);
+const CLOCK_WORDS = new Set(['secondly', 'minutely', 'hourly']);
+const TOO_OFTEN = 'tasks repeat at most daily: seconds, minutes and hours are not supported (use e.g. "every day")';
 const WORKWEEK: Weekday[] = ['MO', 'TU', 'WE', 'TH', 'FR'];
 const WEEKEND: Weekday[] = ['SA', 'SU'];
 const EXAMPLES =
@@ -55,6 +72,7 @@ export function parsePhrase(input: string, field: string): RuleDraft {
     return draft;
   } catch (error) {
     if (!(error instanceof NotUnderstood)) throw error;
+    if (isClockPhrase(tokens)) throw invalidRecurrence(field, TOO_OFTEN);
     const shown = input.length > 60 ? `${input.slice(0, 60)}…` : input;
     throw invalidRecurrence(field, `could not understand "${shown}"; try e.g. ${EXAMPLES}`);
   }
@@ -75,9 +93,12 @@ function parseHead(t: Tokens): RuleDraft {
     return { ...simple[word] };
   }
   if (!t.accept('every', 'each')) return headFromItems(t);
+  if (t.accept('fortnight')) return { freq: 'WEEKLY', interval: 2 };
   const next = t.peek() ?? '';
   if (NUMBER.test(next) || next === 'other') {
     t.next();
+    // "every other tuesday": every 2 weeks on that day.
+    if (next === 'other' && UNITS[t.peek() ?? ''] === undefined) return { ...headFromItems(t), interval: 2 };
     const freq = UNITS[t.next()];
     if (freq === undefined) throw new NotUnderstood();
     return { freq, interval: next === 'other' ? 2 : Number(next) };
@@ -86,7 +107,31 @@ function parseHead(t: Tokens): RuleDraft {
     t.next();
     return { freq: UNITS[next] };
   }
+  // "every second week", "every third month": an ordinal before a unit is an interval.
+  const ordinal = ordinalFromWord(next);
+  const after = t.peek(1);
+  if (ordinal !== undefined && ordinal > 1 && SINGULAR_UNITS.has(after ?? '')) {
+    t.pos += 2;
+    return { freq: UNITS[after!], interval: ordinal };
+  }
+  // "every second" / "every 2nd hour" would otherwise read as "monthly on the 2nd".
+  if (ordinal !== undefined && ((next === 'second' && after === undefined) || CLOCK_UNITS.has(after ?? ''))) {
+    throw new NotUnderstood();
+  }
   return headFromItems(t);
+}
+
+/** A phrase about seconds, minutes or hours ("every second", "every 5 minutes", "hourly"). */
+function isClockPhrase(tokens: readonly string[]): boolean {
+  if (CLOCK_WORDS.has(tokens[0] ?? '')) return true;
+  if (tokens[0] !== 'every' && tokens[0] !== 'each') return false;
+  const [, first, second] = tokens;
+  if (first === 'second' && second === undefined) return true;
+  return (
+    CLOCK_UNITS.has(first ?? '') ||
+    ((NUMBER.test(first ?? '') || first === 'other' || ordinalFromWord(first ?? '') !== undefined) &&
+      CLOCK_UNITS.has(second ?? ''))
+  );
 }
 
 /** "every mon and fri" is weekly; anything with an ordinal or a month day is monthly. */

@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { calendarDate, clockText, isCalendarDate, isClockTime } from '../time/calendar.js';
 import { FREQUENCIES, invalidRecurrence, type Frequency, type RuleDraft, type Until } from './rule.js';
 import { WEEKDAYS, type Weekday } from './words.js';
 
@@ -104,15 +104,11 @@ function parseUntil(value: string, fail: (message: string) => never): Until {
   const m = UNTIL.exec(value);
   const bad = (): never => fail(`UNTIL must be YYYYMMDD or YYYYMMDDTHHMMSSZ (got "${value.slice(0, 20)}")`);
   if (!m) return bad();
-  try {
-    const date = Temporal.PlainDate.from({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { overflow: 'reject' });
-    if (m[4] === undefined) return { kind: 'date', date: date.toString() };
-    const time = Temporal.PlainTime.from(
-      { hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]) },
-      { overflow: 'reject' },
-    );
-    return { kind: 'instant', instant: `${date.toString()}T${time.toString({ smallestUnit: 'second' })}Z` };
-  } catch {
-    return bad();
-  }
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isCalendarDate(year, month, day)) return bad();
+  const date = calendarDate(year, month, day);
+  if (m[4] === undefined) return { kind: 'date', date };
+  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6])];
+  if (!isClockTime(hour, minute, second)) return bad();
+  return { kind: 'instant', instant: `${date}T${clockText(hour, minute, second)}Z` };
 }

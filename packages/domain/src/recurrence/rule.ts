@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { UNSUPPORTED_YEAR_MESSAGE, isSupportedYearText } from '../time/local.js';
 import { WEEKDAYS, type Weekday } from './words.js';
 
 /*
@@ -79,6 +80,10 @@ export function finishRule(draft: RuleDraft, field: string): RecurrenceRule {
   rule.byMonthDay.forEach((d) => checkRange(d, -31, 31, 'BYMONTHDAY', fail, true));
   rule.bySetPos.forEach((p) => checkRange(p, -366, 366, 'BYSETPOS', fail, true));
 
+  if (rule.until !== undefined) {
+    const until = rule.until.kind === 'date' ? rule.until.date : rule.until.instant;
+    if (!isSupportedYearText(until)) fail(`UNTIL ${until}: ${UNSUPPORTED_YEAR_MESSAGE}`);
+  }
   if (rule.count !== undefined && rule.until !== undefined) {
     fail('COUNT and UNTIL cannot be combined: end the series either after N times or on a date');
   }

@@ -3,7 +3,7 @@
  * are parsed from text here; the same schema serves REST, the CLI and MCP.
  */
 import { z } from 'zod';
-import { LocalDate, Priority, type TaskStatus } from './task.schema.js';
+import { Instant, LocalDate, Priority, type TaskStatus } from './task.schema.js';
 
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess(
@@ -19,7 +19,7 @@ const csv = <T extends z.ZodType>(item: T) =>
 
 const flag = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 
-const DateOrInstant = z.union([LocalDate, z.iso.datetime({ offset: true })]);
+const DateOrInstant = z.union([LocalDate, Instant]);
 
 /**
  * Each key has a natural direction people expect (soonest due, most urgent, newest first,
@@ -28,6 +28,12 @@ const DateOrInstant = z.union([LocalDate, z.iso.datetime({ offset: true })]);
 export const SORT_KEYS = ['due', 'priority', 'created', 'updated', 'title', 'number', 'relevance'] as const;
 export const TaskSort = z.enum([...SORT_KEYS, ...SORT_KEYS.map((k) => `-${k}` as const)]);
 export type TaskSort = z.infer<typeof TaskSort>;
+
+/**
+ * An opaque page cursor. Long enough for a title sort's cursor, which carries a title of up to
+ * 500 characters, base64-encoded.
+ */
+export const PageCursor = z.string().max(4000);
 
 export const TaskListQuery = z.strictObject({
   status: z.enum(['open', 'completed', 'all']).default('open'),
@@ -42,7 +48,7 @@ export const TaskListQuery = z.strictObject({
   parentId: z.uuid().optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Full-text search, ranked'),
   sort: TaskSort.optional().describe('Default: relevance when q is given, else due'),
-  cursor: z.string().max(500).optional(),
+  cursor: PageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type TaskListQuery = z.infer<typeof TaskListQuery>;

@@ -1,8 +1,9 @@
 /**
- * The task's wire shape (design §9), as zod schemas. The same schemas validate REST bodies,
+ * The task's wire shape, as zod schemas. The same schemas validate REST bodies,
  * MCP tool arguments and event payloads, and generate the OpenAPI document.
  */
 import { z } from 'zod';
+import { UNSUPPORTED_YEAR_MESSAGE, isSupportedYearText } from '../time/local.js';
 
 export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 export const Priority = z.enum(PRIORITIES).describe('How important the task is');
@@ -13,11 +14,19 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 
 const id = () => z.uuid({ message: 'must be a UUID' });
 
-export const LocalDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+// Dates and instants a user gives must lie in the supported years (SUPPORTED_YEARS).
+export const LocalDate = z.iso
+  .date({ message: 'must be a date YYYY-MM-DD' })
+  .refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
 // A real calendar date (zod's own date pattern: month lengths, leap years), then a real time of
-// day: the pattern is the whole check, so the OpenAPI document says exactly what is accepted.
+// day: so the OpenAPI document says which date-times exist, not only their digits.
 const LOCAL_DATE_TIME = new RegExp(`${z.regexes.date.source.slice(0, -1)}T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$`);
-export const LocalDateTime = z.string().regex(LOCAL_DATE_TIME, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset');
+export const LocalDateTime = z
+  .string()
+  .regex(LOCAL_DATE_TIME, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset')
+  .refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
+/** An ISO instant with `Z` or an offset, as input. */
+export const Instant = z.iso.datetime({ offset: true }).refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
 export const TimeZoneName = z.string().min(1).max(64).describe('IANA time zone, e.g. Europe/Berlin');
 
 export const AllDayDue = z.strictObject({ date: LocalDate }).describe('All-day: due some time on this date');
@@ -52,7 +61,7 @@ export const ReminderInput = z.discriminatedUnion('type', [
     type: z.literal('relative'),
     minutesBefore: z.int().min(0).max(MAX_MINUTES_BEFORE),
   }),
-  z.strictObject({ type: z.literal('absolute'), at: z.iso.datetime({ offset: true }) }),
+  z.strictObject({ type: z.literal('absolute'), at: Instant }),
 ]);
 export type ReminderInput = z.infer<typeof ReminderInput>;
 
@@ -90,7 +99,7 @@ export const TaskCreate = z.strictObject({
 export type TaskCreate = z.infer<typeof TaskCreate>;
 export type TaskCreateInput = z.input<typeof TaskCreate>;
 
-/** Every field optional; `null` clears a clearable field (the seed could not clear, D35). */
+/** Every field optional; `null` clears a clearable field (absent leaves it as it is). */
 export const TaskPatch = z.strictObject({
   title: Title.optional(),
   description: Description.optional(),

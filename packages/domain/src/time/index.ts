@@ -1,2 +1,10 @@
 export { isValidTimeZone, assertTimeZone } from './zone.js';
-export { parseLocalDate, parseLocalDateTime, localToInstant, instantToLocal, todayIn, addDaysToDate } from './local.js';
+export {
+  parseLocalDate,
+  parseLocalDateTime,
+  localToInstant,
+  instantToLocal,
+  todayIn,
+  addDaysToDate,
+  SUPPORTED_YEARS,
+} from './local.js';

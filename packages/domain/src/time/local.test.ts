@@ -16,8 +16,13 @@ function expectError(fn: () => unknown, code: ErrorCode, field: string): void {
 }
 
 describe('parseLocalDate', () => {
-  it.each(['2026-01-01', '2028-02-29', '2026-12-31', '0001-01-01', '9999-12-31'])('accepts %s', (s) => {
+  it.each(['2026-01-01', '2028-02-29', '2026-12-31', '1900-01-01', '2999-12-31'])('accepts %s', (s) => {
     expect(parseLocalDate(s, 'due.date')).toBe(s);
+  });
+
+  it.each(['0000-01-01', '0001-01-01', '1899-12-31', '3000-01-01', '9999-12-31'])('refuses %s: outside 1900–2999', (s) => {
+    expectError(() => parseLocalDate(s, 'due.date'), 'INVALID_DUE', 'due.date');
+    expectError(() => parseLocalDateTime(`${s}T00:00`, 'due.dateTime'), 'INVALID_DUE', 'due.dateTime');
   });
 
   it.each([
@@ -148,6 +153,6 @@ describe('addDaysToDate', () => {
   it('rejects bad input', () => {
     expectError(() => addDaysToDate('2026-02-30', 1), 'INVALID_DUE', 'date');
     expectError(() => addDaysToDate('2026-01-01', 1.5), 'VALIDATION_FAILED', 'days');
-    expectError(() => addDaysToDate('9999-12-31', 1), 'INVALID_DUE', 'date');
+    expectError(() => addDaysToDate('2999-12-31', 1), 'INVALID_DUE', 'date');
   });
 });

@@ -10,7 +10,21 @@ import { assertTimeZone } from './zone.js';
  */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const MAX_YEAR = 9999;
+
+/**
+ * The years a due, reminder, recurrence end or any other date may fall in. Wider than any real
+ * task needs, narrow enough that every value round-trips through Temporal, JavaScript `Date`,
+ * the database and JSON as a plain four-digit year.
+ */
+export const SUPPORTED_YEARS = { min: 1900, max: 2999 } as const;
+const YEARS_TEXT = `${SUPPORTED_YEARS.min}–${SUPPORTED_YEARS.max}`;
+
+/** Whether the four-digit year a date, date-time or instant string starts with is supported. */
+export const isSupportedYearText = (value: string): boolean => {
+  const year = Number(value.slice(0, 4));
+  return year >= SUPPORTED_YEARS.min && year <= SUPPORTED_YEARS.max;
+};
+export const UNSUPPORTED_YEAR_MESSAGE = `the year must be from ${YEARS_TEXT}`;
 
 function invalidDue(field: string, message: string): DomainError {
   return DomainError.field('INVALID_DUE', field, message);
@@ -20,12 +34,22 @@ function quoted(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'value';
 }
 
+function supported<T extends { year: number }>(value: T, text: unknown, field: string): T {
+  if (isSupportedYear(value)) return value;
+  throw invalidDue(field, `${quoted(text)}: ${UNSUPPORTED_YEAR_MESSAGE}`);
+}
+
 export function toPlainDate(value: unknown, field: string): Temporal.PlainDate {
   const m = typeof value === 'string' ? DATE.exec(value) : null;
   if (m) {
     try {
-      return Temporal.PlainDate.from({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { overflow: 'reject' });
-    } catch {
+      const date = Temporal.PlainDate.from(
+        { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) },
+        { overflow: 'reject' },
+      );
+      return supported(date, value, field);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
       // fall through to the shared message
     }
   }
@@ -36,7 +60,7 @@ export function toPlainDateTime(value: unknown, field: string): Temporal.PlainDa
   const m = typeof value === 'string' ? DATE_TIME.exec(value) : null;
   if (m) {
     try {
-      return Temporal.PlainDateTime.from(
+      const dateTime = Temporal.PlainDateTime.from(
         {
           year: Number(m[1]),
           month: Number(m[2]),
@@ -47,14 +71,16 @@ export function toPlainDateTime(value: unknown, field: string): Temporal.PlainDa
         },
         { overflow: 'reject' },
       );
-    } catch {
+      return supported(dateTime, value, field);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
       // fall through to the shared message
     }
   }
   throw invalidDue(field, `${quoted(value)} is not a valid local date-time (expected YYYY-MM-DDTHH:mm or YYYY-MM-DDTHH:mm:ss)`);
 }
 
-/** Years outside 0000-9999 would print as "+010000-…"; callers check `isRepresentable` first. */
+/** Only for supported years (see `isSupportedYear`): others may not print as YYYY-MM-DD. */
 export function formatDate(date: Temporal.PlainDate): string {
   return date.toString();
 }
@@ -63,9 +89,9 @@ export function formatDateTime(value: Temporal.PlainDateTime): string {
   return value.toString({ smallestUnit: 'second' });
 }
 
-/** True when a date can be written as YYYY-MM-DD (4-digit, non-negative year). */
-export function isRepresentable(date: Temporal.PlainDate): boolean {
-  return date.year >= 0 && date.year <= MAX_YEAR;
+/** True when a date lies in `SUPPORTED_YEARS`. */
+export function isSupportedYear(date: { year: number }): boolean {
+  return date.year >= SUPPORTED_YEARS.min && date.year <= SUPPORTED_YEARS.max;
 }
 
 export function parseLocalDate(s: string, field: string): string {
@@ -133,8 +159,8 @@ export function addDaysToDate(date: string, days: number): string {
   } catch {
     result = null;
   }
-  if (result === null || !isRepresentable(result)) {
-    throw invalidDue('date', `${date} plus ${days} days is outside the supported years 0000-9999`);
+  if (result === null || !isSupportedYear(result)) {
+    throw invalidDue('date', `${date} plus ${days} days is outside the supported years ${YEARS_TEXT}`);
   }
   return formatDate(result);
 }

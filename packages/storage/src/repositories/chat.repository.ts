@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gte, lt, max, min, ne, notInArray, sql } from 'drizzle-orm';
 import { DomainError } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { chatConversations, chatMessages } from '../schema.js';
 
 export interface ChatConversationSummary {

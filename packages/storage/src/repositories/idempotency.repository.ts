@@ -3,7 +3,7 @@
  * its task (task-insert.statement.ts); this reads a key back for a retry and frees an expired one.
  */
 import { and, eq, lt } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { idempotencyKeys } from '../schema.js';
 import { isUniqueViolation } from './label.repository.js';
 

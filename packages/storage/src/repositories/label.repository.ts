@@ -1,7 +1,7 @@
 /** Categories and tags: named, coloured labels, unique per user case-insensitively. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Label } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { type categories, type tags } from '../schema.js';
 
 type LabelTable = typeof categories | typeof tags;
@@ -23,6 +23,19 @@ export const isUniqueViolation = (error: unknown, constraint?: string): boolean 
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     const { code, constraint: violated } = e as { code?: unknown; constraint?: unknown };
     if (code === '23505') return constraint === undefined || violated === constraint;
+  }
+  return false;
+};
+
+/**
+ * PostgreSQL refused a value as data (SQLSTATE class 22: a malformed uuid or timestamp, a number
+ * out of range, a character it cannot store). The edges validate input first; when a value
+ * still gets this far, the value is the cause, and the caller hears so instead of "try again".
+ */
+export const isDataException = (error: unknown): boolean => {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
   }
   return false;
 };
@@ -76,8 +89,8 @@ export class LabelRepository {
   }
 
   /**
-   * Labels with these names (as stored), creating the missing ones (tags are given by name,
-   * design §9) and, with `linkTo`, attaching them to that task. Two statements at most, and no
+   * Labels with these names (as stored), creating the missing ones (tags are given by name
+   * on the wire) and, with `linkTo`, attaching them to that task. Two statements at most, and no
    * row locks on existing labels (`do nothing`, not `do update`), so concurrent creates that
    * use the same tag do not queue behind each other. A name another transaction is creating at
    * the same moment is waited for by the insert and found by the second statement.

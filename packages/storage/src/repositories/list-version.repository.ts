@@ -5,7 +5,7 @@
  * read at one value is still right while it reads the same.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { listChanges } from '../schema.js';
 
 export interface ListVersion {

@@ -1,8 +1,8 @@
 /** In-app notifications and dead letters: what users and operators read about delivered events. */
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Notification } from '@todo/domain';
-import type { Db } from '../client.js';
-import { deadLetters, notifications } from '../schema.js';
+import type { Db } from '../db.js';
+import { deadLetters, notifications } from '../schema-delivery.js';
 
 type NotificationRow = typeof notifications.$inferSelect;
 

@@ -1,7 +1,7 @@
 /** The transactional outbox: events are rows written in the same transaction as the change. */
 import { EVENT_SCHEMAS, EVENT_TOPIC, type CloudEvent, type PendingEvent } from '@todo/domain';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { outbox } from '../schema.js';
 
 export interface OutboxContext {

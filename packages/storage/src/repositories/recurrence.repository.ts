@@ -1,10 +1,10 @@
 /**
  * What the recurring role has handled, so that a completion whose event never reached it can be
- * found and handled late (the reconciliation, design §3): every completed occurrence of a series
+ * found and handled late (the reconciliation, docs/operations.md §12): every completed occurrence of a series
  * gets a `recurrence_handled` row once its next occurrence exists or none is due.
  */
 import { and, asc, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { recurrenceHandled, tasks } from '../schema.js';
 
 export interface UnhandledCompletion {

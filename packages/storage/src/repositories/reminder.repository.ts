@@ -3,8 +3,9 @@
  * (`reminder_emissions`), and the occurrences that came due without a notification since.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
-import { notifications, reminderEmissions, reminders, tasks, users } from '../schema.js';
+import type { Db } from '../db.js';
+import { reminders, tasks, users } from '../schema.js';
+import { notifications, reminderEmissions } from '../schema-delivery.js';
 
 export interface UnnotifiedReminder {
   userId: string;

@@ -6,7 +6,7 @@
  *
  * Why: the statement's fixed cost is most of it — alone, a create cost ~1 ms of PostgreSQL CPU;
  * in a batch of ten, ~0.25 ms each — and creates of one owner no longer queue one by one on the
- * owner's `#N` counter (docs/benchmarks.md, ninth pass).
+ * owner's `#N` counter (bench:api, create).
  *
  * One statement at a time on the pool: under load that made batches twice as large as two did,
  * and creates 15–40 % faster, because the second statement only waited for the first one's
@@ -17,7 +17,7 @@
  * deleted meanwhile, a duplicate next occurrence) must not fail the others, so a failed batch
  * is written again one create at a time, and each caller gets its own outcome.
  */
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import type { StatementPipeline } from '../statement-pipeline.js';
 import { insertTasksWithEvents, type NewTaskWrite, type StoredTaskWrite } from './task-insert.statement.js';
 

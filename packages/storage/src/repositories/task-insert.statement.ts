@@ -2,7 +2,7 @@
  * New tasks, their tags, reminders and outbox events — any number of them, for any owners —
  * written by one statement. A single statement is atomic on its own, so a create needs no
  * BEGIN/COMMIT, and creates arriving together share one round trip, one plan and one update of
- * each owner's `#N` counter (task-insert.batcher.ts; docs/benchmarks.md, ninth pass).
+ * each owner's `#N` counter (task-insert.batcher.ts).
  *
  * Numbers: owners' rows are locked in id order before their counters move, so two statements
  * with overlapping owners queue instead of deadlocking.
@@ -14,7 +14,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
 import { StatementPipeline } from '../statement-pipeline.js';
 import type { TaskRow } from './task.mapper.js';

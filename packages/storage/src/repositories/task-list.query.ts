@@ -5,7 +5,7 @@
  * costs; the other orders sort the matching tasks per page.
  */
 import { and, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { DomainError, priorityRank, type TaskListQuery, type TaskSort } from '@todo/domain';
+import { DomainError, priorityRank, unsafeTextReason, type TaskListQuery, type TaskSort } from '@todo/domain';
 import { tags, taskTags, tasks } from '../schema.js';
 import { OUTER_TASK_ID } from './task.mapper.js';
 
@@ -79,10 +79,33 @@ interface Cursor {
 
 export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decodeCursor(raw: string, sortKey: string): Cursor {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// timestamptz as PostgreSQL writes it as text: "2026-11-30 23:00:00.123+00".
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+function isInstantText(v: string): boolean {
+  const m = INSTANT.exec(v);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
+/** Whether a cursor value is one this sort could have written, so the cast in SQL cannot fail. */
+const CURSOR_VALUE: Record<string, (v: string) => boolean> = {
+  timestamptz: (v) => v === 'infinity' || isInstantText(v),
+  smallint: (v) => /^-?\d{1,4}$/.test(v),
+  integer: (v) => /^-?\d{1,9}$/.test(v),
+  real: (v) => /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v) && Number.isFinite(Number(v)),
+  text: (v) => unsafeTextReason(v) === null,
+};
+
+/** A cursor this sort issued, checked field by field: a crafted one must not reach SQL. */
+function decodeCursor(raw: string, spec: SortSpec): Cursor {
   try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (c.k === sortKey && typeof c.id === 'string' && (c.v === null || typeof c.v === 'string')) return c;
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor> | null;
+    const valueOk = c?.v === null || (typeof c?.v === 'string' && CURSOR_VALUE[spec.cast]?.(c.v) === true);
+    if (c?.k === spec.key && typeof c.id === 'string' && UUID.test(c.id) && valueOk) return c as Cursor;
   } catch {
     // fall through to the error below
   }
@@ -167,7 +190,7 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
     );
   }
   if (query.q) where.push(sql`${tasks.search} @@ ${tsQuery(query.q)}`);
-  if (query.cursor) where.push(afterCursor(spec, decodeCursor(query.cursor, spec.key)));
+  if (query.cursor) where.push(afterCursor(spec, decodeCursor(query.cursor, spec)));
 
   const orderOf = (expr: SQL) =>
     sql.join(

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { executeNamed } from '../named-statement.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

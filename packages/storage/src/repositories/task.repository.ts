@@ -1,7 +1,7 @@
 /** Tasks in SQL. Every method takes the owner's id: no query reaches another user's rows. */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Task, TaskListQuery } from '@todo/domain';
-import type { Db } from '../client.js';
+import type { Db } from '../db.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
 import { setCompletedWithEvents } from './task-write.statement.js';

@@ -1,8 +1,8 @@
-/** Users, browser sessions and API tokens. */
-import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { ApiToken, TokenScope, User } from '@todo/domain';
-import type { Db } from '../client.js';
-import { apiTokens, sessions, tasks, users } from '../schema.js';
+/** Users and browser sessions (API tokens: token.repository.ts). */
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { User } from '@todo/domain';
+import type { Db } from '../db.js';
+import { sessions, tasks, users } from '../schema.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -50,7 +50,7 @@ export class UserRepository {
 
   async update(
     id: string,
-    changes: Partial<Pick<UserRow, 'email' | 'name' | 'timeZone' | 'reminderHour' | 'isAdmin' | 'updatedAt'>>,
+    changes: Partial<Pick<UserRow, 'email' | 'name' | 'passwordHash' | 'timeZone' | 'reminderHour' | 'isAdmin' | 'updatedAt'>>,
   ) {
     const [row] = await this.db.update(users).set(changes).where(eq(users.id, id)).returning();
     return row ?? null;
@@ -88,52 +88,13 @@ export class SessionRepository {
   async delete(id: string): Promise<void> {
     await this.db.delete(sessions).where(eq(sessions.id, id));
   }
-}
 
-type TokenRow = typeof apiTokens.$inferSelect;
-
-const toApiToken = (r: TokenRow): ApiToken => ({
-  id: r.id,
-  name: r.name,
-  prefix: r.prefix,
-  scopes: r.scopes as TokenScope[],
-  expiresAt: r.expiresAt?.toISOString() ?? null,
-  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
-  createdAt: r.createdAt.toISOString(),
-});
-
-export class TokenRepository {
-  constructor(private readonly db: Db) {}
-
-  async insert(row: typeof apiTokens.$inferInsert): Promise<ApiToken> {
-    const [created] = await this.db.insert(apiTokens).values(row).returning();
-    return toApiToken(created!);
-  }
-
-  async list(userId: string): Promise<ApiToken[]> {
-    const rows = await this.db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt));
-    return rows.map(toApiToken);
-  }
-
-  /** Revokes a token; returns its hash (to evict caches), or null when the user has no such token. */
-  async delete(userId: string, id: string): Promise<string | null> {
-    const [row] = await this.db
-      .delete(apiTokens)
-      .where(and(eq(apiTokens.userId, userId), eq(apiTokens.id, id)))
-      .returning({ hash: apiTokens.tokenHash });
-    return row?.hash ?? null;
-  }
-
-  /** The live token with this hash, and its owner; expired tokens are not found. */
-  async findActiveByHash(tokenHash: string, now: Date): Promise<{ token: ApiToken; userId: string } | null> {
-    const [row] = await this.db
-      .select()
-      .from(apiTokens)
-      .where(and(eq(apiTokens.tokenHash, tokenHash), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
-    return row ? { token: toApiToken(row), userId: row.userId } : null;
-  }
-
-  async touch(id: string, now: Date): Promise<void> {
-    await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
+  /** Ends every session of the user except `keep`; returns the ids ended (to evict caches). */
+  async deleteAllOf(userId: string, keep?: string): Promise<string[]> {
+    const rows = await this.db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), keep ? sql`${sessions.id} <> ${keep}::uuid` : undefined))
+      .returning({ id: sessions.id });
+    return rows.map((r) => r.id);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The app side of the sidecar's calls, as a Fastify plugin (dapr.md §3.3, §3.4, §3.9, §3.10):
+ * The app side of the sidecar's calls, as a Fastify plugin:
  * `GET /dapr/subscribe`, the delivery routes of the bus, `POST /job/:name`. When an app token
  * (`APP_API_TOKEN`) is configured, every call must carry it as `dapr-api-token`, else 401.
  * Register it un-prefixed: the paths are the ones Dapr calls.
@@ -35,8 +35,9 @@ const isCloudEvent = (value: unknown): value is CloudEvent =>
 export function daprCallbacks(options: DaprCallbacksOptions): FastifyPluginAsync {
   const { bus, jobs, appApiToken } = options;
   return async (app) => {
-    // Deliveries are `application/cloudevents+json` (dapr.md §3.4, §7.15); a job without data
-    // arrives as an empty `application/json` body (dapr.md §3.9). Encapsulated: only these routes.
+    // Dapr delivers events as `application/cloudevents+json`, which Fastify does not parse by itself;
+    // a job without data arrives as an empty `application/json` body, which Fastify's own parser
+    // rejects. Encapsulated: only these routes.
     app.removeContentTypeParser(['application/json']);
     app.addContentTypeParser(['application/json', 'application/cloudevents+json'], { parseAs: 'string' }, (_req, body, done) => {
       try {

@@ -1,6 +1,6 @@
 /**
- * A small typed client for the Dapr sidecar's HTTP API over Node's global `fetch` (dapr.md §6:
- * not `@dapr/dapr`). Every call carries `dapr-api-token` when one is configured (dapr.md §3.10)
+ * A small typed client for the Dapr sidecar's HTTP API over Node's global `fetch`, not `@dapr/dapr`
+ * (docs/decisions/0003-own-dapr-client.md). Every call carries `dapr-api-token` when one is configured
  * and has a timeout; a non-2xx answer becomes a `DaprError` with the status and Dapr's errorCode.
  */
 
@@ -103,8 +103,8 @@ export class DaprClient {
   }
 
   /**
-   * Publishes a CloudEvent as is (`application/cloudevents+json`: Dapr keeps our `id`, dapr.md
-   * §3.1, §7.7). `partitionKey` becomes the Kafka message key.
+   * Publishes a CloudEvent as is (`application/cloudevents+json`: Dapr keeps our `id`, which
+   * consumers de-duplicate by; as plain JSON it would wrap it in a new one). `partitionKey` becomes the Kafka message key.
    */
   async publish(
     pubsubName: string,
@@ -120,7 +120,7 @@ export class DaprClient {
   }
 
   /**
-   * One secret from a secret store (`GET /v1.0/secrets/{store}/{key}`, dapr.md §3.7), or null
+   * One secret from a secret store (`GET /v1.0/secrets/{store}/{key}`), or null
    * when the store has no such key (stores answer that with ERR_SECRET_GET "… not found").
    */
   async getSecret(store: string, key: string): Promise<string | null> {
@@ -137,7 +137,7 @@ export class DaprClient {
 
   /**
    * Resolves once the sidecar's APIs and components are up (`/v1.0/healthz/outbound`, 204).
-   * This one does not wait for the app, so the app may call it during its own start (dapr.md §2.2).
+   * This one does not wait for the app, so the app may call it during its own start.
    */
   waitForOutbound(options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
     return this.waitFor('/v1.0/healthz/outbound', options);

@@ -1,5 +1,5 @@
 /**
- * EventBus over Dapr pub/sub (design §3; dapr.md §3.1–§3.4, §4).
+ * EventBus over Dapr pub/sub (publish, programmatic subscription, per-message replies).
  *
  * Dapr allows one subscription per (pubsub, topic) per app-id, and all replicas of an app-id
  * share one consumer group. So the bus subscribes once per topic and fans each delivery out to
@@ -8,7 +8,7 @@
  * in-memory, bounded record per event id; after a restart a redelivery may reach it again,
  * which at-least-once allows).
  *
- * Outcomes → reply to the sidecar (`200 {status}`, dapr.md §3.4):
+ * Outcomes → reply to the sidecar (`200 {status}`: the status in the body decides, not the HTTP code):
  * - every handler acked or dropped → SUCCESS (a drop is only logged: Dapr's DROP would send the
  *   event to the dead-letter topic, dapr/dapr#7097);
  * - a handler answered 'retry' or threw → RETRY (Dapr's inbound resiliency policy retries; when it
@@ -17,7 +17,7 @@
  * - a handler threw `PoisonEventError` (and none wants a retry) → the bus publishes the event to
  *   the dead-letter topic itself, once per refusing handler, same id and partition key, with the
  *   reason as CloudEvent extensions (`DEAD_LETTER_EXTENSIONS`: sent as `application/cloudevents+json`,
- *   Dapr keeps attributes it does not know, dapr.md §3.1), then replies SUCCESS. Dapr's DROP would
+ *   Dapr keeps attributes it does not know), then replies SUCCESS. Dapr's DROP would
  *   dead-letter it too, but without the reason. If a publish fails → RETRY: the event comes back,
  *   only the missing dead letters are published again, and nothing is lost.
  */
@@ -58,7 +58,7 @@ export function deadLetterNote(event: object): DeadLetterNote | null {
   return { reason, subscription, topic };
 }
 
-/** One entry of the app's `GET /dapr/subscribe` answer (dapr.md §3.3). */
+/** One entry of the app's `GET /dapr/subscribe` answer (Dapr's programmatic subscription, v2 routes). */
 export interface DaprSubscription {
   pubsubname: string;
   topic: string;
@@ -69,7 +69,7 @@ export interface DaprSubscription {
 
 export interface DaprEventBusOptions {
   client: DaprClient;
-  /** Component name; always `pubsub` in our deployments (design §4). */
+  /** Component name; always `pubsub` in our deployments, so swapping brokers changes no config. */
   pubsubName: string;
   logger: Logger;
   /** Path prefix of the delivery routes on the app; default `/dapr/events`. */

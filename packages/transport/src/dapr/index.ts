@@ -1,5 +1,5 @@
 /**
- * The Dapr runtime of the three ports (design §3, `USE_DAPR=true`): our own fetch client to the
+ * The Dapr runtime of the three ports (`USE_DAPR=true`): our own fetch client to the
  * sidecar and a Fastify plugin for the sidecar's calls to the app.
  */
 import type { FastifyPluginAsync } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * JobScheduler over the Dapr Jobs API (design §3; dapr.md §3.8, §3.9, §7.1–§7.4).
+ * JobScheduler over the Dapr Jobs API (needs the Dapr scheduler service, not a component).
  *
  * `schedule` → `POST /v1.0/jobs/{name}` with `dueTime`, `data` and `overwrite: true` (1.16+
  * answers 409 for an existing name otherwise). `cancel` → `DELETE /v1.0/jobs/{name}`. The
@@ -21,7 +21,7 @@ export interface DaprJobFailurePolicy {
 export interface DaprJobSchedulerOptions {
   client: DaprClient;
   logger: Logger;
-  /** Omitted: Dapr's default (constant 1 s, 3 retries, dapr.md §3.8). */
+  /** Omitted: Dapr's default (constant 1 s, 3 retries). */
   failurePolicy?: DaprJobFailurePolicy;
 }
 
@@ -59,7 +59,7 @@ export class DaprJobScheduler implements JobScheduler {
     try {
       await this.client.request('DELETE', jobPath(name), { accept: [404] });
     } catch (error) {
-      // Some versions answer 500 "not found" for a missing job (dapr.md §3.8 says so for GET).
+      // Some versions answer 500 "not found" for a missing job instead of 404 (GET does the same).
       if (error instanceof DaprError && /not found/i.test(error.detail)) return;
       throw error;
     }

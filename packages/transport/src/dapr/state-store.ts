@@ -1,5 +1,5 @@
 /**
- * StateStore over the Dapr state API (design §3; dapr.md §3.6, §7.16), built for the PostgreSQL
+ * StateStore over the Dapr state API, built for the PostgreSQL
  * v2 component (etags are random UUIDs).
  *
  * - `etag` given → `concurrency: first-write` + the etag; a mismatch (or a malformed etag) is 409.

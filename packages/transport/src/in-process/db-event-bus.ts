@@ -1,7 +1,8 @@
 /**
- * The embedded EventBus (design §3): a durable queue in `event_deliveries`, one row per
+ * The embedded EventBus: a durable queue in `event_deliveries`, one row per
  * (event, subscription), dispatched by every process that shares the database. Delivery is
- * at-least-once and never inside `publish()`; a thrown error counts as `retry` (style.md C5).
+ * at-least-once and never inside `publish()`; a thrown error counts as `retry`, so a bug in a
+ * handler delays an event instead of losing it.
  */
 import type { Clock, CloudEvent, Topic } from '@todo/domain';
 import type { Db, Notifications, Unlisten } from '@todo/storage';

@@ -1,5 +1,5 @@
 /**
- * The embedded JobScheduler (design §3): one-shot jobs as rows of `jobs`, so they survive
+ * The embedded JobScheduler: one-shot jobs as rows of `jobs`, so they survive
  * restarts; whichever process claims a due job first fires it (leases, and SKIP LOCKED on
  * PostgreSQL). At-least-once, like the Dapr scheduler.
  */

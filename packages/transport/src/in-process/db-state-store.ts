@@ -1,5 +1,5 @@
 /**
- * The embedded StateStore (design §3) over `kv`. An etag is the id of the transaction that
+ * The embedded StateStore over `kv`. An etag is the id of the transaction that
  * wrote the value (never less than the previous etag + 1): it grows with every write, and it
  * cannot repeat after a delete, so an etag read before a delete never matches the key created
  * again (a counter restarting at 1 would).

@@ -1,5 +1,5 @@
 /**
- * Publishes transactional-outbox rows (design §3, "never lose an event"). A row is claimed by
+ * Publishes transactional-outbox rows (docs/decisions/0001-transactional-outbox.md). A row is claimed by
  * pushing its `available_at` one lease ahead, so a relay that dies mid-batch leaves its rows to
  * be picked up again once the lease has passed; publishing is therefore at-least-once and
  * consumers de-duplicate on the CloudEvent id (the outbox row id). The outbox has no retry

@@ -3,7 +3,7 @@
  * published by one statement. The outbox and the queues are in the same database, so the move
  * is atomic, and a batch costs one round trip instead of three (claim, insert, mark) — under a
  * steady stream of creates those three were most of the pipeline's PostgreSQL time
- * (docs/benchmarks.md, ninth pass).
+ * (bench:events).
  */
 import { sql } from 'drizzle-orm';
 import { executeRendered, renderStatement, schema, type Db, type RenderedStatement } from '@todo/storage';

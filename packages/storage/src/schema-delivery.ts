@@ -1,6 +1,8 @@
 /**
- * Tables of the event pipeline: in-app notifications, plus what the embedded runtime uses in
- * place of a broker, a scheduler and a state store (design §3, §5).
+ * Tables of delivery: what reminders delivered (emissions, in-app notifications), dead letters,
+ * and what the embedded runtime uses in place of a broker, a scheduler and a state store —
+ * event queues, jobs, key/value state (docs/decisions/0006-embedded-and-dapr-runtimes.md).
+ * The task tables they refer to are in schema.ts; tables.ts exports both as one schema.
  */
 import { sql } from 'drizzle-orm';
 import {

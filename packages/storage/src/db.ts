@@ -1,0 +1,6 @@
+/** The Drizzle handle over every table, whichever engine runs it (client.ts makes one). */
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './tables.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;

@@ -1,0 +1,3 @@
+/** Every table, as one schema: what Drizzle's queries and `schema.*` in other packages see. */
+export * from './schema.js';
+export * from './schema-delivery.js';
