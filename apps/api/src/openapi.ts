@@ -65,7 +65,12 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   'POST /api/auth/login': { id: 'logIn', errors: { 401: 'The email or password is wrong' } },
   'POST /api/auth/logout': { id: 'logOut' },
   'GET /api/me': { id: 'getProfile' },
-  'PATCH /api/me': { id: 'updateProfile', errors: { 409: 'the email address is taken' } },
+  'PATCH /api/me': {
+    id: 'updateProfile',
+    errors: { 409: 'The email address is taken', 429: 'Too many wrong passwords; wait as Retry-After says' },
+  },
+  'POST /api/me/password': { id: 'changePassword', errors: { 429: 'Too many wrong passwords; wait as Retry-After says' } },
+  'POST /api/me/sign-out-everywhere': { id: 'signOutEverywhere' },
   'GET /api/tokens': { id: 'listTokens' },
   'POST /api/tokens': { id: 'createToken' },
   'DELETE /api/tokens/{id}': { id: 'revokeToken' },
