@@ -51,7 +51,8 @@ export default tseslint.config(
   {
     // Apps reach the data through services (packages/services), never through repositories or
     // the Store's internals: that is where authorization and the events of a change are decided.
-    // An app may open the database and build the Store to hand to the services (composition).
+    // An app may open, restore and watch the database and build the Store to hand to the
+    // services (composition).
     files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx'],
     rules: {
       'no-restricted-imports': [
@@ -60,7 +61,17 @@ export default tseslint.config(
           paths: [
             {
               name: '@todo/storage',
-              allowImportNames: ['Store', 'createDatabase', 'Database', 'DatabaseOptions', 'OutboxMode', 'Unlisten'],
+              allowImportNames: [
+                'Store',
+                'createDatabase',
+                'Database',
+                'DatabaseOptions',
+                'OutboxMode',
+                'Unlisten',
+                'restorePglite',
+                'MigrationStatus',
+                'WriteHealth',
+              ],
               message: 'apps go through @todo/services, not repositories, rows or SQL of @todo/storage',
             },
           ],

@@ -171,7 +171,7 @@ describe('replicas behind one app-id (Redis Streams): three notifiers, two api',
     const notifiers = roles.slice(1, 4); // the three notifier replicas
     const counts = await Promise.all(
       notifiers.map(async (r) => {
-        const text = await (await fetch(`${r.server.url}/metrics`)).text();
+        const text = await (await fetch(r.server.metricsUrl)).text();
         return Number(/todo_reminders_reconciled_total\{outcome="emitted"\} (\d+)/.exec(text)?.[1] ?? 0);
       }),
     );

@@ -76,7 +76,7 @@ spec:
 
   it('reports the sidecar in readiness', async () => {
     const ready = await (await fetch(`${server.url}/readyz`)).json();
-    expect(ready).toEqual({ status: 'ready', checks: { database: 'ok', 'dapr-sidecar': 'ok' } });
+    expect(ready).toEqual({ status: 'ready', checks: { database: 'ok', writes: 'ok', 'dapr-sidecar': 'ok' } });
   });
 
   it('turns a reminder into exactly one email through Dapr pub/sub and the Dapr scheduler', async () => {

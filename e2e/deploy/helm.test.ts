@@ -74,8 +74,14 @@ describe('helm chart deploy/helm/todo-app', () => {
         'OPENAI_API_KEY',
         'CHAT_MODEL',
         'LOG_LEVEL',
+        'LOG_FORMAT',
         'BODY_LIMIT',
         'TRUST_PROXY',
+        'METRICS_PORT',
+        'MAX_IN_FLIGHT',
+        'MAX_QUEUE_MS',
+        'MAX_EVENT_LOOP_DELAY_MS',
+        'SSE_STREAMS_PER_USER',
         'LIST_CACHE_MB',
         'RECURRENCE_RECONCILE_EVERY_MS',
         'RECURRENCE_RECONCILE_GRACE_MS',
@@ -168,6 +174,16 @@ describe('helm chart deploy/helm/todo-app', () => {
           const svc = named(objs, 'Service', `${FULLNAME}-${role}`)!;
           expect(svc.spec.selector).toEqual(d.spec.selector.matchLabels);
           expect(svc.spec.ports[0].targetPort).toBe('http');
+          // Metrics on their own port, scraped from the pod, never behind the Service (or an Ingress).
+          const metricsPort = c.ports.find((p: any) => p.name === 'metrics').containerPort;
+          expect(config.metricsPort).toBe(metricsPort);
+          expect(metricsPort).not.toBe(port);
+          expect(svc.spec.ports.map((p: any) => p.targetPort)).toEqual(['http']);
+          expect(d.spec.template.metadata.annotations).toMatchObject({
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(metricsPort),
+            'prometheus.io/path': '/metrics',
+          });
           for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) expect(d.spec.template.metadata.labels[k]).toBe(v);
 
           // Dapr sidecar annotations.

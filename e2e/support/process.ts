@@ -7,6 +7,8 @@ const bin = `${root}/apps/cli/dist/main.js`;
 
 export interface ServerProcess {
   url: string;
+  /** Prometheus `/metrics`, served on a port of its own. */
+  metricsUrl: string;
   child: ChildProcess;
   output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -15,7 +17,17 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [bin, 'start'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'info',
+      // These tests run on a loaded machine, where shedding would fail them at random; it has
+      // tests of its own (apps/api/test/overload.test.ts) and a benchmark (bench:overload).
+      MAX_QUEUE_MS: '0',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -32,8 +44,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     });
     child.on('exit', (code) => reject(new Error(`todo start exited with ${code}:\n${log}`)));
   });
+  const metricsUrl = /metrics at (http:\/\/\S+)/.exec(log)?.[1]?.replace('localhost', '127.0.0.1') ?? '';
   return {
     url,
+    metricsUrl,
     child,
     output: () => log,
     /** Sends `signal`; like a supervisor, follows a SIGTERM that is not obeyed within 5 s with SIGKILL. */

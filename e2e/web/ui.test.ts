@@ -244,7 +244,7 @@ describe('web UI in Chromium', () => {
 
   it('asks again with the ETag and gets 304 for an unchanged list, instead of the whole page', async () => {
     const notModified = async () => {
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const metrics = await (await fetch(server.metricsUrl)).text();
       return Number(/^todo_task_list_pages_total\{outcome="not_modified"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
     };
     const before = await notModified();

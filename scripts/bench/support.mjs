@@ -63,3 +63,15 @@ export function writeSection(name, table) {
   const doc = readFileSync(file, 'utf8');
   writeFileSync(file, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 }
+
+/**
+ * fetch as a well-behaved client: a request the server shed (503) is sent again after the
+ * `Retry-After` it was given, up to `attempts` times.
+ */
+export async function fetchRetrying(url, init, attempts = 20) {
+  const res = await fetch(url, init);
+  if (res.status !== 503 || attempts <= 1) return res;
+  await res.arrayBuffer();
+  await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
+  return fetchRetrying(url, init, attempts - 1);
+}

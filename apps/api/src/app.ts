@@ -3,7 +3,6 @@
  * use `app.inject`); `main` in the CLI builds the deps and listens.
  */
 import cookie from '@fastify/cookie';
-import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,9 +15,9 @@ import { identify, traceparentOf } from './auth.js';
 import { answerWrongMethodWith405 } from './method-not-allowed.js';
 import { registerInputChecks } from './input.js';
 import { PROBLEM_SCHEMA, openapiTransform, openapiTransformObject } from './openapi.js';
-import { problem, retryAfterOf, sendProblem, toProblem } from './problem.js';
+import { problem, retryAfterOf, sendProblem, toProblem, type WriteFailures } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
-import { registerHealthRoutes, type MetricsSource, type ReadinessCheck } from './routes/health.routes.js';
+import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
 import { registerMeRoutes } from './routes/me.routes.js';
 import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
@@ -28,6 +27,9 @@ import { registerActionRoutes } from './routes/action.routes.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
 import type { SseHub } from './sse-hub.js';
+import { registerHttpPolicy } from './http-policy.js';
+import { registerLoadShedding, type LoadSheddingOptions } from './load-shedding.js';
+import { registerWebRoot } from './web-root.js';
 import type { Clock } from '@todo/domain';
 import type { Store } from '@todo/storage';
 
@@ -43,8 +45,6 @@ export interface AppDeps {
   replayDeadLetter?: (id: string) => Promise<boolean>;
   logger: Logger;
   readiness: ReadinessCheck[];
-  /** Prometheus exposition for `/metrics`. */
-  metrics?: MetricsSource;
   /** Request body limit, bytes. */
   bodyLimit?: number;
   /** Login/sign-up attempts per client address per minute. */
@@ -57,9 +57,15 @@ export interface AppDeps {
   trustProxy?: boolean | string[];
   /** Mark cookies Secure (when served over HTTPS). */
   secureCookies?: boolean;
+  /** PUBLIC_URL: its origin may send cookie requests whatever host reached us; https turns on HSTS. */
+  publicUrl?: string;
+  /** Shed requests with 503 past these bounds; no shedding without. */
+  overload?: LoadSheddingOptions;
   version?: string;
   /** Built web UI (apps/web/dist) served at `/`, with index.html for client-side routes. */
   webRoot?: string;
+  /** Told of failed requests: a write refused for lack of space answers 507 and turns readiness off. */
+  writeHealth?: WriteFailures;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -102,7 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler((error, request, reply) => {
     const retryAfter = retryAfterOf(error);
     if (retryAfter) reply.header('retry-after', String(retryAfter));
-    return sendProblem(reply, toProblem(error, request));
+    return sendProblem(reply, toProblem(error, request, deps.writeHealth));
   });
   registerInputChecks(app);
   app.setNotFoundHandler((request, reply) => {
@@ -115,10 +121,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   answerWrongMethodWith405(app);
 
+  app.decorate('publicOrigin', deps.publicUrl ? new URL(deps.publicUrl).origin : null);
+  if (deps.overload) await registerLoadShedding(app, deps.overload);
+  await registerHttpPolicy(app, { https: deps.publicUrl?.startsWith('https:') ?? false });
   await app.register(cookie);
-  if (deps.webRoot) {
-    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: ['index.html'], wildcard: false, maxAge: '1h' });
-  }
+  if (deps.webRoot) await registerWebRoot(app, deps.webRoot);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
@@ -140,7 +147,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  registerHealthRoutes(typed, deps.readiness, deps.metrics);
+  registerHealthRoutes(typed, deps.readiness);
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerActionRoutes(typed, deps.services);

@@ -14,15 +14,38 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** The origin of PUBLIC_URL, the address users are given; null when the app was built without one. */
+    publicOrigin: string | null;
+  }
 }
 
-function sameOrigin(request: FastifyRequest): boolean {
-  const origin = request.headers.origin ?? request.headers.referer;
-  if (!origin) return false;
+const originOf = (url: string): string | null => {
   try {
-    return new URL(origin).host === request.headers.host;
+    const origin = new URL(url).origin;
+    return origin === 'null' ? null : origin;
   } catch {
-    return false;
+    return null;
+  }
+};
+
+/**
+ * Whether an unsafe request comes from a page of this site: its Origin (or, from browsers that
+ * omit it, its Referer) is, scheme, host and port alike, either the configured public origin,
+ * however the server was reached (a proxy, 127.0.0.1), or the origin the request was sent to.
+ */
+function sameOrigin(request: FastifyRequest): boolean {
+  const claimed = request.headers.origin ?? request.headers.referer;
+  const origin = claimed ? originOf(claimed) : null;
+  if (!origin) return false;
+  if (origin === request.server.publicOrigin) return true;
+  return origin === originOf(`${request.protocol}://${request.host}`);
+}
+
+/** A session cookie is sent by the browser on its own, so only our pages may use it to change anything. */
+export function assertCookieRequestAllowed(request: FastifyRequest): void {
+  if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+    throw new DomainError('FORBIDDEN', 'cross-site request refused: send the Origin header of this site');
   }
 }
 
@@ -37,9 +60,7 @@ export async function identify(auth: AuthService, request: FastifyRequest): Prom
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
-    if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-      throw new DomainError('FORBIDDEN', 'cross-site request refused: send the Origin header of this site');
-    }
+    assertCookieRequestAllowed(request);
     return auth.authenticate(cookie);
   }
   throw new DomainError('UNAUTHENTICATED', 'sign in, or send Authorization: Bearer <token>');

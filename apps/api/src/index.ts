@@ -2,6 +2,6 @@
 export { createApp, type App, type AppDeps } from './app.js';
 export type { ReadinessCheck } from './routes/health.routes.js';
 export { problem, type Problem } from './problem.js';
-export { SseHub } from './sse-hub.js';
-export { createHealthApp } from './health-app.js';
+export { DEFAULT_STREAMS_PER_USER, SseHub } from './sse-hub.js';
+export { createHealthApp, createMetricsApp, type MetricsSource } from './health-app.js';
 export { identify } from './auth.js';

@@ -193,6 +193,7 @@ function errorResponses(method: string, schema: Schema, route: { config?: unknow
   if (hasBody) {
     out['413'] = problemResponse('The request body is too large');
     out['415'] = problemResponse('The body is not sent as application/json');
+    out['507'] = problemResponse('The database disk is full: nothing was written (STORAGE_FULL)');
   }
   const config = (route.config ?? {}) as { rateLimit?: unknown };
   if (config.rateLimit) out['429'] = problemResponse('Too many attempts; wait as Retry-After says', RETRY_AFTER);

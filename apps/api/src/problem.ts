@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
-import { isDataException } from '@todo/services';
+import { isDataException, isStorageFull } from '@todo/services';
 
 export interface Problem {
   type: string;
@@ -30,6 +30,8 @@ const TITLES: Partial<Record<number, string>> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export function problem(code: ErrorCode, detail: string, errors: FieldIssue[] = [], status: number = ERROR_CODES[code]): Problem {
@@ -55,7 +57,12 @@ export function retryAfterOf(error: unknown): number | undefined {
 
 const LOCATION_PREFIX: Record<string, string> = { body: '', querystring: '', params: '', headers: 'header.' };
 
-export function toProblem(error: unknown, request: FastifyRequest): Problem {
+/** Told of failures that reach the end: it judges which were a lack of space (a full disk). */
+export interface WriteFailures {
+  noteFailure(error: unknown): boolean;
+}
+
+export function toProblem(error: unknown, request: FastifyRequest, writes?: WriteFailures): Problem {
   if (isDomainError(error)) return problem(error.code, error.message, [...error.issues]);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = LOCATION_PREFIX[error.validationContext ?? 'body'] ?? '';
@@ -91,6 +98,14 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     // Input validation missed a value the database refuses: the value is the cause (logged, to close the gap).
     request.log.warn({ err: error }, 'value refused by the database');
     return problem('VALIDATION_FAILED', 'a value in the request cannot be stored (it is malformed or out of range)');
+  }
+  if (writes ? writes.noteFailure(error) : isStorageFull(error)) {
+    request.log.error({ err: error }, 'write refused: out of disk space');
+    // The embedded engine has been seen to keep a write it reported as failed: say "may".
+    return problem(
+      'STORAGE_FULL',
+      'the server is out of disk space; this change may not have been saved: check, then try again later',
+    );
   }
   request.log.error({ err: error }, 'unhandled error');
   return problem('INTERNAL', `something went wrong; quote request id ${request.id} when reporting it`);

@@ -4,20 +4,30 @@
  * through MCP, the CLI or another tab shows up live.
  */
 import type { ServerResponse } from 'node:http';
+import { DomainError } from '@todo/domain';
 
 const HEARTBEAT_MS = 20_000;
+/** A user's tabs and devices; a client that opens more is leaking them. */
+export const DEFAULT_STREAMS_PER_USER = 8;
 
 export class SseHub {
   private readonly streams = new Map<string, Set<ServerResponse>>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor() {
+  constructor(private readonly maxPerUser = DEFAULT_STREAMS_PER_USER) {
     // Comments keep idle proxies from closing the stream.
     this.heartbeat = setInterval(() => this.each((res) => res.write(': ping\n\n')), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
+  /** Refuses (before writing anything) a stream beyond the user's cap; a closed stream frees its slot. */
   open(userId: string, res: ServerResponse): void {
+    if ((this.streams.get(userId)?.size ?? 0) >= this.maxPerUser) {
+      throw new DomainError(
+        'TOO_MANY_STREAMS',
+        `at most ${this.maxPerUser} live-update streams per user are open at once; close one first`,
+      );
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

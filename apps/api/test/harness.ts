@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { createServices, uuidV7Ids, type LoginThrottleOptions, type Services } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
 import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
-import { createApp, type App } from '../src/index.js';
+import { createApp, type App, type AppDeps } from '../src/index.js';
 
 export interface Harness {
   app: App;
@@ -32,6 +32,7 @@ export async function createHarness(
     bodyLimit?: number;
     trustProxy?: boolean | string[];
     loginThrottle?: Partial<LoginThrottleOptions>;
+    app?: Partial<AppDeps>;
   } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(engine);
@@ -56,6 +57,7 @@ export async function createHarness(
     authRateLimit: options.authRateLimit ?? 1000,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...options.app,
   });
   const call: Harness['call'] = async (method, url, auth, body) => {
     const response = await app.inject({

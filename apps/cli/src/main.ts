@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, ROLES } from '@todo/config';
 import { registerMcpCommand } from '@todo/mcp/cli';
 import { ApiError, resolveCredentials } from './client.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { startCommand } from './commands/start.js';
 import { withDaprSecrets } from './secrets.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -29,6 +30,7 @@ program
   });
 
 registerAdminCommands(program, out);
+registerBackupCommands(program, out);
 registerTaskCommands(program, out);
 registerMcpCommand(program, resolveCredentials);
 

@@ -47,7 +47,7 @@ export function registerRoles(
       transports.bus.subscribe(topic, metrics.instrument(topic, options.name, withEventContext(handler)), options),
   };
   const roles = new Set(config.roles);
-  const sse = roles.has('api') ? new SseHub() : undefined;
+  const sse = roles.has('api') ? new SseHub(config.sseStreamsPerUser) : undefined;
   // Embedded, the relay step announces live updates itself, in the statement that publishes
   // them (transports.ts): as a subscription of their own, they had cost every event a queue row,
   // a claim and a delete, measured under bench:api's create load. Through Dapr, events come from the

@@ -2,17 +2,16 @@
  * Builds a running todo-app from config: database, services, and the roles asked for.
  * `ROLES=all` composes every role in one process (docs/architecture.md); each role can also start alone.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { createApp, createHealthApp, identify, type App } from '@todo/api';
+import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { createApp, createHealthApp, createMetricsApp, identify, type App } from '@todo/api';
 import { DurableChatHistory, registerChatRoutes } from '@todo/chat';
 import { LOOPBACK_HOSTS, registerMcpRoutes } from '@todo/mcp';
 import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock, type EventType } from '@todo/domain';
-import { createServices, uuidV7Ids, type Services } from '@todo/services';
+import { createServices, databaseFailureOf, uuidV7Ids, type Services } from '@todo/services';
 import { periodic } from '@todo/transport';
 import type { MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
@@ -22,7 +21,9 @@ import { prettyLines } from './pretty-log.js';
 import { Metrics } from './metrics.js';
 import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
-import { Store, createDatabase, type Database } from '@todo/storage';
+import { Store, WriteHealth, type Database } from '@todo/storage';
+import { jwtSecretFor, openDatabase } from './data-dir.js';
+import { checkDataDir, freeBytes, MIN_FREE_BYTES } from './data-dir-check.js';
 
 /** How often every process folds the list-version rows of users who write without listing. */
 const LIST_VERSION_COMPACT_EVERY_MS = 5 * 60_000;
@@ -37,6 +38,8 @@ export interface Runtime {
   services: Services;
   transports: Transports;
   app: App;
+  /** Prometheus `/metrics`, listened on apart from `app` (METRICS_PORT) so the API port does not expose it. */
+  metricsApp: App;
   /** The recurring role, when this process runs it: its reconciliation can be run on demand. */
   recurring: RecurringRole | undefined;
   /** The notifier role, when this process runs it: its reconciliation can be run on demand. */
@@ -48,28 +51,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/**
- * Embedded mode keeps a generated signing key in DATA_DIR so sessions survive restarts;
- * distributed mode must be given one (config refuses to start without it).
- */
-export function jwtSecretFor(config: Readonly<Config>): string {
-  if (config.jwtSecret) return config.jwtSecret;
-  mkdirSync(config.dataDir, { recursive: true });
-  const file = join(config.dataDir, 'jwt-secret');
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
-  }
-}
-
 export function createLogger(config: Readonly<Config>, destination?: NodeJS.WritableStream): Logger {
   const options: LoggerOptions = {
     level: config.logLevel,
     mixin: logContextMixin,
     base: { service: 'todo-app', roles: config.roles.join(',') },
+    // A failed query's error holds its SQL and every parameter (the user's text): logged without.
+    serializers: { err: (error: unknown) => databaseFailureOf(error) ?? stdSerializers.err(error as Error) },
     redact: {
       paths: [
         'req.headers.authorization',
@@ -89,20 +77,10 @@ export function createLogger(config: Readonly<Config>, destination?: NodeJS.Writ
     : pino(options);
 }
 
-export async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<Database> {
-  const database = await createDatabase({
-    url: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
-    // The embedded bus's queues are in this database: events are queued as they are written.
-    outboxMode: config.useDapr ? 'relay' : 'deliver',
-  });
-  logger.info({ kind: database.kind }, 'database opened; applying migrations');
-  await database.migrate();
-  return database;
-}
-
 /** The built web UI, next to this package in the workspace (and in the container image). */
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const SERVER_USE = { command: 'start', whenBusy: 'stop that server first, or set DATA_DIR to another folder' };
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -115,7 +93,10 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
-  const database = options.database ?? (await openDatabase(config, logger));
+  // The signing key is read before the database is opened: a bad one stops start-up at once.
+  if (!options.database && !config.databaseUrl) checkDataDir(config.dataDir);
+  const jwtSecret = jwtSecretFor(config);
+  const database = options.database ?? (await openDatabase(config, logger, SERVER_USE));
   const store = new Store(database.db, { taskInserts: database.pipeline ? { pipeline: database.pipeline } : {} });
   const metrics = new Metrics(database, clock);
   const transports = createTransports({
@@ -140,7 +121,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
   const services = createServices(
     serviceDeps,
-    { jwtSecret: jwtSecretFor(config) },
+    { jwtSecret },
     {
       listCacheChars: config.listCacheBytes,
       onListPage: metrics.listPage,
@@ -156,7 +137,16 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     logger,
     ...(options.mailSender ? { mailSender: options.mailSender } : {}),
   });
-  const readiness = [{ name: 'database', check: () => database.ping() }, ...transports.readiness];
+  // A write refused for lack of space makes the process not ready until a write works again.
+  const writes = new WriteHealth(
+    () => database.probeWrite(),
+    options.database || config.databaseUrl ? undefined : { freeBytes: () => freeBytes(config.dataDir), needed: MIN_FREE_BYTES },
+  );
+  const readiness = [
+    { name: 'database', check: () => database.ping() },
+    { name: 'writes', check: () => writes.check() },
+    ...transports.readiness,
+  ];
   // Every process answers health probes; only the api role serves the API.
   const app = config.roles.includes('api')
     ? await createApp({
@@ -167,13 +157,16 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         bodyLimit: config.bodyLimit,
         trustProxy: config.trustProxy,
         secureCookies: config.publicUrl.startsWith('https:'),
+        publicUrl: config.publicUrl,
+        overload: config.overload,
         readiness,
-        metrics,
         replayDeadLetter: transports.replayDeadLetter,
+        writeHealth: writes,
         ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
         ...(wiring.sse ? { sse: wiring.sse } : {}),
       })
-    : createHealthApp({ logger, readiness, metrics });
+    : createHealthApp({ logger, readiness });
+  const metricsApp = createMetricsApp({ logger, metrics });
   if (config.roles.includes('api') || config.roles.includes('mcp')) {
     // AI assistants: MCP over Streamable HTTP, and the in-app chat, on the same services.
     const publicUrl = new URL(config.publicUrl);
@@ -223,6 +216,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     services,
     transports,
     app,
+    metricsApp,
     recurring: wiring.recurring,
     notifier: wiring.notifier,
     start: async () => {
@@ -238,6 +232,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     close: async () => {
       wiring.sse?.close();
       await app.close();
+      await metricsApp.close();
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();
       await vacuum.stop();

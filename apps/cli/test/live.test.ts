@@ -85,8 +85,13 @@ describe('metrics', () => {
         reminders: [{ type: 'absolute', at: '2026-11-27T09:05:00Z' }],
       });
       await p.advanceTo('2026-11-27T09:05:02Z');
-      const res = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      const res = await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' });
       expect(res.headers['content-type']).toMatch(/text\/plain/);
+      // Only on the metrics listener: the API port, which the Ingress exposes, does not serve
+      // them (with the web UI built, the path is one of its client-side routes).
+      const leaked = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      expect(leaked.headers['content-type']).not.toMatch(/text\/plain/);
+      expect(leaked.body).not.toMatch(/todo_|# TYPE/);
       const text = res.body;
       expect(text).toMatch(/todo_events_published_total\{topic="task-events",type="todo.task.created.v1"\} 1/);
       expect(text).toMatch(/todo_events_handled_total\{topic="task-events",subscription="notifier",outcome="ack"\} 1/);
@@ -113,7 +118,7 @@ describe('metrics', () => {
       const { etag } = (await list()).headers;
       expect((await list()).statusCode).toBe(200);
       expect((await list({ 'if-none-match': String(etag) })).statusCode).toBe(304);
-      const { body } = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      const { body } = await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' });
       for (const outcome of ['read', 'kept', 'not_modified']) {
         expect(body).toMatch(new RegExp(`^todo_task_list_pages_total\\{outcome="${outcome}"\\} 1$`, 'm'));
       }
@@ -138,7 +143,7 @@ describe('metrics', () => {
       await p.runtime.database.db.execute(sql`
         insert into event_deliveries (event_id, topic, subscription, event, available_at)
         values ('held', 'task-events', 'notifier', '{}', ${due}::timestamptz)`);
-      const { body } = await p.runtime.app.inject({ method: 'GET', url: '/metrics' });
+      const { body } = await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' });
       expect(body).toMatch(/^todo_outbox_pending 1$/m);
       expect(body).toMatch(/^todo_outbox_oldest_pending_seconds 600$/m);
       expect(body).toMatch(/^todo_event_deliveries_pending\{topic="task-events",subscription="notifier"\} 1$/m);

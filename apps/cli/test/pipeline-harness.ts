@@ -38,6 +38,10 @@ export async function createPipeline(
     // Tests run the reconciliations by hand, when the clock says so.
     RECURRENCE_RECONCILE_EVERY_MS: '0',
     REMINDER_RECONCILE_EVERY_MS: '0',
+    // A loaded test machine stalls the event loop and queues requests; shedding is tested in
+    // apps/api/test/overload.test.ts.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_QUEUE_MS: '0',
   });
   const logger = options.logSink ? createLogger({ ...config, logLevel: 'info' }, options.logSink) : pino({ level: 'silent' });
   const runtime = await createRuntime(config, { clock, database, logger });

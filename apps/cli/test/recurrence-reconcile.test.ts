@@ -95,7 +95,7 @@ describe.each(ENGINES)('recurrence reconciliation on %s', (engine) => {
     expect(await outcomes()).toEqual([[broken.id, 'failed']]);
     // The role counts what it had to handle; a non-zero count means deliveries are being lost.
     expect(await p.runtime.recurring!.reconcile()).toBe(0);
-    const metrics = (await p.runtime.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/todo_recurrence_reconciled_total\{outcome="failed"\} 1\n/);
     // Once the rule is repaired, the next run handles it.
     expect(await p.runtime.store.repos.tasks.update(u.id, broken.id, { recurrenceRule: 'FREQ=DAILY' })).toBe(true);

@@ -43,7 +43,7 @@ describe.each(ENGINES)('reminder reconciliation on %s', (engine) => {
     expect(await reconcile()).toBe(1);
     await p.settle();
     expect(mails('Call the bank')).toHaveLength(1);
-    const metrics = (await p.runtime.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/todo_reminders_reconciled_total\{outcome="emitted"\} 1\n/);
     expect(await reconcile()).toBe(0); // notified now
     await at('2026-11-27T09:20:00Z');

@@ -95,6 +95,16 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024),
+  /** Prometheus `/metrics` listens here (on HOST), never on the API port; unset: not served. */
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  /** Requests handled at once before new ones are shed with 503 (0 = no bound). */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(256),
+  /** Once several requests have been in progress this long, new ones are shed with 503 (0 = never). */
+  MAX_QUEUE_MS: z.coerce.number().int().min(0).default(200),
+  /** Mean event-loop delay (over 100 ms) above which requests are shed with 503 (0 = never). */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  /** Live-update (SSE) streams one user may hold open at once. */
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(8),
 });
 
 export interface Config {
@@ -124,6 +134,11 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   logFormat: z.infer<typeof EnvSchema>['LOG_FORMAT'];
   bodyLimit: number;
+  /** Port of the separate `/metrics` listener; undefined: metrics are not served. */
+  metricsPort: number | undefined;
+  /** Load shedding: bounds past which requests are answered 503 at once (0 = off). */
+  overload: { maxInFlight: number; maxQueueMs: number; maxEventLoopDelayMs: number };
+  sseStreamsPerUser: number;
   /** Which proxies' X-Forwarded-For to believe for the client address (rate limits key on it). */
   trustProxy: boolean | string[];
 }
@@ -179,6 +194,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     bodyLimit: e.BODY_LIMIT,
+    metricsPort: e.METRICS_PORT,
+    overload: { maxInFlight: e.MAX_IN_FLIGHT, maxQueueMs: e.MAX_QUEUE_MS, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
+    sseStreamsPerUser: e.SSE_STREAMS_PER_USER,
     trustProxy: e.TRUST_PROXY,
   });
 }

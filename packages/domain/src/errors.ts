@@ -30,7 +30,11 @@ export const ERROR_CODES = {
   LINK_STALE: 409,
   LINK_USED: 410,
   RATE_LIMITED: 429,
+  TOO_MANY_STREAMS: 429,
+  OVERLOADED: 503,
   INTERNAL: 500,
+  /** A write refused because the server's disk is full: nothing was saved, retrying later works. */
+  STORAGE_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -51,6 +51,8 @@ export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
 /** For the edges: a value the database refused is a bad-input answer, not "try again later". */
 export { isDataException } from '@todo/storage';
+// How a failed query may be logged, and whether it was a full disk (507 over REST).
+export { databaseFailureOf, isStorageFull } from '@todo/storage';
 
 export interface Services {
   auth: AuthService;

@@ -12,6 +12,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { migrationStatus, type MigrationStatus } from './migration-status.js';
 import { pgliteNotifications, postgresNotifications, type Notifications } from './notifications.js';
 import * as schema from './tables.js';
 import { StatementPipeline } from './statement-pipeline.js';
@@ -23,8 +25,17 @@ export interface Database {
   readonly outboxMode: OutboxMode;
   /** Applies the committed SQL migrations; safe to call on every start. */
   migrate(): Promise<void>;
+  /** How the schema compares with this build's migrations (read before `migrate`). */
+  migrationStatus(): Promise<MigrationStatus>;
   /** Cheap round trip for readiness probes. */
   ping(): Promise<void>;
+  /** A small write, rolled back: fails while writes fail (a full disk). */
+  probeWrite(): Promise<void>;
+  /**
+   * A consistent copy of the whole database while it runs, as a gzipped tar of PGlite's data
+   * folder (PostgreSQL: `undefined`; that is pg_dump's job).
+   */
+  backup?(): Promise<Uint8Array>;
   /**
    * What autovacuum does on a server: PGlite runs none, so without this every update and
    * delete (the event pipeline's queues most of all) stays on disk for good and the planner
@@ -79,8 +90,17 @@ async function createPglite(dataDir: string | undefined, mode: OutboxMode): Prom
     migrate: async () => {
       await migratePglite(db as never, { migrationsFolder });
     },
+    migrationStatus: () => migrationStatus(db, migrationsFolder),
     ping: async () => {
       await client.query('select 1');
+    },
+    probeWrite: () => probeWrite(db),
+    backup: async () => {
+      // Writes what is in memory to the data files, so the copy needs little WAL replay. The
+      // copy itself is taken between two statements, like a file-system snapshot: a
+      // transaction open at that moment is rolled back when the copy is opened.
+      await client.exec('checkpoint');
+      return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
     },
     // Plain VACUUM keeps the files as they are but lets new rows reuse the space of dead ones.
     maintain: async () => {
@@ -89,6 +109,34 @@ async function createPglite(dataDir: string | undefined, mode: OutboxMode): Prom
     notifications: pgliteNotifications(client),
     close: () => client.close(),
   };
+}
+
+/**
+ * Loads a backup (`Database.backup`) into `dataDir`, which must not hold a database yet.
+ * Opening it replays the copy's write-ahead log, so the folder is ready when this returns.
+ */
+export async function restorePglite(dataDir: string, backup: Uint8Array): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, loadDataDir: new Blob([backup]) });
+  await client.query('select 1');
+  await client.close();
+}
+
+const PROBE_CHANNEL = 'todo_write_probe';
+class ProbeRolledBack extends Error {}
+
+/** Inserts a row and rolls it back: a table without triggers, and nothing stays behind. */
+async function probeWrite(db: Db): Promise<void> {
+  try {
+    await db.transaction(async (tx) => {
+      await tx.execute(
+        sql`insert into event_announcements (channel, types) values (${PROBE_CHANNEL}, '{}') on conflict do nothing`,
+      );
+      throw new ProbeRolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof ProbeRolledBack)) throw error;
+  }
 }
 
 async function createPostgres(url: string, poolSize: number, mode: OutboxMode): Promise<Database> {
@@ -106,9 +154,11 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
     migrate: async () => {
       await migratePg(db as never, { migrationsFolder });
     },
+    migrationStatus: () => migrationStatus(db, migrationsFolder),
     ping: async () => {
       await pool.query('select 1');
     },
+    probeWrite: () => probeWrite(db),
     maintain: () => Promise.resolve(),
     notifications: postgresNotifications(url, pool),
     pipeline,

@@ -5,8 +5,11 @@
  *   await database.migrate();
  *   const store = new Store(database.db);
  */
-export { createDatabase, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
+export { createDatabase, restorePglite, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
 export type { Db } from './db.js';
+export type { MigrationStatus } from './migration-status.js';
+export { databaseFailureOf, isStorageFull, type DatabaseFailure } from './database-errors.js';
+export { WriteHealth, type Room } from './write-health.js';
 export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';

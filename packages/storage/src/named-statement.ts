@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './db.js';
+import { tagStatement } from './database-errors.js';
 
 interface Query {
   sql: string;
@@ -76,9 +77,13 @@ export async function executeRendered<Row>(
 ): Promise<{ rows: Row[] }> {
   const params = values ? fillPlaceholders(statement.params, values) : statement.params;
   const { session } = (db as unknown as Prepares)._;
-  return (await session.prepareQuery({ sql: statement.text, params }, undefined, statement.name, false).execute()) as {
-    rows: Row[];
-  };
+  try {
+    return (await session.prepareQuery({ sql: statement.text, params }, undefined, statement.name, false).execute()) as {
+      rows: Row[];
+    };
+  } catch (error) {
+    throw tagStatement(error, statement.name);
+  }
 }
 
 /**

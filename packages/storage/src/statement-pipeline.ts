@@ -12,6 +12,7 @@
  */
 import { fillPlaceholders } from 'drizzle-orm';
 import pg from 'pg';
+import { tagStatement } from './database-errors.js';
 import type { RenderedStatement } from './named-statement.js';
 
 export class StatementPipeline {
@@ -22,12 +23,16 @@ export class StatementPipeline {
   /** Runs a rendered statement with a value for each of its placeholders. */
   async execute<Row>(statement: RenderedStatement, values: Record<string, unknown>): Promise<{ rows: Row[] }> {
     const client = await this.connect();
-    const result = await client.query({
-      name: statement.name,
-      text: statement.text,
-      values: fillPlaceholders(statement.params, values),
-    });
-    return { rows: result.rows as Row[] };
+    try {
+      const result = await client.query({
+        name: statement.name,
+        text: statement.text,
+        values: fillPlaceholders(statement.params, values),
+      });
+      return { rows: result.rows as Row[] };
+    } catch (error) {
+      throw tagStatement(error, statement.name);
+    }
   }
 
   async close(): Promise<void> {

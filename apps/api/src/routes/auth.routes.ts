@@ -3,7 +3,7 @@ import { LogIn, SignUp, User } from '@todo/domain';
 import type { FastifyRequest } from 'fastify';
 import { clientKey, type Services } from '@todo/services';
 import type { TypedApp } from '../typed-app.js';
-import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
+import { SESSION_COOKIE, assertCookieRequestAllowed, clearSessionCookie, setSessionCookie } from '../auth.js';
 
 const SessionReply = z.object({ user: User, token: z.string().describe('Session JWT: send as Authorization: Bearer …') });
 
@@ -48,7 +48,11 @@ export function registerAuthRoutes(app: TypedApp, services: Services, opts: { ra
     },
     async (request, reply) => {
       const header = request.headers.authorization;
-      const credential = header?.startsWith('Bearer ') ? header.slice(7) : request.cookies[SESSION_COOKIE];
+      const bearer = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+      const cookie = request.cookies[SESSION_COOKIE];
+      // Another site must not end the session either.
+      if (!bearer && cookie) assertCookieRequestAllowed(request);
+      const credential = bearer ?? cookie;
       if (credential) {
         try {
           await services.auth.logOut(await services.auth.authenticate(credential));

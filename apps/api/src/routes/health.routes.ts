@@ -6,17 +6,7 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-export interface MetricsSource {
-  render(): Promise<{ contentType: string; body: string }>;
-}
-
-export function registerHealthRoutes(app: TypedApp, checks: readonly ReadinessCheck[], metrics?: MetricsSource): void {
-  if (metrics) {
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      const { contentType, body } = await metrics.render();
-      return reply.type(contentType).send(body);
-    });
-  }
+export function registerHealthRoutes(app: TypedApp, checks: readonly ReadinessCheck[]): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const results = await Promise.all(

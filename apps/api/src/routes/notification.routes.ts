@@ -56,8 +56,9 @@ export function registerNotificationRoutes(app: TypedApp, services: Services, hu
       const principal = principalOf(request);
       if (!hub)
         return reply.status(503).send({ status: 503, code: 'INTERNAL', detail: 'live updates are not enabled in this process' });
-      reply.hijack();
+      // Opened before hijacking, so a refusal is still answered as problem+json.
       hub.open(principal.userId, reply.raw);
+      reply.hijack();
       return reply;
     },
   );

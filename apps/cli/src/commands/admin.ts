@@ -6,12 +6,34 @@ import { createServices, uuidV7Ids } from '@todo/services';
 import { Store } from '@todo/storage';
 import { systemClock } from '@todo/domain';
 import { ApiClient, resolveCredentials, saveCredentials } from '../client.js';
-import { createLogger, jwtSecretFor, openDatabase } from '../runtime.js';
+import { callControl, serverHolds } from '../control-socket.js';
+import { jwtSecretFor, openDatabase, type DataDirUse } from '../data-dir.js';
+import { createLogger } from '../runtime.js';
 
 type Out = (line: string) => void;
 
-async function withServices<T>(config: Readonly<Config>, work: (s: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config, createLogger({ ...config, logLevel: 'warn' }));
+/** What to do instead when a server holds the data folder: never a write it would not see. */
+const USER_CREATE: DataDirUse = {
+  command: 'user create',
+  whenBusy:
+    'stop the server, run this command again, then start the server — or sign up through the running server (web UI or POST /api/auth/signup)',
+};
+const TOKEN_CREATE: DataDirUse = {
+  command: 'token create',
+  whenBusy:
+    'create the token through the running server instead: `todo login --email …` then `todo token create --name …` without --email',
+};
+const MIGRATE: DataDirUse = {
+  command: 'migrate',
+  whenBusy: 'the running server applied the migrations when it started; nothing to do',
+};
+
+async function withServices<T>(
+  config: Readonly<Config>,
+  use: DataDirUse,
+  work: (s: ReturnType<typeof createServices>) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(config, createLogger({ ...config, logLevel: 'warn' }), use);
   try {
     const store = new Store(database.db);
     return await work(
@@ -32,7 +54,7 @@ export function registerAdminCommands(program: Command, out: Out): void {
     .action(async () => {
       const config = loadConfig(process.env);
       out(`migrating ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`} …`);
-      const database = await openDatabase(config, createLogger({ ...config, logLevel: 'warn' }));
+      const database = await openDatabase(config, createLogger({ ...config, logLevel: 'warn' }), MIGRATE);
       await database.close();
       out('migrations applied');
     });
@@ -47,8 +69,13 @@ export function registerAdminCommands(program: Command, out: Out): void {
     .option('--admin', 'may read dead letters')
     .action(async (opts) => {
       const input = SignUp.parse({ email: opts.email, password: opts.password, name: opts.name, timeZone: opts.timeZone });
-      const session = await withServices(loadConfig(process.env), (s) => s.auth.signUp(input, { admin: Boolean(opts.admin) }));
-      out(`created user ${session.user.email} (${session.user.id})${session.user.isAdmin ? ' [admin]' : ''}`);
+      const config = loadConfig(process.env);
+      const user = serverHolds(config)
+        ? (JSON.parse(
+            (await callControl(config.dataDir, '/users', { ...input, admin: Boolean(opts.admin) })).toString('utf8'),
+          ) as { id: string; email: string; isAdmin: boolean })
+        : (await withServices(config, USER_CREATE, (s) => s.auth.signUp(input, { admin: Boolean(opts.admin) }))).user;
+      out(`created user ${user.email} (${user.id})${user.isAdmin ? ' [admin]' : ''}`);
     });
 
   const token = program.command('token').description('Manage API tokens');
@@ -69,7 +96,7 @@ export function registerAdminCommands(program: Command, out: Out): void {
       let created: { token: { id: string; scopes: string[] }; secret: string };
       if (opts.email) {
         if (!opts.password) throw new Error('--email needs --password to prove ownership');
-        created = await withServices(loadConfig(process.env), async (s) => {
+        created = await withServices(loadConfig(process.env), TOKEN_CREATE, async (s) => {
           const session = await s.auth.logIn({ email: opts.email, password: opts.password });
           const principal = { userId: session.user.id, scopes: ['read', 'write'] as const, via: 'session' as const };
           return s.tokens.create(principal, input);

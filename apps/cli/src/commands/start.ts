@@ -1,4 +1,5 @@
 import type { Config } from '@todo/config';
+import { listenControl } from '../control-socket.js';
 import { createRuntime } from '../runtime.js';
 
 export async function startCommand(config: Readonly<Config>): Promise<void> {
@@ -6,11 +7,24 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
     `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
   );
   const runtime = await createRuntime(config);
+  // Embedded: the CLI's backups and new users go through this process, which holds the folder.
+  const { database, services } = runtime;
+  const control = database.backup
+    ? await listenControl(
+        config.dataDir,
+        {
+          backup: () => database.backup!(),
+          createUser: async (input, admin) => (await services.auth.signUp(input, { admin })).user,
+        },
+        runtime.logger,
+      )
+    : undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'shutting down');
+    await control?.close();
     await runtime.close();
     process.exit(0);
   };
@@ -20,6 +34,10 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   // sidecar looks for free ports, and the sidecar can read /dapr/subscribe (deliveries that
   // arrive before the bus has started are answered RETRY).
   const address = await runtime.app.listen({ host: config.host, port: config.port });
+  if (config.metricsPort !== undefined) {
+    const metrics = await runtime.metricsApp.listen({ host: config.host, port: config.metricsPort });
+    process.stderr.write(`todo-app: metrics at ${metrics.replace('127.0.0.1', 'localhost')}/metrics\n`);
+  }
   await runtime.start();
   const shown = address.replace('127.0.0.1', 'localhost');
   const docs = config.roles.includes('api') ? `  (API docs: ${shown}/docs)` : '  (health: /healthz, /readyz)';

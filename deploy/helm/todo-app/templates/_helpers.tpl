@@ -83,6 +83,9 @@ Where components read their secretKeyRefs: on Kubernetes the built-in `kubernete
 {{- if and .Values.dapr.enabled (eq .Values.dapr.secretstore.type "local.file") (not .Values.dapr.secretstore.localFile.secretsFile) -}}
 {{- fail "dapr.secretstore.type=local.file needs dapr.secretstore.localFile.secretsFile" -}}
 {{- end -}}
+{{- if or (eq (int .Values.config.metricsPort) (int .Values.config.port)) (and .Values.dapr.enabled (eq (int .Values.config.metricsPort) (int .Values.dapr.metricsPort))) -}}
+{{- fail "config.metricsPort must differ from config.port and dapr.metricsPort (they share the pod's network)" -}}
+{{- end -}}
 {{- if not (include "todo.appIds" .) -}}
 {{- fail "every role is disabled (roles.*.enabled): nothing to deploy" -}}
 {{- end -}}

@@ -1,0 +1,114 @@
+/**
+ * How administrative commands reach the embedded server that holds the data folder. Only that
+ * process may open the database (data-dir-lock.ts), so `todo backup` and `todo user create`
+ * ask it, over a Unix socket inside the data folder. The socket is readable by the folder's
+ * owner only: whoever can use it could read and write the database files anyway, so it needs
+ * no login of its own.
+ */
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '@todo/config';
+import { isDomainError, SignUp } from '@todo/domain';
+import { liveLockHolder } from './data-dir-lock.js';
+
+export const SOCKET_FILE = 'todo.sock';
+/** Unix socket paths are limited to about 108 bytes; a deeper DATA_DIR gets no socket. */
+const MAX_SOCKET_PATH = 100;
+
+export interface ControlHandlers {
+  backup(): Promise<Uint8Array>;
+  createUser(input: SignUp, admin: boolean): Promise<{ id: string; email: string; isAdmin: boolean }>;
+}
+
+export interface ControlSocket {
+  close(): Promise<void>;
+}
+
+const socketPath = (dataDir: string) => join(resolve(dataDir), SOCKET_FILE);
+
+/** Serves the CLI's requests while the server runs; `undefined` when the path is too long for a socket. */
+export async function listenControl(
+  dataDir: string,
+  handlers: ControlHandlers,
+  logger: Logger,
+): Promise<ControlSocket | undefined> {
+  const path = socketPath(dataDir);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    logger.warn(
+      { path },
+      'data folder path too long for the control socket: `todo backup` and `todo user create` need the server stopped',
+    );
+    return undefined;
+  }
+  // This process holds the folder's lock: a socket file left here is a dead server's.
+  rmSync(path, { force: true });
+  const server = createServer((req, res) => {
+    void handle(req, res, handlers).catch((error: unknown) => {
+      const status = isDomainError(error) ? error.status : 500;
+      if (status === 500) logger.error({ err: error }, 'control request failed');
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));
+    });
+  });
+  await new Promise<void>((done, fail) => server.once('error', fail).listen(path, done));
+  chmodSync(path, 0o600);
+  return {
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        rmSync(path, { force: true });
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, handlers: ControlHandlers): Promise<void> {
+  if (req.method === 'POST' && req.url === '/backup') {
+    const bytes = await handlers.backup();
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': bytes.length }).end(bytes);
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/users') {
+    const { admin, ...input } = JSON.parse(await readBody(req)) as { admin?: boolean };
+    const user = await handlers.createUser(SignUp.parse(input), admin === true);
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(user));
+    return;
+  }
+  res.writeHead(404).end();
+}
+
+const readBody = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+/** Whether an embedded server holds the data folder and listens for the CLI. */
+export const serverHolds = (config: Readonly<Config>): boolean =>
+  !config.databaseUrl && liveLockHolder(config.dataDir)?.command === 'start' && existsSync(socketPath(config.dataDir));
+
+/** Sends one request to the server holding `dataDir`; throws its message on failure. */
+export function callControl(dataDir: string, path: string, body?: unknown): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    const req = request(
+      { socketPath: socketPath(dataDir), path, method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const reply = Buffer.concat(chunks);
+          if ((res.statusCode ?? 500) < 300) return done(reply);
+          let message = `the server answered ${res.statusCode}`;
+          try {
+            message = (JSON.parse(reply.toString('utf8')) as { message: string }).message;
+          } catch {
+            // not JSON: keep the status
+          }
+          fail(new Error(message));
+        });
+      },
+    );
+    req.on('error', fail);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}

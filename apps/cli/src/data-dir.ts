@@ -1,0 +1,132 @@
+/**
+ * Opening the database the way every command does: the data folder checked, locked for one
+ * writer (embedded), the schema compared with this build, a backup taken before migrations
+ * change an existing embedded database, then the migrations applied.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '@todo/config';
+import { databaseFailureOf } from '@todo/services';
+import { createDatabase, type Database } from '@todo/storage';
+import { backupBeforeMigration, BACKUP_DIR } from './backup.js';
+import { checkDataDir, DataDirError, restoreHint } from './data-dir-check.js';
+import { lockDataDir } from './data-dir-lock.js';
+
+/** What a command opening the folder is, and what the person should do when a server holds it. */
+export interface DataDirUse {
+  command: string;
+  whenBusy: string;
+  /** Bring the schema up to this build's (default); a backup reads the database as it is. */
+  migrate?: boolean;
+}
+
+/** Shorter signing keys are guessable (the same bound as JWT_SECRET). */
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Embedded mode keeps a generated signing key in DATA_DIR so sessions survive restarts;
+ * distributed mode must be given one (config refuses to start without it). A key file that
+ * exists but is empty or short is refused rather than used: every login would then fail.
+ */
+export function jwtSecretFor(config: Readonly<Config>): string {
+  if (config.jwtSecret) return config.jwtSecret;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'jwt-secret');
+  let secret: string;
+  try {
+    secret = readFileSync(file, 'utf8').trim();
+  } catch {
+    secret = randomBytes(48).toString('base64url');
+    try {
+      writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    } catch {
+      // Another process wrote one first: use theirs.
+      secret = readFileSync(file, 'utf8').trim();
+    }
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new DataDirError(
+      `${file} holds ${secret.length ? `only ${secret.length} characters` : 'nothing'} (at least ${MIN_SECRET_LENGTH} needed to sign sessions); ` +
+        'restore it from a backup, or delete it to have a new one generated (everyone then logs in again)',
+    );
+  }
+  return secret;
+}
+
+export async function openDatabase(config: Readonly<Config>, logger: Logger, use: DataDirUse): Promise<Database> {
+  if (config.databaseUrl) {
+    const database = await createDatabase({ url: config.databaseUrl, outboxMode: config.useDapr ? 'relay' : 'deliver' });
+    return closedOnFailure(database, () => migrated(database, config, logger));
+  }
+  checkDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir, use.command, use.whenBusy);
+  let database: Database;
+  const folder = join(config.dataDir, 'pglite');
+  try {
+    database = await createDatabase({ dataDir: folder, outboxMode: 'deliver' });
+  } catch (error) {
+    lock.release();
+    throw new DataDirError(
+      `the database in ${folder} could not be opened (the engine stopped with: ${(error as Error).message.split('.')[0]}); ` +
+        `it is damaged: ${restoreHint(config.dataDir)}`,
+    );
+  }
+  const locked = {
+    ...database,
+    close: async () => {
+      await database.close();
+      lock.release();
+    },
+  };
+  if (use.migrate === false) return locked;
+  return closedOnFailure(locked, () => migrated(locked, config, logger));
+}
+
+async function closedOnFailure(database: Database, work: () => Promise<Database>): Promise<Database> {
+  try {
+    return await work();
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function migrated(database: Database, config: Readonly<Config>, logger: Logger): Promise<Database> {
+  const where = config.databaseUrl ? 'the database at DATABASE_URL' : join(config.dataDir, 'pglite');
+  const status = await database.migrationStatus().catch((error: unknown) => {
+    throw new DataDirError(`${where} cannot be read: ${describe(error)}; it is damaged: ${restoreHint(config.dataDir)}`);
+  });
+  if (status.newer) {
+    throw new DataDirError(
+      `${where}: this data was written by a newer todo-app (schema ${status.applied}, this build knows ${status.known}); upgrade todo-app or restore a backup`,
+    );
+  }
+  if (status.pending && status.applied && database.kind === 'pglite') {
+    const file = await backupBeforeMigration(database, config.dataDir, status).catch((error: unknown) => {
+      throw new DataDirError(
+        `the backup before migrating ${where} could not be written to ${join(config.dataDir, BACKUP_DIR)} (${(error as Error).message}); ` +
+          'free some space (or make that folder writable), then start again; nothing was migrated',
+      );
+    });
+    logger.info({ file, from: status.applied, to: status.known }, 'backup taken before migrating');
+  }
+  logger.info({ kind: database.kind, pending: status.pending }, 'database opened; applying migrations');
+  try {
+    await database.migrate();
+  } catch (error) {
+    throw new DataDirError(`migrating ${where} failed: ${describe(error)}; restore a backup taken before the migration`);
+  }
+  return database;
+}
+
+/** The database's own words, without the SQL text or its values. */
+const describe = (error: unknown): string => {
+  const failure = databaseFailureOf(error);
+  if (failure) return `${failure.message} (SQLSTATE ${failure.code})`;
+  // The embedded engine gives up on damaged files with a bare `Aborted()`.
+  if (error instanceof Error && error.name === 'RuntimeError')
+    return 'the database engine stopped while reading its files (they are damaged)';
+  return error instanceof Error ? error.message : String(error);
+};

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// npm run bench:overload — what the server does when asked for more than it can serve. First
+// the sustainable rate of a task-list read (closed loop, few connections); then ~4× that rate,
+// open loop, from many connections. Prints the share of requests shed with 503, how soon they
+// were told (a shed request's latency, and when the first 503 came after the load began), the
+// p99 of the requests that were served, and the longest any request waited.
+// Loopback only; every load stops by itself (BENCH_SECONDS each). Goals: excess answered 503
+// within 1 s, served p99 < 250 ms, no wait > 5 s.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fetchRetrying, freshDatabase, postgresUrl, root } from './support.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const FACTOR = Number(process.env.BENCH_OVERLOAD_FACTOR ?? 4);
+const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 400);
+const say = (m) => process.stderr.write(`[bench:overload] ${m}\n`);
+
+function startTodo(env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', ['apps/cli/dist/main.js', 'start'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /ready at (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1') });
+    });
+    child.on('exit', (code) => reject(new Error(`todo start exited ${code}: ${err.slice(-2000)}`)));
+  });
+}
+
+async function json(url, method, body, token) {
+  const res = await fetchRetrying(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Runs autocannon, recording every response: when it came (ms since start), its status, its latency. */
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    const responses = [];
+    const started = performance.now();
+    const instance = autocannon({ duration: SECONDS, timeout: 30, ...opts }, (err, result) =>
+      err ? reject(err) : resolve({ result, responses }),
+    );
+    instance.on('response', (_client, status, _bytes, latency) =>
+      responses.push({ at: performance.now() - started, status, latency }),
+    );
+  });
+}
+
+const percentile = (values, p) => {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const ms = (n) => (Number.isFinite(n) ? `${Math.round(n)} ms` : '–');
+
+say('provisioning PostgreSQL');
+const databaseUrl = await freshDatabase(postgresUrl(), 'bench_overload');
+const { child, url } = await startTodo({ DATABASE_URL: databaseUrl, LIST_CACHE_MB: '0' });
+try {
+  const { token } = await json(`${url}/api/auth/signup`, 'POST', {
+    email: `overload-${Date.now()}@example.test`,
+    password: 'benchmark password',
+  });
+  say('seeding 200 tasks');
+  for (let i = 0; i < 200; i += 50) {
+    await Promise.all(Array.from({ length: 50 }, (_, j) => json(`${url}/api/tasks`, 'POST', { title: `Task ${i + j}` }, token)));
+  }
+  // Read anew every time (page cache off): each request costs a database round trip.
+  const target = { url: `${url}/api/tasks?limit=50`, headers: { authorization: `Bearer ${token}` } };
+
+  say(`sustainable rate: closed loop, 8 connections, ${SECONDS} s`);
+  const base = await run({ ...target, connections: 8 });
+  const sustainable = Math.round(base.result.requests.average);
+  const baseP99 = base.result.latency.p99;
+  say(`sustainable ≈ ${sustainable} req/s (p99 ${baseP99} ms)`);
+
+  const rate = FACTOR * sustainable;
+  say(`overload: ${rate} req/s offered (${FACTOR}×) from ${CONNECTIONS} connections, ${SECONDS} s`);
+  const { result, responses } = await run({ ...target, connections: CONNECTIONS, overallRate: rate });
+  const served = responses.filter((r) => r.status < 400);
+  const shed = responses.filter((r) => r.status === 503);
+  const other = responses.length - served.length - shed.length;
+  const firstShed = shed.length ? Math.min(...shed.map((r) => r.at)) : NaN;
+  const report = {
+    cores: cpus().length,
+    sustainableRps: sustainable,
+    sustainableP99Ms: baseP99,
+    offeredRps: rate,
+    answered: responses.length,
+    answeredRps: Math.round(responses.length / SECONDS),
+    servedRps: Math.round(served.length / SECONDS),
+    shedShare: responses.length ? shed.length / responses.length : 0,
+    firstShedAfterMs: firstShed,
+    shedP99Ms: percentile(
+      shed.map((r) => r.latency),
+      99,
+    ),
+    shedMaxMs: shed.length ? Math.max(...shed.map((r) => r.latency)) : NaN,
+    servedP99Ms: percentile(
+      served.map((r) => r.latency),
+      99,
+    ),
+    maxWaitMs: responses.length ? Math.max(...responses.map((r) => r.latency)) : NaN,
+    otherErrors: other,
+    timeouts: result.timeouts,
+    socketErrors: result.errors,
+  };
+  const ok = (cond) => (cond ? 'ok' : 'MISSED');
+  const lines = [
+    `machine: ${report.cores} cores (shared: other work on it skews every number)`,
+    `sustainable rate: ${report.sustainableRps} req/s (closed loop, 8 connections; p99 ${ms(report.sustainableP99Ms)})`,
+    `offered: ${report.offeredRps} req/s (${FACTOR}×) from ${CONNECTIONS} connections for ${SECONDS} s; answered ${report.answeredRps} req/s, served ${report.servedRps} req/s`,
+    `503 share: ${(100 * report.shedShare).toFixed(1)} % of ${report.answered} answers (other errors: ${report.otherErrors}, timeouts: ${report.timeouts}, socket errors: ${report.socketErrors})`,
+    `time to 503: first after ${ms(report.firstShedAfterMs)} of load; a shed request waited p99 ${ms(report.shedP99Ms)}, max ${ms(report.shedMaxMs)} — ${ok(report.shedMaxMs < 1000)} (goal < 1 s)`,
+    `served p99: ${ms(report.servedP99Ms)} — ${ok(report.servedP99Ms < 250)} (goal < 250 ms)`,
+    `max wait: ${ms(report.maxWaitMs)} — ${ok(report.maxWaitMs < 5000 && !report.timeouts)} (goal < 5 s)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(report)}\n`);
+} finally {
+  child.kill('SIGTERM');
+}
