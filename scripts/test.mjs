@@ -59,6 +59,11 @@ if (hasFiles('e2e/deploy', /\.test\.ts$/)) {
   Object.assign(env, infra('helm.sh', 'build'));
 }
 
+if (existsSync(join(root, 'e2e/schemathesis.test.ts'))) {
+  step('Schemathesis in a virtualenv under .cache (scripts/infra/schemathesis.sh)');
+  Object.assign(env, infra('schemathesis.sh'));
+}
+
 step('running test suites (vitest)');
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -7,12 +7,14 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
 import { identify, traceparentOf } from './auth.js';
+import { answerWrongMethodWith405 } from './method-not-allowed.js';
 import { registerInputChecks } from './input.js';
+import { PROBLEM_SCHEMA, openapiTransform, openapiTransformObject } from './openapi.js';
 import { problem, retryAfterOf, sendProblem, toProblem, type WriteFailures } from './problem.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
@@ -117,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     return sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${path}`));
   });
+  answerWrongMethodWith405(app);
 
   app.decorate('publicOrigin', deps.publicUrl ? new URL(deps.publicUrl).origin : null);
   if (deps.overload) await registerLoadShedding(app, deps.overload);
@@ -134,10 +137,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Session JWT or API token (todo_…)' } },
+        schemas: { Problem: PROBLEM_SCHEMA as unknown as Record<string, unknown> },
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openapiTransform,
+    transformObject: openapiTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -17,6 +17,7 @@ import type { Principal, Services } from '@todo/services';
 import { runAgent, type AgentEvent } from './agent.js';
 import { MemoryChatHistory, type ChatHistory } from './history.js';
 import { ModelError, type ChatConfig, type ChatMessage } from './openai.js';
+import { chatDoc, conversationDoc, conversationsDoc } from './routes-doc.js';
 
 export interface ChatRouteOptions {
   services: Services;
@@ -73,7 +74,7 @@ export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptio
     }
   };
 
-  app.post('/api/chat', async (request, reply) => {
+  app.post('/api/chat', chatDoc(ChatRequest), async (request, reply) => {
     const principal = await authenticate(request, reply);
     if (!principal) return reply;
     if (!configured(config)) {
@@ -155,13 +156,13 @@ export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptio
     return reply;
   });
 
-  app.get('/api/chat/conversations', async (request, reply) => {
+  app.get('/api/chat/conversations', conversationsDoc, async (request, reply) => {
     const principal = await authenticate(request, reply);
     if (!principal) return reply;
     return { items: await history.list(principal.userId) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/chat/conversations/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/chat/conversations/:id', conversationDoc, async (request, reply) => {
     const principal = await authenticate(request, reply);
     if (!principal) return reply;
     // Conversation ids are UUIDs the server handed out; anything else is refused before storage.

@@ -64,6 +64,52 @@ describe('MCP and chat on the API app', () => {
     expect((await h.call('POST', '/api/chat', undefined, { message: 'hi' })).status).toBe(401);
   });
 
+  it('answers invalid JSON at /mcp with a JSON-RPC parse error (-32700), not problem+json', async () => {
+    const u = await h.user();
+    const headers = {
+      ...u.auth,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      host: 'localhost',
+    };
+    for (const payload of ['{"jsonrpc": "2.0", "id": 1,', '']) {
+      const res = await h.app.inject({ method: 'POST', url: '/mcp', headers, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+    }
+  });
+
+  it('documents every operation: an operationId, its error responses as problem+json, /mcp as it answers', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+    );
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.components.schemas.Problem.required).toContain('code');
+    const problemOf = (key: string, status: number) =>
+      operations.find((o) => o.key === key)?.op.responses[status]?.content?.['application/problem+json']?.schema;
+    expect(problemOf('GET /api/tasks/{ref}', 404)).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(problemOf('POST /api/tasks', 400)).toBeDefined();
+    expect(problemOf('GET /api/me', 401)).toBeDefined();
+    expect(problemOf('POST /api/categories', 409)).toBeDefined();
+    expect(problemOf('POST /api/auth/login', 429)).toBeDefined();
+    expect(problemOf('POST /api/auth/signup', 401)).toBeUndefined();
+    const signup = operations.find((o) => o.key === 'POST /api/auth/signup')!.op;
+    expect(signup.requestBody.content['application/json'].schema.properties.email.format).toBe('email');
+    const mcp = (method: string) => operations.find((o) => o.key === `${method} /mcp`)!.op;
+    expect(Object.keys(mcp('GET').responses)).toContain('405');
+    expect(Object.keys(mcp('DELETE').responses)).toContain('405');
+    expect(mcp('POST').responses['400'].content['application/json']).toBeDefined();
+    // And the server does what the document says.
+    expect((await h.app.inject({ method: 'GET', url: '/mcp', headers: { host: 'localhost' } })).statusCode).toBe(405);
+    const wrong = await h.app.inject({ method: 'PUT', url: '/api/tasks/1' });
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers['allow']).toContain('PATCH');
+  });
+
   it('answers a non-UUID conversation id with 400 problem+json and an unknown one with 404, never 500', async () => {
     const u = await h.user();
     const bad = await h.call('GET', '/api/chat/conversations/abc', u.auth);

@@ -54,6 +54,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
         TaskListQuery.parse({ status: 'completed', sort: '-updated', limit: 100 }),
       );
       const recent = done.items.filter((t: Task) => t.completedAt && new Date(t.completedAt).getTime() >= since);
+      const { timeZone } = await ctx.services.profile.get(ctx.principal);
       return {
         description: 'Weekly review',
         messages: [
@@ -64,7 +65,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
               text: [
                 "Let's do my weekly review.",
                 `Completed in the last 7 days (${recent.length}):`,
-                ...recent.map(describeTask),
+                ...recent.map((t) => describeTask(t, timeZone)),
                 await overviewText(ctx, 7),
                 'Summarise what I finished, point out overdue or stale tasks (suggest: reschedule, split or delete),',
                 'and propose the 3 most important tasks for next week. Ask before changing anything.',

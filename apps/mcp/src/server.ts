@@ -15,7 +15,7 @@ import type { Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
-import { runTool, type ToolContext, type ToolDef } from './tool.js';
+import { SHARED_SHAPES, runTool, type ToolContext, type ToolDef } from './tool.js';
 import { TOOLS, toolByName } from './tools/index.js';
 
 export const SERVER_NAME = 'todo-app';
@@ -39,6 +39,9 @@ export interface BuildServerDeps {
 
 const ANNOTATION_KEYS = new Set(['description', 'title', 'default', 'examples']);
 
+/** Longer patterns are dropped from listings: the description says the format, the server checks it. */
+const MAX_LISTED_PATTERN = 80;
+
 /**
  * Makes a generated schema smaller and more portable. `type: ["string","null"]` →
  * `anyOf: [{type:"string",…}, {type:"null"}]`: the same contract,
@@ -53,7 +56,16 @@ export function portableSchema(node: unknown): unknown {
   }
   // Token diet: a `format` already says uuid/date/date-time (the server validates strictly with
   // zod), so zod's long regex `pattern` beside it is dropped, as are ±2^53 integer bounds.
-  if (typeof out['format'] === 'string') delete out['pattern'];
+  const pattern = out['pattern'];
+  if (typeof out['format'] === 'string' || (typeof pattern === 'string' && pattern.length > MAX_LISTED_PATTERN)) {
+    delete out['pattern'];
+  }
+  // `anyOf: [{anyOf: [A, B]}, null]` says the same as `anyOf: [A, B, null]`.
+  if (Array.isArray(out['anyOf'])) {
+    out['anyOf'] = out['anyOf'].flatMap((branch: Record<string, unknown>) =>
+      Object.keys(branch).length === 1 && Array.isArray(branch['anyOf']) ? branch['anyOf'] : [branch],
+    );
+  }
   if (out['minimum'] === Number.MIN_SAFE_INTEGER) delete out['minimum'];
   if (out['maximum'] === Number.MAX_SAFE_INTEGER) delete out['maximum'];
   const type = out['type'];
@@ -67,13 +79,45 @@ export function portableSchema(node: unknown): unknown {
   return { ...annotations, anyOf: type.map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...constraints })) };
 }
 
-const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  return portableSchema(rest) as Tool['inputSchema'];
+/**
+ * A shape shared by several tools (a task; the fields of a new task) is spelled out in one
+ * tool's listing and referred to in the others: repeated, it would be most of the tool list.
+ */
+function referToSharedShapes(toolName: string): NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] {
+  return (ctx) => {
+    const shared = SHARED_SHAPES.get(ctx.zodSchema as unknown as z.ZodType);
+    if (!shared || shared.tool === toolName) return;
+    const json = ctx.jsonSchema as Record<string, unknown>;
+    for (const key of Object.keys(json)) delete json[key];
+    Object.assign(json, { type: 'object', description: shared.description });
+  };
+}
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output', toolName: string): Record<string, unknown> => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io,
+    unrepresentable: 'any',
+    override: referToSharedShapes(toolName),
+  }) as Record<string, unknown>;
+  return portableSchema(rest) as Record<string, unknown>;
 };
+
+const OUTPUT_CHECKS = new Set(['additionalProperties', 'default', 'minLength', 'maxLength', 'minimum', 'maximum', 'pattern']);
+
+/** Output-only: a `required` naming every property says nothing a model needs (outputs have no optional fields to tell apart). */
+function stripOutputChecks(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stripOutputChecks);
+  if (!node || typeof node !== 'object') return node;
+  const { required, properties } = node as { required?: unknown; properties?: object };
+  const allRequired = Array.isArray(required) && properties && required.length === Object.keys(properties).length;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => !(key === 'required' && allRequired))
+      .filter(([key, value]) => !OUTPUT_CHECKS.has(key) || (key === 'additionalProperties' && typeof value === 'object'))
+      .map(([key, value]) => [key, key === 'enum' || key === 'const' ? value : stripOutputChecks(value)]),
+  );
+}
 
 /** The MCP `Tool` entry of a definition (also used by tests and the token-footprint check). */
 export function toolListing(tool: ToolDef): Tool {
@@ -81,9 +125,11 @@ export function toolListing(tool: ToolDef): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: jsonSchemaOf(tool.input, 'input'),
-    outputSchema: jsonSchemaOf(tool.output, 'output') as Tool['outputSchema'],
-    annotations: { title: tool.title, ...tool.annotations },
+    inputSchema: schemaOf(tool.input, 'input', tool.name) as Tool['inputSchema'],
+    // Output schemas say what comes back, not what is checked on the way in.
+    outputSchema: stripOutputChecks(schemaOf(tool.output, 'output', tool.name)) as Tool['outputSchema'],
+    // `title` is given once, above: clients read it from there first.
+    annotations: { ...tool.annotations },
   };
 }
 

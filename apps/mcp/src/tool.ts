@@ -38,6 +38,12 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObj
   summarize?(result: z.output<O>): string;
 }
 
+/**
+ * Shapes listed in full by one tool only (`tool`); every other tool's listing shows an object
+ * with `description` pointing there. The schemas still validate in full.
+ */
+export const SHARED_SHAPES = new Map<z.ZodType, { tool: string; description: string }>();
+
 /** Identity helper that keeps the input/output types tied together. */
 export const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(def: ToolDef<I, O>): ToolDef =>
   def as unknown as ToolDef;

@@ -1,30 +1,33 @@
 /** Schemas and helpers shared by the tool groups. */
 import { z } from 'zod';
-import { DomainError, Due, Task, todayIn, type Label } from '@todo/domain';
+import { DomainError, Due, Label, RecurrenceInput, Reminder, ReminderInput, Task, instantToLocal, todayIn } from '@todo/domain';
 import type { CallContext } from '@todo/services';
-import type { ToolContext } from '../tool.js';
+import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
-export const TaskRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .describe('The task: its number as "#12" or "12" (as shown to the user), or its UUID');
+export const TaskRef = z.string().trim().min(1).max(64).describe('Task number ("#12" or "12") or UUID');
+
+SHARED_SHAPES.set(Task, { tool: 'get_task', description: 'A task, with the fields get_task lists' });
+const DUE_SHAPE = { tool: 'add_task', description: 'A due, as in add_task' };
+SHARED_SHAPES.set(Due, DUE_SHAPE);
+SHARED_SHAPES.set(Reminder, { tool: 'get_task', description: 'A reminder, as in get_task' });
+SHARED_SHAPES.set(ReminderInput, { tool: 'add_task', description: 'A reminder, as in add_task' });
+SHARED_SHAPES.set(RecurrenceInput, { tool: 'add_task', description: 'A repeat rule, as in add_task' });
+SHARED_SHAPES.set(Label, { tool: 'list_categories', description: 'A category or tag, as list_categories lists them' });
 
 export const TaskOut = z.object({ task: Task });
 export const TaskPageOut = z.object({
   items: z.array(Task),
   nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null when this is the last page'),
 });
-export const DueIn = Due.describe(
-  'All-day {"date":"YYYY-MM-DD"} or timed {"dateTime":"YYYY-MM-DDTHH:mm","timeZone":IANA zone or null for the user\'s zone}; use parse_due to turn words like "tomorrow 9am" into this',
-);
+export const DueIn = Due.describe('A due, as in add_task; parse_due turns words like "tomorrow 9am" into one');
+SHARED_SHAPES.set(DueIn, DUE_SHAPE);
 export const Failure = z.object({
   index: z.int().describe('Position of the item in the request'),
   code: z.string(),
   message: z.string(),
   issues: z.array(z.object({ field: z.string(), message: z.string() })),
 });
+SHARED_SHAPES.set(Failure, { tool: 'add_tasks', description: 'A failed item: index, code, message, issues [{field, message}]' });
 
 export const callOf = (ctx: ToolContext): CallContext => ({ principal: ctx.principal, traceparent: ctx.traceparent });
 
@@ -53,6 +56,15 @@ export function findLabel(labels: Label[], ref: string, field: string, kind: 'ca
   return hit;
 }
 
+export const CategoryRef = z.string().trim().min(1).max(64).describe('Category id or name');
+
+/** A category given by id or by name (looked up among the caller's own) → its id. */
+export async function categoryIdOf(ctx: ToolContext, ref: string, field = 'categoryId'): Promise<string> {
+  const wanted = ref.trim();
+  if (UUID.test(wanted)) return wanted.toLowerCase();
+  return findLabel(await ctx.services.categories.list(ctx.principal), wanted, field, 'category').id;
+}
+
 /** Offset cursors for small in-memory lists (categories, tags). */
 export function pageOf<T>(items: T[], cursor: string | undefined, limit: number): { items: T[]; nextCursor: string | null } {
   let offset = 0;
@@ -66,5 +78,17 @@ export function pageOf<T>(items: T[], cursor: string | undefined, limit: number)
   return { items: page, nextCursor: next };
 }
 
-export const describeTask = (t: Task): string =>
-  `#${t.number} ${t.title}${t.status === 'completed' ? ' (done)' : ''}${t.dueAt ? `, due ${t.due && 'date' in t.due ? t.due.date : t.dueAt}` : ''}`;
+/** One line per task; a timed due is shown on the clock of `timeZone` (the user's) when given. */
+export function describeTask(t: Task, timeZone?: string): string {
+  return `#${t.number} ${t.title}${t.status === 'completed' ? ' (done)' : ''}${dueText(t, timeZone)}`;
+}
+
+function dueText(t: Task, timeZone: string | undefined): string {
+  if (!t.due) return '';
+  if ('date' in t.due) return `, due ${t.due.date}`;
+  if (timeZone && t.dueAt) {
+    const local = instantToLocal(t.dueAt, timeZone);
+    return `, due ${local.date} ${local.time.slice(0, 5)}`;
+  }
+  return `, due ${t.due.dateTime.replace('T', ' ')}${t.due.timeZone ? ` (${t.due.timeZone})` : ''}`;
+}

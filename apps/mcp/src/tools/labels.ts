@@ -79,7 +79,7 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
 const tagTask = defineTool({
   name: 'tag_task',
   title: 'Add a tag to a task',
-  description: 'Adds one tag (by name; created when new) to a task. Adding a tag the task already has changes nothing.',
+  description: 'Adds a tag (by name; created when new) to a task; a tag it has already changes nothing.',
   input: z.strictObject({ task: TaskRef, tag: TagName }),
   output: TaskOut,
   annotations: ADDITIVE,
@@ -90,8 +90,7 @@ const tagTask = defineTool({
 const untagTask = defineTool({
   name: 'untag_task',
   title: 'Remove a tag from a task',
-  description:
-    'Removes one tag (by name) from a task; the tag itself stays. Removing a tag the task does not have changes nothing.',
+  description: 'Removes a tag (by name) from a task; the tag itself stays, and one the task lacks changes nothing.',
   input: z.strictObject({ task: TaskRef, tag: TagName }),
   output: TaskOut,
   annotations: CHANGE,

@@ -22,7 +22,7 @@ const whoAmI = defineTool({
   name: 'get_user_context',
   title: 'Who and when am I',
   description:
-    'Returns the signed-in user\'s time zone, today\'s date and the current local time there, the hour at which all-day tasks remind, and the token\'s scopes. Call it before reasoning about "today" or "tomorrow".',
+    "The user's time zone, today's date and local time there, the hour all-day tasks remind at, and the token's scopes. Call it before reasoning about \"today\".",
   input: z.strictObject({}),
   output: z.object({
     name: z.string().nullable(),
@@ -60,7 +60,7 @@ const overview = defineTool({
   name: 'get_overview',
   title: 'Overview: overdue, today, upcoming',
   description:
-    'The user\'s open tasks in three groups, computed in the user\'s time zone: `overdue` (due before now), `dueToday` (due today and not yet overdue) and `upcoming` (the next `days` days after today), each sorted by due then priority, at most `limit` per group. The best first call for "what should I do today?".',
+    'The user\'s open tasks in their zone: `overdue`, `dueToday` (not yet overdue) and `upcoming` (the next `days` days), each by due then priority, at most `limit` each. The best first call for "what should I do today?".',
   input: z.strictObject({
     days: z.int().min(1).max(31).default(7).describe('How many days after today count as upcoming'),
     limit: z.int().min(1).max(100).default(50).describe('At most this many tasks per group'),
@@ -100,11 +100,11 @@ const overview = defineTool({
     [
       `Today ${r.today} (${r.timeZone})`,
       `Overdue (${r.counts.overdue}):`,
-      ...r.overdue.map(describeTask),
+      ...r.overdue.map((t) => describeTask(t, r.timeZone)),
       `Due today (${r.counts.dueToday}):`,
-      ...r.dueToday.map(describeTask),
+      ...r.dueToday.map((t) => describeTask(t, r.timeZone)),
       `Upcoming (${r.counts.upcoming}):`,
-      ...r.upcoming.map(describeTask),
+      ...r.upcoming.map((t) => describeTask(t, r.timeZone)),
     ].join('\n'),
 });
 
@@ -118,7 +118,7 @@ const reschedule = defineTool({
   name: 'reschedule_tasks',
   title: 'Reschedule tasks',
   description:
-    'Moves the due date of up to 25 tasks. Give each item either `due` (exact) or `when` (words such as "tomorrow", "next monday", "in 3 days"). A recurring task keeps its recurrence rule (the series is re-anchored on the new date); when `when` names only a day, a timed task keeps its time of day and zone. Relative reminders move with the due. Partial failures are reported per item.',
+    'Moves the due of up to 25 tasks, each by `due` or by `when` ("tomorrow", "next monday", "in 3 days"). Keeps the time of day and the recurrence (the series re-anchors); reports per-item failures.',
   input: z.strictObject({
     items: z
       .array(
@@ -182,7 +182,7 @@ const previewRecurrence = defineTool({
   name: 'preview_recurrence',
   title: 'Preview a recurrence rule',
   description:
-    'Checks a recurrence before you save it: normalises an RRULE or an English phrase ("every weekday", "every 2 weeks on mon,fri", "last friday of the month") and returns the RRULE, its plain-English reading and the next `count` occurrences from `start` in the zone (default: the user\'s zone, starting today).',
+    'Checks a repeat rule before saving it: normalises an RRULE or a phrase ("every weekday", "every 2 weeks on mon,fri", "last friday of the month") to an RRULE with its English reading and the next `count` occurrences from `start` (default today, in the user\'s zone).',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
     start: z
@@ -202,7 +202,7 @@ const parseDueTool = defineTool({
   name: 'parse_due',
   title: 'Read a due date from words',
   description:
-    'Turns words into a `due` object for add_task/update_task, in the user\'s time zone, without saving anything. Understands "today", "tonight", "tomorrow 9am", "friday" (soonest Friday, today included), "next friday" (soonest Friday after today), "next week" (next Monday), "in 3 days", "in 2 hours", "dec 24", "24 december 2027 18:30", "2026-12-01", "end of month", "noon"/"evening". A bare time that has passed today means tomorrow. Returns `interpretation` to confirm with the user.',
+    'Turns words into a `due` for add_task/update_task in the user\'s zone, saving nothing: "today", "tonight", "tomorrow 9am", "friday" (soonest, today included), "next friday" (after today), "next week" (Monday), "in 3 days", "in 2 hours", "dec 24", "24 december 2027 18:30", "2026-12-01", "end of month", "noon"/"evening". A bare time already past means tomorrow. Confirm `interpretation` with the user.',
   input: z.strictObject({ text: z.string().trim().min(1).max(100).describe('e.g. "tomorrow 9am"') }),
   output: z.object({
     due: DueOut,

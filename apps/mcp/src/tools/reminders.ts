@@ -20,7 +20,7 @@ const setReminder = defineTool({
   name: 'set_reminder',
   title: 'Set a reminder',
   description:
-    'Adds a reminder to a task, delivered by email and in-app at its time (not now). Give exactly one of `minutesBefore` (relative to the due; the task needs a due; for all-day tasks it counts back from the user\'s reminder hour; e.g. 60 = one hour, 1440 = one day) or `at` (an ISO instant in the future, e.g. "2026-12-01T08:00:00Z"). Setting an identical reminder again changes nothing. A task has at most 10 reminders.',
+    "Adds a reminder, delivered by email and in-app at its time (not now). Give `minutesBefore` the due (needs a due; all-day tasks count back from the user's reminder hour; 1440 = a day) or `at`, a future ISO instant. Setting the same one again changes nothing; at most 10.",
   input: z.strictObject({
     task: TaskRef,
     minutesBefore: z.int().min(0).max(527_040).optional(),

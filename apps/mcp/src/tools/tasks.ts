@@ -1,8 +1,19 @@
 /** Task tools: create (single, batch), read, list, search, update, complete, reopen, delete. */
 import { z } from 'zod';
 import { PageCursor, Priority, TaskCreate, TaskListQuery, TaskPatch, TaskSort } from '@todo/domain';
-import { CHANGE, CREATE, READ, InvalidItem, batchItem, defineTool, toolError, type ToolContext, type ToolDef } from '../tool.js';
-import { Failure, TaskOut, TaskPageOut, TaskRef, callOf, describeTask } from './common.js';
+import {
+  CHANGE,
+  CREATE,
+  READ,
+  InvalidItem,
+  SHARED_SHAPES,
+  batchItem,
+  defineTool,
+  toolError,
+  type ToolContext,
+  type ToolDef,
+} from '../tool.js';
+import { CategoryRef, Failure, TaskOut, TaskPageOut, TaskRef, callOf, categoryIdOf, describeTask } from './common.js';
 
 const IdempotencyKey = z
   .string()
@@ -13,15 +24,23 @@ const IdempotencyKey = z
     'Any unique string (e.g. a UUID) for this create; retrying with the same key returns the first task instead of a duplicate',
   );
 
-const AddTaskIn = TaskCreate.extend({ idempotencyKey: IdempotencyKey.optional() });
+const AddTaskIn = TaskCreate.extend({
+  categoryId: CategoryRef.nullable().default(null),
+  idempotencyKey: IdempotencyKey.optional(),
+});
 type AddTaskIn = z.output<typeof AddTaskIn>;
+const NEW_TASK = { tool: 'add_task', description: 'A new task: the arguments of add_task' };
+SHARED_SHAPES.set(AddTaskIn, NEW_TASK);
+const AddTaskItem = batchItem(AddTaskIn);
+SHARED_SHAPES.set(AddTaskItem, NEW_TASK);
 
 /** With a key, a retry gets the first call's task back (stored with it, so on any replica). */
 async function createOne(
   ctx: ToolContext,
   input: AddTaskIn,
 ): Promise<{ task: z.output<typeof TaskOut>['task']; replayed: boolean }> {
-  const { idempotencyKey, ...fields } = input;
+  const { idempotencyKey, categoryId, ...rest } = input;
+  const fields = { ...rest, categoryId: categoryId === null ? null : await categoryIdOf(ctx, categoryId) };
   if (!idempotencyKey) return { task: await ctx.services.tasks.create(callOf(ctx), fields), replayed: false };
   return ctx.services.tasks.createOnce(callOf(ctx), fields, idempotencyKey);
 }
@@ -30,7 +49,7 @@ const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    'Creates one task for the signed-in user. Only `title` is required. `due` is all-day {"date":"2026-12-01"} or timed {"dateTime":"2026-12-01T09:00","timeZone":null} (null = the user\'s zone); call parse_due first to turn words like "next friday 9am" into this. `recurrence.rule` takes an RRULE or a phrase like "every weekday" (check it with preview_recurrence). `reminders` are stored and delivered by email at their time: {"type":"relative","minutesBefore":60} or {"type":"absolute","at":"2026-12-01T08:00:00Z"}. Tags are names and are created when new. Pass `idempotencyKey` so that a retry does not create a duplicate. Returns the task with its number (#N).',
+    'Creates a task; only `title` is required. parse_due turns words like "next friday 9am" into `due`; preview_recurrence checks a repeat `rule`. Reminders are emailed at their time; new tags are created. An `idempotencyKey` makes a retry safe.',
   input: AddTaskIn,
   output: TaskOut.extend({
     replayed: z.boolean().describe('True when the idempotency key matched an earlier call and no new task was created'),
@@ -44,8 +63,8 @@ const addTasks = defineTool({
   name: 'add_tasks',
   title: 'Add several tasks',
   description:
-    'Creates up to 25 tasks in one call, each with the same fields as add_task. Each task is created independently: the result lists `created` and `failures` (with the index, field and reason). Never re-send the whole batch after a partial failure: fix and re-send only the failed items (or give every item an idempotencyKey).',
-  input: z.strictObject({ tasks: z.array(batchItem(AddTaskIn)).min(1).max(25) }),
+    'Creates up to 25 tasks (each as add_task), independently: the result lists `created` and `failures` (index, field, reason). After a partial failure re-send only the failed items, never the whole batch.',
+  input: z.strictObject({ tasks: z.array(AddTaskItem).min(1).max(25) }),
   batchOf: 'tasks',
   output: z.object({
     created: z.array(z.object({ index: z.int(), task: TaskOut.shape.task, replayed: z.boolean() })),
@@ -95,7 +114,7 @@ const LocalDateOrInstant = z
 const ListIn = z.strictObject({
   status: z.enum(['open', 'completed', 'all']).default('open').describe('Default: open tasks only'),
   priority: z.array(Priority).max(5).optional().describe('Any of these priorities'),
-  categoryId: z.uuid().optional(),
+  categoryId: CategoryRef.optional(),
   tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Tag names'),
   tagMode: z.enum(['any', 'all']).default('any').describe('Whether a task needs any or all of `tags`'),
   dueBefore: LocalDateOrInstant.optional().describe('Due strictly before this date (user zone) or instant'),
@@ -112,20 +131,24 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists the user's tasks with filters (status, priority, category, tags, due range, overdue, no date, parent) and sorting, 25 per page by default. When `nextCursor` is not null, call again with `cursor` to get more. For words in titles/descriptions use search_tasks; for today/overdue/upcoming use get_overview.",
+    "Lists the user's tasks by status, priority, category, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
-  run: (ctx, args) => ctx.services.tasks.list(ctx.principal, TaskListQuery.parse(args)),
+  run: async (ctx, { categoryId, ...args }) =>
+    ctx.services.tasks.list(
+      ctx.principal,
+      TaskListQuery.parse({ ...args, ...(categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : {}) }),
+    ),
   summarize: (r) =>
-    `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map(describeTask).join('\n')}`,
+    `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map((t) => describeTask(t)).join('\n')}`,
 });
 
 const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    "Full-text search over the user's task titles and descriptions (English stemming), best matches first. Searches open and completed tasks unless `status` says otherwise. Paginates with `cursor`.",
+    "Full-text search (English stemming) over the user's task titles and descriptions, best first; open and completed unless `status` says otherwise. Paginates with `cursor`.",
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -139,26 +162,28 @@ const searchTasks = defineTool({
       ctx.principal,
       TaskListQuery.parse({ q: query, status, limit, sort: 'relevance', ...(cursor ? { cursor } : {}) }),
     ),
-  summarize: (r) => `${r.items.length} match(es):\n${r.items.map(describeTask).join('\n')}`,
+  summarize: (r) => `${r.items.length} match(es):\n${r.items.map((t) => describeTask(t)).join('\n')}`,
 });
 
 const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes fields of one task; only the fields given change. `null` clears a clearable field (due, recurrence, categoryId, parentId). `tags` and `reminders` replace the whole list (use tag_task/untag_task and set_reminder/remove_reminder to change one). To move due dates prefer reschedule_tasks, which keeps the time of day and the recurrence.',
-  input: TaskPatch.extend({ task: TaskRef }),
+    'Changes the given fields of one task; `null` clears due, recurrence, categoryId or parentId. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
+  input: TaskPatch.extend({ task: TaskRef, categoryId: CategoryRef.nullable().optional() }),
   output: TaskOut,
   annotations: CHANGE,
-  run: async (ctx, { task, ...patch }) => ({ task: await ctx.services.tasks.update(callOf(ctx), task, patch) }),
+  run: async (ctx, { task, categoryId, ...patch }) => {
+    const category = categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : categoryId === null ? { categoryId } : {};
+    return { task: await ctx.services.tasks.update(callOf(ctx), task, { ...patch, ...category }) };
+  },
   summarize: (r) => `Updated ${describeTask(r.task)}`,
 });
 
 const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description:
-    'Marks a task done. Completing a done task changes nothing. For a recurring task the next occurrence is created automatically (once), a moment later.',
+  description: 'Marks a task done (again: no change). A recurring task gets its next occurrence, once, a moment later.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },

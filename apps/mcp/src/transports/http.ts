@@ -3,11 +3,12 @@
  * server for that principal, answers, and closes — so any replica can serve any request.
  * GET (standalone SSE stream) and DELETE (session end) answer 405, as there are no sessions.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isDomainError, type Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
 import { buildServer } from '../server.js';
+import { MCP_DELETE_SCHEMA, MCP_GET_SCHEMA, MCP_POST_SCHEMA, PASS_THROUGH } from './http-doc.js';
 
 export interface McpRouteOptions {
   services: Services;
@@ -115,8 +116,22 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     }
   };
 
+  /** A body Fastify could not read is answered in JSON-RPC, like everything else at `/mcp`. */
+  const BODY_ERRORS: Record<string, [status: number, code: number, message: string]> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: [400, -32700, 'Parse error: the body is not valid JSON'],
+    FST_ERR_CTP_EMPTY_JSON_BODY: [400, -32700, 'Parse error: the body is empty'],
+    FST_ERR_CTP_BODY_TOO_LARGE: [413, -32600, 'Invalid Request: the body is too large'],
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, -32000, 'Unsupported Media Type: Content-Type must be application/json'],
+  };
+  const bodyError = (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
+    const answer = BODY_ERRORS[error.code];
+    if (!answer) throw error;
+    void jsonRpcError(reply, ...answer);
+  };
+
   // Tool arguments are checked per call (runTool), so a bad one is a tool error, not an HTTP one.
-  app.post(path, { config: { ownTextCheck: true } }, async (request, reply) => {
+  const postOptions = { schema: MCP_POST_SCHEMA, errorHandler: bodyError, config: { ownTextCheck: true }, ...PASS_THROUGH };
+  app.post(path, postOptions, async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const principal = await authenticate(request, reply);
     if (!principal) return reply;
@@ -132,6 +147,11 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
         },
       );
     }
+    // No body at all (an empty one, where the JSON parser lets it through) is not JSON either.
+    if (request.body === undefined) return jsonRpcError(reply, 400, -32700, 'Parse error: the body is empty');
+    // `*/*` (curl, most HTTP libraries) accepts the JSON this stateless server answers with.
+    const accept = request.headers.accept;
+    if (!accept || accept.includes('*/*')) request.raw.headers.accept = 'application/json, text/event-stream';
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
     const server = buildServer({ services: options.services, principal, clock: options.clock, traceparent });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -149,6 +169,6 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     if (!guard(request, reply)) return reply;
     return jsonRpcError(reply, 405, -32000, 'stateless server: only POST is supported', { allow: 'POST' });
   };
-  app.get(path, notAllowed);
-  app.delete(path, notAllowed);
+  app.get(path, { schema: MCP_GET_SCHEMA, ...PASS_THROUGH }, notAllowed);
+  app.delete(path, { schema: MCP_DELETE_SCHEMA, ...PASS_THROUGH }, notAllowed);
 }

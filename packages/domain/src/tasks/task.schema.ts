@@ -18,9 +18,12 @@ const id = () => z.uuid({ message: 'must be a UUID' });
 export const LocalDate = z.iso
   .date({ message: 'must be a date YYYY-MM-DD' })
   .refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
+// A real calendar date (zod's own date pattern: month lengths, leap years), then a real time of
+// day: so the OpenAPI document says which date-times exist, not only their digits.
+const LOCAL_DATE_TIME = new RegExp(`${z.regexes.date.source.slice(0, -1)}T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$`);
 export const LocalDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset')
+  .regex(LOCAL_DATE_TIME, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss] without offset')
   .refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);
 /** An ISO instant with `Z` or an offset, as input. */
 export const Instant = z.iso.datetime({ offset: true }).refine(isSupportedYearText, UNSUPPORTED_YEAR_MESSAGE);

@@ -137,6 +137,17 @@ const todayFor = (ctx: ListContext): string => {
 
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
+/**
+ * An ISO instant as UTC text: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows
+ * (e.g. -23:00), and must never see one as an error of its own.
+ */
+function utcInstant(s: string, field: string): string {
+  const iso = new Date(s).toISOString();
+  if (!/^\d{4}-/.test(iso))
+    throw DomainError.field('VALIDATION_FAILED', field, 'must be an instant between the years 0001 and 9999');
+  return iso;
+}
+
 export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListContext) {
   const spec = sortSpec(query.sort, query.q);
   const where: SQL[] = [eq(tasks.userId, userId)];
@@ -159,14 +170,14 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
     where.push(
       isDate(query.dueBefore)
         ? sql`${tasks.dueDate} < ${query.dueBefore}::date`
-        : sql`${tasks.dueAt} < ${query.dueBefore}::timestamptz`,
+        : sql`${tasks.dueAt} < ${utcInstant(query.dueBefore, 'dueBefore')}::timestamptz`,
     );
   }
   if (query.dueAfter) {
     where.push(
       isDate(query.dueAfter)
         ? sql`${tasks.dueDate} >= ${query.dueAfter}::date`
-        : sql`${tasks.dueAt} >= ${query.dueAfter}::timestamptz`,
+        : sql`${tasks.dueAt} >= ${utcInstant(query.dueAfter, 'dueAfter')}::timestamptz`,
     );
   }
   if (query.overdue) {
