@@ -148,7 +148,9 @@ async function measure(name) {
     ...(name.endsWith('+small-young-gen') ? { NODE_OPTIONS: '--max-semi-space-size=2' } : {}),
   };
   let app;
-  const pids = () => [app?.child.pid, pg ? safe(() => pg.postmasterPid()) : undefined];
+  let starting;
+  const pids = () => [app?.child.pid ?? starting?.pid, pg ? safe(() => pg.postmasterPid()) : undefined];
+  const watched = (child) => (starting = child);
 
   say(`${name}: cold start on an empty data folder`);
   let stopPeak = peakSampler(pids);
@@ -157,7 +159,7 @@ async function measure(name) {
     pg.init();
     pg.start();
   }
-  app = await startTodo({ LOG_FORMAT: 'json', ...env });
+  app = await startTodo({ LOG_FORMAT: 'json', ...env }, watched);
   await healthy(app.url);
   const cold = performance.now() - t0;
   const startPeak = stopPeak();
@@ -178,7 +180,7 @@ async function measure(name) {
   say(`${name}: restart`);
   t0 = performance.now();
   if (pg) pg.start();
-  app = await startTodo({ LOG_FORMAT: 'json', ...env });
+  app = await startTodo({ LOG_FORMAT: 'json', ...env }, watched);
   await healthy(app.url);
   const restart = performance.now() - t0;
 

@@ -79,14 +79,16 @@ export async function fetchRetrying(url, init, attempts = 20) {
 /**
  * `todo start` from the build on a free port, with `env` on top of this process's; resolves
  * with the child and its URL once it prints "ready at", rejects with its last output if it exits.
+ * `onSpawn` gets the child at once, for whoever watches it while it starts.
  */
-export function startTodo(env = {}) {
+export function startTodo(env = {}, onSpawn = () => {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'apps/cli/dist/main.js'), 'start'], {
       cwd: root,
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    onSpawn(child);
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;
