@@ -51,7 +51,7 @@ function selfTest() {
     ['a.yaml', '# Pub/sub on Kafka (dapr' + '.md §4.1)'],
     ['a.json', '"description": "Dapr app-id (design' + '.md §2)"'],
     ['a.md', "never from a tool argument (the seed's D2/D3)."],
-    ['a.sh', 'echo ok # cross-checked with ../shared/notes'],
+    ['a.sh', 'echo ok # cross-checked with ..' + '/shared/notes'],
   ];
   const clean = [
     ['a.ts', 'const D5 = 5;'],
