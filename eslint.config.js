@@ -69,6 +69,7 @@ export default tseslint.config(
                 'OutboxMode',
                 'Unlisten',
                 'restorePglite',
+                'EmbeddedServerError',
                 'MigrationStatus',
                 'WriteHealth',
               ],

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { createPostgresDatabase, startSmtpCapture, tempDataDir, type SmtpCapture } from '@todo/testing';
 import { api, eventually, startServer } from './support/process.js';
 
 describe('crash recovery with real processes (PostgreSQL)', () => {
@@ -109,9 +109,7 @@ describe('crash recovery with real processes (PostgreSQL)', () => {
 
 describe('roles started alone', () => {
   it('a process with only the notifier role answers health probes and serves no API', async () => {
-    const dir = (await import('node:fs')).mkdtempSync(
-      (await import('node:path')).join((await import('node:os')).tmpdir(), 'todo-role-'),
-    );
+    const dir = tempDataDir('todo-role-');
     const notifier = await startServer({ ROLES: 'notifier', DATA_DIR: dir });
     try {
       expect(await (await fetch(`${notifier.url}/healthz`)).json()).toEqual({ status: 'ok' });

@@ -4,16 +4,18 @@
  * online `todo backup` restored with `todo restore` into a fresh folder.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createDatabase } from '@todo/storage';
-import { createPostgresDatabase } from '@todo/testing';
+import { createPostgresDatabase, tempDataDir } from '@todo/testing';
 import { api, startServer, type ServerProcess } from './support/process.js';
+
+/** Where todo-app keeps its embedded PostgreSQL server's files, inside DATA_DIR. */
+const DATABASE_FOLDER = 'postgres';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'apps/cli/dist/main.js');
@@ -52,7 +54,7 @@ const refusal = (run: Run) => run.stderr.trim().split('\n').at(-1) ?? '';
 
 const folders: string[] = [];
 const folder = (name: string) => {
-  const dir = mkdtempSync(join(tmpdir(), `todo-${name}-`));
+  const dir = tempDataDir(`todo-${name}-`);
   folders.push(dir);
   return dir;
 };
@@ -156,19 +158,19 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
 
   it('a truncated control file', async () => {
     const dir = copy('truncated');
-    truncateSync(join(dir, 'pglite', 'global', 'pg_control'), 100);
+    truncateSync(join(dir, DATABASE_FOLDER, 'global', 'pg_control'), 100);
     const run = await start(dir);
     expect(run.code).toBe(1);
     expect(refusal(run)).toBe(
-      `todo: the database in ${dir}/pglite is damaged: its control file global/pg_control is 100 bytes long instead of 8192 (truncated); ` +
+      `todo: the database in ${dir}/${DATABASE_FOLDER} is damaged: its control file global/pg_control is 100 bytes long instead of 8192 (truncated); ` +
         `restore a backup with \`todo restore <file>\` (automatic ones are in ${dir}/backups), or move the folder away to start empty`,
     );
   });
 
   it('missing write-ahead log files', async () => {
     const dir = copy('no-wal');
-    for (const name of readdirSync(join(dir, 'pglite', 'pg_wal'))) {
-      if (/^[0-9A-F]{24}$/.test(name)) rmSync(join(dir, 'pglite', 'pg_wal', name));
+    for (const name of readdirSync(join(dir, DATABASE_FOLDER, 'pg_wal'))) {
+      if (/^[0-9A-F]{24}$/.test(name)) rmSync(join(dir, DATABASE_FOLDER, 'pg_wal', name));
     }
     const run = await start(dir);
     expect(run.code).toBe(1);
@@ -179,18 +181,18 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
 
   it("damaged table files: the database's own words, not the SQL", { timeout: 120_000 }, async () => {
     const dir = copy('bad-page');
-    const database = await createDatabase({ dataDir: join(dir, 'pglite') });
+    const database = await createDatabase({ dataDir: join(dir, DATABASE_FOLDER) });
     const { rows } = (await database.db.execute(
       sql`select pg_relation_filepath('drizzle.__drizzle_migrations') as path`,
     )) as unknown as {
       rows: { path: string }[];
     };
     await database.close();
-    writeFileSync(join(dir, 'pglite', rows[0]!.path), Buffer.alloc(8192, 0xa5));
+    writeFileSync(join(dir, DATABASE_FOLDER, rows[0]!.path), Buffer.alloc(8192, 0xa5));
     const run = await start(dir);
     expect(run.code).toBe(1);
     expect(refusal(run)).toBe(
-      `todo: ${dir}/pglite cannot be read: invalid page in block 0 of relation "…" (SQLSTATE XX001); it is damaged: ` +
+      `todo: ${dir}/${DATABASE_FOLDER} cannot be read: invalid page in block 0 of relation "…" (SQLSTATE XX001); it is damaged: ` +
         `restore a backup with \`todo restore <file>\` (automatic ones are in ${dir}/backups)`,
     );
   });
@@ -237,7 +239,7 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
 
   it('a schema newer than this build', { timeout: 120_000 }, async () => {
     const dir = copy('newer');
-    const database = await createDatabase({ dataDir: join(dir, 'pglite') });
+    const database = await createDatabase({ dataDir: join(dir, DATABASE_FOLDER) });
     const { known } = await database.migrationStatus();
     await database.db.execute(
       sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-the-future', 4102444800000)`,
@@ -246,7 +248,7 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
     const run = await start(dir);
     expect(run.code).toBe(1);
     expect(refusal(run)).toBe(
-      `todo: ${dir}/pglite: this data was written by a newer todo-app (schema ${known + 1}, this build knows ${known}); upgrade todo-app or restore a backup`,
+      `todo: ${dir}/${DATABASE_FOLDER}: this data was written by a newer todo-app (schema ${known + 1}, this build knows ${known}); upgrade todo-app or restore a backup`,
     );
   });
 });

@@ -4,8 +4,8 @@
  * the main screens at desktop and phone width into docs/screenshots/.
  * Outcomes on real timers (SSE, the reminder) are awaited by polling the UI, bounded.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { tempDataDir } from '@todo/testing';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('web UI in Chromium', () => {
     if (!existsSync(join(root, 'apps/web/dist/index.html'))) {
       throw new Error('apps/web/dist is missing: build the UI first (npm run build -w @todo/web)');
     }
-    dataDir = mkdtempSync(join(tmpdir(), 'todo-web-e2e-'));
+    dataDir = tempDataDir('todo-web-e2e-');
     [server, browser] = await Promise.all([startServer({ DATA_DIR: dataDir }, 90_000), launchChromium()]);
     context = await browser.newContext({ viewport: DESKTOP, timezoneId: ZONE, locale: 'en-GB', colorScheme: 'light' });
     page = await context.newPage();

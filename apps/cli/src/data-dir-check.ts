@@ -20,12 +20,15 @@ export class DataDirError extends Error {
 /** Less free space than this, and the first writes (or the migrations) would fail half-way. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 
+/** The embedded PostgreSQL server's files, under DATA_DIR. */
+export const DATABASE_FOLDER = 'postgres';
+
 /** What todo-app itself keeps in DATA_DIR; anything else makes the folder someone else's. */
-const OURS = new Set(['pglite', 'jwt-secret', 'mail', LOCK_FILE, BACKUP_DIR]);
+const OURS = new Set([DATABASE_FOLDER, `${DATABASE_FOLDER}.initialising`, 'pglite', 'jwt-secret', 'mail', LOCK_FILE, BACKUP_DIR]);
 const IGNORED = (name: string) => name.startsWith('.') || name === 'lost+found' || name.startsWith(`${LOCK_FILE}.`);
 
 const PG_CONTROL_SIZE = 8192;
-/** ControlFileData of PostgreSQL 18 (PGlite 0.5): version, then the last checkpoint's redo pointer and timeline. */
+/** ControlFileData of PostgreSQL 18: version, then the last checkpoint's redo pointer and timeline. */
 const PG_CONTROL_VERSION = 1800;
 const DEFAULT_WAL_SEGMENT = 16 * 1024 * 1024;
 
@@ -59,7 +62,7 @@ export function checkDataDir(dataDir: string, options: CheckOptions = {}): void 
       `the disk holding ${dataDir} is full (${Math.floor(free / 1024 / 1024)} MiB free, at least ${MIN_FREE_BYTES / 1024 / 1024} MiB needed); free some space, then start again`,
     );
   }
-  if (entries.includes('pglite')) checkDatabaseFiles(dataDir, join(dataDir, 'pglite'));
+  if (entries.includes(DATABASE_FOLDER)) checkDatabaseFiles(dataDir, join(dataDir, DATABASE_FOLDER));
 }
 
 function checkDatabaseFiles(dataDir: string, dir: string): void {

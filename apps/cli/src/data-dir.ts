@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
 import { databaseFailureOf } from '@todo/services';
-import { createDatabase, type Database } from '@todo/storage';
+import { createDatabase, EmbeddedServerError, type Database } from '@todo/storage';
 import { backupBeforeMigration, BACKUP_DIR } from './backup.js';
-import { checkDataDir, DataDirError, restoreHint } from './data-dir-check.js';
+import { checkDataDir, DATABASE_FOLDER, DataDirError, restoreHint } from './data-dir-check.js';
 import { lockDataDir } from './data-dir-lock.js';
 
 /** What a command opening the folder is, and what the person should do when a server holds it. */
@@ -63,15 +63,23 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger, use
   checkDataDir(config.dataDir);
   const lock = lockDataDir(config.dataDir, use.command, use.whenBusy);
   let database: Database;
-  const folder = join(config.dataDir, 'pglite');
+  const folder = join(config.dataDir, DATABASE_FOLDER);
   try {
-    database = await createDatabase({ dataDir: folder, outboxMode: 'deliver' });
+    database = await createDatabase({
+      dataDir: folder,
+      outboxMode: 'deliver',
+      server: {
+        log: (level, line) => logger[level]({ component: 'embedded-postgres' }, line),
+        onUnexpectedExit: (reason) => {
+          // Nothing can be read or written any more: stop, so a supervisor starts everything again.
+          logger.fatal(`${reason}; todo-app stops`);
+          process.exit(1);
+        },
+      },
+    });
   } catch (error) {
     lock.release();
-    throw new DataDirError(
-      `the database in ${folder} could not be opened (the engine stopped with: ${(error as Error).message.split('.')[0]}); ` +
-        `it is damaged: ${restoreHint(config.dataDir)}`,
-    );
+    throw unopenable(config.dataDir, folder, error);
   }
   const locked = {
     ...database,
@@ -84,6 +92,19 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger, use
   return closedOnFailure(locked, () => migrated(locked, config, logger));
 }
 
+/** The database server's own words on why it could not start, and what to do. */
+function unopenable(dataDir: string, folder: string, error: unknown): DataDirError {
+  if (!(error instanceof EmbeddedServerError))
+    return new DataDirError(`the database in ${folder} could not be opened: ${(error as Error).message}`);
+  const said = error.serverLines
+    .split('\n')
+    .map((line) => line.replace(/^(FATAL|PANIC|ERROR|LOG):\s+/, ''))
+    .filter(Boolean)
+    .slice(0, 2)
+    .join('; ');
+  return new DataDirError(`${error.message}${said ? `: ${said}` : ''}; if its files are damaged, ${restoreHint(dataDir)}`);
+}
+
 async function closedOnFailure(database: Database, work: () => Promise<Database>): Promise<Database> {
   try {
     return await work();
@@ -94,7 +115,7 @@ async function closedOnFailure(database: Database, work: () => Promise<Database>
 }
 
 async function migrated(database: Database, config: Readonly<Config>, logger: Logger): Promise<Database> {
-  const where = config.databaseUrl ? 'the database at DATABASE_URL' : join(config.dataDir, 'pglite');
+  const where = config.databaseUrl ? 'the database at DATABASE_URL' : join(config.dataDir, DATABASE_FOLDER);
   const status = await database.migrationStatus().catch((error: unknown) => {
     throw new DataDirError(`${where} cannot be read: ${describe(error)}; it is damaged: ${restoreHint(config.dataDir)}`);
   });

@@ -17,6 +17,7 @@ import { migrationStatus, type MigrationStatus } from './migration-status.js';
 import { pgliteNotifications, postgresNotifications, type Notifications } from './notifications.js';
 import * as schema from './tables.js';
 import { StatementPipeline } from './statement-pipeline.js';
+import { startEmbeddedServer, type EmbeddedServerOptions } from './embedded-server.js';
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
@@ -42,6 +43,8 @@ export interface Database {
    * never gets statistics. A no-op on PostgreSQL.
    */
   maintain(): Promise<void>;
+  /** The embedded server's process, when this database is one (`DatabaseOptions.dataDir`). */
+  readonly serverPid?: number;
   /** LISTEN/NOTIFY between the processes sharing this database. */
   readonly notifications: Notifications;
   /** A pipelined connection for single-statement writes (PostgreSQL; PGlite runs one statement at a time anyway). */
@@ -52,8 +55,13 @@ export interface Database {
 export interface DatabaseOptions {
   /** A `postgres://` URL; when absent, PGlite is used. */
   url?: string | undefined;
-  /** PGlite data directory; `undefined` keeps the database in memory (tests). */
+  /**
+   * Without `url`: the folder of the app's own PostgreSQL server, created and started here and
+   * stopped by `close`. Without either, an in-memory PGlite database (tests).
+   */
   dataDir?: string | undefined;
+  /** What the embedded server reports (its log lines, an unexpected stop). */
+  server?: EmbeddedServerOptions;
   /** node-postgres pool size. */
   poolSize?: number;
   /**
@@ -72,9 +80,33 @@ const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
 const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
+/** Connections an embedded server serves: each is a server process, and one person's load needs few. */
+const EMBEDDED_POOL_SIZE = 4;
+
 export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const mode = options.outboxMode ?? 'relay';
-  return options.url ? createPostgres(options.url, options.poolSize ?? 10, mode) : createPglite(options.dataDir, mode);
+  if (options.url) return createPostgres(options.url, options.poolSize ?? 10, mode);
+  if (options.dataDir) return createEmbedded(options.dataDir, options, mode);
+  return createPglite(undefined, mode);
+}
+
+/** A PostgreSQL server of the app's own under `dataDir` (embedded-server.ts), then the same client as for any server. */
+async function createEmbedded(dataDir: string, options: DatabaseOptions, mode: OutboxMode): Promise<Database> {
+  const server = await startEmbeddedServer(dataDir, options.server);
+  try {
+    const database = await createPostgres(server.url, options.poolSize ?? EMBEDDED_POOL_SIZE, mode);
+    return {
+      ...database,
+      serverPid: server.pid,
+      close: async () => {
+        await database.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 async function createPglite(dataDir: string | undefined, mode: OutboxMode): Promise<Database> {

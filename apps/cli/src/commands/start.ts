@@ -4,16 +4,19 @@ import { createRuntime } from '../runtime.js';
 
 export async function startCommand(config: Readonly<Config>): Promise<void> {
   process.stderr.write(
-    `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`})\n`,
+    `todo-app: starting roles ${config.roles.join(', ')} (${config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`})\n`,
   );
   const runtime = await createRuntime(config);
   // Embedded: the CLI's backups and new users go through this process, which holds the folder.
   const { database, services } = runtime;
-  const control = database.backup
+  const control = database.serverPid
     ? await listenControl(
         config.dataDir,
         {
-          backup: () => database.backup!(),
+          backup: () => {
+            if (!database.backup) throw new Error('backups of the embedded server are not available in this build');
+            return database.backup();
+          },
           createUser: async (input, admin) => (await services.auth.signUp(input, { admin })).user,
         },
         runtime.logger,
