@@ -70,6 +70,7 @@ export default tseslint.config(
                 'Unlisten',
                 'restorePglite',
                 'EmbeddedServerError',
+                'MIGRATIONS_FOLDER',
                 'MigrationStatus',
                 'WriteHealth',
               ],

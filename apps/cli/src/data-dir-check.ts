@@ -25,7 +25,8 @@ export const DATABASE_FOLDER = 'postgres';
 
 /** What todo-app itself keeps in DATA_DIR; anything else makes the folder someone else's. */
 const OURS = new Set([DATABASE_FOLDER, `${DATABASE_FOLDER}.initialising`, 'pglite', 'jwt-secret', 'mail', LOCK_FILE, BACKUP_DIR]);
-const IGNORED = (name: string) => name.startsWith('.') || name === 'lost+found' || name.startsWith(`${LOCK_FILE}.`);
+const IGNORED = (name: string) =>
+  name.startsWith('.') || name === 'lost+found' || name.startsWith(`${LOCK_FILE}.`) || name.startsWith('pglite.');
 
 const PG_CONTROL_SIZE = 8192;
 /** ControlFileData of PostgreSQL 18: version, then the last checkpoint's redo pointer and timeline. */

@@ -4,13 +4,14 @@
  * change an existing embedded database, then the migrations applied.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
 import { databaseFailureOf } from '@todo/services';
 import { createDatabase, EmbeddedServerError, type Database } from '@todo/storage';
 import { backupBeforeMigration, BACKUP_DIR } from './backup.js';
+import { convertPglite } from './convert-pglite.js';
 import { checkDataDir, DATABASE_FOLDER, DataDirError, restoreHint } from './data-dir-check.js';
 import { lockDataDir } from './data-dir-lock.js';
 
@@ -89,7 +90,31 @@ export async function openDatabase(config: Readonly<Config>, logger: Logger, use
     },
   };
   if (use.migrate === false) return locked;
-  return closedOnFailure(locked, () => migrated(locked, config, logger));
+  return closedOnFailure(locked, async () => {
+    await migrated(locked, config, logger);
+    const old = join(config.dataDir, OLD_DATABASE_FOLDER);
+    if (existsSync(join(old, 'PG_VERSION'))) await converted(old, locked, logger);
+    return locked;
+  });
+}
+
+/** The PGlite database of versions before the embedded PostgreSQL server (convert-pglite.ts). */
+const OLD_DATABASE_FOLDER = 'pglite';
+
+async function converted(old: string, database: Database, logger: Logger): Promise<void> {
+  const say = (line: string) => process.stderr.write(`todo-app: ${line}\n`);
+  say(`converting ${old}, written by an earlier todo-app, into the embedded PostgreSQL server (once)`);
+  try {
+    const done = await convertPglite(old, database.url!, (line) => say(`  ${line}`));
+    say(
+      `converted ${done.rows} rows in ${done.tables} tables; the old folder is kept as ${done.keptAt} — delete it once you are satisfied`,
+    );
+    logger.info({ rows: done.rows, tables: done.tables, keptAt: done.keptAt }, 'old embedded database converted');
+  } catch (error) {
+    throw new DataDirError(
+      `converting ${old} failed (${describe(error)}); nothing was lost: the old folder is untouched and the conversion runs again at the next start`,
+    );
+  }
 }
 
 /** The database server's own words on why it could not start, and what to do. */

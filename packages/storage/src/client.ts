@@ -4,7 +4,6 @@
  * Same schema, same migrations, same SQL.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db } from './db.js';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -18,9 +17,12 @@ import { pgliteNotifications, postgresNotifications, type Notifications } from '
 import * as schema from './tables.js';
 import { StatementPipeline } from './statement-pipeline.js';
 import { startEmbeddedServer, type EmbeddedServerOptions } from './embedded-server.js';
+import { MIGRATIONS_FOLDER } from './migrations-folder.js';
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
+  /** The server's `postgres://` URL (for tools that need a connection of their own). */
+  readonly url?: string;
   readonly db: Db;
   /** What happens to events its connections write (`DatabaseOptions.outboxMode`). */
   readonly outboxMode: OutboxMode;
@@ -78,7 +80,7 @@ export type OutboxMode = 'relay' | 'deliver';
 /** The session setting migration 0014's trigger reads. */
 const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
-const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+const migrationsFolder = MIGRATIONS_FOLDER;
 
 /** Connections an embedded server serves: each is a server process, and one person's load needs few. */
 const EMBEDDED_POOL_SIZE = 4;
@@ -181,6 +183,7 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     kind: 'postgres',
+    url,
     db,
     outboxMode: mode,
     migrate: async () => {

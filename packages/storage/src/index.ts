@@ -6,6 +6,7 @@
  *   const store = new Store(database.db);
  */
 export { createDatabase, restorePglite, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
+export { MIGRATIONS_FOLDER } from './migrations-folder.js';
 export { EmbeddedServerError, startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 export type { Db } from './db.js';
 export type { MigrationStatus } from './migration-status.js';
