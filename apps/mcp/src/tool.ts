@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DomainError, isDomainError, unsafeTextIssues, type Clock, type FieldIssue } from '@todo/domain';
-import { isDataException, type Principal, type Services } from '@todo/services';
+import { isDataException, isStorageFull, type Principal, type Services } from '@todo/services';
 
 /** What every tool call runs with. The user is `principal` — never a tool argument, so a prompt cannot act for another user. */
 export interface ToolContext {
@@ -110,6 +110,9 @@ const validationError = (error: { issues: readonly z.core.$ZodIssue[] }): ToolEr
   return { code: 'VALIDATION_FAILED', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues };
 };
 
+export const STORAGE_FULL =
+  'the server is out of disk space, so this change was not saved; tell the user (their administrator must free space) rather than retrying';
+
 export const REFUSED_VALUE =
   'a value in the input cannot be stored (it is malformed or out of range); change it rather than retrying';
 
@@ -118,6 +121,7 @@ export function toolError(error: unknown): ToolErrorBody {
   if (isDomainError(error)) return { code: error.code, message: error.message, issues: [...error.issues] };
   if (error instanceof z.ZodError) return validationError(error);
   if (isDataException(error)) return { code: 'VALIDATION_FAILED', message: REFUSED_VALUE, issues: [] };
+  if (isStorageFull(error)) return { code: 'STORAGE_FULL', message: STORAGE_FULL, issues: [] };
   return { code: 'INTERNAL', message: 'the tool failed unexpectedly; try again later', issues: [] };
 }
 
