@@ -2,11 +2,10 @@
  * Live updates across api replicas: every replica writes each live event to the streams it
  * holds, whichever replica the event reached first. They hear of events on one PostgreSQL
  * channel (LISTEN/NOTIFY):
- * - embedded, the statement that writes an event announces it (migration 0014; the types are
- *   the bus's `announce`), or, for an event left in the outbox, the relay step that moves it;
- *   on PostgreSQL and on PGlite alike;
+ * - embedded, the statement that queues an event announces it (`todo_queue_event`, migration
+ *   0016; the types are the bus's `announce`);
  * - through Dapr, the bus hands each event to one api replica (replicas share a subscription),
- *   which broadcasts it with `deliver`.
+ *   which broadcasts it with `deliver`, through the same SQL function (`todo_announce`).
  *
  * Live updates are best effort (a browser reloads what it missed), so an event is acked
  * without waiting for its broadcast; the events handed over meanwhile go out together, in
@@ -16,7 +15,7 @@ import type { SseHub } from '@todo/api';
 import type { CloudEvent } from '@todo/domain';
 import type { EventLogService } from '@todo/services';
 import type { Database, Unlisten } from '@todo/storage';
-import { MAX_ANNOUNCED_BYTES, type AnnouncedEvent } from '@todo/transport';
+import { announceEvents, type AnnouncedEvent } from '@todo/transport';
 import type { Logger } from 'pino';
 
 export const LIVE_CHANNEL = 'todo_live_events';
@@ -33,7 +32,7 @@ export const LIVE_TYPES = [
 
 export class LiveFanout {
   private unlisten: Unlisten | undefined;
-  private pending: string[] = [];
+  private pending: CloudEvent[] = [];
   private flushing: Promise<void> | undefined;
   /** Notifications are handled one after another, so a large event read back keeps its place. */
   private receiving: Promise<void> = Promise.resolve();
@@ -60,12 +59,7 @@ export class LiveFanout {
   deliver(event: CloudEvent): void {
     const userId = (event.data as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string') return;
-    const whole = JSON.stringify({ id: event.id, type: event.type, data: event.data } satisfies AnnouncedEvent);
-    this.pending.push(
-      Buffer.byteLength(whole) < MAX_ANNOUNCED_BYTES - 2
-        ? whole
-        : JSON.stringify({ id: event.id, type: event.type, userId, stored: true } satisfies AnnouncedEvent),
-    );
+    this.pending.push(event);
     this.flushing ??= this.flush();
   }
 
@@ -78,9 +72,9 @@ export class LiveFanout {
     // One macrotask lets the deliveries of the same pass join this broadcast.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length) {
-      const batch = takeBatch(this.pending);
+      const batch = this.pending.splice(0);
       try {
-        await this.deps.database.notifications.notify(LIVE_CHANNEL, `[${batch.join(',')}]`);
+        await announceEvents(this.deps.database.db, LIVE_CHANNEL, batch);
       } catch (error) {
         this.deps.logger.warn({ err: error, channel: LIVE_CHANNEL, events: batch.length }, 'live updates not broadcast');
       }
@@ -105,17 +99,4 @@ export class LiveFanout {
       this.deps.logger.warn({ err: error, channel: LIVE_CHANNEL }, 'live update not delivered to this replica');
     }
   }
-}
-
-/** Takes from the front of `queue` as many envelopes as fit in one notification (at least one). */
-function takeBatch(queue: string[]): string[] {
-  let bytes = 2;
-  let count = 0;
-  while (count < queue.length) {
-    const size = Buffer.byteLength(queue[count]!) + 1;
-    if (count > 0 && bytes + size > MAX_ANNOUNCED_BYTES) break;
-    bytes += size;
-    count++;
-  }
-  return queue.splice(0, count);
 }

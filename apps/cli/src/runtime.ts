@@ -112,11 +112,10 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     clock,
     ids: uuidV7Ids,
     eventSource: `todo-app/${config.roles.join('+')}`,
-    // Events written in place are published by their commit; the others wait for the relay.
-    afterCommit:
-      database.outboxMode === 'deliver'
-        ? (events: readonly { type: string }[]) => events.forEach((event) => metrics.onPublished(event, topicOf(event)))
-        : () => transports.relay.wake(),
+    // Events written in place are published by their commit; through Dapr they wait for the relay.
+    afterCommit: transports.relay
+      ? () => transports.relay?.wake()
+      : (events: readonly { type: string }[]) => events.forEach((event) => metrics.onPublished(event, topicOf(event))),
   };
   // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
   const services = createServices(

@@ -29,7 +29,8 @@ export interface Transports {
   bus: EventBus;
   jobs: JobScheduler;
   state: StateStore;
-  relay: OutboxRelay;
+  /** What publishes outbox rows through the sidecar (Dapr only: embedded writers queue their events in place). */
+  relay?: OutboxRelay;
   readiness: ReadinessCheck[];
   replayDeadLetter(id: string): Promise<boolean>;
   /** Mounts what the runtime needs on the process's HTTP server (the sidecar's callbacks). */
@@ -53,36 +54,31 @@ export function createTransports(deps: TransportDeps): Transports {
   return deps.config.useDapr ? daprTransports(deps) : embeddedTransports(deps);
 }
 
-function embeddedTransports({ database, clock, logger, onPublished }: TransportDeps): Transports {
+function embeddedTransports({ database, clock, logger }: TransportDeps): Transports {
   const common = { db: database.db, kind: database.kind, clock, logger };
-  // Live updates: the writing statement (or, for an event left in the outbox, the relay step)
-  // announces each event to every process's SSE streams. Rows a writer queued in place wake
-  // the subscriptions they are for, in every process, through `notifications`.
+  // Live updates: the statement that queues an event announces it to every process's SSE
+  // streams. Queued rows wake the subscriptions they are for, in every process, through
+  // `notifications`. No relay: writers queue their events in place (`todo_queue_event`).
   const bus = new DbEventBus({
     ...common,
     announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES },
     notifications: database.notifications,
   });
-  const relay = new OutboxRelay({ ...common, bus, ...(onPublished ? { onPublished } : {}) });
-  bus.attachRelay(relay);
   const jobs = new DbJobScheduler(common);
   return {
     kind: 'embedded',
     bus,
     jobs,
-    relay,
     state: new DbStateStore({ db: database.db }),
     readiness: [],
     replayDeadLetter: (id) => bus.replayDeadLetter(id),
     mount: async () => undefined,
     start: async (usesJobs) => {
       await bus.start();
-      await relay.start();
       if (usesJobs) await jobs.start();
     },
     stop: async () => {
       await jobs.stop();
-      await relay.stop();
       await bus.stop();
     },
     drain: async (usesJobs) => {
@@ -106,7 +102,6 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
   const events = new EventLogService({ store, clock });
   const relay = new OutboxRelay({
     db: database.db,
-    kind: database.kind,
     bus: dapr.bus,
     clock,
     logger,

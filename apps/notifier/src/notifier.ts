@@ -75,7 +75,7 @@ export function registerNotifier(deps: NotifierDeps): NotifierRole {
     },
     // Most tasks have no reminder, and for them there is nothing to do: the embedded bus then
     // does not queue the event for this role at all (a queue row, a claim and a delete saved).
-    { name: 'notifier', types: TASK_EVENTS, jsonPath: '$.data.task.reminders[0]' },
+    { name: 'notifier', types: TASK_EVENTS, nonEmpty: ['data', 'task', 'reminders'] },
   );
 
   deps.jobs.onJob(async (name, raw): Promise<HandlerOutcome> => {

@@ -69,8 +69,11 @@ export const eventSubscriptions = pgTable(
     topic: text('topic').notNull(),
     name: text('name').notNull(),
     types: text('types').array(),
-    /** Only events matching this SQL/JSON path are queued for the subscription (`SubscribeOptions.jsonPath`). */
-    jsonPath: text('json_path'),
+    /**
+     * Only events with a value that is not empty at this path of property names are queued for the
+     * subscription (`SubscribeOptions.nonEmpty`; the rule is `todo_queue_event`, migration 0016).
+     */
+    nonEmpty: text('non_empty').array(),
     deadLetterTopic: text('dead_letter_topic').notNull(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -78,9 +81,8 @@ export const eventSubscriptions = pgTable(
 );
 
 /**
- * Event types announced by NOTIFY on `channel` as they are written, on connections that deliver
- * outbox rows in place (`DatabaseOptions.outboxMode`, migration 0014): how every process sharing the
- * database hears of them, for live updates.
+ * Event types announced by NOTIFY on `channel` as they are queued (`todo_queue_event`, migration
+ * 0016): how every process sharing the database hears of them, for live updates.
  */
 export const eventAnnouncements = pgTable('event_announcements', {
   channel: text('channel').primaryKey(),

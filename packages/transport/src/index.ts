@@ -2,12 +2,9 @@
  * @module @todo/transport — the EventBus, JobScheduler and StateStore ports and
  * their embedded, database-backed implementations.
  * @example
- *   const bus = new DbEventBus({ db: database.db, kind: database.kind, clock: systemClock, logger });
- *   const relay = new OutboxRelay({ db: database.db, kind: database.kind, bus, clock: systemClock, logger });
- *   bus.attachRelay(relay);
+ *   const bus = new DbEventBus({ db: database.db, clock: systemClock, logger });
  *   bus.subscribe(TOPICS.taskEvents, handler, { name: 'notifier' });
  *   await bus.start();
- *   await relay.start();
  */
 export {
   PoisonEventError,
@@ -26,12 +23,11 @@ export {
 export { silentLogger, type Logger } from './logger.js';
 export { periodic, type Periodic } from './periodic.js';
 export { defaultBackoff, exponentialBackoff, type Backoff } from './in-process/backoff.js';
-export type { DbKind } from './in-process/delivery-store.js';
-export { DbEventBus, type DbEventBusOptions, type DrainablePass } from './in-process/db-event-bus.js';
+export { announceEvents, type AnnouncedEvent, type DbKind } from './in-process/delivery-store.js';
+export { DbEventBus, type Announcement, type DbEventBusOptions } from './in-process/db-event-bus.js';
 export { DbJobScheduler, type DbJobSchedulerOptions } from './in-process/db-job-scheduler.js';
 export { DbStateStore } from './in-process/db-state-store.js';
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './in-process/outbox-relay.js';
-export { MAX_ANNOUNCED_BYTES, type AnnouncedEvent, type Announcement } from './in-process/outbox-to-deliveries.js';
 export {
   createDaprTransports,
   daprCallbacks,

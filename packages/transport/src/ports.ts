@@ -18,11 +18,12 @@ export interface SubscribeOptions {
   /** Where events go once their retry budget is spent; default `<topic>-dlq`. */
   deadLetterTopic?: string;
   /**
-   * A SQL/JSON path the event must match (`jsonb_path_exists`), for a handler with nothing to
-   * do for most events of its types: the embedded bus then queues only the events that match.
-   * Other buses may deliver every event, so the handler must still ignore the rest.
+   * A path of property names from the event's root (e.g. `['data', 'task', 'reminders']`) at
+   * which the event must hold a value that is not empty (not missing, null, `[]`, `{}` or `''`),
+   * for a handler with nothing to do for most events of its types: the embedded bus then queues
+   * only those. Other buses may deliver every event, so the handler must still ignore the rest.
    */
-  jsonPath?: string;
+  nonEmpty?: readonly string[];
 }
 
 export interface EventBus {

@@ -26,7 +26,7 @@ export function runBusInternals(db: () => Database): void {
     };
     /** Another process on the same database and clock. */
     const replica = (h: ReturnType<typeof harness>) => {
-      const bus = new DbEventBus({ db: db().db, kind: db().kind, clock: h.clock, maxAttempts: MAX_ATTEMPTS, backoff });
+      const bus = new DbEventBus({ db: db().db, clock: h.clock, maxAttempts: MAX_ATTEMPTS, backoff });
       cleanup.push(() => bus.stop());
       return bus;
     };
@@ -144,31 +144,41 @@ export function runBusInternals(db: () => Database): void {
       expect(seen).toEqual([]);
     });
 
-    it('queues for a subscription with a JSON path only the events that match it', async () => {
+    it('queues for a subscription with a nonEmpty path only the events with a value there', async () => {
       const h = harness();
       const topic = uniqueName('t');
       const all: string[] = [];
       const some: string[] = [];
       h.bus.subscribe(topic, collect(all), { name: uniqueName('all') });
-      h.bus.subscribe(topic, collect(some), { name: uniqueName('some'), jsonPath: '$.data.items[0]' });
+      h.bus.subscribe(topic, collect(some), { name: uniqueName('some'), nonEmpty: ['data', 'items'] });
       await h.bus.start();
-      await h.publishEvent(topic, { data: { label: 'none', items: [] } });
-      await h.publishEvent(topic, { data: { label: 'one', items: [1] } });
-      await h.bus.publishMany([
-        { topic, key: null, event: testEvent(h.clock.now(), { data: { label: 'batch none' } }) },
-        { topic, key: null, event: testEvent(h.clock.now(), { data: { label: 'batch two', items: [1, 2] } }) },
-      ]);
+      const values: [string, unknown][] = [
+        ['missing', undefined],
+        ['null', null],
+        ['empty list', []],
+        ['empty object', {}],
+        ['empty text', ''],
+        ['one', [1]],
+        ['text', 'x'],
+        ['object', { a: 1 }],
+        ['zero', 0],
+      ];
+      for (const [name, items] of values) await h.publishEvent(topic, { data: { label: name, items } });
       await h.settle();
-      expect(all.sort()).toEqual(['batch none', 'batch two', 'none', 'one']);
-      expect(some.sort()).toEqual(['batch two', 'one']);
+      expect(all.sort()).toEqual(values.map(([name]) => name).sort());
+      expect(some.sort()).toEqual(['object', 'one', 'text', 'zero']);
       const queued = await db().db.select().from(schema.eventDeliveries).where(eq(schema.eventDeliveries.topic, topic));
       expect(queued).toEqual([]);
     });
 
-    it('refuses at start a JSON path PostgreSQL cannot parse', async () => {
+    it('refuses a nonEmpty path without property names when subscribing', () => {
       const h = harness();
-      h.bus.subscribe(uniqueName('t'), async () => 'ack', { name: 'broken-path', jsonPath: '$.data[' });
-      await expect(h.bus.start()).rejects.toThrow(/subscription "broken-path": jsonPath "\$\.data\[" is not a SQL\/JSON path/);
+      expect(() => h.bus.subscribe(uniqueName('t'), async () => 'ack', { name: 'no-path', nonEmpty: [] })).toThrow(
+        /subscription "no-path": nonEmpty must be a path of one or more property names/,
+      );
+      expect(() => h.bus.subscribe(uniqueName('t'), async () => 'ack', { name: 'blank', nonEmpty: ['data', ''] })).toThrow(
+        /subscription "blank": nonEmpty/,
+      );
     });
 
     it('shares a subscription between replicas: each event is handled once', async () => {

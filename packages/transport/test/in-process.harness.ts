@@ -21,7 +21,6 @@ export function inProcessBusHarness(
   const clock = new TestClock();
   const bus = new DbEventBus({
     db: database.db,
-    kind: database.kind,
     clock,
     logger,
     maxAttempts: MAX_ATTEMPTS,

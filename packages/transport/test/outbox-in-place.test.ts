@@ -1,7 +1,8 @@
 /**
- * Events written on a connection that delivers in place (`outboxMode: 'deliver'`, migration
- * 0014): queued for the subscriptions that admit them and announced by the writing statement
- * itself, on both engines; a relay-mode connection leaves them in the outbox.
+ * Events written on a connection that delivers in place (`outboxMode: 'deliver'`): queued for
+ * the subscriptions that admit them and announced by the writing statement itself
+ * (`todo_queue_event`, migration 0016); a relay-mode connection leaves them in the outbox, where
+ * the embedded bus sweeps them up through the same function.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,7 +12,7 @@ import { schema, type Database, type Db } from '@todo/storage';
 import { ENGINES, TestClock, createTestDatabase } from '@todo/testing';
 import { DbEventBus } from '../src/index.js';
 import { DELIVERY_CHANNEL, upsertAnnouncement, upsertSubscriptions } from '../src/in-process/delivery-store.js';
-import { deferred, testEvent } from './support.js';
+import { deferred, recordingLogger, testEvent } from './support.js';
 
 const TOPIC = 'in-place-events';
 const LIVE = 'in_place_live';
@@ -24,11 +25,11 @@ describe.each(ENGINES)('delivering outbox rows in place on %s', (engine) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(engine, { outboxMode: 'deliver' });
-    const subscription = (name: string, filter: { types?: string[]; jsonPath?: string }) => ({
+    const subscription = (name: string, filter: { types?: string[]; nonEmpty?: string[] }) => ({
       topic: TOPIC,
       name,
       types: filter.types,
-      jsonPath: filter.jsonPath,
+      nonEmpty: filter.nonEmpty,
       deadLetterTopic: `${TOPIC}-dlq`,
     });
     await upsertSubscriptions(
@@ -36,7 +37,7 @@ describe.each(ENGINES)('delivering outbox rows in place on %s', (engine) => {
       [
         subscription('everything', {}),
         subscription('completions', { types: ['todo.task.completed.v1'] }),
-        subscription('with-reminders', { jsonPath: '$.data.task.reminders[0]' }),
+        subscription('with-reminders', { nonEmpty: ['data', 'task', 'reminders'] }),
       ],
       AT,
     );
@@ -152,10 +153,63 @@ describe.each(ENGINES)('delivering outbox rows in place on %s', (engine) => {
     expect(rows).toMatchObject([{ publishedAt: null }]);
   });
 
+  it('sweeps what a relay-mode writer left by the same rule, in order; a row it cannot queue waits with its key', async () => {
+    const plain = event('todo.task.created.v1', { id: 't1', reminders: [] });
+    const large = event('todo.task.completed.v1', { id: 't2', title: 'x'.repeat(8_000) });
+    const broken = event('todo.task.created.v1', { id: 't3' });
+    const behindBroken = event('todo.task.updated.v1', { id: 't3' });
+    // As a writer in relay mode leaves them, a millisecond apart; one whose event has no id,
+    // which cannot become a queue row, and a later event of its key.
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('todo.outbox_mode', 'relay', true)`);
+      for (const [i, [e, stored, key]] of (
+        [
+          [plain, plain, 'user-1'],
+          [large, large, 'user-1'],
+          [broken, { ...broken, id: undefined }, 'user-2'],
+          [behindBroken, behindBroken, 'user-2'],
+        ] as const
+      ).entries()) {
+        await tx.insert(schema.outbox).values({
+          id: e.id,
+          topic: TOPIC,
+          type: e.type,
+          partitionKey: key,
+          event: stored,
+          createdAt: new Date(AT.getTime() + i),
+          availableAt: AT,
+        });
+      }
+    });
+    const logger = recordingLogger();
+    const clock = new TestClock(AT.toISOString());
+    const bus = new DbEventBus({ db: database.db, clock, logger });
+    await bus.drain();
+
+    expect(await queued()).toEqual([
+      { subscription: 'everything', eventId: plain.id },
+      { subscription: 'completions', eventId: large.id },
+      { subscription: 'everything', eventId: large.id },
+    ]);
+    await vi.waitFor(() => expect(heard.filter((h) => h.channel === LIVE)).toHaveLength(2));
+    expect(heard.filter((h) => h.channel === LIVE).map((h) => (h.payload as { id: string }[])[0]!.id)).toEqual([
+      plain.id,
+      large.id,
+    ]);
+    const left = await database.db.select().from(schema.outbox).orderBy(asc(schema.outbox.createdAt));
+    expect(left.map((r) => [r.id, r.publishedAt, r.attempts])).toEqual([
+      [large.id, AT, 0], // kept, as published, for reading back
+      [broken.id, null, 1],
+      [behindBroken.id, null, 0],
+    ]);
+    expect(left[1]!.lastError).toMatch(/event_id/);
+    expect(left.slice(1).every((r) => r.availableAt > AT)).toBe(true);
+    expect(logger.records.filter((r) => r.level !== 'info')).toEqual([]);
+  });
+
   it('runs a subscription as soon as a writer queues rows for it, without waiting for the poll', async () => {
     const bus = new DbEventBus({
       db: database.db,
-      kind: database.kind,
       clock: new TestClock(AT.toISOString()),
       notifications: database.notifications,
       pollIntervalMs: 3_600_000,

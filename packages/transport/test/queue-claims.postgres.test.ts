@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 it('a delivery claim reads about its batch after thousands of acknowledged deliveries', async () => {
-  const queries = new DeliveryQueries(db, 'postgres');
+  const queries = new DeliveryQueries(db);
   const now = new Date('2026-11-27T09:00:00Z');
   const lease = new Date(now.getTime() + 30_000);
   const claim = () => queries.claim({ topic: 'task-events', name: 'notifier', now, lease, limit: BATCH, followers: BATCH });
@@ -74,7 +74,6 @@ it("a relay's claim reads about its batch after thousands of published outbox ro
   const published: string[] = [];
   const relay = new OutboxRelay({
     db,
-    kind: 'postgres',
     clock,
     batchSize: BATCH,
     bus: {
@@ -116,7 +115,7 @@ it("the relay's prune of published rows reads the old end of the outbox, not a d
   const RECENT = 20_000;
   await client.query('delete from outbox');
   const clock = new TestClock(new Date('2026-11-28T09:00:00Z'));
-  const relay = new OutboxRelay({ db, kind: 'postgres', clock, bus: { publish: async () => undefined }, retentionMs: 3_600_000 });
+  const relay = new OutboxRelay({ db, clock, bus: { publish: async () => undefined }, retentionMs: 3_600_000 });
   const published = (count: number) =>
     client.query(
       `insert into outbox (id, topic, type, event, created_at, available_at, published_at)

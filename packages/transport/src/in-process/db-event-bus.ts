@@ -2,7 +2,9 @@
  * The embedded EventBus: a durable queue in `event_deliveries`, one row per
  * (event, subscription), dispatched by every process that shares the database. Delivery is
  * at-least-once and never inside `publish()`; a thrown error counts as `retry`, so a bug in a
- * handler delays an event instead of losing it.
+ * handler delays an event instead of losing it. Every event reaches the queues one way, whoever
+ * writes it: `todo_queue_event` (migration 0016), called by the outbox trigger of a writing
+ * transaction, by `publish`, and by the sweep of rows a relay-mode writer left in the outbox.
  */
 import type { Clock, CloudEvent, Topic } from '@todo/domain';
 import type { Db, Notifications, Unlisten } from '@todo/storage';
@@ -13,25 +15,27 @@ import { addMs, defaultBackoff, type Backoff } from './backoff.js';
 import {
   DeliveryQueries,
   deadLetterDelivery,
-  insertDeliveries,
-  insertDeliveryBatch,
+  queueEvent,
   releaseDeliveries,
   replayDeadLetter,
   retryDelivery,
+  sweepOutbox,
   upsertAnnouncement,
   upsertSubscriptions,
   DELIVERY_CHANNEL,
-  type DbKind,
   type DeliveryRow,
-  type OutboundEvent,
   type SubscriptionRecord,
 } from './delivery-store.js';
-import { moveOutboxToDeliveries, type Announcement, type MovedEvent } from './outbox-to-deliveries.js';
 import { PassRunner, Ticker } from './runner.js';
+
+/** Events of these types are announced by a NOTIFY on `channel` as they are queued (`todo_announce`, migration 0016). */
+export interface Announcement {
+  channel: string;
+  types: readonly string[];
+}
 
 export interface DbEventBusOptions {
   db: Db;
-  kind: DbKind;
   clock: Clock;
   logger?: Logger;
   /** Handler runs per delivery before it is dead-lettered. */
@@ -44,21 +48,17 @@ export interface DbEventBusOptions {
   /** Handlers of one subscription running at once (each on a different partition key). */
   concurrency?: number;
   /**
-   * Events of these types that the relay step publishes are also sent as a PostgreSQL NOTIFY
-   * on this channel, by the same statement (outbox-to-deliveries.ts): how every process
-   * sharing the database hears of them, e.g. for live updates.
+   * Events of these types are announced as they are queued, by the statement that queues them:
+   * how every process sharing the database hears of them, e.g. for live updates.
    */
   announce?: Announcement;
   /**
-   * Where writers that deliver in place (`outboxMode: 'deliver'`) say which subscription got
-   * rows; listened to, so that they are handled at once in every process, not at the next poll.
+   * Where `todo_queue_event` says which subscription got rows; listened to, so that they are
+   * handled at once in every process, not at the next poll.
    */
   notifications?: Notifications;
-}
-
-/** Anything `drain()` should run to quiescence alongside the deliveries (the outbox relay). */
-export interface DrainablePass {
-  runOnce(): Promise<number>;
+  /** Published outbox rows (large events kept for reading back) are deleted this long after they were written. */
+  retentionMs?: number;
 }
 
 interface Subscription extends SubscriptionRecord {
@@ -68,7 +68,6 @@ interface Subscription extends SubscriptionRecord {
 
 export class DbEventBus implements EventBus {
   private readonly db: Db;
-  private readonly kind: DbKind;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxAttempts: number;
@@ -82,7 +81,9 @@ export class DbEventBus implements EventBus {
   private readonly queries: DeliveryQueries;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly ticker: Ticker;
-  private relay: DrainablePass | undefined;
+  private readonly sweeper: PassRunner;
+  private readonly retentionMs: number;
+  private lastPrune = 0;
   private running = false;
   private stopping = false;
   /** Bumped by every publish and every finished delivery; `drain()` stops only when it stands still. */
@@ -90,7 +91,6 @@ export class DbEventBus implements EventBus {
 
   constructor(options: DbEventBusOptions) {
     this.db = options.db;
-    this.kind = options.kind;
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -100,10 +100,19 @@ export class DbEventBus implements EventBus {
     this.concurrency = options.concurrency ?? 8;
     this.announce = options.announce;
     this.notifications = options.notifications;
-    this.queries = new DeliveryQueries(options.db, options.kind);
+    this.queries = new DeliveryQueries(options.db);
+    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     const pollIntervalMs = options.pollIntervalMs ?? 500;
+    // A sweep that took a whole batch goes again at once; what it queued wakes its subscriptions
+    // through `notifications`, or at the next poll.
+    this.sweeper = new PassRunner(
+      () => this.sweep(),
+      (err) => this.logger.error({ err }, 'outbox sweep failed'),
+      (taken) => taken >= SWEEP_BATCH,
+    );
     this.ticker = new Ticker(
       () => {
+        void this.sweeper.runUntilIdle();
         for (const sub of this.subscriptions.values()) void sub.runner.runUntilIdle();
         return Promise.resolve();
       },
@@ -124,7 +133,7 @@ export class DbEventBus implements EventBus {
       topic,
       name: options.name,
       types: options.types,
-      jsonPath: options.jsonPath,
+      nonEmpty: checkedPath(options.name, options.nonEmpty),
       deadLetterTopic: options.deadLetterTopic ?? `${topic}-dlq`,
       handler,
       // A pass that handled less than a batch took everything due; deliveries committed
@@ -139,42 +148,35 @@ export class DbEventBus implements EventBus {
     this.subscriptions.set(id, sub);
   }
 
-  /** Includes the relay in `drain()`, so one call moves outbox → deliveries → handlers. */
-  attachRelay(relay: DrainablePass): void {
-    this.relay = relay;
-  }
-
+  /** Queues the event as a writing transaction's outbox row is queued (`todo_queue_event`), announcement included. */
   async publish(topic: Topic | string, event: CloudEvent, options?: { key?: string }): Promise<void> {
     const key = options?.key ?? event.partitionkey ?? null;
-    await insertDeliveries(this.db, { topic, event, key, now: this.clock.now() });
+    const taken = await queueEvent(this.db, { topic, event, key, now: this.clock.now(), announce: true });
     this.activity++;
     // Deferred so a handler can never run before publish() has returned to its caller.
-    if (this.running) setImmediate(() => this.wake(topic, [event.type]));
-  }
-
-  /** `publish` for many events in one statement (the outbox relay's batches). */
-  async publishMany(events: readonly OutboundEvent[]): Promise<void> {
-    if (!events.length) return;
-    await insertDeliveryBatch(this.db, events, this.clock.now());
-    this.published(events);
+    if (this.running && taken) setImmediate(() => this.wake(topic, [event.type]));
   }
 
   /**
-   * The outbox relay's step on this bus: due outbox rows become deliveries and are marked
-   * published in one statement (outbox-to-deliveries.ts), and announced when asked to.
-   * Returns what moved, in order.
+   * Queues rows a writer that does not deliver in place left in the outbox, through the same
+   * function as every other event, and deletes kept rows past their retention at most once a
+   * minute. Nothing is left there in the embedded runtime's own writes, so this usually finds nothing.
    */
-  async publishFromOutbox(now: Date, limit: number): Promise<MovedEvent[]> {
-    const moved = await moveOutboxToDeliveries(this.db, this.kind, now, limit, this.announce);
-    if (!moved.length) return moved;
+  private async sweep(): Promise<number> {
+    const now = this.clock.now();
+    const prune = now.getTime() - this.lastPrune >= 60_000;
+    if (prune) this.lastPrune = now.getTime();
+    const taken = await sweepOutbox(this.db, {
+      now,
+      max: SWEEP_BATCH,
+      retryAt: addMs(now, LEFTOVER_RETRY_MS),
+      pruneBefore: prune ? addMs(now, -this.retentionMs) : null,
+    });
+    if (!taken) return 0;
     this.activity++;
-    // Only the subscriptions that got rows: most events pass some by (a type filter or a JSON
-    // path), and waking those would cost a claim that finds nothing.
-    const queued = new Set(moved.flatMap((m) => m.queuedFor.map((name) => subscriptionId(m.topic, name))));
-    if (this.running && queued.size) {
-      setImmediate(() => queued.forEach((id) => void this.subscriptions.get(id)?.runner.runUntilIdle()));
-    }
-    return moved;
+    // Without `notifications` (or before they arrive) the queued rows wait for no poll.
+    if (this.running) setImmediate(() => this.subscriptions.forEach((sub) => void sub.runner.runUntilIdle()));
+    return taken;
   }
 
   /** A writer queued rows for a subscription (`[topic, name]`): runs it, if it is one of ours. */
@@ -187,21 +189,13 @@ export class DbEventBus implements EventBus {
     }
   }
 
-  /** Wakes the subscriptions that the committed events are for. */
-  private published(events: readonly { topic: string; event: CloudEvent }[]): void {
-    this.activity++;
-    if (!this.running) return;
-    const types = new Map<string, string[]>();
-    for (const e of events) types.set(e.topic, [...(types.get(e.topic) ?? []), e.event.type]);
-    setImmediate(() => types.forEach((list, topic) => this.wake(topic, list)));
-  }
-
   async start(): Promise<void> {
     if (this.running) return;
     await upsertSubscriptions(this.db, [...this.subscriptions.values()], this.clock.now());
     if (this.announce) await upsertAnnouncement(this.db, this.announce, this.clock.now());
     this.unlisten = await this.notifications?.listen(DELIVERY_CHANNEL, (payload) => this.queuedElsewhere(payload));
     for (const sub of this.subscriptions.values()) sub.runner.resume();
+    this.sweeper.resume();
     this.running = true;
     this.ticker.start();
   }
@@ -215,7 +209,7 @@ export class DbEventBus implements EventBus {
     await this.unlisten?.();
     this.unlisten = undefined;
     try {
-      await Promise.all([...this.subscriptions.values()].map((s) => s.runner.halt()));
+      await Promise.all([this.sweeper.halt(), ...[...this.subscriptions.values()].map((s) => s.runner.halt())]);
     } finally {
       this.stopping = false;
     }
@@ -228,9 +222,9 @@ export class DbEventBus implements EventBus {
   async drain({ maxRounds = 1000 }: { maxRounds?: number } = {}): Promise<void> {
     for (let round = 0; round < maxRounds; round++) {
       const before = this.activity;
-      const relayed = this.relay ? await this.relay.runOnce() : 0;
+      const swept = await this.sweeper.runPass();
       const handled = await Promise.all([...this.subscriptions.values()].map((s) => s.runner.runPass()));
-      if (relayed === 0 && handled.every((n) => n === 0) && this.activity === before) return;
+      if (swept === 0 && handled.every((n) => n === 0) && this.activity === before) return;
     }
     throw new Error(`event bus drain: still busy after ${maxRounds} rounds`);
   }
@@ -355,6 +349,19 @@ export class DbEventBus implements EventBus {
 }
 
 const subscriptionId = (topic: string, name: string): string => `${topic}\u0000${name}`;
+
+/** Outbox rows one sweep queues at most. */
+const SWEEP_BATCH = 100;
+/** How long a leftover outbox row that could not be queued waits before the next try. */
+const LEFTOVER_RETRY_MS = 60_000;
+
+/** A `nonEmpty` path as the database takes it: property names, at least one, none empty. */
+function checkedPath(name: string, path: readonly string[] | undefined): readonly string[] | undefined {
+  if (path === undefined) return undefined;
+  if (!path.length || path.some((key) => typeof key !== 'string' || !key.length))
+    throw new Error(`subscription "${name}": nonEmpty must be a path of one or more property names`);
+  return path;
+}
 
 /** How many rows queued behind its heads a claim may take, in batch sizes. */
 const FOLLOWER_BATCHES = 4;

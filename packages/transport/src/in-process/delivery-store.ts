@@ -1,12 +1,13 @@
 /**
  * The SQL of the embedded broker, kept apart from the dispatching logic. Every statement is
- * short and none waits on a handler: on PGlite (one connection) a transaction blocks every
- * other query, so handlers always run outside transactions.
+ * short and none waits on a handler: handlers always run outside transactions, so a slow one
+ * holds no connection or lock. Which subscriptions take an event is not decided here but in
+ * the database (`todo_queue_event`, migration 0016), the one rule for every way in.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
-import { executeNamed, executeRendered, renderStatement, schema, type Db, type RenderedStatement } from '@todo/storage';
+import { executeRendered, renderStatement, schema, type Db, type RenderedStatement } from '@todo/storage';
 
 const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, eventAnnouncements, deadLetters } = schema;
 
@@ -17,22 +18,13 @@ export interface SubscriptionRecord {
   topic: string;
   name: string;
   types: readonly string[] | undefined;
-  jsonPath: string | undefined;
+  nonEmpty: readonly string[] | undefined;
   deadLetterTopic: string;
 }
 
 /** Makes every process on this database aware of this process's consumers. */
 export async function upsertSubscriptions(db: Db, records: readonly SubscriptionRecord[], now: Date): Promise<void> {
   if (!records.length) return;
-  // Checked here: a path PostgreSQL cannot parse would fail every statement that queues events.
-  for (const { name, jsonPath } of records) {
-    if (jsonPath === undefined) continue;
-    try {
-      await db.execute(sql`select ${jsonPath}::jsonpath`);
-    } catch (err) {
-      throw new Error(`subscription "${name}": jsonPath ${JSON.stringify(jsonPath)} is not a SQL/JSON path`, { cause: err });
-    }
-  }
   await db
     .insert(subscriptions)
     .values(
@@ -40,7 +32,7 @@ export async function upsertSubscriptions(db: Db, records: readonly Subscription
         topic: r.topic,
         name: r.name,
         types: r.types ? [...r.types] : null,
-        jsonPath: r.jsonPath ?? null,
+        nonEmpty: r.nonEmpty ? [...r.nonEmpty] : null,
         deadLetterTopic: r.deadLetterTopic,
         updatedAt: now,
       })),
@@ -49,14 +41,14 @@ export async function upsertSubscriptions(db: Db, records: readonly Subscription
       target: [subscriptions.topic, subscriptions.name],
       set: {
         types: sql`excluded.types`,
-        jsonPath: sql`excluded.json_path`,
+        nonEmpty: sql`excluded.non_empty`,
         deadLetterTopic: sql`excluded.dead_letter_topic`,
         updatedAt: sql`excluded.updated_at`,
       },
     });
 }
 
-/** What a writer that delivers in place announces (migration 0014), for every process on this database. */
+/** Which event types are announced on a channel as they are queued (`todo_queue_event`), for every process on this database. */
 export async function upsertAnnouncement(
   db: Db,
   announcement: { channel: string; types: readonly string[] },
@@ -68,59 +60,73 @@ export async function upsertAnnouncement(
     .onConflictDoUpdate({ target: eventAnnouncements.channel, set: { types: sql`excluded.types`, updatedAt: now } });
 }
 
-/** Where a writer that delivers in place says which subscription got rows: a JSON `[topic, name]` (migration 0014). */
+/** An event as announced (`todo_announce`): whole, or — when it would not fit in a notification — by its id, to be read back. */
+export type AnnouncedEvent =
+  { id: string; type: string; data: unknown } | { id: string; type: string; userId: string | null; stored: true };
+
+/**
+ * Announces events on `channel`, in order, as few notifications as fit, each a JSON array of
+ * `AnnouncedEvent` — the same function that announces what the embedded runtime queues, for a
+ * runtime whose events arrive from elsewhere (Dapr). One statement.
+ */
+export async function announceEvents(db: Db, channel: string, events: readonly CloudEvent[]): Promise<void> {
+  if (!events.length) return;
+  await executeRendered(db, announceStatement, { channel, events: JSON.stringify(events) });
+}
+
+/** Where `todo_queue_event` says which subscription got rows: a JSON `[topic, name]` (migration 0016). */
 export const DELIVERY_CHANNEL = 'todo_event_deliveries';
 
 /**
- * Whether subscription `s` wants `event` (a jsonb expression): its type filter and its JSON path
- * admit it. Every statement that queues events joins the subscriptions on this.
+ * Queues an event for every subscription that admits it, through the one rule every writer's
+ * event goes through (`todo_queue_event`, migration 0016): one round trip. `announce` is false
+ * for an event that was announced when it was first queued (dead-letter forwarding, replay).
+ * Returns how many subscriptions took it.
  */
-export const admits = (event: SQL): SQL =>
-  sql`(s.types is null or ${event}->>'type' = any(s.types)) and (s.json_path is null or jsonb_path_exists(${event}, s.json_path::jsonpath))`;
-
-/**
- * One delivery row per known subscription of `topic` whose type filter admits the event — the
- * lookup and the insert are one statement, so publishing costs one round trip.
- */
-export async function insertDeliveries(
+export async function queueEvent(
   db: Db,
-  input: { topic: string; event: CloudEvent; key: string | null; now: Date },
+  input: { topic: string; event: CloudEvent; key: string | null; now: Date; announce: boolean },
 ): Promise<number> {
-  const result = (await db.execute(sql`
-    insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
-    select ${input.event.id}, ${input.topic}, s.name, ${input.key}, e.event, ${input.now.toISOString()}::timestamptz
-    from (select ${JSON.stringify(input.event)}::jsonb as event) e
-    join ${subscriptions} s on s.topic = ${input.topic} and ${admits(sql`e.event`)}`)) as {
-    rowCount?: number | null;
-    affectedRows?: number;
-  };
-  return result.rowCount ?? result.affectedRows ?? 0;
+  const { rows } = await executeRendered<{ taken: number }>(db, queueStatement, {
+    topic: input.topic,
+    key: input.key,
+    event: JSON.stringify(input.event),
+    at: input.now.toISOString(),
+    announce: input.announce,
+  });
+  return Number(rows[0]?.taken ?? 0);
 }
 
-export interface OutboundEvent {
-  topic: string;
-  event: CloudEvent;
-  key: string | null;
-}
+const p = (name: string) => sql.placeholder(name);
+const queueStatement = renderStatement(
+  'todo_queue_event',
+  sql`select todo_queue_event(${p('topic')}, ${p('key')}, ${p('event')}::jsonb, ${p('at')}::timestamptz, ${p('announce')}::boolean) as taken`,
+);
 
 /**
- * `insertDeliveries` for a whole relay batch in one statement. Rows get their `seq` in batch
- * order (the select is sorted and `nextval` runs after the sort), so each key keeps its order.
+ * Queues what a writer that does not deliver in place left in the outbox, up to `max` rows, and
+ * deletes kept rows written before `pruneBefore` when given (`todo_deliver_outbox`, migration
+ * 0016). Returns how many rows it queued.
  */
-export async function insertDeliveryBatch(db: Db, events: readonly OutboundEvent[], now: Date): Promise<void> {
-  if (!events.length) return;
-  const items = JSON.stringify(events.map((e) => ({ topic: e.topic, key: e.key, event: e.event })));
-  await executeNamed(
-    db,
-    'todo_insert_delivery_batch',
-    sql`
-    insert into ${deliveries} (event_id, topic, subscription, partition_key, event, available_at)
-    select x.item->'event'->>'id', x.item->>'topic', s.name, x.item->>'key', x.item->'event', ${now.toISOString()}::timestamptz
-    from jsonb_array_elements(${items}::jsonb) with ordinality as x(item, ord)
-    join ${subscriptions} s on s.topic = x.item->>'topic' and ${admits(sql`(x.item->'event')`)}
-    order by x.ord, s.name`,
-  );
+export async function sweepOutbox(
+  db: Db,
+  input: { now: Date; max: number; retryAt: Date; pruneBefore: Date | null },
+): Promise<number> {
+  const { rows } = await executeRendered<{ taken: number }>(db, sweepStatement, {
+    now: input.now.toISOString(),
+    max: input.max,
+    retryAt: input.retryAt.toISOString(),
+    pruneBefore: input.pruneBefore?.toISOString() ?? null,
+  });
+  return Number(rows[0]?.taken ?? 0);
 }
+
+const announceStatement = renderStatement('todo_announce', sql`select todo_announce(${p('channel')}, ${p('events')}::jsonb)`);
+
+const sweepStatement = renderStatement(
+  'todo_deliver_outbox',
+  sql`select todo_deliver_outbox(${p('now')}::timestamptz, ${p('max')}::int, ${p('retryAt')}::timestamptz, ${p('pruneBefore')}::timestamptz) as taken`,
+);
 
 const instant = (value: unknown): Date | null =>
   value === null ? null : value instanceof Date ? value : new Date(String(value));
@@ -141,7 +147,7 @@ function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
   };
 }
 
-/** A PostgreSQL array literal of integers, for `= any($1::bigint[])` on both engines. */
+/** A PostgreSQL array literal of integers, for `= any($1::bigint[])`. */
 const intArray = (values: readonly number[]): string => `{${values.join(',')}}`;
 
 /**
@@ -154,17 +160,13 @@ export class DeliveryQueries {
   private readonly claimStatement: RenderedStatement;
   private readonly ackStatement: RenderedStatement;
 
-  constructor(
-    private readonly db: Db,
-    kind: DbKind,
-  ) {
+  constructor(private readonly db: Db) {
     // Functions of migrations 0011 and 0012: the claim takes its rows, where they are, and their
     // followers, and the acknowledgement deletes by key, both planned with index scans only,
     // whatever the queue's statistics say. Why the earlier-row check and the followers matter:
     // see migration 0011.
-    const p = (name: string) => sql.placeholder(name);
     this.claimStatement = renderStatement(
-      `todo_claim_deliveries_${kind}`,
+      'todo_claim_deliveries',
       sql`select * from todo_claim_deliveries(${p('topic')}, ${p('name')}, ${p('now')}::timestamptz, ${p('lease')}::timestamptz, ${p('limit')}::int, ${p('followers')}::int)`,
     );
     this.ackStatement = renderStatement('todo_ack_deliveries', sql`select todo_ack_deliveries(${p('seqs')}::bigint[])`);
@@ -252,7 +254,7 @@ export async function deadLetterDelivery(
       attempts: input.attempts,
       createdAt: input.now,
     });
-    await insertDeliveries(tx, { topic: input.deadLetterTopic, event, key: row.partitionKey, now: input.now });
+    await queueEvent(tx, { topic: input.deadLetterTopic, event, key: row.partitionKey, now: input.now, announce: false });
     return id;
   });
 }
@@ -270,7 +272,7 @@ export async function replayDeadLetter(db: Db, id: string, now: Date): Promise<{
     const key = event.partitionkey ?? null;
     if (letter.subscription === null) {
       // Recorded without a subscription (e.g. imported from a broker's DLQ): every consumer gets it again.
-      await insertDeliveries(tx, { topic: letter.topic, event, key, now });
+      await queueEvent(tx, { topic: letter.topic, event, key, now, announce: false });
     } else {
       await tx.insert(deliveries).values({
         eventId: letter.eventId,

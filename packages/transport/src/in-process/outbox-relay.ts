@@ -1,5 +1,7 @@
 /**
- * Publishes transactional-outbox rows (docs/decisions/0001-transactional-outbox.md). A row is claimed by
+ * Publishes transactional-outbox rows to a bus outside the database (the Dapr runtime;
+ * docs/decisions/0001-transactional-outbox.md). The embedded runtime needs none: its writers
+ * queue their events in place, and its bus sweeps up what another writer left. A row is claimed by
  * pushing its `available_at` one lease ahead, so a relay that dies mid-batch leaves its rows to
  * be picked up again once the lease has passed; publishing is therefore at-least-once and
  * consumers de-duplicate on the CloudEvent id (the outbox row id). The outbox has no retry
@@ -12,20 +14,9 @@ import type { EventBus } from '../ports.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { errorMessage } from './failure.js';
 import { addMs, defaultBackoff, type Backoff } from './backoff.js';
-import type { DbKind, OutboundEvent } from './delivery-store.js';
 import { PassRunner, Ticker } from './runner.js';
 
 const { outbox } = schema;
-
-/** A bus that can take a whole batch at once (the embedded bus: one INSERT for all of it). */
-export interface BatchPublisher extends Pick<EventBus, 'publish'> {
-  publishMany?(events: readonly OutboundEvent[]): Promise<void>;
-  /**
-   * Takes due outbox rows itself, marking them published in the same statement (a bus whose
-   * queues are in the outbox's database); returns what it took, in order.
-   */
-  publishFromOutbox?(now: Date, limit: number): Promise<PublishedEvent[]>;
-}
 
 /** What `onPublished` hears of a published event. */
 export interface PublishedEvent {
@@ -37,8 +28,7 @@ type OutboxRow = typeof outbox.$inferSelect;
 
 export interface OutboxRelayOptions {
   db: Db;
-  kind: DbKind;
-  bus: BatchPublisher;
+  bus: Pick<EventBus, 'publish'>;
   clock: Clock;
   logger?: Logger;
   batchSize?: number;
@@ -62,8 +52,7 @@ export interface OutboxRelayOptions {
 
 export class OutboxRelay {
   private readonly db: Db;
-  private readonly kind: DbKind;
-  private readonly bus: BatchPublisher;
+  private readonly bus: Pick<EventBus, 'publish'>;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly batchSize: number;
@@ -85,7 +74,6 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.db = options.db;
-    this.kind = options.kind;
     this.bus = options.bus;
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
@@ -103,9 +91,9 @@ export class OutboxRelay {
       .where(and(isNull(outbox.publishedAt), lte(outbox.availableAt, sql`${sql.placeholder('now')}::timestamptz`)))
       .orderBy(outbox.createdAt, outbox.id)
       .limit(sql.placeholder('limit'))
-      .$dynamic();
+      .for('update', { skipLocked: true });
     // Chosen once in a CTE, then updated by key: see DeliveryQueries on the plan `id in (subquery)` can get.
-    const claimable = this.db.$with('claimable').as(this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due);
+    const claimable = this.db.$with('claimable').as(due);
     this.claimStatement = this.db
       .with(claimable)
       .update(outbox)
@@ -113,7 +101,7 @@ export class OutboxRelay {
       .from(claimable)
       .where(eq(outbox.id, claimable.id))
       .returning(getTableColumns(outbox))
-      .prepare(`todo_claim_outbox_${this.kind}`);
+      .prepare('todo_claim_outbox');
     this.markStatement = this.db
       .update(outbox)
       .set({ publishedAt: sql`${sql.placeholder('now')}::timestamptz`, lastError: null })
@@ -185,36 +173,13 @@ export class OutboxRelay {
   private async pass(): Promise<number> {
     this.lastPassAt = performance.now();
     await this.prune();
-    if (this.bus.publishFromOutbox) {
-      try {
-        const moved = await this.bus.publishFromOutbox(this.clock.now(), this.batchSize);
-        for (const event of moved) this.notify(event);
-        return moved.length;
-      } catch (err) {
-        // One statement takes the whole batch, so one row it cannot take stops all of them.
-        // The claim path below postpones the batch with backoff and lets later rows through.
-        this.logger.warn({ err }, 'outbox move failed; claiming the batch instead');
-      }
-    }
     const rows = await this.claim(this.clock.now());
     if (!rows.length) return 0;
-    const published = this.bus.publishMany ? await this.publishBatch(rows) : await this.publishLanes(rows);
+    const published = await this.publishLanes(rows);
     if (published.length) {
       await this.markStatement.execute({ now: this.clock.now().toISOString(), ids: `{${published.join(',')}}` });
     }
     return rows.length;
-  }
-
-  /** The whole batch in one call: all of it is published, or all of it is retried. */
-  private async publishBatch(rows: OutboxRow[]): Promise<string[]> {
-    try {
-      await this.bus.publishMany!(rows.map((r) => ({ topic: r.topic, event: r.event as CloudEvent, key: r.partitionKey })));
-    } catch (err) {
-      await this.postpone(rows, err);
-      return [];
-    }
-    for (const row of rows) this.notify(row.event as CloudEvent);
-    return rows.map((r) => r.id);
   }
 
   /**
