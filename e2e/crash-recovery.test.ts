@@ -55,8 +55,8 @@ describe('crash recovery with real processes (PostgreSQL)', () => {
 
       const restarted = await startServer({ ...env, ROLES: 'all' });
       try {
-        // If the kill caught the relay between claiming the outbox row and marking it published,
-        // the row is leased for 30 s (OutboxRelay leaseMs) before a live relay takes it over.
+        // If a delivery was claimed when the process died, its lease (30 s) must pass before
+        // another dispatcher takes it over.
         const mail = await eventually(
           () => smtp.messages.find((m) => m.subject.includes('Survives a crash')),
           50_000,

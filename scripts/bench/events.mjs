@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:events — the embedded event pipeline on PostgreSQL:
 //   1. throughput: events/s from written outbox rows to an acking consumer, queued in place by
-//      the writer (the embedded runtime's way) and through the relay (a writer in relay mode);
+//      the writer (the embedded runtime's way) and swept up by the bus (left by a relay-mode writer);
 //   2. latency: completing a recurring task → its next occurrence committed, p50/p99, at a
 //      steady 100 completions/s, with every role running in this process;
 // next to a baseline measured in the same run: a bare node-postgres INSERT round trip; then the
@@ -20,7 +20,7 @@ import { loadConfig } from '@todo/config';
 import { createRuntime } from '@todo/cli';
 import { TaskCreate, systemClock } from '@todo/domain';
 import { createDatabase } from '@todo/storage';
-import { DbEventBus, OutboxRelay } from '@todo/transport';
+import { DbEventBus } from '@todo/transport';
 import { daprRows } from './events-dapr.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
@@ -47,27 +47,24 @@ async function baseline(url) {
 
 /**
  * `keys` partition keys: a key's events are handled one after another, in order. `mode`: the
- * writer's outbox mode — `relay` leaves the rows to the relay, `deliver` queues them as they
- * are written (the embedded runtime's way; migration 0014).
+ * writer's outbox mode — `relay` leaves the rows in the outbox, where the bus sweeps them up on
+ * its poll, `deliver` queues them as they are written (the embedded runtime's way); both go
+ * through `todo_queue_event` (migration 0016).
  */
 async function throughput(url, keys, mode) {
   const database = await createDatabase({ url, outboxMode: mode });
   await database.migrate();
   const bus = new DbEventBus({
     db: database.db,
-    kind: database.kind,
     clock: systemClock,
     batchSize: 200,
     notifications: database.notifications,
   });
-  const relay = new OutboxRelay({ db: database.db, kind: database.kind, bus, clock: systemClock, batchSize: 500 });
-  bus.attachRelay(relay);
   let received = 0;
   let done;
   const finished = new Promise((resolve) => (done = resolve));
   bus.subscribe('task-events', async () => (++received === EVENTS && done(), 'ack'), { name: 'bench' });
   await bus.start();
-  await relay.start();
   const rows = Array.from({ length: EVENTS }, (_, i) => {
     const id = randomUUID();
     return {
@@ -104,12 +101,10 @@ async function throughput(url, keys, mode) {
         chunk.map((r) => JSON.stringify(r.event)),
       ],
     );
-    relay.wake();
   }
   await finished;
   const seconds = (performance.now() - t0) / 1000;
   await client.end();
-  await relay.stop();
   await bus.stop();
   await database.close();
   return Math.round(EVENTS / seconds);
@@ -196,8 +191,8 @@ const table = [
   `| baseline | bare pg INSERT round trip, p50 / p99 | ${ms(pct(base, 50))} / ${ms(pct(base, 99))} ms |`,
   `| embedded | events/s, written and queued in place → acking consumer (${EVENTS} events, each its own partition key) | ${eps.deliver.distinct} |`,
   `| embedded | events/s, written and queued in place → acking consumer (${EVENTS} events over 50 partition keys) | ${eps.deliver.fifty} |`,
-  `| embedded | events/s, outbox → relay → acking consumer (${EVENTS} events, each its own partition key) | ${eps.relay.distinct} |`,
-  `| embedded | events/s, outbox → relay → acking consumer (${EVENTS} events over 50 partition keys) | ${eps.relay.fifty} |`,
+  `| embedded | events/s, left in the outbox → swept by the bus → acking consumer (${EVENTS} events, each its own partition key) | ${eps.relay.distinct} |`,
+  `| embedded | events/s, left in the outbox → swept by the bus → acking consumer (${EVENTS} events over 50 partition keys) | ${eps.relay.fifty} |`,
   `| embedded | completion → next occurrence committed, p50 / p99 (${COMPLETIONS} at ${Math.round(lat.achieved)}/s) | ${ms(pct(lat.latencies, 50))} / ${ms(pct(lat.latencies, 99))} ms |`,
   ...(dapr?.rows ?? []),
   '',
