@@ -37,6 +37,12 @@ export interface Database {
    */
   backup?(): Promise<Uint8Array>;
   /**
+   * A connection of the pool to itself, for work that needs the driver directly (backups
+   * stream COPY through it); released with `release(true)` if it may be mid-protocol.
+   * PostgreSQL only.
+   */
+  connect?(): Promise<pg.PoolClient>;
+  /**
    * What autovacuum does on a server: PGlite runs none, so without this every update and
    * delete (the event pipeline's queues most of all) stays on disk for good and the planner
    * never gets statistics. A no-op on PostgreSQL.
@@ -70,7 +76,7 @@ export type OutboxMode = 'relay' | 'deliver';
 /** The session setting migration 0014's trigger reads. */
 const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
-const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const mode = options.outboxMode ?? 'relay';
@@ -159,6 +165,7 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
       await pool.query('select 1');
     },
     probeWrite: () => probeWrite(db),
+    connect: () => pool.connect(),
     maintain: () => Promise.resolve(),
     notifications: postgresNotifications(url, pool),
     pipeline,
