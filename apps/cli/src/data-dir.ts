@@ -4,7 +4,7 @@
  * change an existing embedded database, then the migrations applied.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
@@ -55,6 +55,9 @@ export function jwtSecretFor(config: Readonly<Config>): string {
   return secret;
 }
 
+/** Whether DATA_DIR holds an embedded database yet (`todo backup` has nothing to copy otherwise). */
+export const embeddedDatabaseExists = (dataDir: string): boolean => existsSync(join(dataDir, 'pglite', 'PG_VERSION'));
+
 export async function openDatabase(config: Readonly<Config>, logger: Logger, use: DataDirUse): Promise<Database> {
   if (config.databaseUrl) {
     const database = await createDatabase({ url: config.databaseUrl, outboxMode: config.useDapr ? 'relay' : 'deliver' });
@@ -103,7 +106,8 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
       `${where}: this data was written by a newer todo-app (schema ${status.applied}, this build knows ${status.known}); upgrade todo-app or restore a backup`,
     );
   }
-  if (status.pending && status.applied && database.kind === 'pglite') {
+  // Embedded, todo-app keeps the data and so its safety copies; with DATABASE_URL, whoever runs that server does.
+  if (status.pending && status.applied && !config.databaseUrl) {
     const file = await backupBeforeMigration(database, config.dataDir, status).catch((error: unknown) => {
       throw new DataDirError(
         `the backup before migrating ${where} could not be written to ${join(config.dataDir, BACKUP_DIR)} (${(error as Error).message}); ` +

@@ -126,4 +126,7 @@ export class BackupReader {
   }
 }
 
+/** What a backup file says about itself, read from its first line only. */
+export const readBackupHeader = (input: Readable): Promise<BackupHeader> => new BackupReader(input).header();
+
 const notABackup = (why: string) => new BackupError(`this is not a todo-app backup: ${why}`);

@@ -1,4 +1,5 @@
 import type { Config } from '@todo/config';
+import { writeBackup } from '@todo/storage';
 import { listenControl } from '../control-socket.js';
 import { createRuntime } from '../runtime.js';
 
@@ -9,11 +10,11 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   const runtime = await createRuntime(config);
   // Embedded: the CLI's backups and new users go through this process, which holds the folder.
   const { database, services } = runtime;
-  const control = database.backup
+  const control = !config.databaseUrl
     ? await listenControl(
         config.dataDir,
         {
-          backup: () => database.backup!(),
+          backup: (output) => writeBackup(database, output),
           createUser: async (input, admin) => (await services.auth.signUp(input, { admin })).user,
         },
         runtime.logger,
