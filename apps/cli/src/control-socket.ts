@@ -8,7 +8,8 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
@@ -69,9 +70,13 @@ export async function listenControl(
 
 async function handle(req: IncomingMessage, res: ServerResponse, handlers: ControlHandlers): Promise<void> {
   if (req.method === 'POST' && req.url === '/backup') {
-    // Streamed as it is written: the server holds no more of it than gzip's window.
+    // Streamed as it is written, so the server holds no more of it than gzip's window. The
+    // status waits for the first bytes: a backup that cannot start still answers its reason.
+    const body = new PassThrough();
+    const written = handlers.backup(body);
+    await Promise.race([once(body, 'readable'), written]);
     res.writeHead(200, { 'content-type': 'application/gzip' });
-    await handlers.backup(res);
+    await Promise.all([pipeline(body, res), written]);
     return;
   }
   if (req.method === 'POST' && req.url === '/users') {

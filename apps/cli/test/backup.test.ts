@@ -103,11 +103,12 @@ describe('todo backup / todo restore (PostgreSQL)', () => {
 
   it('streams from the server holding the data through its control socket; a copy cut off leaves no file', async () => {
     const dir = freshFolder();
-    let fail = false;
+    let fail: 'at once' | 'midway' | undefined;
     const control = await listenControl(
       dir,
       {
         backup: async (output) => {
+          if (fail === 'at once') throw new Error('the database is not reachable');
           if (!fail) return writeBackup(p.runtime.database, output);
           output.write(readFileSync(file).subarray(0, 100));
           throw new Error('the disk is full');
@@ -121,9 +122,14 @@ describe('todo backup / todo restore (PostgreSQL)', () => {
       await saveBackup(streamed, (output) => streamControl(dir, '/backup', output));
       expect((await describeBackup(streamed)).tables).toBe(Object.keys(before).length - 1);
 
-      fail = true;
       const cut = join(dir, 'cut.todo-backup');
+      fail = 'midway';
       await expect(saveBackup(cut, (output) => streamControl(dir, '/backup', output))).rejects.toThrow();
+      expect(readdirSync(dir).filter((name) => name.startsWith('cut'))).toEqual([]);
+      fail = 'at once';
+      await expect(saveBackup(cut, (output) => streamControl(dir, '/backup', output))).rejects.toThrow(
+        /^the database is not reachable$/,
+      );
       expect(readdirSync(dir).filter((name) => name.startsWith('cut'))).toEqual([]);
     } finally {
       await control?.close();
