@@ -78,10 +78,13 @@ export const describeSize = (bytes: number): string =>
 
 /** Replaces everything `target` holds with the backup in `file`; on failure nothing has changed. */
 export async function restoreFile(target: BackupTarget, file: string): Promise<RestoreSummary> {
+  const input = createReadStream(file);
   try {
-    return await restoreBackup(target, createReadStream(file));
+    return await restoreBackup(target, input);
   } catch (error) {
     throw new Error(`cannot restore ${file}: ${(error as Error).message}; nothing was changed`, { cause: error });
+  } finally {
+    input.destroy();
   }
 }
 

@@ -39,15 +39,21 @@ export class BackupError extends Error {
 export class BackupReader {
   private buffered: Buffer = Buffer.alloc(0);
   private readonly chunks: AsyncIterator<Buffer>;
+  /** The file could not be read at all (missing, unreadable): said as it is, not as damage. */
+  private inputError: Error | undefined;
 
   constructor(input: Readable) {
     const gunzip = createGunzip();
-    input.on('error', (error) => gunzip.destroy(error));
+    input.on('error', (error) => {
+      this.inputError = error;
+      gunzip.destroy(error);
+    });
     this.chunks = input.pipe(gunzip)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
   async header(): Promise<BackupHeader> {
     const line = await this.line(MAX_HEADER_BYTES).catch((error: unknown) => {
+      if (this.inputError) throw this.inputError;
       // Most often gzip's own complaint: the file is not gzip data at all.
       const why = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : String(error);
       throw notABackup(`it does not start with a backup header (${why})`);
@@ -104,6 +110,7 @@ export class BackupReader {
     try {
       next = await this.chunks.next();
     } catch (error) {
+      if (this.inputError) throw this.inputError;
       throw new BackupError(`the file cannot be read to its end (${(error as Error).message}): it is damaged or incomplete`, {
         cause: error,
       });
