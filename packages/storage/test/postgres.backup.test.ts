@@ -5,6 +5,7 @@
  * at its own level and the normal migration brings it up to date.
  */
 import { cpSync, createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -15,7 +16,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskCreate, TokenCreate } from '@todo/domain';
 import { createServices, uuidV7Ids, type Principal } from '@todo/services';
-import { createPostgresDatabase, createTestDatabase } from '@todo/testing';
+import { createPostgresDatabase, createTestDatabase, postgresBaseUrl } from '@todo/testing';
 import { createDatabase, restoreBackup, Store, writeBackup, type Database } from '../src/index.js';
 import { appTables } from '../src/backup-catalog.js';
 import { migrationsFolder } from '../src/client.js';
@@ -188,5 +189,42 @@ describe('writeBackup / restoreBackup (PostgreSQL)', () => {
     await target.migrate();
     expect(await target.migrationStatus()).toMatchObject({ pending: 0 });
     expect(await rowsOf(target, sql`select email from users`)).toEqual([{ email: 'old@example.test' }]);
+  });
+
+  it('needs no superuser: the owner of the tables backs up and restores (as on a managed PostgreSQL)', async () => {
+    const role = `todo_owner_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: postgresBaseUrl() });
+    await admin.connect();
+    await admin.query(`create role ${role} login nosuperuser nocreatedb nocreaterole`);
+    const databases = [await createPostgresDatabase(), await createPostgresDatabase()];
+    const opened: Database[] = [];
+    try {
+      const asOwner = (url: string) => {
+        const u = new URL(url);
+        u.username = role;
+        return u.toString();
+      };
+      for (const { url } of databases) {
+        const name = new URL(url).pathname.slice(1);
+        await admin.query(`alter database ${name} owner to ${role}`);
+        opened.push(await createDatabase({ url: asOwner(url) }));
+      }
+      const [source, target] = opened as [Database, Database];
+      expect((await rowsOf(source, sql`select rolsuper from pg_roles where rolname = current_user`))[0]).toEqual({
+        rolsuper: false,
+      });
+      await source.migrate();
+      await target.migrate();
+      await source.db.execute(
+        sql`insert into users (id, email, password_hash) values (gen_random_uuid(), 'owner@example.test', 'x')`,
+      );
+      await restoreBackup(asOwner(databases[1]!.url), createReadStream(await backupTo(source)));
+      expect(await rowsOf(target, sql`select email from users`)).toEqual([{ email: 'owner@example.test' }]);
+    } finally {
+      await Promise.all(opened.map((d) => d.close()));
+      await Promise.all(databases.map((d) => d.drop()));
+      await admin.query(`drop role ${role}`);
+      await admin.end();
+    }
   });
 });
