@@ -56,6 +56,9 @@ export function jwtSecretFor(config: Readonly<Config>): string {
   return secret;
 }
 
+/** Whether DATA_DIR holds an embedded database yet (`todo backup` has nothing to copy otherwise). */
+export const embeddedDatabaseExists = (dataDir: string): boolean => existsSync(join(dataDir, DATABASE_FOLDER, 'PG_VERSION'));
+
 export async function openDatabase(config: Readonly<Config>, logger: Logger, use: DataDirUse): Promise<Database> {
   if (config.databaseUrl) {
     const database = await createDatabase({ url: config.databaseUrl, outboxMode: config.useDapr ? 'relay' : 'deliver' });
@@ -149,7 +152,8 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
       `${where}: this data was written by a newer todo-app (schema ${status.applied}, this build knows ${status.known}); upgrade todo-app or restore a backup`,
     );
   }
-  if (status.pending && status.applied && database.kind === 'pglite') {
+  // Embedded, todo-app keeps the data and so its safety copies; with DATABASE_URL, whoever runs that server does.
+  if (status.pending && status.applied && !config.databaseUrl) {
     const file = await backupBeforeMigration(database, config.dataDir, status).catch((error: unknown) => {
       throw new DataDirError(
         `the backup before migrating ${where} could not be written to ${join(config.dataDir, BACKUP_DIR)} (${(error as Error).message}); ` +

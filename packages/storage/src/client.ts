@@ -35,10 +35,11 @@ export interface Database {
   /** A small write, rolled back: fails while writes fail (a full disk). */
   probeWrite(): Promise<void>;
   /**
-   * A consistent copy of the whole database while it runs, as a gzipped tar of PGlite's data
-   * folder (PostgreSQL: `undefined`; that is pg_dump's job).
+   * A connection of the pool to itself, for work that needs the driver directly (backups
+   * stream COPY through it); released with `release(true)` if it may be mid-protocol.
+   * PostgreSQL only.
    */
-  backup?(): Promise<Uint8Array>;
+  connect?(): Promise<pg.PoolClient>;
   /**
    * What autovacuum does on a server: PGlite runs none, so without this every update and
    * delete (the event pipeline's queues most of all) stays on disk for good and the planner
@@ -80,7 +81,7 @@ export type OutboxMode = 'relay' | 'deliver';
 /** The session setting migration 0014's trigger reads. */
 const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
-const migrationsFolder = MIGRATIONS_FOLDER;
+export const migrationsFolder = MIGRATIONS_FOLDER;
 
 /** Connections an embedded server serves: each is a server process, and one person's load needs few. */
 const EMBEDDED_POOL_SIZE = 4;
@@ -129,13 +130,6 @@ async function createPglite(dataDir: string | undefined, mode: OutboxMode): Prom
       await client.query('select 1');
     },
     probeWrite: () => probeWrite(db),
-    backup: async () => {
-      // Writes what is in memory to the data files, so the copy needs little WAL replay. The
-      // copy itself is taken between two statements, like a file-system snapshot: a
-      // transaction open at that moment is rolled back when the copy is opened.
-      await client.exec('checkpoint');
-      return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
-    },
     // Plain VACUUM keeps the files as they are but lets new rows reuse the space of dead ones.
     maintain: async () => {
       await client.exec('vacuum (analyze)');
@@ -143,17 +137,6 @@ async function createPglite(dataDir: string | undefined, mode: OutboxMode): Prom
     notifications: pgliteNotifications(client),
     close: () => client.close(),
   };
-}
-
-/**
- * Loads a backup (`Database.backup`) into `dataDir`, which must not hold a database yet.
- * Opening it replays the copy's write-ahead log, so the folder is ready when this returns.
- */
-export async function restorePglite(dataDir: string, backup: Uint8Array): Promise<void> {
-  mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir: new Blob([backup]) });
-  await client.query('select 1');
-  await client.close();
 }
 
 const PROBE_CHANNEL = 'todo_write_probe';
@@ -194,6 +177,7 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
       await pool.query('select 1');
     },
     probeWrite: () => probeWrite(db),
+    connect: () => pool.connect(),
     maintain: () => Promise.resolve(),
     notifications: postgresNotifications(url, pool),
     pipeline,
