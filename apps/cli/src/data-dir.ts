@@ -130,7 +130,9 @@ function unopenable(dataDir: string, folder: string, error: unknown): DataDirErr
     .filter(Boolean)
     .slice(0, 2)
     .join('; ');
-  return new DataDirError(`${error.message}${said ? `: ${said}` : ''}; if its files are damaged, ${restoreHint(dataDir)}`);
+  // A folder that could not even be created has no files to restore.
+  const next = error.message.startsWith('creating the database') ? '' : `; if its files are damaged, ${restoreHint(dataDir)}`;
+  return new DataDirError(`${error.message}${said ? `: ${said}` : ''}${next}`);
 }
 
 async function closedOnFailure(database: Database, work: () => Promise<Database>): Promise<Database> {

@@ -4,8 +4,7 @@
  * streams it through the control socket, and a copy cut off midway leaves no file; migrating
  * an existing database first takes a backup of it, and only the last three are kept.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
@@ -16,7 +15,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@todo/config';
 import { createDatabase, writeBackup, type Database } from '@todo/storage';
-import { createPostgresDatabase, createTestDatabase } from '@todo/testing';
+import { createPostgresDatabase, createTestDatabase, tempDataDir } from '@todo/testing';
 import { BACKUP_DIR, backupBeforeMigration, describeBackup, restoreFile, saveBackup } from '../src/backup.js';
 import { listenControl, streamControl } from '../src/control-socket.js';
 import { openDatabase } from '../src/data-dir.js';
@@ -45,7 +44,7 @@ async function contents(database: Database): Promise<Record<string, string[]>> {
 
 const folders: string[] = [];
 const freshFolder = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-backup-'));
+  const dir = tempDataDir('todo-backup-');
   folders.push(dir);
   return dir;
 };
