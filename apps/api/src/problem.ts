@@ -101,7 +101,7 @@ export function toProblem(error: unknown, request: FastifyRequest, writes?: Writ
   }
   if (writes ? writes.noteFailure(error) : isStorageFull(error)) {
     request.log.error({ err: error }, 'write refused: out of disk space');
-    // The embedded engine has been seen to keep a write it reported as failed: say "may".
+    // A write that failed for lack of space cannot be told apart from one kept before the answer was lost: say "may".
     return problem(
       'STORAGE_FULL',
       'the server is out of disk space; this change may not have been saved: check, then try again later',

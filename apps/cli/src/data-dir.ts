@@ -124,7 +124,7 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
       `${where}: this data was written by a newer todo-app (schema ${status.applied}, this build knows ${status.known}); upgrade todo-app or restore a backup`,
     );
   }
-  if (status.pending && status.applied && database.kind === 'pglite') {
+  if (status.pending && status.applied && database.backup) {
     const file = await backupBeforeMigration(database, config.dataDir, status).catch((error: unknown) => {
       throw new DataDirError(
         `the backup before migrating ${where} could not be written to ${join(config.dataDir, BACKUP_DIR)} (${(error as Error).message}); ` +
@@ -133,7 +133,7 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
     });
     logger.info({ file, from: status.applied, to: status.known }, 'backup taken before migrating');
   }
-  logger.info({ kind: database.kind, pending: status.pending }, 'database opened; applying migrations');
+  logger.info({ pending: status.pending }, 'database opened; applying migrations');
   try {
     await database.migrate();
   } catch (error) {
@@ -146,8 +146,5 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
 const describe = (error: unknown): string => {
   const failure = databaseFailureOf(error);
   if (failure) return `${failure.message} (SQLSTATE ${failure.code})`;
-  // The embedded engine gives up on damaged files with a bare `Aborted()`.
-  if (error instanceof Error && error.name === 'RuntimeError')
-    return 'the database engine stopped while reading its files (they are damaged)';
   return error instanceof Error ? error.message : String(error);
 };
