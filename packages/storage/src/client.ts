@@ -73,7 +73,7 @@ const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url)
 /** Connections an embedded server serves: each is a server process, and one person's load needs few. */
 const EMBEDDED_POOL_SIZE = 4;
 
-export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const mode = options.outboxMode ?? 'relay';
   if (options.url) return createPostgres(options.url, options.poolSize ?? 10, mode);
   if (options.dataDir) return createEmbedded(options.dataDir, options, mode);
