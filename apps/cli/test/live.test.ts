@@ -30,7 +30,7 @@ async function openStream(url: string, auth: { authorization: string }) {
   };
 }
 
-// On PostgreSQL the update goes out as a NOTIFY and comes back to this replica's streams.
+// The update goes out as a NOTIFY and comes back to this replica's streams.
 describe('live updates (SSE)', () => {
   let p: Pipeline;
   let base: string;
