@@ -55,12 +55,11 @@ async function throughput(url, keys, mode) {
   await database.migrate();
   const bus = new DbEventBus({
     db: database.db,
-    kind: database.kind,
     clock: systemClock,
     batchSize: 200,
     notifications: database.notifications,
   });
-  const relay = new OutboxRelay({ db: database.db, kind: database.kind, bus, clock: systemClock, batchSize: 500 });
+  const relay = new OutboxRelay({ db: database.db, bus, clock: systemClock, batchSize: 500 });
   bus.attachRelay(relay);
   let received = 0;
   let done;

@@ -164,7 +164,7 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
     });
     logger.info({ file, from: status.applied, to: status.known }, 'backup taken before migrating');
   }
-  logger.info({ kind: database.kind, pending: status.pending }, 'database opened; applying migrations');
+  logger.info({ pending: status.pending }, 'database opened; applying migrations');
   try {
     await database.migrate();
   } catch (error) {
@@ -177,8 +177,5 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
 const describe = (error: unknown): string => {
   const failure = databaseFailureOf(error);
   if (failure) return `${failure.message} (SQLSTATE ${failure.code})`;
-  // The embedded engine gives up on damaged files with a bare `Aborted()`.
-  if (error instanceof Error && error.name === 'RuntimeError')
-    return 'the database engine stopped while reading its files (they are damaged)';
   return error instanceof Error ? error.message : String(error);
 };

@@ -4,7 +4,6 @@
  * channel (LISTEN/NOTIFY):
  * - embedded, the statement that writes an event announces it (migration 0014; the types are
  *   the bus's `announce`), or, for an event left in the outbox, the relay step that moves it;
- *   on PostgreSQL and on PGlite alike;
  * - through Dapr, the bus hands each event to one api replica (replicas share a subscription),
  *   which broadcasts it with `deliver`.
  *

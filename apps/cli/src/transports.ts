@@ -54,7 +54,7 @@ export function createTransports(deps: TransportDeps): Transports {
 }
 
 function embeddedTransports({ database, clock, logger, onPublished }: TransportDeps): Transports {
-  const common = { db: database.db, kind: database.kind, clock, logger };
+  const common = { db: database.db, clock, logger };
   // Live updates: the writing statement (or, for an event left in the outbox, the relay step)
   // announces each event to every process's SSE streams. Rows a writer queued in place wake
   // the subscriptions they are for, in every process, through `notifications`.
@@ -106,7 +106,6 @@ function daprTransports({ config, database, store, clock, logger, onPublished }:
   const events = new EventLogService({ store, clock });
   const relay = new OutboxRelay({
     db: database.db,
-    kind: database.kind,
     bus: dapr.bus,
     clock,
     logger,

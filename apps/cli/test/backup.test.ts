@@ -56,7 +56,7 @@ describe('todo backup / todo restore (PostgreSQL)', () => {
   let file: string;
   const targets: Database[] = [];
   beforeAll(async () => {
-    p = await createPipeline('postgres', '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
     const u = await p.user('UTC');
     for (let i = 1; i <= 5; i++) {
       const res = await p.call('POST', '/api/tasks', u.auth, {
@@ -92,7 +92,7 @@ describe('todo backup / todo restore (PostgreSQL)', () => {
     const u = await p.user('UTC');
     await p.call('POST', '/api/tasks', u.auth, { title: 'after the backup' });
 
-    const target = await createTestDatabase('postgres');
+    const target = await createTestDatabase();
     targets.push(target);
     const summary = await restoreFile(target, file);
     expect(summary).toMatchObject({ tables: Object.keys(before).length - 1, migrations: summary.known });
@@ -136,7 +136,7 @@ describe('todo backup / todo restore (PostgreSQL)', () => {
   });
 
   it('refuses a file that is not a backup, saying so, and changes nothing', async () => {
-    const target = await createTestDatabase('postgres');
+    const target = await createTestDatabase();
     targets.push(target);
     const held = await contents(target);
     const bogus = join(freshFolder(), 'not-a-backup.todo-backup');
@@ -188,7 +188,7 @@ describe('the backup before a migration', () => {
     expect(taken).toMatch(
       new RegExp(`^pre-migration-.*-schema-${journal.entries.length - 1}-of-${journal.entries.length}\\.todo-backup$`),
     );
-    opened = await createTestDatabase('postgres');
+    opened = await createTestDatabase();
     await restoreFile(opened, join(backups, taken));
     expect((await opened.migrationStatus()).pending).toBe(1);
   });

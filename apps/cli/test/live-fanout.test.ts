@@ -149,11 +149,10 @@ describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
     const clock = new TestClock();
     const bus = new DbEventBus({
       db: a.database.db,
-      kind: 'postgres',
       clock,
       announce: { channel: LIVE_CHANNEL, types: LIVE_TYPES },
     });
-    const relay = new OutboxRelay({ db: a.database.db, kind: 'postgres', bus, clock });
+    const relay = new OutboxRelay({ db: a.database.db, bus, clock });
     const userId = randomUUID();
     const onB = await openStream(b, userId);
     try {

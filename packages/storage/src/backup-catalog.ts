@@ -95,7 +95,7 @@ export async function withConnection<T>(target: BackupTarget, work: (client: pg.
     }
   }
   if (!target.connect) {
-    throw new Error(`backups read and write through a PostgreSQL connection; this ${target.kind} database has none`);
+    throw new Error('backups read and write through a PostgreSQL connection of their own; this database hands out none');
   }
   const client = await target.connect();
   let failed = false;

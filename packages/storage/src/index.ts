@@ -1,5 +1,5 @@
 /**
- * @module @todo/storage — schema, migrations and repositories for PGlite and PostgreSQL.
+ * @module @todo/storage — schema, migrations and repositories for PostgreSQL.
  * @example
  *   const database = await createDatabase({ url: process.env.DATABASE_URL });
  *   await database.migrate();

@@ -61,7 +61,7 @@ describe('writeBackup / restoreBackup (PostgreSQL)', () => {
   let ann: Principal;
   const targets: Database[] = [];
   const fresh = async () => {
-    const target = await createTestDatabase('postgres');
+    const target = await createTestDatabase();
     targets.push(target);
     return target;
   };
@@ -71,7 +71,7 @@ describe('writeBackup / restoreBackup (PostgreSQL)', () => {
   });
 
   beforeAll(async () => {
-    f = await createFixture('postgres');
+    f = await createFixture();
     ann = await f.signUp();
     const bob = await f.signUp();
     const parent = await f.addTask(ann, {
@@ -116,7 +116,7 @@ describe('writeBackup / restoreBackup (PostgreSQL)', () => {
 
   it('replaces what the target held', async () => {
     const target = await fresh();
-    const other = await createFixture('postgres');
+    const other = await createFixture();
     targets.push(other.database);
     await restoreBackup(target, createReadStream(await backupTo(other.database)));
     await restoreBackup(target, createReadStream(file));
@@ -124,7 +124,7 @@ describe('writeBackup / restoreBackup (PostgreSQL)', () => {
   });
 
   it('leaves the target as it was when the file is cut short, is not a backup, or is from a newer build', async () => {
-    const other = await createFixture('postgres');
+    const other = await createFixture();
     targets.push(other.database);
     await other.signUp('someone-else@example.test');
     const target = other.database;

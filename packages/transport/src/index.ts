@@ -2,8 +2,8 @@
  * @module @todo/transport — the EventBus, JobScheduler and StateStore ports and
  * their embedded, database-backed implementations.
  * @example
- *   const bus = new DbEventBus({ db: database.db, kind: database.kind, clock: systemClock, logger });
- *   const relay = new OutboxRelay({ db: database.db, kind: database.kind, bus, clock: systemClock, logger });
+ *   const bus = new DbEventBus({ db: database.db, clock: systemClock, logger });
+ *   const relay = new OutboxRelay({ db: database.db, bus, clock: systemClock, logger });
  *   bus.attachRelay(relay);
  *   bus.subscribe(TOPICS.taskEvents, handler, { name: 'notifier' });
  *   await bus.start();
@@ -26,7 +26,6 @@ export {
 export { silentLogger, type Logger } from './logger.js';
 export { periodic, type Periodic } from './periodic.js';
 export { defaultBackoff, exponentialBackoff, type Backoff } from './in-process/backoff.js';
-export type { DbKind } from './in-process/delivery-store.js';
 export { DbEventBus, type DbEventBusOptions, type DrainablePass } from './in-process/db-event-bus.js';
 export { DbJobScheduler, type DbJobSchedulerOptions } from './in-process/db-job-scheduler.js';
 export { DbStateStore } from './in-process/db-state-store.js';

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 it('claims the oldest due rows of each key when the table filled after the claim was planned', async () => {
-  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db, 'postgres');
+  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db);
   const now = new Date('2026-11-27T09:00:00Z');
   const claim = () =>
     queries.claim({
@@ -63,7 +63,7 @@ it('claims the oldest due rows of each key when the table filled after the claim
 }, 60_000);
 
 it('reads about the rows it takes, not the whole backlog, while the statistics say the queue is empty', async () => {
-  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db, 'postgres');
+  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db);
   const now = new Date('2026-11-27T10:00:00Z');
   await client.query('delete from event_deliveries');
   await client.query('analyze event_deliveries');
@@ -91,7 +91,7 @@ it('reads about the rows it takes, not the whole backlog, while the statistics s
 }, 60_000);
 
 it('acknowledges by key, not by reading the queue, while the statistics say the queue is empty', async () => {
-  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db, 'postgres');
+  const queries = new DeliveryQueries(drizzle(client, { schema }) as unknown as Db);
   // As a quiet spell leaves it: vacuumed down to no pages, and the acknowledgement planned so.
   await client.query('delete from event_deliveries');
   await client.query('vacuum (analyze) event_deliveries');

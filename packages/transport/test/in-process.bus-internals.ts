@@ -26,7 +26,7 @@ export function runBusInternals(db: () => Database): void {
     };
     /** Another process on the same database and clock. */
     const replica = (h: ReturnType<typeof harness>) => {
-      const bus = new DbEventBus({ db: db().db, kind: db().kind, clock: h.clock, maxAttempts: MAX_ATTEMPTS, backoff });
+      const bus = new DbEventBus({ db: db().db, clock: h.clock, maxAttempts: MAX_ATTEMPTS, backoff });
       cleanup.push(() => bus.stop());
       return bus;
     };

@@ -21,7 +21,6 @@ export function inProcessBusHarness(
   const clock = new TestClock();
   const bus = new DbEventBus({
     db: database.db,
-    kind: database.kind,
     clock,
     logger,
     maxAttempts: MAX_ATTEMPTS,
@@ -63,7 +62,6 @@ export function inProcessJobHarness(database: Database): JobSchedulerHarness {
   const create = () =>
     new DbJobScheduler({
       db: database.db,
-      kind: database.kind,
       clock,
       logger: recordingLogger(),
       maxAttempts: MAX_ATTEMPTS,

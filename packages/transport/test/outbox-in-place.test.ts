@@ -1,14 +1,14 @@
 /**
  * Events written on a connection that delivers in place (`outboxMode: 'deliver'`, migration
  * 0014): queued for the subscriptions that admit them and announced by the writing statement
- * itself, on both engines; a relay-mode connection leaves them in the outbox.
+ * itself; a relay-mode connection leaves them in the outbox.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { schema, type Database, type Db } from '@todo/storage';
-import { ENGINES, TestClock, createTestDatabase } from '@todo/testing';
+import { TestClock, createTestDatabase } from '@todo/testing';
 import { DbEventBus } from '../src/index.js';
 import { DELIVERY_CHANNEL, upsertAnnouncement, upsertSubscriptions } from '../src/in-process/delivery-store.js';
 import { deferred, testEvent } from './support.js';
@@ -17,13 +17,13 @@ const TOPIC = 'in-place-events';
 const LIVE = 'in_place_live';
 const AT = new Date('2026-11-28T09:00:00Z');
 
-describe.each(ENGINES)('delivering outbox rows in place on %s', (engine) => {
+describe('delivering outbox rows in place', () => {
   let database: Database;
   const heard: { channel: string; payload: unknown }[] = [];
   const stops: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine, { outboxMode: 'deliver' });
+    database = await createTestDatabase({ outboxMode: 'deliver' });
     const subscription = (name: string, filter: { types?: string[]; jsonPath?: string }) => ({
       topic: TOPIC,
       name,
@@ -155,7 +155,6 @@ describe.each(ENGINES)('delivering outbox rows in place on %s', (engine) => {
   it('runs a subscription as soon as a writer queues rows for it, without waiting for the poll', async () => {
     const bus = new DbEventBus({
       db: database.db,
-      kind: database.kind,
       clock: new TestClock(AT.toISOString()),
       notifications: database.notifications,
       pollIntervalMs: 3_600_000,

@@ -1,10 +1,10 @@
-/** The outbox relay on both engines: rows reach the bus in order, failures back off, restarts resume. */
+/** The outbox relay: rows reach the bus in order, failures back off, restarts resume. */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { schema } from '@todo/storage';
-import { ENGINES, TestClock } from '@todo/testing';
+import { TestClock } from '@todo/testing';
 import { DbEventBus, OutboxRelay, type EventBus, type PublishedEvent } from '../src/index.js';
 import { backoff } from './in-process.harness.js';
 import { useDatabase } from './in-process.suites.js';
@@ -12,8 +12,8 @@ import { deferred, recordingLogger, testEvent, uniqueName } from './support.js';
 
 const LEASE_MS = 30_000;
 
-describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
-  const db = useDatabase(engine);
+describe('OutboxRelay', () => {
+  const db = useDatabase();
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const fn of cleanup.splice(0)) await fn();
@@ -65,7 +65,6 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
   ) {
     const r = new OutboxRelay({
       db: db().db,
-      kind: db().kind,
       bus,
       clock,
       logger: recordingLogger(),
@@ -211,7 +210,7 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
 
   it('moves outbox rows through the bus to handlers in one bus.drain()', async () => {
     const clock = new TestClock();
-    const bus = new DbEventBus({ db: db().db, kind: db().kind, clock, backoff });
+    const bus = new DbEventBus({ db: db().db, clock, backoff });
     cleanup.push(() => bus.stop());
     const r = relay(clock, bus);
     bus.attachRelay(r);
@@ -239,7 +238,7 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
 
   it('hands a whole batch to a bus that takes batches: every key keeps its order, other topics and types are filtered', async () => {
     const clock = new TestClock();
-    const bus = new DbEventBus({ db: db().db, kind: db().kind, clock, backoff });
+    const bus = new DbEventBus({ db: db().db, clock, backoff });
     cleanup.push(() => bus.stop());
     const r = relay(clock, bus);
     bus.attachRelay(r);
@@ -267,10 +266,10 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
 
   it('on the embedded bus, moves a batch in one statement; a batch the statement refuses goes the claim way and backs off', async () => {
     const clock = new TestClock();
-    const bus = new DbEventBus({ db: db().db, kind: db().kind, clock, backoff });
+    const bus = new DbEventBus({ db: db().db, clock, backoff });
     cleanup.push(() => bus.stop());
     const logger = recordingLogger();
-    const r = new OutboxRelay({ db: db().db, kind: db().kind, bus, clock, logger, backoff, leaseMs: LEASE_MS });
+    const r = new OutboxRelay({ db: db().db, bus, clock, logger, backoff, leaseMs: LEASE_MS });
     cleanup.push(() => r.stop());
     bus.attachRelay(r);
     const topic = uniqueName('t');
@@ -345,7 +344,7 @@ describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
   it('deletes published rows once they are older than the retention period, and keeps unpublished ones', async () => {
     const clock = new TestClock('2026-11-27T09:00:00Z');
     const { bus } = fakeBus((event) => (event.data as unknown as { label: string }).label === 'stuck');
-    const relay = new OutboxRelay({ db: db().db, kind: db().kind, bus, clock, backoff, retentionMs: 3_600_000 });
+    const relay = new OutboxRelay({ db: db().db, bus, clock, backoff, retentionMs: 3_600_000 });
     const topic = uniqueName('t');
     const [sent, stuck] = await writeOutbox(clock, [
       { topic, label: 'sent' },

@@ -1,7 +1,7 @@
 /**
  * What the embedded pipeline reads of its queues. Each published outbox row and each
  * acknowledged delivery leaves a dead index entry until the next vacuum (a minute or more under
- * load; on PGlite, whenever the embedded vacuum runs). As bitmap scans, the two claims — the
+ * load). As bitmap scans, the two claims — the
  * relay's of outbox rows, the bus's of deliveries — read all of them on every pass: 10,000
  * entries and 2 ms per claim under bench:api's load. Now both
  * walk an index in claim order from the oldest live row, which marks the dead entries it passes,
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 it('a delivery claim reads about its batch after thousands of acknowledged deliveries', async () => {
-  const queries = new DeliveryQueries(db, 'postgres');
+  const queries = new DeliveryQueries(db);
   const now = new Date('2026-11-27T09:00:00Z');
   const lease = new Date(now.getTime() + 30_000);
   const claim = () => queries.claim({ topic: 'task-events', name: 'notifier', now, lease, limit: BATCH, followers: BATCH });
@@ -74,7 +74,6 @@ it("a relay's claim reads about its batch after thousands of published outbox ro
   const published: string[] = [];
   const relay = new OutboxRelay({
     db,
-    kind: 'postgres',
     clock,
     batchSize: BATCH,
     bus: {
@@ -116,7 +115,7 @@ it("the relay's prune of published rows reads the old end of the outbox, not a d
   const RECENT = 20_000;
   await client.query('delete from outbox');
   const clock = new TestClock(new Date('2026-11-28T09:00:00Z'));
-  const relay = new OutboxRelay({ db, kind: 'postgres', clock, bus: { publish: async () => undefined }, retentionMs: 3_600_000 });
+  const relay = new OutboxRelay({ db, clock, bus: { publish: async () => undefined }, retentionMs: 3_600_000 });
   const published = (count: number) =>
     client.query(
       `insert into outbox (id, topic, type, event, created_at, available_at, published_at)

@@ -21,7 +21,6 @@ import {
   upsertAnnouncement,
   upsertSubscriptions,
   DELIVERY_CHANNEL,
-  type DbKind,
   type DeliveryRow,
   type OutboundEvent,
   type SubscriptionRecord,
@@ -31,7 +30,6 @@ import { PassRunner, Ticker } from './runner.js';
 
 export interface DbEventBusOptions {
   db: Db;
-  kind: DbKind;
   clock: Clock;
   logger?: Logger;
   /** Handler runs per delivery before it is dead-lettered. */
@@ -68,7 +66,6 @@ interface Subscription extends SubscriptionRecord {
 
 export class DbEventBus implements EventBus {
   private readonly db: Db;
-  private readonly kind: DbKind;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxAttempts: number;
@@ -90,7 +87,6 @@ export class DbEventBus implements EventBus {
 
   constructor(options: DbEventBusOptions) {
     this.db = options.db;
-    this.kind = options.kind;
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -100,7 +96,7 @@ export class DbEventBus implements EventBus {
     this.concurrency = options.concurrency ?? 8;
     this.announce = options.announce;
     this.notifications = options.notifications;
-    this.queries = new DeliveryQueries(options.db, options.kind);
+    this.queries = new DeliveryQueries(options.db);
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     this.ticker = new Ticker(
       () => {
@@ -165,7 +161,7 @@ export class DbEventBus implements EventBus {
    * Returns what moved, in order.
    */
   async publishFromOutbox(now: Date, limit: number): Promise<MovedEvent[]> {
-    const moved = await moveOutboxToDeliveries(this.db, this.kind, now, limit, this.announce);
+    const moved = await moveOutboxToDeliveries(this.db, now, limit, this.announce);
     if (!moved.length) return moved;
     this.activity++;
     // Only the subscriptions that got rows: most events pass some by (a type filter or a JSON

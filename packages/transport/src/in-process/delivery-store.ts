@@ -1,7 +1,7 @@
 /**
  * The SQL of the embedded broker, kept apart from the dispatching logic. Every statement is
- * short and none waits on a handler: on PGlite (one connection) a transaction blocks every
- * other query, so handlers always run outside transactions.
+ * short and none waits on a handler: handlers always run outside transactions, so a slow one
+ * holds no connection or lock.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
@@ -10,7 +10,6 @@ import { executeNamed, executeRendered, renderStatement, schema, type Db, type R
 
 const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, eventAnnouncements, deadLetters } = schema;
 
-export type DbKind = 'pglite' | 'postgres';
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
 export interface SubscriptionRecord {
@@ -141,7 +140,7 @@ function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
   };
 }
 
-/** A PostgreSQL array literal of integers, for `= any($1::bigint[])` on both engines. */
+/** A PostgreSQL array literal of integers, for `= any($1::bigint[])`. */
 const intArray = (values: readonly number[]): string => `{${values.join(',')}}`;
 
 /**
@@ -154,17 +153,14 @@ export class DeliveryQueries {
   private readonly claimStatement: RenderedStatement;
   private readonly ackStatement: RenderedStatement;
 
-  constructor(
-    private readonly db: Db,
-    kind: DbKind,
-  ) {
+  constructor(private readonly db: Db) {
     // Functions of migrations 0011 and 0012: the claim takes its rows, where they are, and their
     // followers, and the acknowledgement deletes by key, both planned with index scans only,
     // whatever the queue's statistics say. Why the earlier-row check and the followers matter:
     // see migration 0011.
     const p = (name: string) => sql.placeholder(name);
     this.claimStatement = renderStatement(
-      `todo_claim_deliveries_${kind}`,
+      'todo_claim_deliveries',
       sql`select * from todo_claim_deliveries(${p('topic')}, ${p('name')}, ${p('now')}::timestamptz, ${p('lease')}::timestamptz, ${p('limit')}::int, ${p('followers')}::int)`,
     );
     this.ackStatement = renderStatement('todo_ack_deliveries', sql`select todo_ack_deliveries(${p('seqs')}::bigint[])`);

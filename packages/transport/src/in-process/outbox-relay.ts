@@ -12,7 +12,7 @@ import type { EventBus } from '../ports.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { errorMessage } from './failure.js';
 import { addMs, defaultBackoff, type Backoff } from './backoff.js';
-import type { DbKind, OutboundEvent } from './delivery-store.js';
+import type { OutboundEvent } from './delivery-store.js';
 import { PassRunner, Ticker } from './runner.js';
 
 const { outbox } = schema;
@@ -37,7 +37,6 @@ type OutboxRow = typeof outbox.$inferSelect;
 
 export interface OutboxRelayOptions {
   db: Db;
-  kind: DbKind;
   bus: BatchPublisher;
   clock: Clock;
   logger?: Logger;
@@ -62,7 +61,6 @@ export interface OutboxRelayOptions {
 
 export class OutboxRelay {
   private readonly db: Db;
-  private readonly kind: DbKind;
   private readonly bus: BatchPublisher;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -85,7 +83,6 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.db = options.db;
-    this.kind = options.kind;
     this.bus = options.bus;
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
@@ -103,9 +100,9 @@ export class OutboxRelay {
       .where(and(isNull(outbox.publishedAt), lte(outbox.availableAt, sql`${sql.placeholder('now')}::timestamptz`)))
       .orderBy(outbox.createdAt, outbox.id)
       .limit(sql.placeholder('limit'))
-      .$dynamic();
+      .for('update', { skipLocked: true });
     // Chosen once in a CTE, then updated by key: see DeliveryQueries on the plan `id in (subquery)` can get.
-    const claimable = this.db.$with('claimable').as(this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due);
+    const claimable = this.db.$with('claimable').as(due);
     this.claimStatement = this.db
       .with(claimable)
       .update(outbox)
@@ -113,7 +110,7 @@ export class OutboxRelay {
       .from(claimable)
       .where(eq(outbox.id, claimable.id))
       .returning(getTableColumns(outbox))
-      .prepare(`todo_claim_outbox_${this.kind}`);
+      .prepare('todo_claim_outbox');
     this.markStatement = this.db
       .update(outbox)
       .set({ publishedAt: sql`${sql.placeholder('now')}::timestamptz`, lastError: null })

@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { executeRendered, renderStatement, schema, type Db, type RenderedStatement } from '@todo/storage';
-import { admits, type DbKind } from './delivery-store.js';
+import { admits } from './delivery-store.js';
 
 const { outbox, eventDeliveries: deliveries, eventSubscriptions: subscriptions } = schema;
 
@@ -39,33 +39,25 @@ export const MAX_ANNOUNCED_BYTES = 7_900;
 /**
  * Moves up to `limit` due outbox rows, oldest first, one delivery row per subscription of its
  * topic whose type filter and JSON path admit it. Delivery rows get their `seq` in outbox order (the select
- * is sorted before `nextval` runs), so each partition key keeps its order. On PostgreSQL, rows
- * another relay is moving are skipped, not waited for.
+ * is sorted before `nextval` runs), so each partition key keeps its order. Rows another relay
+ * is moving are skipped, not waited for.
  */
-export async function moveOutboxToDeliveries(
-  db: Db,
-  kind: DbKind,
-  now: Date,
-  limit: number,
-  announce?: Announcement,
-): Promise<MovedEvent[]> {
+export async function moveOutboxToDeliveries(db: Db, now: Date, limit: number, announce?: Announcement): Promise<MovedEvent[]> {
   const at = now.toISOString();
   const result = await executeRendered<{ id: string; topic: string; type: string; queued_for: string[] | null }>(
     db,
-    moveStatement(kind, announce !== undefined),
+    moveStatement(announce !== undefined),
     { at, limit, ...(announce ? { channel: announce.channel, types: `{${announce.types.join(',')}}` } : {}) },
   );
   return result.rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, queuedFor: r.queued_for ?? [] }));
 }
 
-/** The move, rendered once per engine and whether it announces. */
-const moves = new Map<string, RenderedStatement>();
-function moveStatement(kind: DbKind, announces: boolean): RenderedStatement {
-  const key = `${kind}${announces ? '_announced' : ''}`;
-  const cached = moves.get(key);
+/** The move, rendered once with and once without the announcement. */
+const moves = new Map<boolean, RenderedStatement>();
+function moveStatement(announces: boolean): RenderedStatement {
+  const cached = moves.get(announces);
   if (cached) return cached;
   const p = (name: string) => sql.placeholder(name);
-  const skipLocked = kind === 'postgres' ? sql`for update skip locked` : sql``;
   // pg_notify is volatile, so it runs after the sort: notifications go out in outbox order.
   const announced = announces
     ? sql`,
@@ -79,12 +71,12 @@ function moveStatement(kind: DbKind, announces: boolean): RenderedStatement {
       order by m.created_at, m.id)`
     : sql``;
   const statement = renderStatement(
-    `todo_move_outbox_${key}`,
+    `todo_move_outbox${announces ? '_announced' : ''}`,
     sql`
     with due as (
       select id from ${outbox}
       where published_at is null and available_at <= ${p('at')}::timestamptz
-      order by created_at, id limit ${p('limit')} ${skipLocked}),
+      order by created_at, id limit ${p('limit')} for update skip locked),
     moved as (
       update ${outbox} o set published_at = ${p('at')}::timestamptz, last_error = null
       from due where o.id = due.id
@@ -101,6 +93,6 @@ function moveStatement(kind: DbKind, announces: boolean): RenderedStatement {
     ${announces ? sql`cross join (select count(*) from announced) n` : sql``}
     order by m.created_at, m.id`,
   );
-  moves.set(key, statement);
+  moves.set(announces, statement);
   return statement;
 }
