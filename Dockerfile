@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every role:  docker run todo-app start --roles api|mcp|notifier|mailer|recurring
-# (the default CMD `start` runs all roles in one process with embedded PGlite under /data).
+# (the default CMD `start` runs all roles in one process with its own PostgreSQL server under /data).
 # Migrations:                docker run todo-app migrate
 
 ARG NODE_IMAGE=node:24-bookworm-slim

@@ -4,8 +4,8 @@
  * online `todo backup` restored with `todo restore` into a fresh folder.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,17 +109,17 @@ describe('one writer per data folder', () => {
     expect(tokenRun.code).toBe(1);
     expect(refusal(tokenRun)).toContain(`is in use by todo-app process ${server.child.pid}`);
     expect(refusal(tokenRun)).toContain('todo login');
-    const restore = await todo(['restore', join(dataDir, 'whatever.tar.gz')], { DATA_DIR: dataDir });
+    const restore = await todo(['restore', join(dataDir, 'whatever.todo-backup')], { DATA_DIR: dataDir });
     expect(restore.code).toBe(1);
     expect(refusal(restore)).toContain('stop the server first');
   });
 
   it('backs up online; the backup restored into a fresh folder serves the same tasks', { timeout: 180_000 }, async () => {
     for (const title of ['one', 'two', 'three']) await api(server.url, 'POST', '/api/tasks', token, { title });
-    const file = join(folder('backup-file'), 'todo.tar.gz');
+    const file = join(folder('backup-file'), 'todo.todo-backup');
     const backup = await todo(['backup', file], { DATA_DIR: dataDir });
     expect(backup.code).toBe(0);
-    expect(backup.stdout).toContain(`backup written to ${file}`);
+    expect(backup.stdout).toMatch(new RegExp(`^backup written to ${file}: \\d+ tables, \\d+ rows`, 'm'));
 
     // The server dies hard: its lock is left behind and taken over by the next command.
     await server.kill('SIGKILL');
@@ -253,45 +253,58 @@ describe('start-up refuses a data folder it cannot use, saying why and what to d
   });
 });
 
-describe('todo backup / todo restore with DATABASE_URL (pg_dump, pg_restore)', () => {
+describe('todo backup / todo restore with DATABASE_URL (no client tools needed)', () => {
   const databases: Awaited<ReturnType<typeof createPostgresDatabase>>[] = [];
   afterAll(() => Promise.all(databases.map((db) => db.drop())));
-  // The client tools of the newest installed server first, as scripts/infra/postgres.sh finds them.
-  const serverBins = existsSync('/usr/lib/postgresql')
-    ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))
-    : [];
-  const PATH = [...serverBins.map((v) => `/usr/lib/postgresql/${v}/bin`), process.env['PATH']].join(':');
+  // Nothing of PostgreSQL's own on PATH: the backup goes through the connection alone.
+  const PATH = dirname(process.execPath);
+  const users = async (url: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query('select email from users order by 1')).rows;
+    } finally {
+      await client.end();
+    }
+  };
 
-  it('restores a dump into another database with its rows', { timeout: 120_000 }, async () => {
+  it('restores a backup into another database, replacing what it held', { timeout: 120_000 }, async () => {
     const source = await createPostgresDatabase('todo_backup');
     const target = await createPostgresDatabase('todo_restore');
     databases.push(source, target);
     const env = { DATABASE_URL: source.url, JWT_SECRET: 'q'.repeat(40), PATH };
+    const targetEnv = { ...env, DATABASE_URL: target.url };
     expect((await todo(['migrate'], env)).code).toBe(0);
     expect((await todo(['user', 'create', '--email', 'pg@example.test', '--password', 'a long passphrase'], env)).code).toBe(0);
-    const file = join(folder('pg-backup'), 'todo.pgdump');
+    expect((await todo(['migrate'], targetEnv)).code).toBe(0);
+    const replaced = ['user', 'create', '--email', 'replaced@example.test', '--password', 'a long passphrase'];
+    expect((await todo(replaced, targetEnv)).code).toBe(0);
+    const file = join(folder('pg-backup'), 'todo.todo-backup');
     const backup = await todo(['backup', file], env);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
-    const restore = await todo(['restore', file], { ...env, DATABASE_URL: target.url });
+    expect(backup.stdout).toMatch(new RegExp(`^backing up the database at DATABASE_URL to ${file}`));
+    expect(backup.stdout).toMatch(/^backup written to .*: \d+ tables, \d+ rows, [\d.]+ KiB \(schema \d+\)/m);
+    const restore = await todo(['restore', file], targetEnv);
+    expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
-    const client = new pg.Client({ connectionString: target.url });
-    await client.connect();
-    try {
-      expect((await client.query('select email from users')).rows).toEqual([{ email: 'pg@example.test' }]);
-    } finally {
-      await client.end();
-    }
+    expect(restore.stdout).toMatch(/^restored \d+ tables, \d+ rows$/m);
+    expect(await users(target.url)).toEqual([{ email: 'pg@example.test' }]);
   });
 
-  it('says what to install when pg_dump is not on PATH', async () => {
-    const run = await todo(['backup', join(folder('no-tools'), 'x.pgdump')], {
-      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-      PATH: '/nonexistent',
-    });
+  it('refuses a file that is not a backup, saying so, and changes nothing', async () => {
+    const target = await createPostgresDatabase('todo_restore');
+    databases.push(target);
+    const env = { DATABASE_URL: target.url, JWT_SECRET: 'q'.repeat(40), PATH };
+    expect((await todo(['migrate'], env)).code).toBe(0);
+    expect((await todo(['user', 'create', '--email', 'kept@example.test', '--password', 'a long passphrase'], env)).code).toBe(0);
+    const bogus = join(folder('not-a-backup'), 'x.todo-backup');
+    writeFileSync(bogus, 'hello');
+    const run = await todo(['restore', bogus], env);
     expect(run.code).toBe(1);
-    expect(refusal(run)).toMatch(
-      /^todo: pg_dump is not on PATH\. With DATABASE_URL, backups are PostgreSQL's own tools: install the PostgreSQL client/,
+    expect(refusal(run)).toBe(
+      `todo: cannot restore ${bogus}: this is not a todo-app backup: it does not start with a backup header (incorrect header check); nothing was changed`,
     );
+    expect(await users(target.url)).toEqual([{ email: 'kept@example.test' }]);
   });
 });

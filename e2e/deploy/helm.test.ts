@@ -28,8 +28,6 @@ import {
 } from './chart.js';
 
 const ENV_NAMES = configEnvNames();
-/** The chart requires PostgreSQL: the embedded database's own settings have no place in it. */
-const CHART_ENV_NAMES = ENV_NAMES.filter((name) => name !== 'EMBEDDED_VACUUM_EVERY_MS');
 const FULLNAME = `${RELEASE}-todo-app`;
 const CODE_TOPICS = Object.values(TOPICS);
 const ALLOWED_TOPICS = [...CODE_TOPICS, ...CODE_TOPICS.map(deadLetterTopic)].sort();
@@ -87,7 +85,6 @@ describe('helm chart deploy/helm/todo-app', () => {
         'RECURRENCE_RECONCILE_GRACE_MS',
         'REMINDER_RECONCILE_EVERY_MS',
         'REMINDER_RECONCILE_GRACE_MS',
-        'EMBEDDED_VACUUM_EVERY_MS',
       ].sort(),
     );
   });
@@ -137,7 +134,7 @@ describe('helm chart deploy/helm/todo-app', () => {
 
           // Every variable the config reads is set, secrets only through secretKeyRef.
           const names = c.env.map((e: any) => e.name);
-          expect([...names].sort(), role).toEqual(CHART_ENV_NAMES);
+          expect([...names].sort(), role).toEqual(ENV_NAMES);
           const env: Record<string, string> = {};
           for (const e of c.env) {
             if (e.valueFrom) {

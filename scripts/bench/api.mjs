@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { cpuMsOf, freshDatabase, postgresCpuMs, postgresUrl, root, writeSection } from './support.mjs';
+import { cpuMsOf, durable, freshDatabase, postgresCpuMs, postgresUrl, root, writeSection } from './support.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -179,6 +179,7 @@ function stop(child) {
 
 say('provisioning PostgreSQL');
 const baseUrl = postgresUrl();
+const restoreDurability = await durable(baseUrl);
 
 say('bare Fastify + pg baseline');
 const bare = await startProcess('node', ['scripts/bench/bare-server.mjs'], {
@@ -211,7 +212,7 @@ const cpu = (ms) => ms.toFixed(2);
 const row = (name, r) => `| ${name} | ${r.rps} | ${r.p99} | ${r.errors} | ${cpu(r.nodeCpu)} | ${cpu(r.postgresCpu)} |`;
 const ratio = (a, b) => `${(a.rps / b.rps).toFixed(2)}×`;
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${(await import('node:os')).cpus().length} cores), ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of the same load unmeasured, loopback, LOG_LEVEL=warn.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${(await import('node:os')).cpus().length} cores), ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of the same load unmeasured, loopback, LOG_LEVEL=warn; every server with PostgreSQL's durable defaults (fsync, synchronous commit).`,
   '',
   '| endpoint | req/s | p99 ms | errors | Node CPU ms/req | PostgreSQL CPU ms/req |',
   '|---|---:|---:|---:|---:|---:|',
@@ -239,6 +240,7 @@ const table = [
   `CPU is the user + system time of the server process and of all PostgreSQL processes during each load, per request (the load generator runs in the bench's own process). A create costs ${times(postgres.create, baseline.create)} the CPU of the bare INSERT, a list ${times(postgres.list, baseline.list)} that of the bare SELECT of 50 (${times(postgres.uncached.list, baseline.list)} read anew).`,
 ].join('\n');
 
+await restoreDurability();
 writeSection('api', table);
 process.stdout.write(`${table}\n`);
 say('written to docs/benchmarks.md');

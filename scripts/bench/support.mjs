@@ -18,6 +18,28 @@ export function postgresUrl() {
   return /DATABASE_URL=(\S+)/.exec(out)[1];
 }
 
+const DURABILITY = ['fsync', 'synchronous_commit', 'full_page_writes'];
+
+/**
+ * The test server runs without fsync (scripts/infra/postgres.sh), which no production server
+ * does and the embedded server does not either: for a fair comparison the bench turns
+ * durability on for its run (all three settings take effect on reload) and puts it back after.
+ */
+export async function durable(baseUrl) {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  const apply = async (value) => {
+    for (const setting of DURABILITY)
+      await admin.query(value ? `alter system set ${setting} = on` : `alter system reset ${setting}`);
+    await admin.query('select pg_reload_conf()');
+  };
+  await apply(true);
+  return async () => {
+    await apply(false);
+    await admin.end();
+  };
+}
+
 /** An empty database `name` on that server (dropped first if it exists); returns its URL. */
 export async function freshDatabase(baseUrl, name) {
   const admin = new pg.Client({ connectionString: baseUrl });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:transfer — bytes on the wire, as a browser receives them: the web UI's JS and
 // CSS bundle and a 500-task list (the web UI's pages of 200) with `Accept-Encoding` br, gzip
-// and none. Against `todo start` (embedded PGlite) on loopback; builds the web UI first if
+// and none. Against `todo start` (embedded PostgreSQL) on loopback; builds the web UI first if
 // apps/web/dist is missing. Writes the table into docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -101,10 +101,10 @@ export function toProblem(error: unknown, request: FastifyRequest, writes?: Writ
   }
   if (writes ? writes.noteFailure(error) : isStorageFull(error)) {
     request.log.error({ err: error }, 'write refused: out of disk space');
-    // The transaction was rolled back: nothing of this change was kept.
+    // A write that failed for lack of space cannot be told apart from one kept before the answer was lost: say "may".
     return problem(
       'STORAGE_FULL',
-      'the server is out of disk space, so this change was not saved; try again once space is freed',
+      'the server is out of disk space; this change may not have been saved: check, then try again once space is freed',
     );
   }
   request.log.error({ err: error }, 'unhandled error');

@@ -1,18 +1,17 @@
 /**
  * Issue 21, accounts and tokens: what a token may mint and revoke, what needs the current
- * password, and signing out everywhere — over REST, on both engines.
+ * password, and signing out everywhere — over REST.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createHarness, type Harness } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
-describe.each(ENGINES)('token minting and revocation on %s', (engine) => {
+describe('token minting and revocation', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(engine);
+    h = await createHarness();
   });
   afterAll(() => h?.close());
 
@@ -83,10 +82,10 @@ describe.each(ENGINES)('token minting and revocation on %s', (engine) => {
   });
 });
 
-describe.each(ENGINES)('password, email and sign-out-everywhere on %s', (engine) => {
+describe('password, email and sign-out-everywhere', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(engine);
+    h = await createHarness();
   });
   afterAll(() => h?.close());
 

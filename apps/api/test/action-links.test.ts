@@ -5,13 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createHarness, type Harness } from './harness.js';
 
-describe.each(ENGINES)('email action links on %s', (engine) => {
+describe('email action links', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(engine);
+    h = await createHarness();
   });
   afterAll(() => h?.close());
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, uuidV7Ids } from '@todo/services';
-import { ENGINES, TestClock } from '@todo/testing';
+import { TestClock } from '@todo/testing';
 import { schema } from '@todo/storage';
 import { createHarness, type Harness } from './harness.js';
 
-describe.each(ENGINES)('accounts and tokens on %s', (engine) => {
+describe('accounts and tokens', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(engine);
+    h = await createHarness();
   });
   afterAll(() => h?.close());
 
@@ -165,7 +165,7 @@ describe.each(ENGINES)('accounts and tokens on %s', (engine) => {
 
 describe('login rate limit', () => {
   it('answers 429 problem+json after the per-minute budget', async () => {
-    const h = await createHarness('pglite', { authRateLimit: 3 });
+    const h = await createHarness({ authRateLimit: 3 });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {

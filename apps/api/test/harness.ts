@@ -1,8 +1,8 @@
-/** An in-process API over a fresh database (either engine) and a test clock; no sockets. */
+/** An in-process API over a fresh database and a test clock; no sockets. */
 import { pino } from 'pino';
 import { createServices, uuidV7Ids, type LoginThrottleOptions, type Services } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
-import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
+import { TestClock, createTestDatabase } from '@todo/testing';
 import { createApp, type App, type AppDeps } from '../src/index.js';
 
 export interface Harness {
@@ -26,7 +26,6 @@ export interface Harness {
 let seq = 0;
 
 export async function createHarness(
-  engine: Engine,
   options: {
     authRateLimit?: number;
     bodyLimit?: number;
@@ -35,7 +34,7 @@ export async function createHarness(
     app?: Partial<AppDeps>;
   } = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase(engine);
+  const database = await createTestDatabase();
   const store = new Store(database.db);
   const clock = new TestClock('2026-11-27T09:00:00Z');
   const services = createServices(

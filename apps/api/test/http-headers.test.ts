@@ -54,7 +54,7 @@ describe('security headers, caching and compression', () => {
   let auth: { authorization: string };
   beforeAll(async () => {
     webRoot = await builtWebRoot();
-    h = await createHarness('pglite', { app: { webRoot, publicUrl: 'http://localhost:8080' } });
+    h = await createHarness({ app: { webRoot, publicUrl: 'http://localhost:8080' } });
     ({ auth } = await h.user());
   });
   afterAll(async () => {
@@ -108,7 +108,7 @@ describe('security headers, caching and compression', () => {
   });
 
   it('turns on HSTS and request upgrades when PUBLIC_URL is https', async () => {
-    const secure = await createHarness('pglite', { app: { publicUrl: 'https://todo.example.com' } });
+    const secure = await createHarness({ app: { publicUrl: 'https://todo.example.com' } });
     try {
       const res = await secure.app.inject({ method: 'GET', url: '/healthz' });
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');

@@ -3,17 +3,16 @@
  * same answer as for a resource that does not exist, so existence is not disclosed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createHarness, type Harness } from './harness.js';
 
-describe.each(ENGINES)('user isolation on %s', (engine) => {
+describe('user isolation', () => {
   let h: Harness;
   let owner: Awaited<ReturnType<Harness['user']>>;
   let intruder: Awaited<ReturnType<Harness['user']>>;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    h = await createHarness(engine);
+    h = await createHarness();
     owner = await h.user();
     intruder = await h.user();
     await h.call('POST', '/api/tasks', intruder.auth, { title: 'intruder own task' });

@@ -22,7 +22,7 @@ describe('login throttle', () => {
     h!.call('POST', '/api/auth/login', from, { email, password });
 
   it('backs off exponentially per account and client, and never locks out the owner on another client', async () => {
-    h = await createHarness('pglite', { trustProxy: true });
+    h = await createHarness({ trustProxy: true });
     const victim = await h.user();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await logIn(ATTACKER, victim.email, `guess ${i} wrong`)).status);
@@ -50,7 +50,7 @@ describe('login throttle', () => {
   });
 
   it('gives a burst of parallel guesses no more tries than the same guesses in a row', async () => {
-    h = await createHarness('pglite', { trustProxy: true });
+    h = await createHarness({ trustProxy: true });
     const victim = await h.user();
     const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => logIn(ATTACKER, victim.email, `parallel guess ${i}`)));
     const statuses = burst.map((r) => r.status);
@@ -62,7 +62,7 @@ describe('login throttle', () => {
   });
 
   it('counts an IPv6 /64 as one client, so rotating addresses in it earns no fresh tries', async () => {
-    h = await createHarness('pglite', { trustProxy: true });
+    h = await createHarness({ trustProxy: true });
     const victim = await h.user();
     const from = (i: number) => ({ 'x-forwarded-for': `2001:db8:1:2::${(i + 1).toString(16)}` });
     for (let i = 0; i < 6; i++) expect((await logIn(from(i), victim.email, `guess ${i}`)).status).toBe(401);
@@ -71,7 +71,7 @@ describe('login throttle', () => {
   });
 
   it('caps failures per client across accounts, for that client only, until the window ends', async () => {
-    h = await createHarness('pglite', { trustProxy: true, loginThrottle: { clientCeiling: 5, clientWindowMs: 3_600_000 } });
+    h = await createHarness({ trustProxy: true, loginThrottle: { clientCeiling: 5, clientWindowMs: 3_600_000 } });
     const owner = await h.user();
     for (let i = 0; i < 5; i++) expect((await logIn(ATTACKER, `sprayed-${i}@example.test`, 'Winter2026!')).status).toBe(401);
     const capped = await logIn(ATTACKER, 'sprayed-9@example.test', 'Winter2026!');
@@ -84,7 +84,7 @@ describe('login throttle', () => {
   });
 
   it('throttles wrong current passwords on email and password change like logins', async () => {
-    h = await createHarness('pglite', { trustProxy: true });
+    h = await createHarness({ trustProxy: true });
     const u = await h.user();
     const token = { authorization: `Bearer ${(await h.call('POST', '/api/tokens', u.auth, { name: 'stolen' })).body.secret}` };
     const guess = (password: string) =>
@@ -102,7 +102,7 @@ describe('login throttle', () => {
   });
 
   it('without TRUST_PROXY ignores X-Forwarded-For: every request behind one proxy is one client', async () => {
-    h = await createHarness('pglite');
+    h = await createHarness();
     const victim = await h.user();
     for (let i = 0; i < 6; i++) await logIn(ATTACKER, victim.email, `guess ${i} wrong`);
     // Both "clients" reach the app from the proxy's address, so they share the count.

@@ -12,7 +12,7 @@ describe('cookie requests from other origins', () => {
   let h: Harness;
   let cookie: string;
   beforeAll(async () => {
-    h = await createHarness('pglite', { app: { publicUrl: PUBLIC_URL } });
+    h = await createHarness({ app: { publicUrl: PUBLIC_URL } });
     const signup = await h.app.inject({
       method: 'POST',
       url: '/api/auth/signup',

@@ -50,7 +50,7 @@ describe('load shedding', () => {
   let base: string;
   let auth: Record<string, string>;
   beforeAll(async () => {
-    h = await createHarness('pglite', { app: { overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
+    h = await createHarness({ app: { overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -97,7 +97,7 @@ describe('shedding once requests queue', () => {
   let auth: Record<string, string>;
   beforeAll(async () => {
     // Any 8 requests in progress for over 1 ms are a queue.
-    h = await createHarness('pglite', { app: { overload: { maxInFlight: 0, maxQueueMs: 1, maxEventLoopDelayMs: 0 } } });
+    h = await createHarness({ app: { overload: { maxInFlight: 0, maxQueueMs: 1, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -124,7 +124,7 @@ describe('live-update streams per user', () => {
   let base: string;
   beforeAll(async () => {
     hub = new SseHub(2);
-    h = await createHarness('pglite', { app: { sse: hub } });
+    h = await createHarness({ app: { sse: hub } });
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {

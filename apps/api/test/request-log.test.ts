@@ -12,7 +12,7 @@ describe('request log', () => {
   let app: App;
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
+    database = await createTestDatabase();
     const store = new Store(database.db);
     const clock = new TestClock('2026-11-27T09:00:00Z');
     const services = createServices(

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createHarness, type Harness } from './harness.js';
 
-describe.each(ENGINES)('tasks API on %s', (engine) => {
+describe('tasks API', () => {
   let h: Harness;
   let u: Awaited<ReturnType<Harness['user']>>;
   beforeAll(async () => {
-    h = await createHarness(engine, { bodyLimit: 64 * 1024 });
+    h = await createHarness({ bodyLimit: 64 * 1024 });
     u = await h.user('America/New_York');
   });
   afterAll(() => h?.close());

@@ -11,7 +11,7 @@ import { registerChatRoutes } from '../src/index.js';
 describe('MCP and chat on the API app', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness('pglite');
+    h = await createHarness();
     registerMcpRoutes(h.app, { services: h.services, clock: h.clock });
     registerChatRoutes(h.app, {
       services: h.services,

@@ -57,7 +57,7 @@ describe('POST /api/chat', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
+    database = await createTestDatabase();
     services = createServices(
       { store: new Store(database.db), clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
       { jwtSecret: 'c'.repeat(40), credentialCacheMs: 0 },

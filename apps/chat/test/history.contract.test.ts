@@ -1,6 +1,6 @@
 /**
  * One contract for `ChatHistory`, run against the in-memory history and the durable one on
- * PGlite and PostgreSQL (real databases, no mocks): order, per-user isolation, the message
+ * PostgreSQL (a real database, no mocks): order, per-user isolation, the message
  * and conversation limits, the list, and (durable only) surviving a new instance.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '@todo/domain';
 import { ChatHistoryService } from '@todo/services';
 import { Store, schema, type Database } from '@todo/storage';
-import { ENGINES, TestClock, createTestDatabase } from '@todo/testing';
+import { TestClock, createTestDatabase } from '@todo/testing';
 import { DurableChatHistory, MemoryChatHistory, type ChatHistory, type ChatMessage } from '../src/index.js';
 
 interface Subject {
@@ -35,10 +35,10 @@ const subjects: [string, (clock: TestClock) => Promise<Subject>][] = [
       close: async () => {},
     }),
   ],
-  ...ENGINES.map((engine): [string, (clock: TestClock) => Promise<Subject>] => [
-    `DurableChatHistory on ${engine}`,
+  [
+    'DurableChatHistory',
     async (clock) => {
-      const database: Database = await createTestDatabase(engine);
+      const database: Database = await createTestDatabase();
       const store = new Store(database.db);
       let n = 0;
       return {
@@ -61,7 +61,7 @@ const subjects: [string, (clock: TestClock) => Promise<Subject>][] = [
         close: () => database.close(),
       };
     },
-  ]),
+  ],
 ];
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });

@@ -1,15 +1,25 @@
 /**
- * Backups of the whole database. Embedded: a gzipped tar of PGlite's data folder taken by the
- * running engine between two statements (`Database.backup`), so it is consistent without
- * stopping anything. PostgreSQL: `pg_dump`/`pg_restore` in their custom format, which the
- * server makes consistent by running the dump in one snapshot.
+ * Backup files on disk. What goes in them is `writeBackup` / `restoreBackup` of
+ * @todo/storage — one logical format, written and read through SQL, for the embedded
+ * database and for any PostgreSQL at DATABASE_URL alike. Here: where files go, writing them
+ * so that a file that exists is a whole one, and the copies taken before a migration.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
-import { restorePglite, type Database, type MigrationStatus } from '@todo/storage';
+import {
+  readBackupHeader,
+  restoreBackup,
+  writeBackup,
+  type BackupTarget,
+  type Database,
+  type MigrationStatus,
+  type RestoreSummary,
+} from '@todo/storage';
 
 export const BACKUP_DIR = 'backups';
+export const BACKUP_EXTENSION = '.todo-backup';
 /** Backups taken before a migration that are kept; older ones are deleted. */
 export const KEEP_PRE_MIGRATION = 3;
 const PRE_MIGRATION = 'pre-migration-';
@@ -17,18 +27,65 @@ const PRE_MIGRATION = 'pre-migration-';
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 /** Where `todo backup` writes when no file is given. */
-export const defaultBackupFile = (dataDir: string, postgres: boolean): string =>
-  join(dataDir, BACKUP_DIR, `todo-${stamp()}.${postgres ? 'pgdump' : 'tar.gz'}`);
+export const defaultBackupFile = (dataDir: string, kind = 'todo-'): string =>
+  join(dataDir, BACKUP_DIR, `${kind}${stamp()}${BACKUP_EXTENSION}`);
 
-/** Writes the embedded database's backup to `file`; returns its size in bytes. */
-export async function writeEmbeddedBackup(database: Pick<Database, 'backup'>, file: string): Promise<number> {
-  if (!database.backup) throw new Error('this database has no built-in backup; use pg_dump');
-  const bytes = await database.backup();
+/**
+ * Writes a backup to `file` through `write`, which must end the stream it is given. Written
+ * aside and renamed, readable by its owner only: a backup that exists is a whole one.
+ */
+export async function saveBackup(file: string, write: (output: Writable) => Promise<unknown>): Promise<void> {
   mkdirSync(dirname(resolve(file)), { recursive: true });
-  // Written aside and renamed: a backup that exists is a whole one.
-  writeFileSync(`${file}.partial`, bytes, { mode: 0o600 });
-  renameSync(`${file}.partial`, file);
-  return bytes.length;
+  const partial = `${file}.partial`;
+  const output = createWriteStream(partial, { mode: 0o600 });
+  try {
+    await Promise.all([write(output), finished(output)]);
+    renameSync(partial, file);
+  } catch (error) {
+    output.destroy();
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+export interface BackupFileSummary {
+  tables: number;
+  rows: number;
+  bytes: number;
+  migrations: number;
+  takenAt: string;
+}
+
+/** What a backup file holds, from its header. */
+export async function describeBackup(file: string): Promise<BackupFileSummary> {
+  const input = createReadStream(file);
+  try {
+    const header = await readBackupHeader(input);
+    return {
+      tables: header.tables.length,
+      rows: header.tables.reduce((sum, t) => sum + t.rows, 0),
+      bytes: statSync(file).size,
+      migrations: header.schema.migrations,
+      takenAt: header.takenAt,
+    };
+  } finally {
+    input.destroy();
+  }
+}
+
+export const describeSize = (bytes: number): string =>
+  bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Replaces everything `target` holds with the backup in `file`; on failure nothing has changed. */
+export async function restoreFile(target: BackupTarget, file: string): Promise<RestoreSummary> {
+  const input = createReadStream(file);
+  try {
+    return await restoreBackup(target, input);
+  } catch (error) {
+    throw new Error(`cannot restore ${file}: ${(error as Error).message}; nothing was changed`, { cause: error });
+  } finally {
+    input.destroy();
+  }
 }
 
 /**
@@ -37,62 +94,14 @@ export async function writeEmbeddedBackup(database: Pick<Database, 'backup'>, fi
  */
 export async function backupBeforeMigration(database: Database, dataDir: string, status: MigrationStatus): Promise<string> {
   const dir = join(dataDir, BACKUP_DIR);
-  const file = join(dir, `${PRE_MIGRATION}${stamp()}-schema-${status.applied}-of-${status.known}.tar.gz`);
-  await writeEmbeddedBackup(database, file);
+  const file = defaultBackupFile(dataDir, PRE_MIGRATION).replace(
+    BACKUP_EXTENSION,
+    `-schema-${status.applied}-of-${status.known}${BACKUP_EXTENSION}`,
+  );
+  await saveBackup(file, (output) => writeBackup(database, output));
   const taken = readdirSync(dir)
-    .filter((name) => name.startsWith(PRE_MIGRATION) && name.endsWith('.tar.gz'))
+    .filter((name) => name.startsWith(PRE_MIGRATION) && name.endsWith(BACKUP_EXTENSION))
     .sort();
   for (const old of taken.slice(0, -KEEP_PRE_MIGRATION)) rmSync(join(dir, old), { force: true });
   return file;
-}
-
-/**
- * Loads an embedded backup into `dataDir`/pglite. A database already there is moved aside,
- * not deleted, and put back if the backup cannot be loaded. Returns where the old one went.
- */
-export async function restoreEmbedded(dataDir: string, file: string): Promise<string | undefined> {
-  const bytes = new Uint8Array(readFileSync(file));
-  const target = join(dataDir, 'pglite');
-  let aside: string | undefined = join(dataDir, `pglite.before-restore-${stamp()}`);
-  try {
-    renameSync(target, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    aside = undefined;
-  }
-  try {
-    await restorePglite(target, bytes);
-    return aside;
-  } catch (error) {
-    rmSync(target, { recursive: true, force: true });
-    if (aside) renameSync(aside, target);
-    throw new Error(`${file} could not be loaded as a todo-app backup (${(error as Error).message}); nothing was changed`, {
-      cause: error,
-    });
-  }
-}
-
-/** PostgreSQL mode: the server's own tools, which must be on PATH (and not older than the server). */
-export function runPostgresTool(tool: 'pg_dump' | 'pg_restore', url: string, file: string): void {
-  const args =
-    tool === 'pg_dump'
-      ? ['--format=custom', `--file=${file}`, `--dbname=${url}`]
-      : ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${url}`, file];
-  if (tool === 'pg_dump') mkdirSync(dirname(resolve(file)), { recursive: true });
-  // The password goes in the environment, not on a command line every user can list.
-  const target = new URL(url);
-  const password = decodeURIComponent(target.password);
-  target.password = '';
-  const env = { ...process.env, ...(password ? { PGPASSWORD: password } : {}) };
-  const run = spawnSync(
-    tool,
-    args.map((arg) => arg.replace(url, target.toString())),
-    { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env },
-  );
-  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(
-      `${tool} is not on PATH. With DATABASE_URL, backups are PostgreSQL's own tools: install the PostgreSQL client (same major version as the server or newer), or back up with your provider's tooling`,
-    );
-  }
-  if (run.status !== 0) throw new Error(`${tool} failed (exit ${run.status ?? run.signal}): ${run.stderr.trim()}`);
 }

@@ -8,6 +8,9 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
 import { isDomainError, SignUp } from '@todo/domain';
@@ -18,7 +21,8 @@ export const SOCKET_FILE = 'todo.sock';
 const MAX_SOCKET_PATH = 100;
 
 export interface ControlHandlers {
-  backup(): Promise<Uint8Array>;
+  /** Writes a backup to `output` and ends it (`writeBackup`). */
+  backup(output: Writable): Promise<unknown>;
   createUser(input: SignUp, admin: boolean): Promise<{ id: string; email: string; isAdmin: boolean }>;
 }
 
@@ -48,6 +52,8 @@ export async function listenControl(
     void handle(req, res, handlers).catch((error: unknown) => {
       const status = isDomainError(error) ? error.status : 500;
       if (status === 500) logger.error({ err: error }, 'control request failed');
+      // A backup that fails once its bytes flow: the reply is cut off, and the CLI keeps no file.
+      if (res.headersSent) return void res.destroy();
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));
     });
   });
@@ -64,8 +70,13 @@ export async function listenControl(
 
 async function handle(req: IncomingMessage, res: ServerResponse, handlers: ControlHandlers): Promise<void> {
   if (req.method === 'POST' && req.url === '/backup') {
-    const bytes = await handlers.backup();
-    res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': bytes.length }).end(bytes);
+    // Streamed as it is written, so the server holds no more of it than gzip's window. The
+    // status waits for the first bytes: a backup that cannot start still answers its reason.
+    const body = new PassThrough();
+    const written = handlers.backup(body);
+    await Promise.race([once(body, 'readable'), written]);
+    res.writeHead(200, { 'content-type': 'application/gzip' });
+    await Promise.all([pipeline(body, res), written]);
     return;
   }
   if (req.method === 'POST' && req.url === '/users') {
@@ -77,27 +88,29 @@ async function handle(req: IncomingMessage, res: ServerResponse, handlers: Contr
   res.writeHead(404).end();
 }
 
-const readBody = async (req: IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
+const readBody = async (req: IncomingMessage): Promise<string> => (await readAll(req)).toString('utf8');
 
 /** Whether an embedded server holds the data folder and listens for the CLI. */
 export const serverHolds = (config: Readonly<Config>): boolean =>
   !config.databaseUrl && liveLockHolder(config.dataDir)?.command === 'start' && existsSync(socketPath(config.dataDir));
 
 /** Sends one request to the server holding `dataDir`; throws its message on failure. */
-export function callControl(dataDir: string, path: string, body?: unknown): Promise<Buffer> {
+export async function callControl(dataDir: string, path: string, body?: unknown): Promise<Buffer> {
+  return readAll(await requestControl(dataDir, path, body));
+}
+
+/** Sends one request and pipes the answer into `output` (ended when done); fails if the server stops midway. */
+export async function streamControl(dataDir: string, path: string, output: Writable): Promise<void> {
+  await pipeline(await requestControl(dataDir, path), output);
+}
+
+function requestControl(dataDir: string, path: string, body?: unknown): Promise<IncomingMessage> {
   return new Promise((done, fail) => {
     const req = request(
       { socketPath: socketPath(dataDir), path, method: 'POST', headers: { 'content-type': 'application/json' } },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const reply = Buffer.concat(chunks);
-          if ((res.statusCode ?? 500) < 300) return done(reply);
+        if ((res.statusCode ?? 500) < 300) return done(res);
+        void readAll(res).then((reply) => {
           let message = `the server answered ${res.statusCode}`;
           try {
             message = (JSON.parse(reply.toString('utf8')) as { message: string }).message;
@@ -105,10 +118,16 @@ export function callControl(dataDir: string, path: string, body?: unknown): Prom
             // not JSON: keep the status
           }
           fail(new Error(message));
-        });
+        }, fail);
       },
     );
     req.on('error', fail);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
+
+const readAll = async (res: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};

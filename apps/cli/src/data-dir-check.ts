@@ -1,8 +1,8 @@
 /**
- * Looks at the data folder before the embedded engine opens it. The engine cannot say what is
- * wrong: on a damaged folder it stops with `Aborted()`, and into a folder of someone else's
- * files it would quietly write a new database. Each check here names the folder, the cause in
- * plain words and the next step, and start-up stops with it.
+ * Looks at the data folder before the embedded server opens it. The server cannot say what is
+ * wrong in words a person acts on, and into a folder of someone else's files todo-app would
+ * quietly write a new database. Each check here names the folder, the cause in plain words and
+ * the next step, and start-up stops with it.
  */
 import { readdirSync, readFileSync, statSync, statfsSync, type StatsFs } from 'node:fs';
 import { join } from 'node:path';

@@ -56,6 +56,9 @@ export function jwtSecretFor(config: Readonly<Config>): string {
   return secret;
 }
 
+/** Whether DATA_DIR holds an embedded database yet (`todo backup` has nothing to copy otherwise). */
+export const embeddedDatabaseExists = (dataDir: string): boolean => existsSync(join(dataDir, DATABASE_FOLDER, 'PG_VERSION'));
+
 export async function openDatabase(config: Readonly<Config>, logger: Logger, use: DataDirUse): Promise<Database> {
   if (config.databaseUrl) {
     const database = await createDatabase({ url: config.databaseUrl, outboxMode: config.useDapr ? 'relay' : 'deliver' });
@@ -127,7 +130,9 @@ function unopenable(dataDir: string, folder: string, error: unknown): DataDirErr
     .filter(Boolean)
     .slice(0, 2)
     .join('; ');
-  return new DataDirError(`${error.message}${said ? `: ${said}` : ''}; if its files are damaged, ${restoreHint(dataDir)}`);
+  // A folder that could not even be created has no files to restore.
+  const next = error.message.startsWith('creating the database') ? '' : `; if its files are damaged, ${restoreHint(dataDir)}`;
+  return new DataDirError(`${error.message}${said ? `: ${said}` : ''}${next}`);
 }
 
 async function closedOnFailure(database: Database, work: () => Promise<Database>): Promise<Database> {
@@ -149,7 +154,8 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
       `${where}: this data was written by a newer todo-app (schema ${status.applied}, this build knows ${status.known}); upgrade todo-app or restore a backup`,
     );
   }
-  if (status.pending && status.applied && database.kind === 'pglite') {
+  // Embedded, todo-app keeps the data and so its safety copies; with DATABASE_URL, whoever runs that server does.
+  if (status.pending && status.applied && !config.databaseUrl) {
     const file = await backupBeforeMigration(database, config.dataDir, status).catch((error: unknown) => {
       throw new DataDirError(
         `the backup before migrating ${where} could not be written to ${join(config.dataDir, BACKUP_DIR)} (${(error as Error).message}); ` +
@@ -158,7 +164,7 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
     });
     logger.info({ file, from: status.applied, to: status.known }, 'backup taken before migrating');
   }
-  logger.info({ kind: database.kind, pending: status.pending }, 'database opened; applying migrations');
+  logger.info({ pending: status.pending }, 'database opened; applying migrations');
   try {
     await database.migrate();
   } catch (error) {
@@ -171,8 +177,5 @@ async function migrated(database: Database, config: Readonly<Config>, logger: Lo
 const describe = (error: unknown): string => {
   const failure = databaseFailureOf(error);
   if (failure) return `${failure.message} (SQLSTATE ${failure.code})`;
-  // The embedded engine gives up on damaged files with a bare `Aborted()`.
-  if (error instanceof Error && error.name === 'RuntimeError')
-    return 'the database engine stopped while reading its files (they are damaged)';
   return error instanceof Error ? error.message : String(error);
 };

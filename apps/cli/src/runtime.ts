@@ -97,7 +97,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   if (!options.database && !config.databaseUrl) checkDataDir(config.dataDir);
   const jwtSecret = jwtSecretFor(config);
   const database = options.database ?? (await openDatabase(config, logger, SERVER_USE));
-  const store = new Store(database.db, { taskInserts: database.pipeline ? { pipeline: database.pipeline } : {} });
+  const store = new Store(database.db, { taskInserts: { pipeline: database.pipeline } });
   const metrics = new Metrics(database, clock);
   const transports = createTransports({
     config,
@@ -188,15 +188,6 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   }
   // Under Dapr the sidecar calls this server for subscriptions, events and jobs.
   await transports.mount(app);
-  const vacuum = periodic(
-    async () => {
-      const startedAt = Date.now();
-      await database.maintain();
-      logger.debug({ ms: Date.now() - startedAt }, 'embedded database vacuumed and analysed');
-    },
-    database.kind === 'pglite' ? config.embeddedVacuumEveryMs : 0,
-    (err) => logger.warn({ err }, 'embedded database vacuum failed'),
-  );
   // Folds each user's list-version rows into one (the version stays): a list read does it for
   // its own user, this for users who write without listing. Only where lists are served: the
   // recurring, notifier and mailer processes would fold the same rows again.
@@ -224,7 +215,6 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await transports.start(wiring.usesJobs);
       wiring.recurring?.start();
       wiring.notifier?.start();
-      vacuum.start();
       compactVersions.start();
     },
     drain: () => transports.drain(wiring.usesJobs),
@@ -234,7 +224,6 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await metricsApp.close();
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();
-      await vacuum.stop();
       await compactVersions.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();

@@ -55,7 +55,7 @@ export function createTransports(deps: TransportDeps): Transports {
 }
 
 function embeddedTransports({ database, clock, logger }: TransportDeps): Transports {
-  const common = { db: database.db, kind: database.kind, clock, logger };
+  const common = { db: database.db, clock, logger };
   // Live updates: the statement that queues an event announces it to every process's SSE
   // streams. Queued rows wake the subscriptions they are for, in every process, through
   // `notifications`. No relay: writers queue their events in place (`todo_queue_event`).

@@ -37,7 +37,7 @@ describe('dead-letter recorder', () => {
   const clock = new TestClock('2026-11-27T09:00:00Z');
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
+    database = await createTestDatabase();
     store = new Store(database.db);
     record = deadLetterRecorder({
       topic: 'task-events',

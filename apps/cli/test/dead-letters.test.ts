@@ -6,7 +6,7 @@ import { createPipeline, type Pipeline } from './pipeline-harness.js';
 describe('dead letters', () => {
   let p: Pipeline;
   beforeAll(async () => {
-    p = await createPipeline('pglite');
+    p = await createPipeline();
   });
   afterAll(() => p?.close());
 

@@ -30,12 +30,12 @@ async function openStream(url: string, auth: { authorization: string }) {
   };
 }
 
-// On PostgreSQL the update goes out as a NOTIFY and comes back to this replica's streams.
-describe.each(['pglite', 'postgres'] as const)('live updates (SSE) on %s', (engine) => {
+// The update goes out as a NOTIFY and comes back to this replica's streams.
+describe('live updates (SSE)', () => {
   let p: Pipeline;
   let base: string;
   beforeAll(async () => {
-    p = await createPipeline(engine);
+    p = await createPipeline();
     base = await p.runtime.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => p?.close());
@@ -77,7 +77,7 @@ describe.each(['pglite', 'postgres'] as const)('live updates (SSE) on %s', (engi
 
 describe('metrics', () => {
   it('counts published and handled events per topic, dead letters, and reminder lateness', async () => {
-    const p = await createPipeline('pglite');
+    const p = await createPipeline();
     try {
       const u = await p.user('UTC');
       await p.call('POST', '/api/tasks', u.auth, {
@@ -109,7 +109,7 @@ describe('metrics', () => {
   });
 
   it('counts how task lists were answered: read, sent again from the page cache, or 304', async () => {
-    const p = await createPipeline('pglite');
+    const p = await createPipeline();
     try {
       const u = await p.user('UTC');
       await p.call('POST', '/api/tasks', u.auth, { title: 'listed' });
@@ -128,7 +128,7 @@ describe('metrics', () => {
   });
 
   it('shows what waits: events the relay has not published, deliveries not yet handled', async () => {
-    const p = await createPipeline('pglite');
+    const p = await createPipeline();
     try {
       // Held back, as after failed publishes and handler retries: written ten minutes ago, due in an hour.
       const now = p.clock.now().getTime();
@@ -163,7 +163,7 @@ describe('trace context in logs', () => {
         done();
       },
     });
-    const p = await createPipeline('pglite', '2026-11-27T09:00:00Z', { logSink: sink });
+    const p = await createPipeline('2026-11-27T09:00:00Z', { logSink: sink });
     try {
       const u = await p.user('UTC');
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

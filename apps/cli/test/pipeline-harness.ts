@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
-import { TestClock, createTestDatabase, startSmtpCapture, type Engine, type SmtpCapture } from '@todo/testing';
+import { TestClock, createTestDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import { createLogger, createRuntime, type Runtime } from '../src/index.js';
 
 export interface Pipeline {
@@ -23,13 +23,12 @@ export interface Pipeline {
 let seq = 0;
 
 export async function createPipeline(
-  engine: Engine,
   start = '2026-11-27T09:00:00Z',
   options: { logSink?: NodeJS.WritableStream } = {},
 ): Promise<Pipeline> {
   const smtp = await startSmtpCapture();
   const clock = new TestClock(start);
-  const database = await createTestDatabase(engine, { outboxMode: 'deliver' });
+  const database = await createTestDatabase({ outboxMode: 'deliver' });
   const config = loadConfig({
     SMTP_URL: smtp.url,
     PUBLIC_URL: 'http://todo.test',

@@ -5,16 +5,15 @@
  * next occurrence the user deleted are left alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
 const GRACE_MS = 120_000;
 
-describe.each(ENGINES)('recurrence reconciliation on %s', (engine) => {
+describe('recurrence reconciliation', () => {
   let p: Pipeline;
   let u: Awaited<ReturnType<Pipeline['user']>>;
   beforeAll(async () => {
-    p = await createPipeline(engine, '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
     u = await p.user('America/New_York');
   });
   afterAll(() => p?.close());

@@ -3,14 +3,13 @@
  * with the due computed by the RRULE (from due or from completion), honouring COUNT, across DST.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
-describe.each(ENGINES)('recurring tasks end to end on %s', (engine) => {
+describe('recurring tasks end to end', () => {
   let p: Pipeline;
   let u: Awaited<ReturnType<Pipeline['user']>>;
   beforeAll(async () => {
-    p = await createPipeline(engine, '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
     u = await p.user('America/New_York');
   });
   afterAll(() => p?.close());

@@ -7,14 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { RECONCILE_HORIZON_MS } from '@todo/services';
-import { ENGINES } from '@todo/testing';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
-describe.each(ENGINES)('reminder reconciliation on %s', (engine) => {
+describe('reminder reconciliation', () => {
   let p: Pipeline;
   let u: Awaited<ReturnType<Pipeline['user']>>;
   beforeAll(async () => {
-    p = await createPipeline(engine, '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
     u = await p.user('America/New_York');
   });
   afterAll(() => p?.close());

@@ -3,7 +3,6 @@
  * through a real SMTP server with working Done / Snooze links, and duplicates change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '@todo/testing';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
 const linkIn = (text: string, label: string) => {
@@ -12,10 +11,10 @@ const linkIn = (text: string, label: string) => {
   return m[1]!.replace('http://todo.test', '');
 };
 
-describe.each(ENGINES)('reminders end to end on %s', (engine) => {
+describe('reminders end to end', () => {
   let p: Pipeline;
   beforeAll(async () => {
-    p = await createPipeline(engine, '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
   });
   afterAll(() => p?.close());
 

@@ -12,7 +12,7 @@ describe('todo token create with a token as credential', () => {
   let p: Pipeline;
   let server: string;
   beforeAll(async () => {
-    p = await createPipeline('pglite', '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
     server = await p.runtime.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => p?.close());

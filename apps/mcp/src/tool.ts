@@ -111,7 +111,7 @@ const validationError = (error: { issues: readonly z.core.$ZodIssue[] }): ToolEr
 };
 
 export const STORAGE_FULL =
-  'the server is out of disk space, so this change was not saved; tell the user (their administrator must free space) rather than retrying';
+  'the server is out of disk space; this change may not have been saved: tell the user (space must be freed) and check before retrying';
 
 export const REFUSED_VALUE =
   'a value in the input cannot be stored (it is malformed or out of range); change it rather than retrying';

@@ -9,7 +9,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { createServices, uuidV7Ids, type Principal, type Services } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
-import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
+import { TestClock, createTestDatabase } from '@todo/testing';
 import { registerMcpRoutes } from '../src/index.js';
 
 export interface McpUser {
@@ -33,8 +33,8 @@ export interface McpHarness {
 
 let seq = 0;
 
-export async function createMcpHarness(engine: Engine = 'pglite', start = '2026-11-27T09:00:00Z'): Promise<McpHarness> {
-  const database = await createTestDatabase(engine);
+export async function createMcpHarness(start = '2026-11-27T09:00:00Z'): Promise<McpHarness> {
+  const database = await createTestDatabase();
   const clock = new TestClock(start);
   const services = createServices(
     { store: new Store(database.db), clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },

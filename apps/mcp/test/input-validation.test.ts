@@ -44,7 +44,7 @@ function argsWith(path: string, value: unknown): Record<string, unknown> {
   return root;
 }
 
-describe('MCP input validation (pglite)', () => {
+describe('MCP input validation', () => {
   let h: McpHarness;
   let a: McpUser;
   let client: Client;
@@ -53,7 +53,7 @@ describe('MCP input validation (pglite)', () => {
     (await client.callTool({ name, arguments: args })) as CallToolResult;
 
   beforeAll(async () => {
-    h = await createMcpHarness('pglite', '2026-12-07T15:00:00Z'); // Monday 7 December
+    h = await createMcpHarness('2026-12-07T15:00:00Z'); // Monday 7 December
     a = await h.user('America/New_York');
     client = await h.client(a.token);
     tools = (await client.listTools()).tools;

@@ -19,7 +19,7 @@ describe('MCP: categories by name, times in the user zone', () => {
 
   beforeAll(async () => {
     // 09:00 UTC is 04:00 in New York: still 27 November there.
-    h = await createMcpHarness('pglite', '2026-11-27T09:00:00Z');
+    h = await createMcpHarness('2026-11-27T09:00:00Z');
     client = await h.client((await h.user('America/New_York')).token);
   });
   afterAll(() => h?.close());

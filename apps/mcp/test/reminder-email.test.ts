@@ -17,7 +17,7 @@ describe('reminder set through MCP, embedded runtime', () => {
   let email: string;
 
   beforeAll(async () => {
-    p = await createPipeline('pglite', '2026-11-27T09:00:00Z');
+    p = await createPipeline('2026-11-27T09:00:00Z');
     app = Fastify();
     registerMcpRoutes(app, { services: p.runtime.services, clock: p.clock });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });

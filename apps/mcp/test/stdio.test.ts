@@ -37,7 +37,7 @@ describe('MCP over stdio (todo mcp --stdio)', () => {
   beforeAll(async () => {
     // `npm test` builds everything first; build this package when run on its own.
     if (!existsSync(entry)) execFileSync('npx', ['tsc', '-b', 'apps/mcp'], { cwd: repo, stdio: 'inherit' });
-    h = await createMcpHarness('pglite');
+    h = await createMcpHarness();
     a = await h.user('UTC');
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@ import { createMcpHarness, type McpHarness } from './harness.js';
 describe('MCP clients and token revocation', () => {
   let h: McpHarness;
   beforeAll(async () => {
-    h = await createMcpHarness('pglite');
+    h = await createMcpHarness();
   });
   afterAll(() => h?.close());
 

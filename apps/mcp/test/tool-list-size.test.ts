@@ -10,7 +10,7 @@ const MAX_BYTES = 30_000;
 describe('tools/list', () => {
   let h: McpHarness;
   beforeAll(async () => {
-    h = await createMcpHarness('pglite');
+    h = await createMcpHarness();
   });
   afterAll(() => h?.close());
 

@@ -7,14 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ENGINES } from '@todo/testing';
 import Fastify from 'fastify';
 import { TOOLS, registerMcpRoutes } from '../src/index.js';
 import { createMcpHarness, errorOf, expectValidStructured, type McpHarness, type McpUser } from './harness.js';
 
 const MUTATING = TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name);
 
-describe.each(ENGINES)('MCP over Streamable HTTP on %s', (engine) => {
+describe('MCP over Streamable HTTP', () => {
   let h: McpHarness;
   let a: McpUser;
   let b: McpUser;
@@ -33,7 +32,7 @@ describe.each(ENGINES)('MCP over Streamable HTTP on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    h = await createMcpHarness(engine);
+    h = await createMcpHarness();
     a = await h.user('Europe/Berlin');
     b = await h.user('America/New_York');
     ca = await h.client(a.token);

@@ -79,7 +79,7 @@ let server;
 let browser;
 const times = [];
 try {
-  say('starting todo start (embedded PGlite)');
+  say('starting todo start (embedded PostgreSQL)');
   server = await startServer(dataDir);
   const { token } = await call(server.url, 'POST', '/api/auth/signup', null, {
     email: `bench${Date.now()}@example.org`,
@@ -165,7 +165,7 @@ const rows = [
 const w0 = Math.max('measure'.length, ...rows.map((r) => r[0].length));
 const w1 = Math.max('value'.length, ...rows.map((r) => r[1].length));
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${cores} cores), headless Chromium, loopback, embedded (PGlite) storage; TTI = navigation start until the ${TASKS}th row is in the DOM and the main thread is idle.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${cores} cores), headless Chromium, loopback, embedded PostgreSQL storage; TTI = navigation start until the ${TASKS}th row is in the DOM and the main thread is idle.`,
   '',
   `| ${'measure'.padEnd(w0)} | ${'value'.padStart(w1)} |`,
   `| ${'-'.repeat(w0)} | ${'-'.repeat(w1 - 1)}: |`,

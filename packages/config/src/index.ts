@@ -81,8 +81,6 @@ const EnvSchema = z.object({
   RECURRENCE_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   REMINDER_RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
   REMINDER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
-  /** How often the embedded database (PGlite) is vacuumed and analysed, as autovacuum would (0 = never). */
-  EMBEDDED_VACUUM_EVERY_MS: z.coerce.number().int().min(0).default(600_000),
   /** Memory for task-list pages kept per process, served again while their owner's data is unchanged (0 = none). */
   LIST_CACHE_MB: z.coerce.number().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -128,7 +126,6 @@ export interface Config {
   chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   recurrence: { reconcileEveryMs: number; reconcileGraceMs: number };
   reminders: { reconcileEveryMs: number; reconcileGraceMs: number };
-  embeddedVacuumEveryMs: number;
   /** Bytes of task-list pages kept for re-serving (0 = none). */
   listCacheBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -189,7 +186,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
     recurrence: { reconcileEveryMs: e.RECURRENCE_RECONCILE_EVERY_MS, reconcileGraceMs: e.RECURRENCE_RECONCILE_GRACE_MS },
     reminders: { reconcileEveryMs: e.REMINDER_RECONCILE_EVERY_MS, reconcileGraceMs: e.REMINDER_RECONCILE_GRACE_MS },
-    embeddedVacuumEveryMs: e.EMBEDDED_VACUUM_EVERY_MS,
     listCacheBytes: Math.floor(e.LIST_CACHE_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

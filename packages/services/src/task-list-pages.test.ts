@@ -49,7 +49,7 @@ describe('TaskListPages', () => {
   let owner: Principal;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const database = await createTestDatabase('pglite');
+    const database = await createTestDatabase();
     close = () => database.close();
     store = new Store(database.db);
     services = createServices(

@@ -1,26 +1,20 @@
 /**
- * One factory for both engines: `DATABASE_URL` unset → PGlite (PostgreSQL in
- * WASM, in-process) under a data directory; set → a PostgreSQL server through node-postgres.
- * Same schema, same migrations, same SQL.
+ * One factory, one engine: PostgreSQL through node-postgres, either a server at `url`
+ * (`DATABASE_URL`) or the app's own server under a data directory (embedded mode).
  */
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import type { Db } from './db.js';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { migrationStatus, type MigrationStatus } from './migration-status.js';
-import { pgliteNotifications, postgresNotifications, type Notifications } from './notifications.js';
+import { postgresNotifications, type Notifications } from './notifications.js';
 import * as schema from './tables.js';
 import { StatementPipeline } from './statement-pipeline.js';
 import { startEmbeddedServer, type EmbeddedServerOptions } from './embedded-server.js';
 import { MIGRATIONS_FOLDER } from './migrations-folder.js';
 
 export interface Database {
-  readonly kind: 'pglite' | 'postgres';
   /** The server's `postgres://` URL (for tools that need a connection of their own). */
   readonly url?: string;
   readonly db: Db;
@@ -35,31 +29,26 @@ export interface Database {
   /** A small write, rolled back: fails while writes fail (a full disk). */
   probeWrite(): Promise<void>;
   /**
-   * A consistent copy of the whole database while it runs, as a gzipped tar of PGlite's data
-   * folder (PostgreSQL: `undefined`; that is pg_dump's job).
+   * A connection of the pool to itself, for work that needs the driver directly (backups
+   * stream COPY through it); released with `release(true)` if it may be mid-protocol.
+   * PostgreSQL only.
    */
-  backup?(): Promise<Uint8Array>;
-  /**
-   * What autovacuum does on a server: PGlite runs none, so without this every update and
-   * delete (the event pipeline's queues most of all) stays on disk for good and the planner
-   * never gets statistics. A no-op on PostgreSQL.
-   */
-  maintain(): Promise<void>;
+  connect?(): Promise<pg.PoolClient>;
   /** The embedded server's process, when this database is one (`DatabaseOptions.dataDir`). */
   readonly serverPid?: number;
   /** LISTEN/NOTIFY between the processes sharing this database. */
   readonly notifications: Notifications;
-  /** A pipelined connection for single-statement writes (PostgreSQL; PGlite runs one statement at a time anyway). */
-  readonly pipeline?: StatementPipeline;
+  /** A pipelined connection for single-statement writes. */
+  readonly pipeline: StatementPipeline;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
-  /** A `postgres://` URL; when absent, PGlite is used. */
+  /** A `postgres://` URL of a server to use. */
   url?: string | undefined;
   /**
    * Without `url`: the folder of the app's own PostgreSQL server, created and started here and
-   * stopped by `close`. Without either, an in-memory PGlite database (tests).
+   * stopped by `close`. One of the two is required.
    */
   dataDir?: string | undefined;
   /** What the embedded server reports (its log lines, an unexpected stop). */
@@ -80,16 +69,16 @@ export type OutboxMode = 'relay' | 'deliver';
 /** The session setting migration 0014's trigger reads. */
 const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
-const migrationsFolder = MIGRATIONS_FOLDER;
+export const migrationsFolder = MIGRATIONS_FOLDER;
 
 /** Connections an embedded server serves: each is a server process, and one person's load needs few. */
 const EMBEDDED_POOL_SIZE = 4;
 
-export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const mode = options.outboxMode ?? 'relay';
   if (options.url) return createPostgres(options.url, options.poolSize ?? 10, mode);
   if (options.dataDir) return createEmbedded(options.dataDir, options, mode);
-  return createPglite(undefined, mode);
+  throw new Error('createDatabase needs a url (a PostgreSQL server) or a dataDir (the embedded server)');
 }
 
 /** A PostgreSQL server of the app's own under `dataDir` (embedded-server.ts), then the same client as for any server. */
@@ -109,51 +98,6 @@ async function createEmbedded(dataDir: string, options: DatabaseOptions, mode: O
     await server.stop();
     throw error;
   }
-}
-
-async function createPglite(dataDir: string | undefined, mode: OutboxMode): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  // One connection: a session setting holds for every statement.
-  if (mode === 'deliver') await client.query(`select set_config('${OUTBOX_MODE_SETTING}', 'deliver', false)`);
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
-  return {
-    kind: 'pglite',
-    db,
-    outboxMode: mode,
-    migrate: async () => {
-      await migratePglite(db as never, { migrationsFolder });
-    },
-    migrationStatus: () => migrationStatus(db, migrationsFolder),
-    ping: async () => {
-      await client.query('select 1');
-    },
-    probeWrite: () => probeWrite(db),
-    backup: async () => {
-      // Writes what is in memory to the data files, so the copy needs little WAL replay. The
-      // copy itself is taken between two statements, like a file-system snapshot: a
-      // transaction open at that moment is rolled back when the copy is opened.
-      await client.exec('checkpoint');
-      return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
-    },
-    // Plain VACUUM keeps the files as they are but lets new rows reuse the space of dead ones.
-    maintain: async () => {
-      await client.exec('vacuum (analyze)');
-    },
-    notifications: pgliteNotifications(client),
-    close: () => client.close(),
-  };
-}
-
-/**
- * Loads a backup (`Database.backup`) into `dataDir`, which must not hold a database yet.
- * Opening it replays the copy's write-ahead log, so the folder is ready when this returns.
- */
-export async function restorePglite(dataDir: string, backup: Uint8Array): Promise<void> {
-  mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir: new Blob([backup]) });
-  await client.query('select 1');
-  await client.close();
 }
 
 const PROBE_CHANNEL = 'todo_write_probe';
@@ -182,7 +126,6 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
   pool.on('error', () => undefined);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
-    kind: 'postgres',
     url,
     db,
     outboxMode: mode,
@@ -194,7 +137,7 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
       await pool.query('select 1');
     },
     probeWrite: () => probeWrite(db),
-    maintain: () => Promise.resolve(),
+    connect: () => pool.connect(),
     notifications: postgresNotifications(url, pool),
     pipeline,
     close: async () => {

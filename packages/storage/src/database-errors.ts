@@ -40,7 +40,7 @@ interface ErrorFields {
 
 /**
  * The failure of a query, if `error` is one: an error with a SQLSTATE, or anything thrown from
- * a query (the embedded engine can stop with a bare `Aborted()`, which has none).
+ * a query (a lost connection has none).
  */
 export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
   let statement: string | undefined;

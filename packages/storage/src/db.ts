@@ -1,4 +1,4 @@
-/** The Drizzle handle over every table, whichever engine runs it (client.ts makes one). */
+/** The Drizzle handle over every table (client.ts makes one). */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './tables.js';
 

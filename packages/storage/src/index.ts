@@ -1,15 +1,19 @@
 /**
- * @module @todo/storage — schema, migrations and repositories for PGlite and PostgreSQL.
+ * @module @todo/storage — schema, migrations and repositories for PostgreSQL.
  * @example
  *   const database = await createDatabase({ url: process.env.DATABASE_URL });
  *   await database.migrate();
  *   const store = new Store(database.db);
  */
-export { createDatabase, restorePglite, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
+export { createDatabase, type Database, type DatabaseOptions, type OutboxMode } from './client.js';
 export { MIGRATIONS_FOLDER } from './migrations-folder.js';
 export { EmbeddedServerError, startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 export type { Db } from './db.js';
 export type { MigrationStatus } from './migration-status.js';
+export { writeBackup, type BackupSummary } from './backup.js';
+export { restoreBackup, type RestoreSummary } from './restore.js';
+export { BackupError, readBackupHeader, type BackupHeader } from './backup-format.js';
+export type { BackupTarget } from './backup-catalog.js';
 export { databaseFailureOf, isStorageFull, type DatabaseFailure } from './database-errors.js';
 export { WriteHealth, type Room } from './write-health.js';
 export { StatementPipeline } from './statement-pipeline.js';

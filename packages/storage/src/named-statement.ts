@@ -2,8 +2,7 @@
  * Raw SQL sent as a named (server-side prepared) statement. PostgreSQL then parses the text
  * once per connection and, after a few runs, reuses its plan: for the multi-table CTE writes
  * that every create and completion runs, and for the task list, parsing and planning cost more
- * server CPU than executing (docs/benchmarks.md). PGlite ignores the name and runs the
- * statement as before.
+ * server CPU than executing (docs/benchmarks.md).
  */
 import { createHash } from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';

@@ -4,7 +4,6 @@
  * a listener that is reconnecting misses what is sent meanwhile.
  */
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
 
 export type Unlisten = () => Promise<void>;
 
@@ -20,15 +19,6 @@ const checked = (channel: string): string => {
   if (!CHANNEL.test(channel)) throw new Error(`not a channel name: ${channel}`);
   return channel;
 };
-
-export function pgliteNotifications(client: PGlite): Notifications {
-  return {
-    notify: async (channel, payload) => {
-      await client.query('select pg_notify($1, $2)', [checked(channel), payload]);
-    },
-    listen: (channel, onPayload) => client.listen(checked(channel), onPayload),
-  };
-}
 
 /**
  * Notifications on a PostgreSQL server: `notify` goes through the pool; each `listen` holds a

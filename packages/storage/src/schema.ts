@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts; both:
- * tables.ts). One schema for PGlite and PostgreSQL; migrations are generated from both by
- * drizzle-kit and committed under `../migrations`.
+ * tables.ts). Migrations are generated from the schema by drizzle-kit and committed under
+ * `../migrations`.
  */
 import { sql } from 'drizzle-orm';
 import {

@@ -25,8 +25,8 @@ export class WriteHealth {
 
   /**
    * Remembers a failure that was a lack of space; says whether it was. On a nearly full disk
-   * any failed query counts: the embedded engine may stop with a bare `Aborted()` rather than
-   * say "disk full" (seen on a full tmpfs).
+   * any failed query counts: not every write that finds no room answers disk_full (a server
+   * that cannot write its WAL stops, and its clients see lost connections instead).
    */
   noteFailure(error: unknown): boolean {
     const lackOfSpace =

@@ -1,6 +1,6 @@
 import { TaskCreate, type TaskCreateInput } from '@todo/domain';
 import { createServices, uuidV7Ids, type Principal, type Services } from '@todo/services';
-import { TestClock, createTestDatabase, type Engine } from '@todo/testing';
+import { TestClock, createTestDatabase } from '@todo/testing';
 import { Store, type Database, type TaskRow } from '../src/index.js';
 
 export interface Fixture {
@@ -18,13 +18,14 @@ export interface Fixture {
 let counter = 0;
 
 /** `pipelined`: batched creates go over the database's pipelined connection, as the runtime sends them. */
-export async function createFixture(engine: Engine, options: { pipelined?: boolean } = {}): Promise<Fixture> {
-  const database = await createTestDatabase(engine);
+export async function createFixture(options: { pipelined?: boolean } = {}): Promise<Fixture> {
+  const database = await createTestDatabase();
   const taskInsertBatches: number[] = [];
-  const pipeline = options.pipelined ? database.pipeline : undefined;
-  if (options.pipelined && !pipeline) throw new Error(`${engine} has no pipelined connection`);
   const store = new Store(database.db, {
-    taskInserts: { onBatch: (size) => taskInsertBatches.push(size), ...(pipeline ? { pipeline } : {}) },
+    taskInserts: {
+      onBatch: (size) => taskInsertBatches.push(size),
+      ...(options.pipelined ? { pipeline: database.pipeline } : {}),
+    },
   });
   const clock = new TestClock('2026-11-27T09:00:00Z');
   const services = createServices(

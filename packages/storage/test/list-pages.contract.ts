@@ -1,20 +1,19 @@
 /**
  * Task-list pages are served again (from memory, or as 304 to a client holding the ETag) while
  * their owner's data version reads the same (migration 0009). So every kind of write that can
- * change a page must change the version, on both engines; this walks through each of them.
+ * change a page must change the version; this walks through each of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuery } from '@todo/domain';
 import { createServices, uuidV7Ids, type Principal, type Services } from '@todo/services';
-import type { Engine } from '@todo/testing';
 import { createFixture, type Fixture } from './fixtures.js';
 
-export function runListPagesContract(engine: Engine): void {
-  describe(`task-list pages on ${engine}`, () => {
+export function runListPagesContract(): void {
+  describe('task-list pages', () => {
     let f: Fixture;
     let cached: Services;
     beforeAll(async () => {
-      f = await createFixture(engine);
+      f = await createFixture();
       cached = createServices(
         { store: f.store, clock: f.clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
         { jwtSecret: 'test-secret-test-secret-test-secret-0123' },

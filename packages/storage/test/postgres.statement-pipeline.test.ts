@@ -4,12 +4,12 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '@todo/testing';
 import { renderStatement, type Database, type StatementPipeline } from '../src/index.js';
 
-describe('StatementPipeline on postgres', () => {
+describe('StatementPipeline', () => {
   let database: Database;
   let pipeline: StatementPipeline;
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    pipeline = database.pipeline!;
+    database = await createTestDatabase();
+    pipeline = database.pipeline;
     await database.db.execute(sql`create table pipelined (n int primary key)`);
   });
   afterAll(() => database?.close());

@@ -1,7 +1,6 @@
 /**
- * A create that adds a new tag while another writer is creating the same tag (PostgreSQL only:
- * PGlite has one connection, so writers cannot overlap). The other writer's insert is held open
- * in a transaction, so the race is certain, not likely.
+ * A create that adds a new tag while another writer is creating the same tag. The other
+ * writer's insert is held open in a transaction, so the race is certain, not likely.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';

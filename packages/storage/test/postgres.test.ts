@@ -2,7 +2,7 @@ import { runListPagesContract } from './list-pages.contract.js';
 import { runRepositoryContract } from './repository.contract.js';
 import { runTaskInsertsContract } from './task-inserts.contract.js';
 
-runRepositoryContract('postgres');
-runListPagesContract('postgres');
-runTaskInsertsContract('postgres');
-runTaskInsertsContract('postgres', { pipelined: true });
+runRepositoryContract();
+runListPagesContract();
+runTaskInsertsContract();
+runTaskInsertsContract({ pipelined: true });

@@ -1,26 +1,24 @@
 /**
- * The storage contract: what every engine must do identically. Run on PGlite and on a real
- * PostgreSQL by the two files next to this one.
+ * The storage contract: what the repositories do on a real PostgreSQL. Run by postgres.test.ts.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuery } from '@todo/domain';
 import type { Principal } from '@todo/services';
-import type { Engine } from '@todo/testing';
 import { schema } from '../src/index.js';
 import { createFixture, type Fixture } from './fixtures.js';
 
 const list = (f: Fixture, p: Principal, query: Record<string, unknown> = {}) =>
   f.services.tasks.list(p, TaskListQuery.parse(query));
 
-export function runRepositoryContract(engine: Engine): void {
-  describe(`storage contract on ${engine}`, () => {
+export function runRepositoryContract(): void {
+  describe('storage contract', () => {
     let f: Fixture;
     let alice: Principal;
     let bob: Principal;
 
     beforeAll(async () => {
-      f = await createFixture(engine);
+      f = await createFixture();
       alice = await f.signUp('alice@example.test');
       bob = await f.signUp('bob@example.test');
     });
@@ -174,7 +172,7 @@ export function runRepositoryContract(engine: Engine): void {
       );
     });
 
-    it('searches title and description with ranking, on both engines', async () => {
+    it('searches title and description with ranking', async () => {
       const dave = await f.signUp();
       await f.addTask(dave, { title: 'Buy milk', description: 'and bread' });
       await f.addTask(dave, { title: 'Call plumber', description: 'about the milk tap' });

@@ -1,12 +1,11 @@
 /**
- * Creates arriving together are written as one statement (task-insert.batcher.ts). Run on
- * PGlite and on a real PostgreSQL by the two files next to this one.
+ * Creates arriving together are written as one statement (task-insert.batcher.ts). Run on a
+ * real PostgreSQL by postgres.test.ts, over the pool and over the pipelined connection.
  */
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pendingEvent } from '@todo/domain';
-import type { Engine } from '@todo/testing';
 import { schema, taskFromRow, toCloudEvents, type NewTaskWrite } from '../src/index.js';
 import { createFixture, plainTaskRow, type Fixture } from './fixtures.js';
 
@@ -28,11 +27,11 @@ function write(userId: string, title: string, extra: { tags?: string[]; category
   };
 }
 
-export function runTaskInsertsContract(engine: Engine, options: { pipelined?: boolean } = {}): void {
-  describe(`batched creates on ${engine}${options.pipelined ? ', pipelined' : ''}`, () => {
+export function runTaskInsertsContract(options: { pipelined?: boolean } = {}): void {
+  describe(`batched creates${options.pipelined ? ', pipelined' : ''}`, () => {
     let f: Fixture;
     beforeAll(async () => {
-      f = await createFixture(engine, options);
+      f = await createFixture(options);
     });
     afterAll(() => f?.close());
 

@@ -1,13 +1,10 @@
 /**
- * Fresh, migrated databases for tests, on both engines. PostgreSQL tests need a server:
- * `npm test` starts one (scripts/infra/postgres.sh) and passes TEST_DATABASE_URL.
+ * Fresh, migrated databases for tests, each a database of its own on the PostgreSQL server at
+ * TEST_DATABASE_URL: `npm test` starts one (scripts/infra/postgres.sh) and passes it.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, type Database, type OutboxMode } from '@todo/storage';
-
-export type Engine = 'pglite' | 'postgres';
-export const ENGINES: readonly Engine[] = ['pglite', 'postgres'];
 
 export function postgresBaseUrl(): string {
   const url = process.env['TEST_DATABASE_URL'];
@@ -41,15 +38,10 @@ async function adminQuery(url: string, statement: string): Promise<void> {
 }
 
 /**
- * A migrated database of its own; PostgreSQL gets a new database per call, dropped on close.
- * `outboxMode: 'deliver'` is what the embedded runtime opens (`DatabaseOptions.outboxMode`).
+ * A migrated database of its own, dropped on close. `outboxMode: 'deliver'` is what the
+ * embedded runtime opens (`DatabaseOptions.outboxMode`).
  */
-export async function createTestDatabase(engine: Engine, options: { outboxMode?: OutboxMode } = {}): Promise<Database> {
-  if (engine === 'pglite') {
-    const database = await createDatabase({ ...options });
-    await database.migrate();
-    return database;
-  }
+export async function createTestDatabase(options: { outboxMode?: OutboxMode } = {}): Promise<Database> {
   const fresh = await createPostgresDatabase();
   const database = await createDatabase({ url: fresh.url, poolSize: 5, ...options });
   await database.migrate();

@@ -1,6 +1,6 @@
-/** @module @todo/testing — shared test helpers: fixed clocks and fresh databases on both engines. */
+/** @module @todo/testing — shared test helpers: fixed clocks and fresh PostgreSQL databases. */
 export { TestClock } from './clock.js';
 export { tempDataDir } from './data-dir.js';
-export { createTestDatabase, createPostgresDatabase, postgresBaseUrl, ENGINES, type Engine } from './databases.js';
+export { createTestDatabase, createPostgresDatabase, postgresBaseUrl } from './databases.js';
 export { connectMigratedPostgres, readsOf, type MigratedPostgres, type Reads } from './pg-reads.js';
 export { startSmtpCapture, type SmtpCapture, type CapturedMail } from './smtp.js';

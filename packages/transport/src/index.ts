@@ -23,7 +23,7 @@ export {
 export { silentLogger, type Logger } from './logger.js';
 export { periodic, type Periodic } from './periodic.js';
 export { defaultBackoff, exponentialBackoff, type Backoff } from './in-process/backoff.js';
-export { announceEvents, type AnnouncedEvent, type DbKind } from './in-process/delivery-store.js';
+export { announceEvents, type AnnouncedEvent } from './in-process/delivery-store.js';
 export { DbEventBus, type Announcement, type DbEventBusOptions } from './in-process/db-event-bus.js';
 export { DbJobScheduler, type DbJobSchedulerOptions } from './in-process/db-job-scheduler.js';
 export { DbStateStore } from './in-process/db-state-store.js';

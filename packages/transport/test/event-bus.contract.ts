@@ -1,6 +1,6 @@
 /**
  * The EventBus contract: what every implementation must do identically. The
- * embedded bus runs it on PGlite and PostgreSQL; the Dapr bus runs it against a real sidecar,
+ * embedded bus runs it on PostgreSQL; the Dapr bus runs it against a real sidecar,
  * where `advance` really waits. Each test uses fresh topic and subscription names, so a harness
  * may share its storage or broker between tests.
  */

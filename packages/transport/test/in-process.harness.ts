@@ -62,7 +62,6 @@ export function inProcessJobHarness(database: Database): JobSchedulerHarness {
   const create = () =>
     new DbJobScheduler({
       db: database.db,
-      kind: database.kind,
       clock,
       logger: recordingLogger(),
       maxAttempts: MAX_ATTEMPTS,

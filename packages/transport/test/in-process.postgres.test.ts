@@ -1,3 +1,3 @@
 import { runInProcessSuites } from './in-process.suites.js';
 
-runInProcessSuites('postgres');
+runInProcessSuites();

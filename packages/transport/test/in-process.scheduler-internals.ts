@@ -18,7 +18,6 @@ export function runSchedulerInternals(db: () => Database): void {
     const scheduler = (clock: TestClock, logger: Logger = recordingLogger()) => {
       const s = new DbJobScheduler({
         db: db().db,
-        kind: db().kind,
         clock,
         logger,
         maxAttempts: MAX_ATTEMPTS,

@@ -1,7 +1,7 @@
-/** Everything the embedded transports must pass, on one engine; a fresh database per suite. */
+/** Everything the embedded transports must pass; a fresh database per suite. */
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Database } from '@todo/storage';
-import { createTestDatabase, type Engine } from '@todo/testing';
+import { createTestDatabase } from '@todo/testing';
 import { runEventBusContract } from './event-bus.contract.js';
 import { runJobSchedulerContract } from './job-scheduler.contract.js';
 import { runStateStoreContract } from './state-store.contract.js';
@@ -10,10 +10,10 @@ import { runBusInternals } from './in-process.bus-internals.js';
 import { runSchedulerInternals } from './in-process.scheduler-internals.js';
 
 /** Registers a database for the enclosing describe block; the getter is valid inside tests. */
-export function useDatabase(engine: Engine): () => Database {
+export function useDatabase(): () => Database {
   let database: Database | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase(engine);
+    database = await createTestDatabase();
   });
   afterAll(async () => {
     await database?.close();
@@ -24,21 +24,21 @@ export function useDatabase(engine: Engine): () => Database {
   };
 }
 
-export function runInProcessSuites(engine: Engine): void {
-  describe(`embedded transports on ${engine}`, () => {
+export function runInProcessSuites(): void {
+  describe('embedded transports', () => {
     describe('event bus', () => {
-      const db = useDatabase(engine);
-      runEventBusContract(`DbEventBus on ${engine}`, async () => inProcessBusHarness(db()));
+      const db = useDatabase();
+      runEventBusContract('DbEventBus', async () => inProcessBusHarness(db()));
       runBusInternals(db);
     });
     describe('job scheduler', () => {
-      const db = useDatabase(engine);
-      runJobSchedulerContract(`DbJobScheduler on ${engine}`, async () => inProcessJobHarness(db()));
+      const db = useDatabase();
+      runJobSchedulerContract('DbJobScheduler', async () => inProcessJobHarness(db()));
       runSchedulerInternals(db);
     });
     describe('state store', () => {
-      const db = useDatabase(engine);
-      runStateStoreContract(`DbStateStore on ${engine}`, async () => inProcessStateHarness(db()));
+      const db = useDatabase();
+      runStateStoreContract('DbStateStore', async () => inProcessStateHarness(db()));
     });
   });
 }

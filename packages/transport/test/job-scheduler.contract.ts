@@ -1,7 +1,7 @@
 /**
  * The JobScheduler contract: one-shot jobs by name, fired when due and not
- * before, at-least-once, surviving restarts. Run by the embedded scheduler on both engines and,
- * later, by the Dapr scheduler. Job names are fresh per test; handlers ignore jobs of others.
+ * before, at-least-once, surviving restarts. Run by the embedded scheduler and by the Dapr
+ * scheduler. Job names are fresh per test; handlers ignore jobs of others.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PoisonEventError, type HandlerOutcome, type JobScheduler } from '../src/index.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { asc, eq, sql } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { schema, type Database, type Db } from '@todo/storage';
-import { ENGINES, TestClock, createTestDatabase } from '@todo/testing';
+import { TestClock, createTestDatabase } from '@todo/testing';
 import { DbEventBus } from '../src/index.js';
 import { DELIVERY_CHANNEL, upsertAnnouncement, upsertSubscriptions } from '../src/in-process/delivery-store.js';
 import { deferred, recordingLogger, testEvent } from './support.js';
@@ -18,13 +18,13 @@ const TOPIC = 'in-place-events';
 const LIVE = 'in_place_live';
 const AT = new Date('2026-11-28T09:00:00Z');
 
-describe.each(ENGINES)('delivering outbox rows in place on %s', (engine) => {
+describe('delivering outbox rows in place', () => {
   let database: Database;
   const heard: { channel: string; payload: unknown }[] = [];
   const stops: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine, { outboxMode: 'deliver' });
+    database = await createTestDatabase({ outboxMode: 'deliver' });
     const subscription = (name: string, filter: { types?: string[]; nonEmpty?: string[] }) => ({
       topic: TOPIC,
       name,

@@ -1,13 +1,13 @@
 /**
- * The outbox relay (the Dapr runtime's) on both engines: rows reach the bus in order, failures
- * back off, restarts resume. And the embedded bus's sweep of rows a relay-mode writer left.
+ * The outbox relay (the Dapr runtime's): rows reach the bus in order, failures back off,
+ * restarts resume. And the embedded bus's sweep of rows a relay-mode writer left.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import { schema } from '@todo/storage';
-import { ENGINES, TestClock } from '@todo/testing';
+import { TestClock } from '@todo/testing';
 import { DbEventBus, OutboxRelay, type EventBus, type PublishedEvent } from '../src/index.js';
 import { backoff } from './in-process.harness.js';
 import { useDatabase } from './in-process.suites.js';
@@ -15,8 +15,8 @@ import { deferred, recordingLogger, testEvent, uniqueName } from './support.js';
 
 const LEASE_MS = 30_000;
 
-describe.each(ENGINES)('OutboxRelay on %s', (engine) => {
-  const db = useDatabase(engine);
+describe('OutboxRelay', () => {
+  const db = useDatabase();
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const fn of cleanup.splice(0)) await fn();

@@ -1,7 +1,7 @@
 /**
  * What the embedded pipeline reads of its queues. Each published outbox row and each
  * acknowledged delivery leaves a dead index entry until the next vacuum (a minute or more under
- * load; on PGlite, whenever the embedded vacuum runs). As bitmap scans, the two claims — the
+ * load). As bitmap scans, the two claims — the
  * relay's of outbox rows, the bus's of deliveries — read all of them on every pass: 10,000
  * entries and 2 ms per claim under bench:api's load. Now both
  * walk an index in claim order from the oldest live row, which marks the dead entries it passes,

@@ -50,10 +50,10 @@ async function withServices<T>(
 export function registerAdminCommands(program: Command, out: Out): void {
   program
     .command('migrate')
-    .description('Apply database migrations (embedded PGlite, or DATABASE_URL)')
+    .description('Apply database migrations (the embedded server, or DATABASE_URL)')
     .action(async () => {
       const config = loadConfig(process.env);
-      out(`migrating ${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`} …`);
+      out(`migrating ${config.databaseUrl ? 'the database at DATABASE_URL' : `the embedded database in ${config.dataDir}`} …`);
       const database = await openDatabase(config, createLogger({ ...config, logLevel: 'warn' }), MIGRATE);
       await database.close();
       out('migrations applied');

@@ -1,4 +1,5 @@
 import type { Config } from '@todo/config';
+import { writeBackup } from '@todo/storage';
 import { listenControl } from '../control-socket.js';
 import { createRuntime } from '../runtime.js';
 
@@ -9,14 +10,11 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   const runtime = await createRuntime(config);
   // Embedded: the CLI's backups and new users go through this process, which holds the folder.
   const { database, services } = runtime;
-  const control = database.serverPid
+  const control = !config.databaseUrl
     ? await listenControl(
         config.dataDir,
         {
-          backup: () => {
-            if (!database.backup) throw new Error('backups of the embedded server are not available in this build');
-            return database.backup();
-          },
+          backup: (output) => writeBackup(database, output),
           createUser: async (input, admin) => (await services.auth.signUp(input, { admin })).user,
         },
         runtime.logger,

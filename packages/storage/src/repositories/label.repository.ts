@@ -16,7 +16,7 @@ const toLabel = (r: LabelRow): Label => ({
 });
 
 /**
- * PostgreSQL's unique_violation, raised identically by PGlite and node-postgres; with
+ * PostgreSQL's unique_violation (SQLSTATE 23505); with
  * `constraint`, only a violation of that unique index counts.
  */
 export const isUniqueViolation = (error: unknown, constraint?: string): boolean => {

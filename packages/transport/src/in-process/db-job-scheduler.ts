@@ -11,7 +11,6 @@ import { silentLogger, type Logger } from '../logger.js';
 import { errorMessage, isPoison } from './failure.js';
 import { addMs, defaultBackoff, type Backoff } from './backoff.js';
 import { jsonb } from './json.js';
-import type { DbKind } from './delivery-store.js';
 import { PassRunner, Ticker } from './runner.js';
 
 const { jobs } = schema;
@@ -19,7 +18,6 @@ type JobRow = typeof jobs.$inferSelect;
 
 export interface DbJobSchedulerOptions {
   db: Db;
-  kind: DbKind;
   clock: Clock;
   logger?: Logger;
   /** Handler runs per job before it is given up (deleted and logged). */
@@ -35,7 +33,6 @@ export interface DbJobSchedulerOptions {
 
 export class DbJobScheduler implements JobScheduler {
   private readonly db: Db;
-  private readonly kind: DbKind;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxAttempts: number;
@@ -51,7 +48,6 @@ export class DbJobScheduler implements JobScheduler {
 
   constructor(options: DbJobSchedulerOptions) {
     this.db = options.db;
-    this.kind = options.kind;
     this.clock = options.clock;
     this.logger = options.logger ?? silentLogger;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -127,9 +123,8 @@ export class DbJobScheduler implements JobScheduler {
       .where(and(lte(jobs.dueAt, now), or(isNull(jobs.lockedUntil), lte(jobs.lockedUntil, now))))
       .orderBy(jobs.dueAt, jobs.name)
       .limit(this.batchSize)
-      .$dynamic();
-    const claimable = this.kind === 'postgres' ? due.for('update', { skipLocked: true }) : due;
-    const rows = await this.db.update(jobs).set({ lockedUntil: lease }).where(inArray(jobs.name, claimable)).returning();
+      .for('update', { skipLocked: true });
+    const rows = await this.db.update(jobs).set({ lockedUntil: lease }).where(inArray(jobs.name, due)).returning();
     await Promise.all(rows.map((row) => this.fire(handler, row, lease)));
     return rows.length;
   }

@@ -11,7 +11,6 @@ import { executeRendered, renderStatement, schema, type Db, type RenderedStateme
 
 const { eventDeliveries: deliveries, eventSubscriptions: subscriptions, eventAnnouncements, deadLetters } = schema;
 
-export type DbKind = 'pglite' | 'postgres';
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
 export interface SubscriptionRecord {

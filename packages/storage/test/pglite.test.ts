@@ -1,7 +1,0 @@
-import { runListPagesContract } from './list-pages.contract.js';
-import { runRepositoryContract } from './repository.contract.js';
-import { runTaskInsertsContract } from './task-inserts.contract.js';
-
-runRepositoryContract('pglite');
-runListPagesContract('pglite');
-runTaskInsertsContract('pglite');

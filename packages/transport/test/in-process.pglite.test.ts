@@ -1,3 +1,0 @@
-import { runInProcessSuites } from './in-process.suites.js';
-
-runInProcessSuites('pglite');
