@@ -24,6 +24,7 @@ import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
 import { registerTaskRoutes } from './routes/task.routes.js';
 import { registerTokenRoutes } from './routes/token.routes.js';
 import { registerActionRoutes } from './routes/action.routes.js';
+import { registerConfirmRoutes } from './routes/confirm.routes.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
 import type { SseHub } from './sse-hub.js';
@@ -151,6 +152,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerActionRoutes(typed, deps.services);
+  registerConfirmRoutes(typed, deps.services, { secureCookies: deps.secureCookies ?? false });
   await typed.register(async (scope) => {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
   });

@@ -2,4 +2,4 @@
 export { TestClock } from './clock.js';
 export { createTestDatabase, createPostgresDatabase, postgresBaseUrl, ENGINES, type Engine } from './databases.js';
 export { connectMigratedPostgres, readsOf, type MigratedPostgres, type Reads } from './pg-reads.js';
-export { startSmtpCapture, type SmtpCapture, type CapturedMail } from './smtp.js';
+export { startSmtpCapture, takeConfirmationToken, type SmtpCapture, type CapturedMail } from './smtp.js';
