@@ -28,7 +28,10 @@ export function registerAuthRoutes(app: TypedApp, services: Services, opts: { ra
           'With mail configured, every address answers 202 and gets an email: a link that creates the account, or, when the address has an account, a notice to its owner. Without mail, only the first account of the server can sign up (201, signed in); afterwards 403 SIGNUP_CLOSED.',
         security: [],
         body: SignUp,
-        response: { 201: SessionReply, 202: ConfirmationSent },
+        response: {
+          201: SessionReply.describe('Signed in: the first account of a server without mail'),
+          202: ConfirmationSent.describe('A mail went to the address: a confirmation link, or a notice if it has an account'),
+        },
       },
     },
     async (request, reply) => {

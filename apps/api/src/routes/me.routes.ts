@@ -18,7 +18,12 @@ export function registerMeRoutes(app: TypedApp, services: Services): void {
         description:
           'A new email takes effect at once only on a server without mail whose only account is yours. With mail, the answer is 202 for any address and the profile keeps the old email: the new address gets a link that makes the change, or, when it has an account, a notice to its owner.',
         body: ProfilePatch,
-        response: { 200: User, 202: ConfirmationSent.extend({ user: User }) },
+        response: {
+          200: User.describe('Saved'),
+          202: ConfirmationSent.extend({ user: User }).describe(
+            'Saved, but the new email waits for the link mailed to it (or a notice went to its owner): `user` still has the old one',
+          ),
+        },
       },
     },
     async (request, reply) => {
