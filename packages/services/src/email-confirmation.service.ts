@@ -52,7 +52,7 @@ export class EmailConfirmationService {
     const timeZone = input.timeZone ? assertTimeZone(input.timeZone, 'timeZone') : 'UTC';
     // Hashed on both paths: the hash is nearly all the time either takes.
     const passwordHash = await hashPassword(input.password);
-    const existing = await this.deps.store.repos.users.findByEmail(input.email);
+    const existing = await this.lookUp(input.email);
     if (existing) {
       this.send({ kind: 'signup-for-existing-account', to: existing.email, signInUrl: this.signInUrl() });
     } else {
@@ -77,7 +77,7 @@ export class EmailConfirmationService {
       if ((await this.deps.store.repos.users.count()) > 1) throw emailChangeUnavailable();
       return 'apply';
     }
-    const existing = await this.deps.store.repos.users.findByEmail(email);
+    const existing = await this.lookUp(email);
     if (existing) {
       this.send({ kind: 'email-change-to-existing-account', to: existing.email, signInUrl: this.signInUrl() });
     } else {
@@ -109,7 +109,6 @@ export class EmailConfirmationService {
         if (!updated) throw new DomainError('LINK_USED', LINK_GONE);
         return { purpose: 'email-change' as const, user: toUser(updated) };
       });
-      await this.deps.store.repos.emailConfirmations.deleteExpired(now);
       return done.purpose === 'signup' ? { purpose: 'signup', session: await this.auth.openSession(done.user) } : done;
     } catch (error) {
       // Whoever opened the link reads that address's mail: telling them it is taken reveals nothing.
@@ -133,6 +132,12 @@ export class EmailConfirmationService {
       if (isDomainError(error) && error.code === 'EMAIL_TAKEN') throw signUpClosed();
       throw error;
     }
+  }
+
+  /** The account with this email, if any; on either path, first forgets links nobody opened in time. */
+  private async lookUp(email: string) {
+    await this.deps.store.repos.emailConfirmations.deleteExpired(this.deps.clock.now());
+    return this.deps.store.repos.users.findByEmail(email);
   }
 
   private async issue(
