@@ -8,7 +8,8 @@ import { ENGINES, takeConfirmationToken } from '@todo/testing';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
 const PASSWORD = 'correct horse battery';
-const ORIGIN = { origin: 'http://todo.test' };
+// The page's button posts as a browser posts a form: its origin, an empty urlencoded body.
+const ORIGIN = { origin: 'http://todo.test', 'content-type': 'application/x-www-form-urlencoded' };
 
 describe.each(ENGINES)('account mail on %s', (engine) => {
   let p: Pipeline;
@@ -18,7 +19,7 @@ describe.each(ENGINES)('account mail on %s', (engine) => {
   afterAll(() => p?.close());
 
   const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    p.runtime.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+    p.runtime.app.inject({ method, url, headers, ...(payload ? { payload } : method === 'POST' ? { payload: '' } : {}) });
   const signUp = (email: string, password = PASSWORD) =>
     inject('POST', '/api/auth/signup', { email, password, name: 'Sam', timeZone: 'Europe/Berlin' });
   const logIn = (email: string, password = PASSWORD) => p.call('POST', '/api/auth/login', undefined, { email, password });

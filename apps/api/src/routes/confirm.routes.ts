@@ -14,8 +14,10 @@ import { escape, linkPage } from './link-page.js';
 const Params = z.strictObject({ token: z.string().min(20).max(200) });
 const openApp = '<p><a href="/">Open todo-app</a></p>';
 
+// `same-origin`, not `no-referrer`: the link's secret still never leaves for another site, and
+// the button's POST keeps its Origin header (under `no-referrer` browsers send `Origin: null`).
 const htmlReply = (reply: FastifyReply) =>
-  reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+  reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
 
 const refusal = (message: string) =>
   linkPage('Link not valid', `<h1>This link no longer works</h1><p>${escape(message)}</p>${openApp}`);
