@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, tempDataDir, type SmtpCapture } from '@todo/testing';
+import { signUp } from './support/accounts.js';
 import { api, eventually, startServer } from './support/process.js';
 
 describe('crash recovery with real processes (PostgreSQL)', () => {
@@ -34,10 +35,14 @@ describe('crash recovery with real processes (PostgreSQL)', () => {
     async () => {
       // A first full start registers every role's subscription, as an install would.
       const first = await startServer({ ...env, ROLES: 'all' });
-      const { token } = await api(first.url, 'POST', '/api/auth/signup', undefined, {
-        email: 'kill@example.test',
-        password: 'correct horse battery',
-      });
+      const { token } = await signUp(
+        first.url,
+        {
+          email: 'kill@example.test',
+          password: 'correct horse battery',
+        },
+        smtp,
+      );
       await first.kill('SIGTERM');
 
       // Only the API runs: the change commits with its event, then the process dies hard.

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import type { Broker } from '../packages/transport/test/dapr.sidecar.js';
+import { signUp } from './support/accounts.js';
 import { api, eventually, type ServerProcess } from './support/process.js';
 import { roleEnv, startRole, stopAll, type RoleProcess } from './support/roles.js';
 
@@ -42,10 +43,14 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
   });
 
   it('sign up → recurring task with a reminder → one email → complete → one next occurrence → live over SSE', async () => {
-    const { token } = await api(backend.url, 'POST', '/api/auth/signup', undefined, {
-      email: `roles-${broker}@example.test`,
-      password: 'correct horse battery',
-    });
+    const { token } = await signUp(
+      backend.url,
+      {
+        email: `roles-${broker}@example.test`,
+        password: 'correct horse battery',
+      },
+      smtp,
+    );
     const controller = new AbortController();
     const stream = await fetch(`${backend.url}/api/events/stream`, {
       headers: { authorization: `Bearer ${token}` },
@@ -127,10 +132,14 @@ describe('replicas behind one app-id (Redis Streams): three notifiers, two api',
 
   it('50 reminders → exactly 50 emails', async () => {
     const backend = roles[0]!.server;
-    const { token } = await api(backend.url, 'POST', '/api/auth/signup', undefined, {
-      email: 'replicas@example.test',
-      password: 'correct horse battery',
-    });
+    const { token } = await signUp(
+      backend.url,
+      {
+        email: 'replicas@example.test',
+        password: 'correct horse battery',
+      },
+      smtp,
+    );
     const fireAt = new Date(Date.now() + 8_000).toISOString();
     for (let i = 0; i < 50; i++) {
       await api(backend.url, 'POST', '/api/tasks', token, {
@@ -148,10 +157,14 @@ describe('replicas behind one app-id (Redis Streams): three notifiers, two api',
 
   it('a reminder whose job the scheduler lost is still sent, once, by the reconciliation', async () => {
     const backend = roles[0]!.server;
-    const { token } = await api(backend.url, 'POST', '/api/auth/signup', undefined, {
-      email: 'lost-job@example.test',
-      password: 'correct horse battery',
-    });
+    const { token } = await signUp(
+      backend.url,
+      {
+        email: 'lost-job@example.test',
+        password: 'correct horse battery',
+      },
+      smtp,
+    );
     const task = await api(backend.url, 'POST', '/api/tasks', token, {
       title: 'Lost job reminder',
       reminders: [{ type: 'absolute', at: new Date(Date.now() + 4_000).toISOString() }],
@@ -183,10 +196,14 @@ describe('replicas behind one app-id (Redis Streams): three notifiers, two api',
   it('two api replicas: a browser connected to either sees every change, whichever replica the broker gave it to', async () => {
     // The first api replica, and the one started last.
     const [first, second] = [roles[0]!.server, roles.at(-1)!.server];
-    const { token } = await api(first!.url, 'POST', '/api/auth/signup', undefined, {
-      email: 'api-replicas@example.test',
-      password: 'correct horse battery',
-    });
+    const { token } = await signUp(
+      first!.url,
+      {
+        email: 'api-replicas@example.test',
+        password: 'correct horse battery',
+      },
+      smtp,
+    );
     const controller = new AbortController();
     const streams = await Promise.all(
       [first!, second!].map(async (replica) => {

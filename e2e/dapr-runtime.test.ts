@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import { Sidecar, components, freePort } from '../packages/transport/test/dapr.sidecar.js';
+import { signUp } from './support/accounts.js';
 import { api, eventually, startServer, type ServerProcess } from './support/process.js';
 
 describe('the Dapr runtime end to end (one process, one sidecar, Redis Streams)', () => {
@@ -80,10 +81,14 @@ spec:
   });
 
   it('turns a reminder into exactly one email through Dapr pub/sub and the Dapr scheduler', async () => {
-    const { token } = await api(server.url, 'POST', '/api/auth/signup', undefined, {
-      email: 'dapr@example.test',
-      password: 'correct horse battery',
-    });
+    const { token } = await signUp(
+      server.url,
+      {
+        email: 'dapr@example.test',
+        password: 'correct horse battery',
+      },
+      smtp,
+    );
     const fireAt = new Date(Date.now() + 4_000).toISOString();
     await api(server.url, 'POST', '/api/tasks', token, {
       title: 'Through the sidecar',

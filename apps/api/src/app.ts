@@ -24,6 +24,8 @@ import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
 import { registerTaskRoutes } from './routes/task.routes.js';
 import { registerTokenRoutes } from './routes/token.routes.js';
 import { registerActionRoutes } from './routes/action.routes.js';
+import { registerConfirmRoutes } from './routes/confirm.routes.js';
+import { acceptFormButtons } from './routes/link-page.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
 import type { SseHub } from './sse-hub.js';
@@ -150,7 +152,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerHealthRoutes(typed, deps.readiness);
   typed.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerActionRoutes(typed, deps.services);
+  await typed.register(async (scope) => {
+    acceptFormButtons(scope);
+    registerActionRoutes(scope, deps.services);
+    registerConfirmRoutes(scope, deps.services, { secureCookies: deps.secureCookies ?? false });
+  });
   await typed.register(async (scope) => {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
   });

@@ -61,13 +61,19 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * an id (method + path), so routes added later are never without one.
  */
 const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; responses?: Schema }> = {
-  'POST /api/auth/signup': { id: 'signUp', errors: { 409: 'the email address is taken' } },
+  'POST /api/auth/signup': {
+    id: 'signUp',
+    errors: { 403: 'Sign-up is closed: this server sends no mail and has an account already (SIGNUP_CLOSED)' },
+  },
   'POST /api/auth/login': { id: 'logIn', errors: { 401: 'The email or password is wrong' } },
   'POST /api/auth/logout': { id: 'logOut' },
   'GET /api/me': { id: 'getProfile' },
   'PATCH /api/me': {
     id: 'updateProfile',
-    errors: { 409: 'The email address is taken', 429: 'Too many wrong passwords; wait as Retry-After says' },
+    errors: {
+      403: 'The token lacks the "write" scope, a cookie session came from another site, or this server sends no mail and has other accounts, so a new email cannot be confirmed (EMAIL_CHANGE_UNAVAILABLE)',
+      429: 'Too many wrong passwords; wait as Retry-After says',
+    },
   },
   'POST /api/me/password': { id: 'changePassword', errors: { 429: 'Too many wrong passwords; wait as Retry-After says' } },
   'POST /api/me/sign-out-everywhere': { id: 'signOutEverywhere' },

@@ -92,6 +92,8 @@ describe('password, email and sign-out-everywhere', () => {
   const logIn = (email: string, password = PASSWORD) => h.call('POST', '/api/auth/login', undefined, { email, password });
 
   it('changes the email only with the current password, even for a read+write token', async () => {
+    // The harness's only account, on a server without mail: the change applies at once
+    // (with mail or other accounts it waits for a link: signup.test.ts, apps/cli/test/account-mail.test.ts).
     const u = await h.user();
     const token = bearer((await h.call('POST', '/api/tokens', u.auth, { name: 'rw' })).body.secret);
     const email = `new-${u.email}`;

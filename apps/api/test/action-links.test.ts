@@ -30,8 +30,10 @@ describe('email action links', () => {
     return { u, task, ...(await email()), anotherEmail: email };
   }
 
+  // The page's button posts as a browser posts a form: an empty urlencoded body.
+  const form = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' };
   const page = async (method: 'GET' | 'POST', url: string) => {
-    const res = await h.app.inject({ method, url });
+    const res = await h.app.inject({ method, url, ...(method === 'POST' ? form : {}) });
     return { status: res.statusCode, html: res.body, type: String(res.headers['content-type']) };
   };
   const status = async (u: { auth: Record<string, string> }, id: string) =>

@@ -1,6 +1,6 @@
 /** An in-process API over a fresh database and a test clock; no sockets. */
 import { pino } from 'pino';
-import { createServices, uuidV7Ids, type LoginThrottleOptions, type Services } from '@todo/services';
+import { createServices, uuidV7Ids, type ConfirmationOptions, type LoginThrottleOptions, type Services } from '@todo/services';
 import { Store, type Database } from '@todo/storage';
 import { TestClock, createTestDatabase } from '@todo/testing';
 import { createApp, type App, type AppDeps } from '../src/index.js';
@@ -12,7 +12,10 @@ export interface Harness {
   database: Database;
   clock: TestClock;
   close(): Promise<void>;
-  /** Signs up a fresh user (password `correct horse battery`); returns its bearer header, id and email. */
+  /**
+   * Creates a fresh user as the operator does (`todo user create`: self-service sign-up is
+   * tested in signup.test.ts) with password `correct horse battery`; returns its bearer header, id and email.
+   */
   user(timeZone?: string): Promise<{ auth: { authorization: string }; id: string; token: string; email: string }>;
   call(
     method: string,
@@ -31,6 +34,8 @@ export async function createHarness(
     bodyLimit?: number;
     trustProxy?: boolean | string[];
     loginThrottle?: Partial<LoginThrottleOptions>;
+    /** Account mail; without it, sign-up is open only to the first account. */
+    accounts?: ConfirmationOptions;
     app?: Partial<AppDeps>;
   } = {},
 ): Promise<Harness> {
@@ -45,7 +50,7 @@ export async function createHarness(
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     },
     // As a server runs: every list test also checks that no kept page outlives a write.
-    { listCacheChars: 1_000_000 },
+    { listCacheChars: 1_000_000, ...(options.accounts ? { accounts: options.accounts } : {}) },
   );
   const app = await createApp({
     services,
@@ -81,9 +86,8 @@ export async function createHarness(
     },
     user: async (timeZone = 'Europe/Berlin') => {
       const email = `u${++seq}-${Date.now()}@example.test`;
-      const res = await call('POST', '/api/auth/signup', undefined, { email, password: 'correct horse battery', timeZone });
-      if (res.status !== 201) throw new Error(`signup failed: ${JSON.stringify(res.body)}`);
-      return { auth: { authorization: `Bearer ${res.body.token}` }, id: res.body.user.id, token: res.body.token, email };
+      const { token, user } = await services.auth.signUp({ email, password: 'correct horse battery', timeZone });
+      return { auth: { authorization: `Bearer ${token}` }, id: user.id, token, email };
     },
   };
 }

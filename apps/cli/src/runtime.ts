@@ -13,7 +13,7 @@ import type { Config } from '@todo/config';
 import { EVENT_TOPIC, systemClock, type Clock, type EventType } from '@todo/domain';
 import { createServices, databaseFailureOf, uuidV7Ids, type Services } from '@todo/services';
 import { periodic } from '@todo/transport';
-import type { MailSender } from '@todo/mailer';
+import { accountMailer, smtpSender, type MailSender } from '@todo/mailer';
 import type { NotifierRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
@@ -124,6 +124,14 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     {
       listCacheChars: config.listCacheBytes,
       onListPage: metrics.listPage,
+      // Only a real mail server can confirm an address; `.eml` files in DATA_DIR cannot (docs/security.md).
+      accounts: {
+        publicUrl: config.publicUrl,
+        mail: config.mail.smtpUrl
+          ? accountMailer(options.mailSender ?? smtpSender(config.mail.smtpUrl), config.mail.from)
+          : undefined,
+        onMailError: (err) => logger.warn({ err }, 'account email not sent'),
+      },
     },
   );
   const wiring = registerRoles(config, {
@@ -221,6 +229,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     close: async () => {
       wiring.sse?.close();
       await app.close();
+      await services.confirmations.settled();
       await metricsApp.close();
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();

@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
-import { TestClock, createTestDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
+import { TestClock, createTestDatabase, startSmtpCapture, takeConfirmationToken, type SmtpCapture } from '@todo/testing';
 import { createLogger, createRuntime, type Runtime } from '../src/index.js';
 
 export interface Pipeline {
@@ -63,6 +63,8 @@ export async function createPipeline(
     clock,
     smtp,
     call,
+    // Signs up as a person does with mail configured: the link in the mail creates the account
+    // and its page's button signs the browser in. The confirmation mail is taken out of `smtp`.
     user: async (timeZone = 'Europe/Berlin') => {
       const email = `p${++seq}-${Date.now()}@example.test`;
       const res = await call('POST', '/api/auth/signup', undefined, {
@@ -71,7 +73,17 @@ export async function createPipeline(
         timeZone,
         name: 'Pat',
       });
-      return { auth: { authorization: `Bearer ${res.body.token}` }, id: res.body.user.id, email };
+      if (res.status !== 202) throw new Error(`signup answered ${res.status}: ${JSON.stringify(res.body)}`);
+      await runtime.services.confirmations.settled();
+      const confirmed = await runtime.app.inject({
+        method: 'POST',
+        url: `/confirm/${takeConfirmationToken(smtp, email)}`,
+        headers: { origin: 'http://todo.test' },
+      });
+      const token = /todo_session=([^;]+)/.exec(String(confirmed.headers['set-cookie']))?.[1];
+      if (!token) throw new Error(`confirmation answered ${confirmed.statusCode}: ${confirmed.body}`);
+      const auth = { authorization: `Bearer ${token}` };
+      return { auth, id: (await call('GET', '/api/me', auth)).body.id, email };
     },
     advanceTo: async (instant) => {
       clock.set(instant);

@@ -1,4 +1,5 @@
-/** @module @todo/mailer — reminder email delivery role (Dapr app-id `email-delivery-service`). */
+/** @module @todo/mailer — reminder email delivery role (Dapr app-id `email-delivery-service`), and account mail. */
 export { registerMailer, ledgerKey, type MailerDeps } from './mailer.js';
 export { fileSender, smtpSender, type MailSender, type OutgoingMail } from './transport.js';
 export { reminderEmail, formatDue } from './email.js';
+export { accountEmail, accountMailer } from './account-email.js';

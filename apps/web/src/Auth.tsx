@@ -17,6 +17,8 @@ export function AuthScreen({
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  /** The address a confirmation link was mailed to (or, if it has an account, a notice). */
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const signup = mode === 'signup';
 
   async function submit(event: FormEvent) {
@@ -25,15 +27,45 @@ export function AuthScreen({
     setError(null);
     try {
       const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const { user } = signup
+      const reply = signup
         ? await api.signUp({ email, password, ...(name.trim() ? { name: name.trim() } : {}), ...(timeZone ? { timeZone } : {}) })
         : await api.logIn({ email, password });
-      onDone(user);
+      if ('user' in reply) onDone(reply.user);
+      else setSentTo(email.trim());
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
+  }
+
+  if (signup && sentTo) {
+    return (
+      <main className="auth" id="main">
+        <section className="card auth-card" aria-labelledby="auth-title">
+          <p className="brand" aria-hidden="true">
+            ✓ todo-app
+          </p>
+          <h1 id="auth-title">Check your email</h1>
+          <p role="status">
+            We sent a message to <strong>{sentTo}</strong>. Open the link in it to finish creating your account; the link works
+            once, for 24 hours.
+          </p>
+          <p className="switch">
+            <a
+              href="/login"
+              onClick={(e) => {
+                e.preventDefault();
+                setSentTo(null);
+                navigate('/login');
+              }}
+            >
+              Log in
+            </a>
+          </p>
+        </section>
+      </main>
+    );
   }
 
   return (

@@ -31,6 +31,8 @@ function Profile({ user, onUser }: { user: User; onUser: (user: User) => void })
   const [reminderHour, setReminderHour] = useState(user.reminderHour);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  /** A new email waiting for its link to be opened. */
+  const [pendingEmail, setPendingEmail] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
@@ -38,16 +40,20 @@ function Profile({ user, onUser }: { user: User; onUser: (user: User) => void })
     setBusy(true);
     setError(null);
     setSaved(false);
+    setPendingEmail(null);
     try {
-      onUser(
-        await api.updateMe({
-          name: name.trim() || null,
-          email,
-          timeZone,
-          reminderHour,
-          ...(emailChanged ? { currentPassword } : {}),
-        }),
-      );
+      const reply = await api.updateMe({
+        name: name.trim() || null,
+        email,
+        timeZone,
+        reminderHour,
+        ...(emailChanged ? { currentPassword } : {}),
+      });
+      if ('status' in reply) {
+        onUser(reply.user);
+        setPendingEmail(email.trim());
+        setEmail(reply.user.email);
+      } else onUser(reply);
       setCurrentPassword('');
       setSaved(true);
     } catch (e) {
@@ -116,7 +122,9 @@ function Profile({ user, onUser }: { user: User; onUser: (user: User) => void })
           </button>
           {saved && (
             <span role="status" className="ok">
-              Saved.
+              {pendingEmail
+                ? `Saved. To use ${pendingEmail}, open the link we sent there; until then your email stays as it is.`
+                : 'Saved.'}
             </span>
           )}
         </div>

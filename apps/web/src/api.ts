@@ -82,10 +82,12 @@ export async function request<T>(method: string, path: string, body?: unknown, o
 
 export const api = {
   me: () => request<User>('GET', '/api/me', undefined, { quiet401: true }),
+  /** With mail, a new email waits for the link sent to it: the answer then carries the profile as it still is. */
   updateMe: (patch: Partial<Pick<User, 'email' | 'name' | 'timeZone' | 'reminderHour'>> & { currentPassword?: string }) =>
-    request<User>('PATCH', '/api/me', patch),
+    request<User | { status: 'confirmation-sent'; user: User }>('PATCH', '/api/me', patch),
+  /** Signed in at once (the first account of a server without mail), or a confirmation link is on its way. */
   signUp: (body: { email: string; password: string; name?: string; timeZone?: string }) =>
-    request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true }),
+    request<{ user: User } | { status: 'confirmation-sent' }>('POST', '/api/auth/signup', body, { quiet401: true }),
   logIn: (body: { email: string; password: string }) =>
     request<{ user: User }>('POST', '/api/auth/login', body, { quiet401: true }),
   logOut: () => request<void>('POST', '/api/auth/logout', undefined, { quiet401: true }),

@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   INSUFFICIENT_SCOPE: 403,
+  /** Sign-up is closed: without mail it is open only until the first account exists (docs/security.md). */
+  SIGNUP_CLOSED: 403,
+  /** Without mail, an email change cannot be confirmed once other accounts exist (docs/security.md). */
+  EMAIL_CHANGE_UNAVAILABLE: 403,
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
   CATEGORY_NOT_FOUND: 404,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { DomainError, assertTimeZone, type LogIn, type PasswordChange, type SignUp, type User } from '@todo/domain';
-import { isUniqueViolation, toUser } from '@todo/storage';
+import { isUniqueViolation, toUser, type Repositories } from '@todo/storage';
 import type { Principal, ServiceDeps } from './deps.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './security/password.js';
 import { hashToken, looksLikeApiToken } from './security/tokens.js';
@@ -35,6 +35,24 @@ export interface Session {
   expiresAt: Date;
 }
 
+/** An account's fields as stored: the password already hashed. */
+export interface NewAccount {
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  timeZone: string;
+}
+
+export interface AccountOptions {
+  /** Administers the instance; by default only the first account does. */
+  admin?: boolean;
+  /** Refuse (SIGNUP_CLOSED) once any account exists. */
+  onlyIfFirst?: boolean;
+}
+
+export const signUpClosed = () =>
+  new DomainError('SIGNUP_CLOSED', 'sign-up is closed on this server: ask its administrator for an account (`todo user create`)');
+
 const JWT_ISSUER = 'todo-app';
 const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'missing, invalid or expired credentials');
 
@@ -61,31 +79,38 @@ export class AuthService {
     this.throttle = new LoginThrottle(deps.clock, options.loginThrottle);
   }
 
-  async signUp(input: SignUp, options: { admin?: boolean } = {}): Promise<Session> {
+  /**
+   * Creates an account at once: the operator's way (`todo user create`), and the first account
+   * of an instance without mail. Self-service sign-up goes through EmailConfirmationService,
+   * which never tells whether an address is taken; this answers EMAIL_TAKEN to the operator.
+   */
+  async signUp(input: SignUp, options: AccountOptions = {}): Promise<Session> {
     const timeZone = input.timeZone ? assertTimeZone(input.timeZone, 'timeZone') : 'UTC';
     const passwordHash = await hashPassword(input.password);
-    const now = this.deps.clock.now();
-    const { store, ids } = this.deps;
     try {
-      const row = await store.transaction(async (repos) => {
-        // The first account administers the instance (dead letters), as in most self-hosted apps.
-        const isAdmin = options.admin ?? (await repos.users.count()) === 0;
-        return repos.users.insert({
-          id: ids.next(),
-          email: input.email,
-          name: input.name ?? null,
-          passwordHash,
-          timeZone,
-          isAdmin,
-          createdAt: now,
-          updatedAt: now,
-        });
-      });
-      return this.openSession(toUser(row));
+      const account = { email: input.email, name: input.name ?? null, passwordHash, timeZone };
+      const user = await this.deps.store.transaction((repos) => this.insertAccount(repos, account, options));
+      return await this.openSession(user);
     } catch (error) {
       if (isUniqueViolation(error)) throw DomainError.field('EMAIL_TAKEN', 'email', 'an account with this email exists');
       throw error;
     }
+  }
+
+  /** Inserts an account in the caller's transaction; a taken email fails as a unique violation. */
+  async insertAccount(repos: Repositories, account: NewAccount, options: AccountOptions = {}): Promise<User> {
+    const existing = await repos.users.count();
+    if (options.onlyIfFirst && existing > 0) throw signUpClosed();
+    const now = this.deps.clock.now();
+    const row = await repos.users.insert({
+      id: this.deps.ids.next(),
+      ...account,
+      // The first account administers the instance (dead letters), as in most self-hosted apps.
+      isAdmin: options.admin ?? existing === 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return toUser(row);
   }
 
   async logIn(input: LogIn, client: ClientKey = 'local'): Promise<Session> {
@@ -148,7 +173,8 @@ export class AuthService {
     return this.authenticateSession(credential);
   }
 
-  private async openSession(user: User): Promise<Session> {
+  /** A new session for an account whose owner just proved who they are (login, a confirmed sign-up). */
+  async openSession(user: User): Promise<Session> {
     const sessionId = randomUUID();
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + this.ttlSeconds * 1000);

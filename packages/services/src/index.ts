@@ -18,13 +18,21 @@ import { EventLogService } from './event-log.service.js';
 import { ChatHistoryService } from './chat-history.service.js';
 import { ActionTokens } from './security/action-tokens.js';
 import { ActionLinkService } from './action-link.service.js';
+import { EmailConfirmationService, type ConfirmationOptions } from './email-confirmation.service.js';
 
 export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
 export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
 export { TaskService } from './task.service.js';
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
-export { ProfileService } from './profile.service.js';
+export { ProfileService, type ProfileUpdate } from './profile.service.js';
+export {
+  EmailConfirmationService,
+  type ConfirmationOptions,
+  type Confirmed,
+  type SignUpOutcome,
+} from './email-confirmation.service.js';
+export type { AccountMail, AccountNotice } from './account-mail.js';
 export { TokenService } from './token.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
 export {
@@ -58,6 +66,7 @@ export interface Services {
   auth: AuthService;
   tokens: TokenService;
   profile: ProfileService;
+  confirmations: EmailConfirmationService;
   tasks: TaskService;
   categories: LabelService;
   tags: LabelService;
@@ -75,6 +84,11 @@ export interface ServiceOptions {
   listCacheChars?: number;
   /** Told how each task-list request was answered (for metrics). */
   onListPage?: (outcome: ListPageOutcome) => void;
+  /**
+   * Account mail (sign-up and email-change confirmation) and where its links point. Without
+   * `mail`, nothing can be confirmed: sign-up is open only until the first account exists.
+   */
+  accounts?: ConfirmationOptions;
 }
 
 export function createServices(deps: ServiceDeps, auth: AuthOptions, options: ServiceOptions = {}): Services {
@@ -82,10 +96,16 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
   const pageCache = options.listCacheChars ? new ListPageCache(options.listCacheChars) : undefined;
   const tasks = new TaskService(deps, { pageCache, onListPage: options.onListPage });
   const actionTokens = new ActionTokens(auth.jwtSecret, deps.clock);
+  const confirmations = new EmailConfirmationService(
+    deps,
+    authService,
+    options.accounts ?? { publicUrl: 'http://localhost:8080' },
+  );
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
-    profile: new ProfileService(deps, authService),
+    profile: new ProfileService(deps, authService, confirmations),
+    confirmations,
     tasks,
     categories: new LabelService(deps, 'categories'),
     tags: new LabelService(deps, 'tags'),

@@ -1,13 +1,21 @@
 /**
  * The signed-in user's profile. Changing the zone moves the instants of floating and all-day
  * dues. Changing the email needs the current password: whoever holds a session or token must
- * not be able to take the account over by redirecting its email.
+ * not be able to take the account over by redirecting its email. With mail, the new email
+ * takes effect only when the link sent to it is opened (email-confirmation.service.ts).
  */
 import { DomainError, assertTimeZone, pendingEvent, resolveDue, type ProfilePatch, type User } from '@todo/domain';
 import { UnitOfWork } from './unit-of-work.js';
 import { isUniqueViolation, toUser } from '@todo/storage';
 import type { AuthService, ClientKey } from './auth.service.js';
 import type { Principal, ServiceDeps } from './deps.js';
+import { emailChangeUnavailable, type EmailConfirmationService } from './email-confirmation.service.js';
+
+export interface ProfileUpdate {
+  user: User;
+  /** A new email was asked for and waits for the link mailed to it (the profile keeps the old one). */
+  emailConfirmationSent: boolean;
+}
 
 export class ProfileService {
   private readonly unitOfWork: UnitOfWork;
@@ -15,6 +23,7 @@ export class ProfileService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly auth: Pick<AuthService, 'confirmPassword'>,
+    private readonly confirmations: Pick<EmailConfirmationService, 'changeEmail'>,
   ) {
     this.unitOfWork = new UnitOfWork(deps);
   }
@@ -25,19 +34,24 @@ export class ProfileService {
     return toUser(row);
   }
 
-  async update(principal: Principal, input: ProfilePatch, client?: ClientKey): Promise<User> {
-    const { currentPassword, ...patch } = input;
+  async update(principal: Principal, input: ProfilePatch, client?: ClientKey): Promise<ProfileUpdate> {
+    const { currentPassword, email, ...patch } = input;
     const timeZone = patch.timeZone ? assertTimeZone(patch.timeZone, 'timeZone') : undefined;
-    if (patch.email !== undefined && patch.email !== (await this.get(principal)).email) {
+    let emailConfirmationSent = false;
+    let newEmail: string | undefined;
+    if (email !== undefined && email !== (await this.get(principal)).email) {
       if (!currentPassword) {
         throw DomainError.field('VALIDATION_FAILED', 'currentPassword', 'the current password is required to change the email');
       }
       await this.auth.confirmPassword(principal, currentPassword, client);
+      if ((await this.confirmations.changeEmail(principal.userId, email)) === 'apply') newEmail = email;
+      else emailConfirmationSent = true;
     }
     const now = this.deps.clock.now();
     try {
-      return await this.unitOfWork.run({}, async (repos, emit) => {
-        const row = await repos.users.update(principal.userId, { ...patch, ...(timeZone ? { timeZone } : {}), updatedAt: now });
+      const user = await this.unitOfWork.run({}, async (repos, emit) => {
+        const changes = { ...patch, ...(newEmail ? { email: newEmail } : {}), ...(timeZone ? { timeZone } : {}), updatedAt: now };
+        const row = await repos.users.update(principal.userId, changes);
         if (!row) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
         if (timeZone) {
           for (const t of await repos.users.floatingDueRows(principal.userId)) {
@@ -55,8 +69,10 @@ export class ProfileService {
         }
         return toUser(row);
       });
+      return { user, emailConfirmationSent };
     } catch (error) {
-      if (isUniqueViolation(error)) throw DomainError.field('EMAIL_TAKEN', 'email', 'an account with this email exists');
+      // Without mail, applied at once only while no other account existed; one just appeared.
+      if (isUniqueViolation(error)) throw emailChangeUnavailable();
       throw error;
     }
   }

@@ -26,6 +26,7 @@ export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
 export { dueFromRow, taskFromRow, type ReminderJson } from './repositories/task.mapper.js';
 export type { UserRow } from './repositories/user.repository.js';
+export type { EmailConfirmationRow } from './repositories/email-confirmation.repository.js';
 export type { ListVersion } from './repositories/list-version.repository.js';
 export { toUser } from './repositories/user.repository.js';
 export { toCloudEvents, type OutboxContext } from './repositories/outbox.repository.js';

@@ -124,6 +124,29 @@ export const actionLinkUses = pgTable(
   (t) => [index('action_link_uses_expires_idx').on(t.expiresAt)],
 );
 
+/**
+ * Sign-ups and email changes waiting for the owner of the address to open the link mailed to
+ * it. Only a SHA-256 of the link's secret is kept; a row is deleted when its link is used.
+ */
+export const emailConfirmations = pgTable(
+  'email_confirmations',
+  {
+    id: uuid('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    purpose: text('purpose', { enum: ['signup', 'email-change'] }).notNull(),
+    email: text('email').notNull(),
+    /** The account whose email changes; null for a sign-up. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** A sign-up's password, hashed as in `users`; its name and zone. */
+    passwordHash: text('password_hash'),
+    name: text('name'),
+    timeZone: text('time_zone'),
+    expiresAt: instant('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('email_confirmations_token_key').on(t.tokenHash), index('email_confirmations_expires_idx').on(t.expiresAt)],
+);
+
 const label = (table: 'categories' | 'tags') =>
   pgTable(
     table,

@@ -16,6 +16,7 @@ import { TaskInsertBatcher, type TaskInsertBatcherOptions } from './repositories
 import { SessionRepository, UserRepository } from './repositories/user.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
 import { ActionLinkRepository } from './repositories/action-link.repository.js';
+import { EmailConfirmationRepository } from './repositories/email-confirmation.repository.js';
 import { categories, tags } from './schema.js';
 
 export interface Repositories {
@@ -23,6 +24,7 @@ export interface Repositories {
   sessions: SessionRepository;
   tokens: TokenRepository;
   actionLinks: ActionLinkRepository;
+  emailConfirmations: EmailConfirmationRepository;
   categories: LabelRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
@@ -41,6 +43,7 @@ const bind = (db: Db, inserts?: TaskInsertBatcher): Repositories => ({
   sessions: new SessionRepository(db),
   tokens: new TokenRepository(db),
   actionLinks: new ActionLinkRepository(db),
+  emailConfirmations: new EmailConfirmationRepository(db),
   categories: new LabelRepository(db, categories),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, inserts),

@@ -3,4 +3,4 @@ export { TestClock } from './clock.js';
 export { tempDataDir } from './data-dir.js';
 export { createTestDatabase, createPostgresDatabase, postgresBaseUrl } from './databases.js';
 export { connectMigratedPostgres, readsOf, type MigratedPostgres, type Reads } from './pg-reads.js';
-export { startSmtpCapture, type SmtpCapture, type CapturedMail } from './smtp.js';
+export { startSmtpCapture, takeConfirmationToken, type SmtpCapture, type CapturedMail } from './smtp.js';

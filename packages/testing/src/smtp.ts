@@ -52,3 +52,19 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
     close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
   };
 }
+
+/**
+ * Takes the newest confirmation mail sent to `email` out of the capture and returns the token
+ * of its `/confirm/<token>` link; throws when there is none.
+ */
+export function takeConfirmationToken(smtp: SmtpCapture, email: string): string {
+  for (let i = smtp.messages.length - 1; i >= 0; i--) {
+    const mail = smtp.messages[i]!;
+    const token = /\/confirm\/([\w-]+)/.exec(mail.text)?.[1];
+    if (token && mail.to.includes(email)) {
+      smtp.messages.splice(i, 1);
+      return token;
+    }
+  }
+  throw new Error(`no confirmation mail to ${email}`);
+}

@@ -6,6 +6,8 @@ import type { TypedApp } from '../typed-app.js';
 import { SESSION_COOKIE, assertCookieRequestAllowed, clearSessionCookie, setSessionCookie } from '../auth.js';
 
 const SessionReply = z.object({ user: User, token: z.string().describe('Session JWT: send as Authorization: Bearer …') });
+/** The same for every address, free or taken: what happened is in the mail sent to it. */
+export const ConfirmationSent = z.object({ status: z.literal('confirmation-sent') });
 
 export function registerAuthRoutes(app: TypedApp, services: Services, opts: { rateLimit: number; secureCookies: boolean }): void {
   // A request ceiling per client address; wrong passwords are throttled per account and client
@@ -19,10 +21,23 @@ export function registerAuthRoutes(app: TypedApp, services: Services, opts: { ra
     '/api/auth/signup',
     {
       config: limited,
-      schema: { tags: ['auth'], summary: 'Create an account', security: [], body: SignUp, response: { 201: SessionReply } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account: with mail, confirmed by a link mailed to the address (202)',
+        description:
+          'With mail configured, every address answers 202 and gets an email: a link that creates the account, or, when the address has an account, a notice to its owner. Without mail, only the first account of the server can sign up (201, signed in); afterwards 403 SIGNUP_CLOSED.',
+        security: [],
+        body: SignUp,
+        response: {
+          201: SessionReply.describe('Signed in: the first account of a server without mail'),
+          202: ConfirmationSent.describe('A mail went to the address: a confirmation link, or a notice if it has an account'),
+        },
+      },
     },
     async (request, reply) => {
-      const session = await services.auth.signUp(request.body);
+      const outcome = await services.confirmations.signUp(request.body);
+      if (outcome.status === 'confirmation-sent') return reply.status(202).send({ status: outcome.status });
+      const { session } = outcome;
       setSessionCookie(reply, session.token, session.expiresAt, opts.secureCookies);
       return reply.status(201).send({ user: session.user, token: session.token });
     },

@@ -16,7 +16,7 @@ type Out = (line: string) => void;
 const USER_CREATE: DataDirUse = {
   command: 'user create',
   whenBusy:
-    'stop the server, run this command again, then start the server — or sign up through the running server (web UI or POST /api/auth/signup)',
+    'stop the server, run this command again, then start the server — or, if the server sends mail (SMTP_URL), sign up through it (web UI or POST /api/auth/signup)',
 };
 const TOKEN_CREATE: DataDirUse = {
   command: 'token create',
