@@ -71,7 +71,7 @@ export interface AppDeps {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function createApp(deps: AppDeps): Promise<App> {
-  const shedder = deps.overload ? new LoadShedder(deps.overload, () => deps.clock.now().getTime()) : undefined;
+  const shedder = deps.overload ? new LoadShedder(deps.overload, () => deps.clock.now().getTime(), deps.logger) : undefined;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 256 * 1024,

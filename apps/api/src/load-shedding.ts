@@ -49,6 +49,13 @@ interface Refusal {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+export interface ShedLog {
+  warn(fields: object, message: string): void;
+}
+
+/** At most one log line about refusals per this many ms. */
+const REPORT_EVERY_MS = 10_000;
+
 const pathOf = (url = '/'): string => {
   const query = url.indexOf('?');
   return query < 0 ? url : url.slice(0, query);
@@ -75,11 +82,14 @@ export class LoadShedder {
   private readonly limit: ConcurrencyLimit | undefined;
   private lagging: () => boolean = () => false;
   private readonly refusals: { lag: Refusal; limit: Refusal };
+  private shedSinceReport = 0;
+  private reportedAt = -Infinity;
 
-  /** `now`: milliseconds on the app's clock. */
+  /** `now`: milliseconds on the app's clock; `log` is told how many were shed, now and then. */
   constructor(
     private readonly opts: LoadSheddingOptions,
     private readonly now: () => number,
+    private readonly log?: ShedLog,
   ) {
     const retryAfter = opts.retryAfterSeconds ?? 1;
     this.refusals = {
@@ -128,12 +138,12 @@ export class LoadShedder {
     const inProgress = this.inProgress;
     // A lone request is never shed for lag: with nothing else in progress, the stall (start-up,
     // an embedded query) is already over, and refusing it would help nobody.
-    if (inProgress.size > 0 && this.lagging()) return shed(res, this.refusals.lag);
+    if (inProgress.size > 0 && this.lagging()) return this.shed(res, this.refusals.lag, this.now());
     const now = this.now();
     const admitted = this.limit
       ? this.limit.admits(inProgress.size, now, () => this.stuckMs(now))
       : !this.opts.maxInFlight || inProgress.size < this.opts.maxInFlight;
-    if (!admitted) return shed(res, this.refusals.limit);
+    if (!admitted) return this.shed(res, this.refusals.limit, now);
     const entry = { since: now, queues: !LONG_RUNNING.has(path) };
     inProgress.add(entry);
     // 'close' fires once per response, however it ended (sent, hijacked, or the client left).
@@ -150,10 +160,22 @@ export class LoadShedder {
     for (const entry of this.inProgress) if (entry.queues && ++seen >= QUEUED) return now - entry.since;
     return 0;
   }
-}
 
-function shed(res: ServerResponse, answer: Refusal): false {
-  res.writeHead(503, answer.headers);
-  res.end(answer.body);
-  return false;
+  private shed(res: ServerResponse, answer: Refusal, now: number): false {
+    res.writeHead(503, answer.headers);
+    res.end(answer.body);
+    // Refusals never reach Fastify's request log: they are counted and told in one line at most
+    // every REPORT_EVERY_MS, not one line each when thousands a second arrive.
+    this.shedSinceReport++;
+    if (now - this.reportedAt >= REPORT_EVERY_MS) {
+      const bound = this.bound;
+      this.log?.warn(
+        { shed: this.shedSinceReport, bound },
+        `${this.shedSinceReport} requests shed with 503 since the last such line (in-flight bound ${bound})`,
+      );
+      this.shedSinceReport = 0;
+      this.reportedAt = now;
+    }
+    return false;
+  }
 }

@@ -5,6 +5,7 @@
  * not finished arriving stays in progress for as long as the test wants, without any timer.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseHub } from '../src/index.js';
 import { createHarness, type Harness } from './harness.js';
@@ -49,8 +50,10 @@ describe('load shedding', () => {
   let h: Harness;
   let base: string;
   let auth: Record<string, string>;
+  const logged: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
-    h = await createHarness('pglite', { app: { overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    h = await createHarness('pglite', { app: { logger, overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -70,6 +73,8 @@ describe('load shedding', () => {
     expect(shed!.headers['retry-after']).toBe('1');
     expect(shed!.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(JSON.parse(shed!.body)).toMatchObject({ status: 503, code: 'OVERLOADED', title: 'Service Unavailable' });
+    // Refusals skip the request log; one line tells how many there were.
+    expect(logged.filter((l) => 'shed' in l)).toEqual([expect.objectContaining({ shed: 1, bound: 1 })]);
     // Probes are never shed: a busy replica is not a dead one.
     expect((await call(base, 'GET', '/healthz')).status).toBe(200);
     expect((await call(base, 'GET', '/readyz')).status).toBe(200);
