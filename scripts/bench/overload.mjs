@@ -8,7 +8,7 @@
 // within 1 s, served p99 < 250 ms, no wait > 5 s.
 import autocannon from 'autocannon';
 import { cpus } from 'node:os';
-import { fetchRetrying, freshDatabase, postgresUrl, startTodo } from './support.mjs';
+import { cpuMsOf, fetchRetrying, freshDatabase, postgresUrl, startTodo } from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FACTOR = Number(process.env.BENCH_OVERLOAD_FACTOR ?? 4);
@@ -69,11 +69,16 @@ try {
 
   const rate = FACTOR * sustainable;
   say(`overload: ${rate} req/s offered (${FACTOR}×) from ${CONNECTIONS} connections, ${SECONDS} s`);
+  const cpuBefore = cpuMsOf(child.pid);
   const { result, responses } = await run({ ...target, connections: CONNECTIONS, overallRate: rate });
+  const serverCpuMs = cpuMsOf(child.pid) - cpuBefore;
   const served = responses.filter((r) => r.status < 400);
   const shed = responses.filter((r) => r.status === 503);
   const other = responses.length - served.length - shed.length;
   const firstShed = shed.length ? Math.min(...shed.map((r) => r.at)) : NaN;
+  // The first second also measures opening CONNECTIONS sockets at once (accept queue, SYN
+  // retries), which no shedding decision can shorten: the p99 after it is reported as well.
+  const settled = served.filter((r) => r.at - r.latency >= 1000);
   const report = {
     cores: cpus().length,
     sustainableRps: sustainable,
@@ -93,7 +98,12 @@ try {
       served.map((r) => r.latency),
       99,
     ),
+    servedSettledP99Ms: percentile(
+      settled.map((r) => r.latency),
+      99,
+    ),
     maxWaitMs: responses.length ? Math.max(...responses.map((r) => r.latency)) : NaN,
+    serverCpuMs,
     otherErrors: other,
     timeouts: result.timeouts,
     socketErrors: result.errors,
@@ -104,8 +114,9 @@ try {
     `sustainable rate: ${report.sustainableRps} req/s (closed loop, 8 connections; p99 ${ms(report.sustainableP99Ms)})`,
     `offered: ${report.offeredRps} req/s (${FACTOR}×) from ${CONNECTIONS} connections for ${SECONDS} s; answered ${report.answeredRps} req/s, served ${report.servedRps} req/s`,
     `503 share: ${(100 * report.shedShare).toFixed(1)} % of ${report.answered} answers (other errors: ${report.otherErrors}, timeouts: ${report.timeouts}, socket errors: ${report.socketErrors})`,
+    `server CPU: ${report.serverCpuMs} ms in ${SECONDS} s (all roles of the process), ${Math.round((1000 * report.serverCpuMs) / Math.max(1, report.answered))} µs per answer`,
     `time to 503: first after ${ms(report.firstShedAfterMs)} of load; a shed request waited p99 ${ms(report.shedP99Ms)}, max ${ms(report.shedMaxMs)} — ${ok(report.shedMaxMs < 1000)} (goal < 1 s)`,
-    `served p99: ${ms(report.servedP99Ms)} — ${ok(report.servedP99Ms < 250)} (goal < 250 ms)`,
+    `served p99: ${ms(report.servedP99Ms)} — ${ok(report.servedP99Ms < 250)} (goal < 250 ms); of requests sent after the first second: ${ms(report.servedSettledP99Ms)}`,
     `max wait: ${ms(report.maxWaitMs)} — ${ok(report.maxWaitMs < 5000 && !report.timeouts)} (goal < 5 s)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -30,7 +30,7 @@ import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
 import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
-import { registerLoadShedding, type LoadSheddingOptions } from './load-shedding.js';
+import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
 import { registerWebRoot } from './web-root.js';
 import type { Clock } from '@todo/domain';
 import type { Store } from '@todo/storage';
@@ -73,6 +73,7 @@ export interface AppDeps {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function createApp(deps: AppDeps): Promise<App> {
+  const shedder = deps.overload ? new LoadShedder(deps.overload, () => deps.clock.now().getTime(), deps.logger) : undefined;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 256 * 1024,
@@ -87,6 +88,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     ajv: { customOptions: { removeAdditional: false } },
     trustProxy: deps.trustProxy ?? false,
+    // Excess requests are refused by the server's own listener, before Fastify's work.
+    ...(shedder ? { serverFactory: shedder.serverFactory } : {}),
   }) as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -124,7 +127,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   answerWrongMethodWith405(app);
 
   app.decorate('publicOrigin', deps.publicUrl ? new URL(deps.publicUrl).origin : null);
-  if (deps.overload) await registerLoadShedding(app, deps.overload);
+  if (shedder) await shedder.watchEventLoop(app);
   await registerHttpPolicy(app, { https: deps.publicUrl?.startsWith('https:') ?? false });
   await app.register(cookie);
   if (deps.webRoot) await registerWebRoot(app, deps.webRoot);

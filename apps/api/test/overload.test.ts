@@ -5,6 +5,7 @@
  * not finished arriving stays in progress for as long as the test wants, without any timer.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseHub } from '../src/index.js';
 import { createHarness, type Harness } from './harness.js';
@@ -49,8 +50,10 @@ describe('load shedding', () => {
   let h: Harness;
   let base: string;
   let auth: Record<string, string>;
+  const logged: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
-    h = await createHarness({ app: { overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    h = await createHarness({ app: { logger, overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -70,6 +73,8 @@ describe('load shedding', () => {
     expect(shed!.headers['retry-after']).toBe('1');
     expect(shed!.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(JSON.parse(shed!.body)).toMatchObject({ status: 503, code: 'OVERLOADED', title: 'Service Unavailable' });
+    // Refusals skip the request log; one line tells how many there were.
+    expect(logged.filter((l) => 'shed' in l)).toEqual([expect.objectContaining({ shed: 1, bound: 1 })]);
     // Probes are never shed: a busy replica is not a dead one.
     expect((await call(base, 'GET', '/healthz')).status).toBe(200);
     expect((await call(base, 'GET', '/readyz')).status).toBe(200);
@@ -91,30 +96,44 @@ describe('load shedding', () => {
   });
 });
 
-describe('shedding once requests queue', () => {
+describe('the bound adapts to how long requests take', () => {
   let h: Harness;
   let base: string;
   let auth: Record<string, string>;
   beforeAll(async () => {
-    // Any 8 requests in progress for over 1 ms are a queue.
-    h = await createHarness({ app: { overload: { maxInFlight: 0, maxQueueMs: 1, maxEventLoopDelayMs: 0 } } });
+    // A latency target of 100 ms on the harness's test clock: time passes only when the test says.
+    h = await createHarness({ app: { overload: { maxInFlight: 256, maxQueueMs: 100, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => h?.close());
 
-  it('sheds new requests while several have waited past the bound, and admits them once those are done', async () => {
+  it('sheds new requests while several are stuck past the target, and serves again once they finish', async () => {
     const task = JSON.stringify({ title: 'stuck in the queue' });
-    const held = Array.from({ length: 7 }, () => send(base, 'POST', '/api/tasks', auth, task));
+    const held = Array.from({ length: 8 }, () => send(base, 'POST', '/api/tasks', auth, task));
     for (const { req } of held) req.write(task.slice(0, 3));
-    // Seven old requests are not yet a queue; the probe is the eighth while it is in progress.
+    // Eight requests in progress, not yet late: the ninth is served (the bound starts at 16).
     expect((await call(base, 'GET', '/api/me', auth)).status).toBe(200);
-    held.push(send(base, 'POST', '/api/tasks', auth, task));
-    held.at(-1)!.req.write(task.slice(0, 3));
-    await until(async () => (await call(base, 'GET', '/api/me', auth)).status === 503, 'eight requests older than the bound');
+    // Once they have been in progress past the target, the bound shrinks below what they hold.
+    let shed: Awaited<ReturnType<typeof call>> | undefined;
+    await until(async () => {
+      h.clock.advance(250);
+      shed = await call(base, 'GET', '/api/me', auth);
+      return shed.status === 503;
+    }, 'a request shed while eight are stuck');
+    expect(shed!.headers['retry-after']).toBe('1');
+    expect(shed!.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.parse(shed!.body)).toMatchObject({ status: 503, code: 'OVERLOADED', title: 'Service Unavailable' });
+    // Probes are never shed.
+    expect((await call(base, 'GET', '/healthz')).status).toBe(200);
+    expect((await call(base, 'GET', '/readyz')).status).toBe(200);
+
     for (const { req } of held) req.end(task.slice(3));
     for (const { response } of held) expect((await response).res.statusCode).toBe(201);
+    // Room again under the shrunk bound, also once the slow window they close is judged.
     await until(async () => (await call(base, 'GET', '/api/me', auth)).status === 200, 'the queue drained');
+    h.clock.advance(100);
+    expect((await call(base, 'GET', '/api/me', auth)).status).toBe(200);
   });
 });
 

@@ -95,10 +95,10 @@ const EnvSchema = z.object({
     .default(256 * 1024),
   /** Prometheus `/metrics` listens here (on HOST), never on the API port; unset: not served. */
   METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
-  /** Requests handled at once before new ones are shed with 503 (0 = no bound). */
+  /** The most requests in progress at once; more are shed with 503 (0 = no bound). */
   MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(256),
-  /** Once several requests have been in progress this long, new ones are shed with 503 (0 = never). */
-  MAX_QUEUE_MS: z.coerce.number().int().min(0).default(200),
+  /** Latency target: while requests take longer, the in-flight bound shrinks below MAX_IN_FLIGHT (0 = fixed bound). */
+  MAX_QUEUE_MS: z.coerce.number().int().min(0).default(100),
   /** Mean event-loop delay (over 100 ms) above which requests are shed with 503 (0 = never). */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
   /** Live-update (SSE) streams one user may hold open at once. */
@@ -133,7 +133,7 @@ export interface Config {
   bodyLimit: number;
   /** Port of the separate `/metrics` listener; undefined: metrics are not served. */
   metricsPort: number | undefined;
-  /** Load shedding: bounds past which requests are answered 503 at once (0 = off). */
+  /** Load shedding: past these, requests are answered 503 at once (0 = off; maxQueueMs 0 = a fixed bound). */
   overload: { maxInFlight: number; maxQueueMs: number; maxEventLoopDelayMs: number };
   sseStreamsPerUser: number;
   /** Which proxies' X-Forwarded-For to believe for the client address (rate limits key on it). */
