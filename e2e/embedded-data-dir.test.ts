@@ -4,7 +4,7 @@
  * online `todo backup` restored with `todo restore` into a fresh folder.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -140,6 +140,19 @@ describe('one writer per data folder', () => {
     }
   });
 });
+
+// Only as root does the server run as another account (todo-db); as anyone else it is the same user.
+it.runIf(process.getuid?.() === 0)(
+  'as root, a DATA_DIR private to root works: the server account may pass through, not list',
+  async () => {
+    const dir = folder('private');
+    chmodSync(dir, 0o700);
+    const run = await todo(['migrate'], { DATA_DIR: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(dir).mode & 0o777).toBe(0o701);
+    expect(statSync(join(dir, DATABASE_FOLDER)).mode & 0o777).toBe(0o700);
+  },
+);
 
 describe('start-up refuses a data folder it cannot use, saying why and what to do', () => {
   let template: string;

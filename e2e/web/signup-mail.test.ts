@@ -3,12 +3,11 @@
  * free and a taken address alike), and the link in the mail, opened in the same browser,
  * creates the account and signs it in. A real `todo start`, a real SMTP server, Chromium.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpCapture, takeConfirmationToken, type SmtpCapture } from '@todo/testing';
+import { startSmtpCapture, takeConfirmationToken, tempDataDir, type SmtpCapture } from '@todo/testing';
 import { eventually, startServer, type ServerProcess } from '../support/process.js';
 import { describeViolations, launchChromium, root, seriousViolations } from './browser.js';
 
@@ -25,7 +24,7 @@ describe('web sign-up confirmed by mail, in Chromium', () => {
     if (!existsSync(join(root, 'apps/web/dist/index.html'))) {
       throw new Error('apps/web/dist is missing: build the UI first (npm run build -w @todo/web)');
     }
-    dataDir = mkdtempSync(join(tmpdir(), 'todo-web-mail-'));
+    dataDir = tempDataDir('todo-web-mail-');
     smtp = await startSmtpCapture();
     [server, browser] = await Promise.all([startServer({ DATA_DIR: dataDir, SMTP_URL: smtp.url }, 90_000), launchChromium()]);
     page = await (await browser.newContext({ locale: 'en-GB' })).newPage();

@@ -7,7 +7,7 @@
  * client is on disk. Why a server rather than an in-process engine: docs/decisions/0007.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -161,6 +161,7 @@ async function initialise(dir: string, bin: Binaries, account: Account | undefin
   const partial = `${dir}.initialising`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(dirname(partial), { recursive: true });
+  if (account) enterable(dirname(partial));
   mkdirSync(partial, { mode: 0o700 });
   if (account) chownSync(partial, account.uid, account.gid);
   const child = spawn(bin.initdb, [`--pgdata=${partial}`, ...INITDB_ARGS], {
@@ -195,6 +196,16 @@ function ownedBy(dir: string, account: Account): void {
     if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
   };
   walk(dir);
+}
+
+/**
+ * As root, DATA_DIR is often private to root (`mkdir -m 700`, mkdtemp): the server's account
+ * could not reach its own folder inside it. Allowing others to pass through (x, not r: no one
+ * can list it) is all it needs; the database folder itself stays private to that account.
+ */
+function enterable(dataDir: string): void {
+  const { mode, uid } = statSync(dataDir);
+  if (uid === 0 && (mode & 0o001) === 0) chmodSync(dataDir, mode | 0o001);
 }
 
 /**
