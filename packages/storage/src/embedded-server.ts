@@ -230,9 +230,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // An orphan that has exited stays a zombie until init reaps it, which can take a second or
+  // two; it holds nothing any more (Linux shows it as state Z; elsewhere, wait for the reaping).
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return true;
   }
 }
 
