@@ -41,7 +41,10 @@ describe('ConcurrencyLimit', () => {
       start = nextWindow(limit, start);
       seen.push(limit.limit);
     }
-    expect(seen).toEqual([6, FLOOR, FLOOR, FLOOR, FLOOR]);
+    // From INITIAL × 0.8, halved per window, never under the floor.
+    const halved = [1, 2, 3, 4, 5].map((n) => Math.max(FLOOR, Math.floor((INITIAL * 0.8) / 2 ** n)));
+    expect(seen).toEqual(halved);
+    expect(seen.at(-1)).toBe(FLOOR);
   });
 
   it('shrinks while requests are stuck in progress, before any of them finishes', () => {
@@ -59,7 +62,8 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('grows back by a tenth per fast window while it turns requests away, up to its ceiling', () => {
-    const limit = new ConcurrencyLimit({ targetMs: 100, ceiling: 40 }, 0);
+    // A ceiling under INITIAL: the bound starts at the ceiling.
+    const limit = new ConcurrencyLimit({ targetMs: 100, ceiling: 16 }, 0);
     limit.record(1_000);
     let start = nextWindow(limit, 0);
     expect(limit.limit).toBe(8);
@@ -75,8 +79,8 @@ describe('ConcurrencyLimit', () => {
       seen.push(limit.limit);
     }
     expect(seen.slice(0, 4)).toEqual([9, 10, 11, 12]);
-    expect(seen.at(-1)).toBe(40);
-    expect(Math.max(...seen)).toBe(40);
+    expect(seen.at(-1)).toBe(16);
+    expect(Math.max(...seen)).toBe(16);
   });
 
   it('without a ceiling, grows as far as the latency allows', () => {

@@ -112,7 +112,7 @@ describe('the bound adapts to how long requests take', () => {
     const task = JSON.stringify({ title: 'stuck in the queue' });
     const held = Array.from({ length: 8 }, () => send(base, 'POST', '/api/tasks', auth, task));
     for (const { req } of held) req.write(task.slice(0, 3));
-    // Eight requests in progress, not yet late: the ninth is served (the bound starts at 16).
+    // Eight requests in progress, not yet late: the ninth is served (the bound starts at 64).
     expect((await call(base, 'GET', '/api/me', auth)).status).toBe(200);
     // Once they have been in progress past the target, the bound shrinks below what they hold.
     let shed: Awaited<ReturnType<typeof call>> | undefined;
