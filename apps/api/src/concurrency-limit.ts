@@ -18,7 +18,7 @@ export const FLOOR = 4;
  * first windows measure it, high enough that the connections a flood opens at once are not all
  * refused and sent back to retry while they are still being accepted. Measured with
  * bench:overload (400 connections at 4× the sustainable rate, quiet machine): 64 met every goal
- * in 3 of 3 runs; 16 and 32 left first-second requests waiting over 1 s (docs/benchmarks.md).
+ * in 4 of 7 runs, 16 and 32 in none of 3 (docs/benchmarks.md).
  */
 export const INITIAL = 64;
 /** The share of a window's requests allowed to be slower than the target. */
