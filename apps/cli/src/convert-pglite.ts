@@ -55,8 +55,9 @@ export async function convertPglite(oldFolder: string, url: string, say: (line: 
       const { blob } = await old.query(`copy ${table} to '/dev/blob'`);
       if (!blob?.size) continue;
       const text = Buffer.from(await blob.arrayBuffer());
-      await pipeline(Readable.from([text]), target.query(copyFrom(`copy ${table} from stdin`)));
-      const count = Number((await target.query<{ count: string }>(`select count(*) from ${table}`)).rows[0]!.count);
+      const copy = target.query(copyFrom(`copy ${table} from stdin`));
+      await pipeline(Readable.from([text]), copy);
+      const count = copy.rowCount;
       rows += count;
       say(`${table}: ${count} rows`);
     }

@@ -22,9 +22,12 @@ export function serverAccount(): Account | undefined {
 
 function lookup(): Account | undefined {
   try {
-    const uid = Number(execFileSync('id', ['-u', SERVER_ACCOUNT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    const gid = Number(execFileSync('id', ['-g', SERVER_ACCOUNT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    return { uid, gid, name: SERVER_ACCOUNT };
+    // name:password:uid:gid:… — one query for both ids.
+    const [, , uid, gid] = execFileSync('getent', ['passwd', SERVER_ACCOUNT], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).split(':');
+    return { uid: Number(uid), gid: Number(gid), name: SERVER_ACCOUNT };
   } catch {
     return undefined;
   }
