@@ -6,11 +6,13 @@
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { LINK_PAGE_STYLE_SOURCE } from './routes/link-page.js';
 
 /**
  * Only our own scripts, styles and connections. The web UI and Swagger UI load everything from
- * this origin (no inline script or style; React sets styles through the DOM, which CSP allows);
- * their CSS carries icons as `data:` images. No page of ours may be framed (clickjacking).
+ * this origin (no inline script; React sets styles through the DOM, which CSP allows); their
+ * CSS carries icons as `data:` images. The one inline style allowed, by its hash, is the style
+ * sheet of the pages that links in emails open (routes/link-page.ts). No page of ours may be framed (clickjacking).
  */
 export function contentSecurityPolicy(https: boolean): Record<string, string[] | null> {
   return {
@@ -24,7 +26,7 @@ export function contentSecurityPolicy(https: boolean): Record<string, string[] |
     'object-src': ["'none'"],
     'script-src': ["'self'"],
     'script-src-attr': ["'none'"],
-    'style-src': ["'self'"],
+    'style-src': ["'self'", LINK_PAGE_STYLE_SOURCE],
     // Over plain HTTP (a laptop, a LAN address) upgrading would point the page at a port that
     // speaks no TLS.
     'upgrade-insecure-requests': https ? [] : null,

@@ -3,6 +3,7 @@
  * content security policy that still lets those pages load everything they ask for, caching
  * that never strands a browser on a removed bundle, and compressed bodies.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,8 @@ describe('security headers, caching and compression', () => {
       const policy = csp(res.headers);
       expect(policy.get('default-src'), url).toBe("'self'");
       expect(policy.get('script-src'), url).toBe("'self'");
-      expect(policy.get('style-src'), url).toBe("'self'");
+      // Besides this origin, only the email-link pages' own style sheet, by its hash (below).
+      expect(policy.get('style-src'), url).toMatch(/^'self' 'sha256-[A-Za-z0-9+/]{43}='$/);
       expect(policy.get('object-src'), url).toBe("'none'");
       expect(policy.get('frame-ancestors'), url).toBe("'none'");
       expect(String(res.headers['content-security-policy'])).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
@@ -105,6 +107,16 @@ describe('security headers, caching and compression', () => {
     expect(document.json()).toMatchObject({ openapi: '3.1.0' });
     const css = (await h.app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })).body;
     for (const [, url] of css.matchAll(/url\(\s*["']?([^"')]+)/g)) expect(url).toMatch(/^(data:|\.?\/)/);
+  });
+
+  it("lets an email link's page apply its inline style sheet, and nothing else inline", async () => {
+    const res = await h.app.inject({ method: 'GET', url: `/confirm/${'x'.repeat(40)}` });
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    const styles = [...res.body.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    const hash = createHash('sha256').update(styles[0]!).digest('base64');
+    expect(csp(res.headers).get('style-src')).toBe(`'self' 'sha256-${hash}'`);
+    expect(res.body).not.toMatch(/\sstyle="|<script|\son[a-z]+="/);
   });
 
   it('turns on HSTS and request upgrades when PUBLIC_URL is https', async () => {

@@ -1,4 +1,5 @@
 /** The small HTML pages that links in emails open (reminder actions, account confirmations). */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -10,10 +11,18 @@ export function acceptFormButtons(scope: Pick<FastifyInstance, 'addContentTypePa
     done(null, undefined),
   );
 }
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111}
+button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#15803d;color:#fff;cursor:pointer}`;
+
+/**
+ * The pages' one inline style sheet, allowed by the content security policy through its hash
+ * (http-policy.ts): these pages must work alone, and no other inline style is allowed.
+ */
+export const LINK_PAGE_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
 export const linkPage = (title: string, body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>${title} · todo-app</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111}
-button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#15803d;color:#fff;cursor:pointer}</style>
+<style>${STYLE}</style>
 </head><body>${body}</body></html>`;
 
 export const escape = (s: string) =>
