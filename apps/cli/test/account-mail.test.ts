@@ -149,3 +149,36 @@ describe('account mail', () => {
     expect((await p.call('GET', '/api/me', ann.auth)).body.email).toBe(ann.email);
   });
 });
+
+// A pipeline of its own: the sign-ups above use up the per-client sign-up ceiling of a minute.
+describe('account mail ceiling', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await createPipeline();
+  });
+  afterAll(() => p?.close());
+
+  const inject = (url: string, payload: object, headers: Record<string, string>) =>
+    p.runtime.app.inject({ method: 'PATCH', url, headers, payload });
+  const sent = () => p.runtime.services.confirmations.settled();
+
+  it('mails at most 5 email changes per account an hour, then answers 429 with Retry-After (test clock)', async () => {
+    const ann = await p.user();
+    const bo = await p.user();
+    const change = (who: { auth: Record<string, string> }, n: number) =>
+      inject('/api/me', { email: `spam-${n}-${Date.now()}@example.test`, currentPassword: PASSWORD }, who.auth);
+    for (let n = 1; n <= 5; n++) expect((await change(ann, n)).statusCode).toBe(202);
+    await sent();
+    const before = p.smtp.messages.length;
+    const refused = await change(ann, 6);
+    await sent();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3500);
+    expect(p.smtp.messages.length).toBe(before);
+    // Another account has its own count; the hour passes and the first account may again.
+    expect((await change(bo, 1)).statusCode).toBe(202);
+    p.clock.advance(3600_000);
+    expect((await change(ann, 7)).statusCode).toBe(202);
+  });
+});

@@ -15,6 +15,7 @@ import { isUniqueViolation, toUser } from '@todo/storage';
 import type { AccountMail, AccountNotice } from './account-mail.js';
 import { signUpClosed, type AuthService, type Session } from './auth.service.js';
 import type { ServiceDeps } from './deps.js';
+import { RetryLaterError } from './security/login-throttle.js';
 import { hashPassword } from './security/password.js';
 import { hashToken } from './security/tokens.js';
 
@@ -27,6 +28,8 @@ export interface ConfirmationOptions {
   linkTtlMs?: number;
   /** Told of a mail that could not be sent (mail leaves after the answer, so nobody else hears of it). */
   onMailError?: (error: unknown) => void;
+  /** Email-change mails one account may cause per hour; 5 by default. */
+  emailChangesPerHour?: number;
 }
 
 export type SignUpOutcome = { status: 'created'; session: Session } | { status: 'confirmation-sent' };
@@ -34,9 +37,17 @@ export type Confirmed = { purpose: 'signup'; session: Session } | { purpose: 'em
 
 const LINK_GONE = 'this link was already used or has expired';
 
+const HOUR_MS = 3600_000;
+
 export class EmailConfirmationService {
   private readonly sending = new Set<Promise<void>>();
   private readonly ttlMs: number;
+  /**
+   * When each account's recent email-change mails left. Each change mails an address the
+   * account chose, so without a ceiling one account could make this server mail anyone as
+   * often as it likes. Kept in memory: each replica counts on its own, like the login throttle.
+   */
+  private readonly changeMails = new Map<string, number[]>();
 
   constructor(
     private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids'>,
@@ -77,6 +88,7 @@ export class EmailConfirmationService {
       if ((await this.deps.store.repos.users.count()) > 1) throw emailChangeUnavailable();
       return 'apply';
     }
+    this.countEmailChange(userId);
     const existing = await this.lookUp(email);
     if (existing) {
       this.send({ kind: 'email-change-to-existing-account', to: existing.email, signInUrl: this.signInUrl() });
@@ -154,6 +166,19 @@ export class EmailConfirmationService {
       ...fields,
     });
     return { link: `${this.options.publicUrl}/confirm/${secret}`, expiresAt };
+  }
+
+  /** Refuses the change that would exceed the account's hourly mail ceiling (429, Retry-After). */
+  private countEmailChange(userId: string): void {
+    const now = this.deps.clock.now().getTime();
+    const recent = (this.changeMails.get(userId) ?? []).filter((at) => at > now - HOUR_MS);
+    if (recent.length >= (this.options.emailChangesPerHour ?? 5)) {
+      const seconds = Math.max(1, Math.ceil((recent[0]! + HOUR_MS - now) / 1000));
+      throw new RetryLaterError(`too many email changes; try again in ${seconds} s`, seconds);
+    }
+    this.changeMails.delete(userId); // re-inserted last: the map's order is oldest activity first
+    this.changeMails.set(userId, [...recent, now]);
+    if (this.changeMails.size > 100_000) this.changeMails.delete(this.changeMails.keys().next().value!);
   }
 
   private signInUrl(): string {
