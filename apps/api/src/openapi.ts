@@ -72,7 +72,7 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
     id: 'updateProfile',
     errors: {
       403: 'The token lacks the "write" scope, a cookie session came from another site, or this server sends no mail and has other accounts, so a new email cannot be confirmed (EMAIL_CHANGE_UNAVAILABLE)',
-      429: 'Too many wrong passwords; wait as Retry-After says',
+      429: 'Too many wrong passwords, or more than 5 email changes this hour; wait as Retry-After says',
     },
   },
   'POST /api/me/password': { id: 'changePassword', errors: { 429: 'Too many wrong passwords; wait as Retry-After says' } },
