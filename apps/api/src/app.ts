@@ -11,7 +11,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from 'pino';
 import type { Services } from '@todo/services';
 import { randomUUID } from 'node:crypto';
-import { identify, traceparentOf } from './auth.js';
+import { authenticate, traceparentOf } from './auth.js';
 import { answerWrongMethodWith405 } from './method-not-allowed.js';
 import { registerInputChecks } from './input.js';
 import { PROBLEM_SCHEMA, openapiTransform, openapiTransformObject } from './openapi.js';
@@ -165,9 +165,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   await typed.register(async (scope) => {
     scope.decorateRequest('principal', null);
-    scope.addHook('onRequest', async (request) => {
-      request.principal = await identify(deps.services.auth, request);
-    });
+    scope.addHook('onRequest', (request) => authenticate(deps.services.auth, request));
     registerMeRoutes(scope, deps.services);
     registerTokenRoutes(scope, deps.services);
     registerTaskRoutes(scope, deps.services);

@@ -4,7 +4,7 @@
  * methods must also come from our own origin (docs/security.md).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '@todo/domain';
+import { DomainError, enforce, policy } from '@todo/domain';
 import type { AuthService, Principal } from '@todo/services';
 
 export const SESSION_COOKIE = 'todo_session';
@@ -66,14 +66,21 @@ export async function identify(auth: AuthService, request: FastifyRequest): Prom
   throw new DomainError('UNAUTHENTICATED', 'sign in, or send Authorization: Bearer <token>');
 }
 
-/** The principal of an authenticated route, with the scope its method needs. */
+/**
+ * Who calls an authenticated route, refused unless the credential has the scope the method
+ * needs. Runs before the input is parsed, so a credential that may not write learns nothing
+ * about what a valid write would look like.
+ */
+export async function authenticate(auth: AuthService, request: FastifyRequest): Promise<void> {
+  const principal = await identify(auth, request);
+  enforce(policy.access(principal, SAFE_METHODS.has(request.method) ? 'read' : 'write'));
+  request.principal = principal;
+}
+
+/** The principal of an authenticated route (`authenticate` ran before the handler). */
 export function principalOf(request: FastifyRequest): Principal {
   const principal = request.principal;
   if (!principal) throw new DomainError('UNAUTHENTICATED', 'sign in first');
-  const needed = SAFE_METHODS.has(request.method) ? 'read' : 'write';
-  if (!principal.scopes.includes(needed)) {
-    throw new DomainError('INSUFFICIENT_SCOPE', `this token lacks the "${needed}" scope`);
-  }
   return principal;
 }
 

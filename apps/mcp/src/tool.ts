@@ -3,7 +3,7 @@
  * list and call these definitions, so the two surfaces share one implementation per tool.
  */
 import { z } from 'zod';
-import { DomainError, isDomainError, unsafeTextIssues, type Clock, type FieldIssue } from '@todo/domain';
+import { DomainError, isDomainError, policy, unsafeTextIssues, type Clock, type FieldIssue } from '@todo/domain';
 import { isDataException, isStorageFull, type Principal, type Services } from '@todo/services';
 
 /** What every tool call runs with. The user is `principal` — never a tool argument, so a prompt cannot act for another user. */
@@ -130,16 +130,8 @@ export function toolError(error: unknown): ToolErrorBody {
  * declared output schema: the one place every surface goes through.
  */
 export async function runTool(tool: ToolDef, ctx: ToolContext, rawArgs: unknown): Promise<ToolOutcome> {
-  if (isMutating(tool) && !ctx.principal.scopes.includes('write')) {
-    return {
-      ok: false,
-      error: {
-        code: 'INSUFFICIENT_SCOPE',
-        message: `${tool.name} changes data and this token only has the scopes [${ctx.principal.scopes.join(', ')}]; create a token with ["read","write"]`,
-        issues: [],
-      },
-    };
-  }
+  const access = policy.access(ctx.principal, isMutating(tool) ? 'write' : 'read', tool.name);
+  if (!access.allowed) return { ok: false, error: { code: access.code, message: access.reason, issues: [] } };
   // Text the application refuses anywhere in the arguments, before any schema: the one check
   // every tool gets. Items of a batch are checked one by one instead (`batchItem`).
   const inBatch = (field: string) => tool.batchOf !== undefined && field.startsWith(`${tool.batchOf}.`);

@@ -5,7 +5,7 @@
  * later expiry than its own, and may revoke only itself and what it created; revoking a token
  * revokes everything minted from it, transitively (docs/security.md).
  */
-import { DomainError, type ApiToken, type TokenCreate } from '@todo/domain';
+import { DomainError, enforce, policy, type ApiToken, type TokenCreate } from '@todo/domain';
 import type { AuthService } from './auth.service.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { newTokenSecret } from './security/tokens.js';
@@ -24,23 +24,7 @@ export class TokenService {
     const now = this.deps.clock.now();
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && expiresAt <= now) throw DomainError.field('VALIDATION_FAILED', 'expiresAt', 'must be in the future');
-    // A token can never hold more rights than the credential that mints it.
-    const extra = input.scopes.filter((scope) => !principal.scopes.includes(scope));
-    if (extra.length) {
-      throw DomainError.field(
-        'INSUFFICIENT_SCOPE',
-        'scopes',
-        `the credential making this request lacks the ${extra.join(', ')} scope`,
-      );
-    }
-    const parentExpiry = principal.via === 'token' ? (principal.tokenExpiresAt ?? null) : null;
-    if (parentExpiry && (!expiresAt || expiresAt > parentExpiry)) {
-      throw DomainError.field(
-        'VALIDATION_FAILED',
-        'expiresAt',
-        `must be set, and no later than ${parentExpiry.toISOString()}, when the token making this request expires`,
-      );
-    }
+    enforce(policy.mintToken(principal, { scopes: input.scopes, expiresAt }));
     const { secret, hash, prefix } = newTokenSecret();
     const token = await this.deps.store.repos.tokens.insert({
       id: this.deps.ids.next(),
@@ -63,9 +47,7 @@ export class TokenService {
     if (principal.via === 'token') {
       const lineage = await tokens.lineage(principal.userId, id);
       if (!lineage.length) throw new DomainError('TOKEN_NOT_FOUND', 'no such token');
-      if (!principal.tokenId || !lineage.includes(principal.tokenId)) {
-        throw new DomainError('FORBIDDEN', 'a token may revoke only itself and the tokens it created; sign in to revoke others');
-      }
+      enforce(policy.revokeToken(principal, lineage));
     }
     const hashes = await tokens.deleteTree(principal.userId, id);
     if (!hashes.length) throw new DomainError('TOKEN_NOT_FOUND', 'no such token');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '@todo/domain';
+import { DomainError, enforce, policy } from '@todo/domain';
 import type { DeadLetter as StoredDeadLetter, Services } from '@todo/services';
 import type { TypedApp } from '../typed-app.js';
 import { principalOf } from '../auth.js';
@@ -29,8 +29,7 @@ export function registerAdminRoutes(
 ): void {
   const tags = ['admin'];
   const requireAdmin = async (request: Parameters<typeof principalOf>[0]) => {
-    const user = await deps.services.profile.get(principalOf(request));
-    if (!user.isAdmin) throw new DomainError('FORBIDDEN', 'administrators only');
+    enforce(policy.administer(await deps.services.profile.get(principalOf(request))));
   };
 
   app.get(

@@ -1,0 +1,90 @@
+/**
+ * Who may do what: every authorization decision, in one place. Each rule takes what it needs
+ * to know about the caller (and, where it matters, about the resource) and answers allowed, or
+ * refused with the error the caller gets. The edges (REST, MCP, chat, CLI) and the services
+ * ask here and enforce the answer; none decides by itself.
+ *
+ * Which rows are the caller's own is the other half of authorization: every query is scoped to
+ * the caller's id, and a row of someone else is answered as not found, so its existence is not
+ * disclosed (docs/security.md).
+ */
+import { DomainError, type ErrorCode, type FieldIssue } from './errors.js';
+import type { TokenScope } from './schemas.js';
+
+/** The caller, as far as authorization cares. */
+export interface Caller {
+  readonly scopes: readonly TokenScope[];
+  readonly via: 'session' | 'token';
+  /** The calling token (when `via` is 'token'). */
+  readonly tokenId?: string | undefined;
+  /** When the calling token expires; null: never. */
+  readonly tokenExpiresAt?: Date | null | undefined;
+}
+
+export type Decision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly code: ErrorCode; readonly reason: string; readonly issues?: readonly FieldIssue[] };
+
+const ALLOWED: Decision = { allowed: true };
+const refuse = (code: ErrorCode, reason: string, field?: string): Decision => ({
+  allowed: false,
+  code,
+  reason,
+  ...(field ? { issues: [{ field, message: reason }] } : {}),
+});
+
+/** Throws the refusal as the error the caller gets. */
+export function enforce(decision: Decision): void {
+  if (!decision.allowed) throw new DomainError(decision.code, decision.reason, decision.issues ?? []);
+}
+
+export const policy = {
+  /**
+   * Reading needs the `read` scope, changing anything the `write` scope. Sessions hold both;
+   * tokens hold what they were made with.
+   */
+  access(caller: Caller, needs: TokenScope, what = 'this request'): Decision {
+    if (caller.scopes.includes(needs)) return ALLOWED;
+    return refuse(
+      'INSUFFICIENT_SCOPE',
+      needs === 'write'
+        ? `${what} changes data and this credential only has the scopes [${caller.scopes.join(', ')}]; use a token with ["read","write"]`
+        : `this credential lacks the "read" scope`,
+    );
+  },
+
+  /** The instance's administration (dead letters, …): administrators only. */
+  administer(user: { readonly isAdmin: boolean }): Decision {
+    return user.isAdmin ? ALLOWED : refuse('FORBIDDEN', 'administrators only');
+  },
+
+  /**
+   * A token never holds more than the credential that makes it: no scope the caller lacks and,
+   * when a token makes it, no later expiry than that token's own.
+   */
+  mintToken(caller: Caller, wanted: { readonly scopes: readonly TokenScope[]; readonly expiresAt: Date | null }): Decision {
+    const extra = wanted.scopes.filter((scope) => !caller.scopes.includes(scope));
+    if (extra.length) {
+      return refuse('INSUFFICIENT_SCOPE', `the credential making this request lacks the ${extra.join(', ')} scope`, 'scopes');
+    }
+    const limit = caller.via === 'token' ? (caller.tokenExpiresAt ?? null) : null;
+    if (limit && (!wanted.expiresAt || wanted.expiresAt > limit)) {
+      return refuse(
+        'VALIDATION_FAILED',
+        `must be set, and no later than ${limit.toISOString()}, when the token making this request expires`,
+        'expiresAt',
+      );
+    }
+    return ALLOWED;
+  },
+
+  /**
+   * A session may revoke any of its user's tokens; a token only itself and the tokens made
+   * from it. `lineage`: the token to revoke and the tokens it was made from, up to the first.
+   */
+  revokeToken(caller: Caller, lineage: readonly string[]): Decision {
+    if (caller.via === 'session') return ALLOWED;
+    if (caller.tokenId && lineage.includes(caller.tokenId)) return ALLOWED;
+    return refuse('FORBIDDEN', 'a token may revoke only itself and the tokens it created; sign in to revoke others');
+  },
+};
