@@ -53,13 +53,12 @@ describe('policy', () => {
 
   it('enforce throws the refusal as a domain error with its code and fields', () => {
     expect(() => enforce(policy.access(readToken, 'read'))).not.toThrow();
-    const refused = (() => {
-      try {
-        enforce(policy.mintToken(readToken, { scopes: ['write'], expiresAt: null }));
-      } catch (error) {
-        return error;
-      }
-    })();
+    let refused: unknown;
+    try {
+      enforce(policy.mintToken(readToken, { scopes: ['write'], expiresAt: null }));
+    } catch (error) {
+      refused = error;
+    }
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'INSUFFICIENT_SCOPE', issues: [{ field: 'scopes' }] });
   });
