@@ -20,7 +20,7 @@ export { executeByShape, executeNamed, executeRendered, renderStatement, type Re
 export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';
 export { isDataException, isUniqueViolation } from './repositories/label.repository.js';
-export type { TaskChanges, SubtaskCopy, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
+export type { SubtaskCopy, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
 export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
 export { dueFromRow, taskFromRow, type ReminderJson } from './repositories/task.mapper.js';

@@ -16,11 +16,8 @@ import {
   taskFromRow,
   taskWireFields,
   withRecurrenceText,
-  type NewTaskRow,
   type TaskRow,
 } from './task.mapper.js';
-
-export type TaskChanges = Partial<Omit<NewTaskRow, 'id' | 'userId' | 'number' | 'createdAt'>>;
 
 /** A subtask's fields a next occurrence copies (open again, no tags or reminders). */
 export interface SubtaskCopy {
@@ -98,16 +95,6 @@ export class TaskRepository {
    */
   write(writes: readonly TaskWrite[]): Promise<StoredTaskWrite[]> {
     return this.writes ? this.writes.write(writes) : writeTasks(this.db, writes);
-  }
-
-  /** Sets stored fields of a task directly, without events or tags (derived fields, e.g. `dueAt` after a zone change). */
-  async update(userId: string, id: string, changes: TaskChanges): Promise<boolean> {
-    const updated = await this.db
-      .update(tasks)
-      .set(changes)
-      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
-      .returning({ id: tasks.id });
-    return updated.length > 0;
   }
 
   /** The task as the wire shows it and as it is stored, for a change decided on both. */
