@@ -30,7 +30,9 @@ describe('recurrence reconciliation', () => {
   /** Changes stored fields directly, bypassing the app: no event, no checks. */
   const setStored = async (id: string, changes: Partial<typeof schema.tasks.$inferInsert>) => {
     const { tasks } = schema;
-    expect(await p.runtime.database.db.update(tasks).set(changes).where(eq(tasks.id, id)).returning({ id: tasks.id })).toHaveLength(1);
+    expect(
+      await p.runtime.database.db.update(tasks).set(changes).where(eq(tasks.id, id)).returning({ id: tasks.id }),
+    ).toHaveLength(1);
   };
   /** Completes the task in storage only, as if its event had been lost: no outbox row, no delivery. */
   const completeSilently = (id: string) => setStored(id, { completedAt: p.clock.now(), updatedAt: p.clock.now() });

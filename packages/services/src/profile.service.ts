@@ -57,7 +57,12 @@ export class ProfileService {
           // Their instants move with the zone; the rest of each task stays as it is (no event: nothing the user set changed).
           const moved = (await repos.users.floatingDueRows(principal.userId)).map((t) => {
             const due = t.dueTime ? { dateTime: `${t.dueDate}T${t.dueTime.slice(0, 8)}`, timeZone: null } : { date: t.dueDate! };
-            return { op: 'update' as const, row: { ...t, dueAt: resolveDue(due, timeZone).dueAt }, readUpdatedAt: t.updatedAt, events: [] };
+            return {
+              op: 'update' as const,
+              row: { ...t, dueAt: resolveDue(due, timeZone).dueAt },
+              readUpdatedAt: t.updatedAt,
+              events: [],
+            };
           });
           if (moved.length && (await repos.tasks.write(moved)).includes(null)) {
             throw new DomainError('CONFLICT', 'a task changed while the time zone was applied; try again');

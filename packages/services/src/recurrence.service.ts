@@ -108,17 +108,39 @@ export class RecurrenceService {
         ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }
         : { id: this.deps.ids.next(), kind: 'absolute', minutesBefore: null, at: new Date(new Date(r.at).getTime() + shift) },
     );
-    const nextRow = { ...row, id, number: null, completedAt: null, ...due, occurrenceIndex: index + 1, createdAt: now, updatedAt: now };
+    const nextRow = {
+      ...row,
+      id,
+      number: null,
+      completedAt: null,
+      ...due,
+      occurrenceIndex: index + 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     // The next task and its checklist, every item open again, in one statement with their events:
     // a duplicate delivery fails on the series key and writes none of it, numbers included.
     const task = taskFromRow({ ...nextRow, number: 0 }, completed.tags, reminderJson(reminders)); // number filled in by the write
     const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
     const writes: PendingTaskWrite[] = [
-      { op: 'insert', row: nextRow, tags, reminders, follows: completed.id, events: [pendingEvent('todo.task.created.v1', id, { userId, task })] },
+      {
+        op: 'insert',
+        row: nextRow,
+        tags,
+        reminders,
+        follows: completed.id,
+        events: [pendingEvent('todo.task.created.v1', id, { userId, task })],
+      },
       ...found.subtasks.map((sub): PendingTaskWrite => {
         const subRow = { ...EMPTY_TASK, id: this.deps.ids.next(), userId, ...sub, parentId: id, createdAt: now, updatedAt: now };
         const subTask = taskFromRow({ ...subRow, number: 0 }, [], []);
-        return { op: 'insert', row: subRow, tags: [], reminders: [], events: [pendingEvent('todo.task.created.v1', subRow.id, { userId, task: subTask })] };
+        return {
+          op: 'insert',
+          row: subRow,
+          tags: [],
+          reminders: [],
+          events: [pendingEvent('todo.task.created.v1', subRow.id, { userId, task: subTask })],
+        };
       }),
     ];
     try {

@@ -86,11 +86,29 @@ export function distinctNames(names: readonly string[]): string[] {
 
 /** Reminders as reads return them, for a task built from what is written. */
 export const reminderJson = (list: readonly ReminderWrite[]): ReminderJson[] =>
-  list.map((r) => ({ id: r.id, kind: r.kind, minutesBefore: r.minutesBefore, at: r.at?.toISOString() ?? null, snoozedUntil: r.snoozedUntil?.toISOString() ?? null }));
+  list.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    minutesBefore: r.minutesBefore,
+    at: r.at?.toISOString() ?? null,
+    snoozedUntil: r.snoozedUntil?.toISOString() ?? null,
+  }));
 
 export const reminderWriteOf = (r: Task['reminders'][number]): ReminderWrite =>
   r.type === 'relative'
-    ? { id: r.id, kind: 'relative', minutesBefore: r.minutesBefore, at: null, snoozedUntil: r.snoozedUntil ? new Date(r.snoozedUntil) : null }
-    : { id: r.id, kind: 'absolute', minutesBefore: null, at: new Date(r.at), snoozedUntil: r.snoozedUntil ? new Date(r.snoozedUntil) : null };
+    ? {
+        id: r.id,
+        kind: 'relative',
+        minutesBefore: r.minutesBefore,
+        at: null,
+        snoozedUntil: r.snoozedUntil ? new Date(r.snoozedUntil) : null,
+      }
+    : {
+        id: r.id,
+        kind: 'absolute',
+        minutesBefore: null,
+        at: new Date(r.at),
+        snoozedUntil: r.snoozedUntil ? new Date(r.snoozedUntil) : null,
+      };
 
 export const reminderJsonOf = (r: Task['reminders'][number]): ReminderJson => reminderJson([reminderWriteOf(r)])[0]!;

@@ -168,7 +168,11 @@ export class TaskService {
     };
     const tags = distinctNames(input.tags).map((name) => ({ id: this.deps.ids.next(), name }));
     // Built from what is written, not read back; the number and tag names as stored come from the write.
-    const task = taskFromRow({ ...row, number: 0 }, tags.map((t) => t.name), reminderJson(reminders));
+    const task = taskFromRow(
+      { ...row, number: 0 },
+      tags.map((t) => t.name),
+      reminderJson(reminders),
+    );
     const events = [pendingEvent('todo.task.created.v1', id, { userId, task })];
     const [stored] = await this.unitOfWork.writeTasks(ctx, [
       { op: 'insert', row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) },
@@ -200,26 +204,51 @@ export class TaskService {
         const recurrence =
           patch.recurrence !== undefined
             ? recurrenceFields(patch.recurrence, due, zone)
-            : recurrenceFields(read.recurrenceRule ? { rule: read.recurrenceRule, repeatFrom: read.repeatFrom ?? 'due' } : null, due);
+            : recurrenceFields(
+                read.recurrenceRule ? { rule: read.recurrenceRule, repeatFrom: read.repeatFrom ?? 'due' } : null,
+                due,
+              );
         Object.assign(row, recurrence);
         // Editing the rule or the due re-anchors the series here; the index keeps COUNT honest.
         if (recurrence.recurrenceRule) {
-          Object.assign(row, { seriesId: read.seriesId ?? read.id, occurrenceIndex: read.occurrenceIndex ?? 0, seriesStart: anchorOf(due) });
+          Object.assign(row, {
+            seriesId: read.seriesId ?? read.id,
+            occurrenceIndex: read.occurrenceIndex ?? 0,
+            seriesStart: anchorOf(due),
+          });
         }
       }
       const reminders =
-        patch.reminders !== undefined ? reminderRows(patch.reminders, due, () => this.deps.ids.next(), before.reminders) : undefined;
-      if (patch.reminders === undefined && patch.due !== undefined && !due.dueDate && before.reminders.some((r) => r.type === 'relative')) {
+        patch.reminders !== undefined
+          ? reminderRows(patch.reminders, due, () => this.deps.ids.next(), before.reminders)
+          : undefined;
+      if (
+        patch.reminders === undefined &&
+        patch.due !== undefined &&
+        !due.dueDate &&
+        before.reminders.some((r) => r.type === 'relative')
+      ) {
         throw DomainError.field('INVALID_REMINDER', 'due', 'remove the relative reminders before clearing the due date');
       }
-      const tags = patch.tags !== undefined ? distinctNames(patch.tags).map((name) => ({ id: this.deps.ids.next(), name })) : undefined;
+      const tags =
+        patch.tags !== undefined ? distinctNames(patch.tags).map((name) => ({ id: this.deps.ids.next(), name })) : undefined;
       const task = taskFromRow(
         row,
         tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
         reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
       );
       const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed })];
-      return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, events, ...(tags ? { tags } : {}), ...(reminders ? { reminders } : {}) } };
+      return {
+        task,
+        write: {
+          op: 'update',
+          row,
+          readUpdatedAt: read.updatedAt,
+          events,
+          ...(tags ? { tags } : {}),
+          ...(reminders ? { reminders } : {}),
+        },
+      };
     });
   }
 
@@ -294,9 +323,17 @@ export class TaskService {
       const now = this.deps.clock.now();
       const row = { ...read, completedAt: completed ? now : null, updatedAt: now };
       // Only these fields change: no need to read the task back.
-      const task: Task = { ...before, status: completed ? 'completed' : 'open', completedAt: row.completedAt?.toISOString() ?? null, updatedAt: now.toISOString() };
+      const task: Task = {
+        ...before,
+        status: completed ? 'completed' : 'open',
+        completedAt: row.completedAt?.toISOString() ?? null,
+        updatedAt: now.toISOString(),
+      };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
-      return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, events: [pendingEvent(type, task.id, { userId, task })] } };
+      return {
+        task,
+        write: { op: 'update', row, readUpdatedAt: read.updatedAt, events: [pendingEvent(type, task.id, { userId, task })] },
+      };
     });
   }
 
@@ -359,4 +396,9 @@ export class TaskService {
   }
 }
 
-const dueOnly = (due: DueFields): DueFields => ({ dueDate: due.dueDate, dueTime: due.dueTime, dueZone: due.dueZone, dueAt: due.dueAt });
+const dueOnly = (due: DueFields): DueFields => ({
+  dueDate: due.dueDate,
+  dueTime: due.dueTime,
+  dueZone: due.dueZone,
+  dueAt: due.dueAt,
+});

@@ -34,7 +34,12 @@ export class UnitOfWork {
    * after it for the events of the writes that happened (a skipped update has none).
    */
   async writeTasks(ctx: { traceparent?: string | undefined }, writes: readonly PendingTaskWrite[]): Promise<StoredTaskWrite[]> {
-    const context = { newId: () => this.deps.ids.next(), now: this.deps.clock.now(), source: this.deps.eventSource, traceparent: ctx.traceparent };
+    const context = {
+      newId: () => this.deps.ids.next(),
+      now: this.deps.clock.now(),
+      source: this.deps.eventSource,
+      traceparent: ctx.traceparent,
+    };
     const rows = writes.map((w) => ({ ...w, events: toCloudEvents(w.events, context) }) as TaskWrite);
     const stored = await this.deps.store.repos.tasks.write(rows);
     const events = rows.flatMap((w, i) => (stored[i] ? w.events.map((e) => e.event) : []));

@@ -166,7 +166,9 @@ export function runRepositoryContract(): void {
         )
         .then((r) => [r]);
       await expect(
-        f.store.repos.tasks.write([{ op: 'insert', row: { ...row!, id: crypto.randomUUID(), number: null }, tags: [], reminders: [], events: [] }]),
+        f.store.repos.tasks.write([
+          { op: 'insert', row: { ...row!, id: crypto.randomUUID(), number: null }, tags: [], reminders: [], events: [] },
+        ]),
       ).rejects.toSatisfy(
         (e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'),
       );
@@ -261,8 +263,12 @@ export function runRepositoryContract(): void {
       const reminder = { id: crypto.randomUUID(), kind: 'relative' as const, minutesBefore: 5, at: null };
       const tags = [{ id: crypto.randomUUID(), name: 'half-tag' }];
       await expect(
-        f.store.repos.tasks.write([{ op: 'insert', row: { ...row, number: null }, tags, reminders: [reminder, reminder], events: [] }]),
-      ).rejects.toSatisfy((e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'));
+        f.store.repos.tasks.write([
+          { op: 'insert', row: { ...row, number: null }, tags, reminders: [reminder, reminder], events: [] },
+        ]),
+      ).rejects.toSatisfy(
+        (e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'),
+      );
       expect((await f.services.tags.list(alice)).map((t) => t.name)).not.toContain('half-tag');
       expect((await list(f, alice, { status: 'all', limit: 200 })).items.length).toBe(before);
     });

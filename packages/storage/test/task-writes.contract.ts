@@ -11,7 +11,11 @@ import { TaskListQuery, pendingEvent } from '@todo/domain';
 import { schema, taskFromRow, toCloudEvents, type TaskWrite } from '../src/index.js';
 import { createFixture, plainTaskRow, type Fixture } from './fixtures.js';
 
-function write(userId: string, title: string, extra: { tags?: string[]; categoryId?: string } = {}): TaskWrite & { op: 'insert' } {
+function write(
+  userId: string,
+  title: string,
+  extra: { tags?: string[]; categoryId?: string } = {},
+): TaskWrite & { op: 'insert' } {
   const id = randomUUID();
   const now = new Date('2026-11-27T09:00:00Z');
   const row = plainTaskRow({ id, userId, title, createdAt: now, categoryId: extra.categoryId ?? null });
@@ -95,16 +99,30 @@ export function runTaskWritesContract(): void {
 
     it('skips a change to a task that changed since it was read, with its tags, reminders and events', async () => {
       const dana = await f.signUp();
-      const task = await f.addTask(dana, { title: 'stale', tags: ['kept'], reminders: [{ type: 'relative', minutesBefore: 5 }], due: { date: '2026-12-01' } });
+      const task = await f.addTask(dana, {
+        title: 'stale',
+        tags: ['kept'],
+        reminders: [{ type: 'relative', minutesBefore: 5 }],
+        due: { date: '2026-12-01' },
+      });
       const [found] = await f.store.db.select().from(schema.tasks).where(eq(schema.tasks.id, task.id));
       const { search: _search, ...row } = found!;
       const stale = new Date(row.updatedAt.getTime() - 1);
       const changed = { ...row, title: 'changed', updatedAt: new Date('2026-11-28T09:00:00Z') };
-      const event = toCloudEvents([pendingEvent('todo.task.updated.v1', task.id, { userId: dana.userId, task: { ...task, title: 'changed' }, changed: ['title'] })], {
-        newId: randomUUID,
-        now: changed.updatedAt,
-        source: 'todo-app/test',
-      });
+      const event = toCloudEvents(
+        [
+          pendingEvent('todo.task.updated.v1', task.id, {
+            userId: dana.userId,
+            task: { ...task, title: 'changed' },
+            changed: ['title'],
+          }),
+        ],
+        {
+          newId: randomUUID,
+          now: changed.updatedAt,
+          source: 'todo-app/test',
+        },
+      );
       const update = (readUpdatedAt: Date): TaskWrite => ({
         op: 'update',
         row: changed,
@@ -114,7 +132,11 @@ export function runTaskWritesContract(): void {
         events: event,
       });
       expect(await f.store.repos.tasks.write([update(stale)])).toEqual([null]);
-      expect(await f.services.tasks.get(dana, task.id)).toMatchObject({ title: 'stale', tags: ['kept'], reminders: [{ minutesBefore: 5 }] });
+      expect(await f.services.tasks.get(dana, task.id)).toMatchObject({
+        title: 'stale',
+        tags: ['kept'],
+        reminders: [{ minutesBefore: 5 }],
+      });
       expect((await f.services.tags.list(dana)).map((t) => t.name)).toEqual(['kept']);
       expect(await f.store.db.select().from(schema.outbox).where(eq(schema.outbox.id, event[0]!.event.id))).toEqual([]);
 
@@ -131,13 +153,19 @@ export function runTaskWritesContract(): void {
         title: 'edit me',
         due: { date: '2026-12-01' },
         tags: ['a', 'B'],
-        reminders: [{ type: 'relative', minutesBefore: 10 }, { type: 'relative', minutesBefore: 60 }],
+        reminders: [
+          { type: 'relative', minutesBefore: 10 },
+          { type: 'relative', minutesBefore: 60 },
+        ],
       });
       const [ten, hour] = task.reminders;
       await f.services.tasks.snoozeReminder(ctx, task.id, ten!.id, new Date('2026-12-01T08:00:00Z'));
       const updated = await f.services.tasks.update(ctx, task.id, {
         tags: ['b', 'c'],
-        reminders: [{ type: 'relative', minutesBefore: 10 }, { type: 'relative', minutesBefore: 30 }],
+        reminders: [
+          { type: 'relative', minutesBefore: 10 },
+          { type: 'relative', minutesBefore: 30 },
+        ],
       });
       expect(updated.tags).toEqual(['B', 'c']); // the existing tag keeps its spelling
       expect(await f.services.tasks.get(erin, task.id)).toEqual(updated);
@@ -148,7 +176,12 @@ export function runTaskWritesContract(): void {
     it('writes a next occurrence with its checklist in one statement, and none of it for a duplicate delivery', async () => {
       const finn = await f.signUp();
       const ctx = { principal: finn };
-      const first = await f.addTask(finn, { title: 'weekly review', due: { date: '2026-11-27' }, recurrence: { rule: 'weekly' }, tags: ['work'] });
+      const first = await f.addTask(finn, {
+        title: 'weekly review',
+        due: { date: '2026-11-27' },
+        recurrence: { rule: 'weekly' },
+        tags: ['work'],
+      });
       for (const title of ['inbox zero', 'plan week']) {
         const step = await f.addTask(finn, { title, parentId: first.id });
         await f.services.tasks.complete(ctx, step.id);

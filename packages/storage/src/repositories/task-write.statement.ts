@@ -252,7 +252,9 @@ function parts(needs: Needs): SQL[] {
       : []),
     // By `ord`: of two writes to one task in a batch, only the one that changed it counts as written.
     sql`stored as (${sql.join(written, sql` union all `)})`,
-    ...(needs.tags ? tagParts(needs.update) : [sql`names as (select i.ord, case when i.tags is null then null else '[]'::jsonb end as tags from items i)`]),
+    ...(needs.tags
+      ? tagParts(needs.update)
+      : [sql`names as (select i.ord, case when i.tags is null then null else '[]'::jsonb end as tags from items i)`]),
     ...(needs.reminders ? reminderParts(needs.update) : []),
     sql`emitted as (
       insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
