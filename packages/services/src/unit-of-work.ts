@@ -1,6 +1,7 @@
 /**
- * Runs a use case in one transaction together with the events it emits (transactional
- * outbox, docs/decisions/0001-transactional-outbox.md), then hands the events to `afterCommit` once the transaction has committed.
+ * Writes a change together with the events it causes (transactional outbox,
+ * docs/decisions/0001-transactional-outbox.md) — a task change as one statement (`writeTasks`),
+ * anything else in one transaction (`run`) — then hands the events to `afterCommit`.
  */
 import type { PendingEvent } from '@todo/domain';
 import { toCloudEvents, type Repositories, type StoredTaskWrite, type TaskWrite } from '@todo/storage';
