@@ -97,7 +97,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   if (!options.database && !config.databaseUrl) checkDataDir(config.dataDir);
   const jwtSecret = jwtSecretFor(config);
   const database = options.database ?? (await openDatabase(config, logger, SERVER_USE));
-  const store = new Store(database.db, { taskInserts: { pipeline: database.pipeline } });
+  const store = new Store(database.db);
   const metrics = new Metrics(database, clock);
   const transports = createTransports({
     config,

@@ -4,7 +4,9 @@
  * the grace period has passed; what the event path handled, what needs no next occurrence and a
  * next occurrence the user deleted are left alone.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '@todo/storage';
 import { createPipeline, type Pipeline } from './pipeline-harness.js';
 
 const GRACE_MS = 120_000;
@@ -25,11 +27,15 @@ describe('recurrence reconciliation', () => {
       .filter((t) => t.seriesId === seriesId)
       .map((t) => ({ index: t.occurrenceIndex, status: t.status, due: t.due.date }))
       .sort((a, b) => a.index - b.index);
-  /** Completes the task in storage only, as if its event had been lost: no outbox row, no delivery. */
-  const completeSilently = async (id: string) => {
-    const completedAt = p.clock.now();
-    expect(await p.runtime.store.repos.tasks.update(u.id, id, { completedAt, updatedAt: completedAt })).toBe(true);
+  /** Changes stored fields directly, bypassing the app: no event, no checks. */
+  const setStored = async (id: string, changes: Partial<typeof schema.tasks.$inferInsert>) => {
+    const { tasks } = schema;
+    expect(
+      await p.runtime.database.db.update(tasks).set(changes).where(eq(tasks.id, id)).returning({ id: tasks.id }),
+    ).toHaveLength(1);
   };
+  /** Completes the task in storage only, as if its event had been lost: no outbox row, no delivery. */
+  const completeSilently = (id: string) => setStored(id, { completedAt: p.clock.now(), updatedAt: p.clock.now() });
   const later = (ms: number) => p.advanceTo(new Date(p.clock.now().getTime() + ms));
   const reconcile = () => p.runtime.services.recurrence.reconcile({ graceMs: GRACE_MS });
 
@@ -81,7 +87,7 @@ describe('recurrence reconciliation', () => {
     const broken = await create('Broken rule', 'daily');
     const fine = await create('Feed the cat', 'daily');
     // A rule that no longer parses (stored by some older version, say): handling it throws.
-    expect(await p.runtime.store.repos.tasks.update(u.id, broken.id, { recurrenceRule: 'FREQ=SOMETIMES' })).toBe(true);
+    await setStored(broken.id, { recurrenceRule: 'FREQ=SOMETIMES' });
     await completeSilently(broken.id);
     await completeSilently(fine.id);
     await later(GRACE_MS + 1_000);
@@ -97,7 +103,7 @@ describe('recurrence reconciliation', () => {
     const metrics = (await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/todo_recurrence_reconciled_total\{outcome="failed"\} 1\n/);
     // Once the rule is repaired, the next run handles it.
-    expect(await p.runtime.store.repos.tasks.update(u.id, broken.id, { recurrenceRule: 'FREQ=DAILY' })).toBe(true);
+    await setStored(broken.id, { recurrenceRule: 'FREQ=DAILY' });
     expect(await outcomes()).toEqual([[broken.id, 'created']]);
     expect(await series(fine.seriesId)).toHaveLength(2);
     expect(await series(broken.seriesId)).toHaveLength(2);

@@ -81,7 +81,7 @@ describe('recurring tasks end to end', () => {
 
   it.each([
     ['with a checklist', true],
-    ['without subtasks (the one-statement write)', false],
+    ['without subtasks', false],
   ])('copies title, priority, tags and reminders, and resets subtasks — %s', async (label, withSubtask) => {
     const title = `chain copy ${withSubtask ? 'checklist' : 'plain'}`;
     const t = (

@@ -54,9 +54,18 @@ export class ProfileService {
         const row = await repos.users.update(principal.userId, changes);
         if (!row) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
         if (timeZone) {
-          for (const t of await repos.users.floatingDueRows(principal.userId)) {
+          // Their instants move with the zone; the rest of each task stays as it is (no event: nothing the user set changed).
+          const moved = (await repos.users.floatingDueRows(principal.userId)).map((t) => {
             const due = t.dueTime ? { dateTime: `${t.dueDate}T${t.dueTime.slice(0, 8)}`, timeZone: null } : { date: t.dueDate! };
-            await repos.tasks.update(principal.userId, t.id, { dueAt: resolveDue(due, timeZone).dueAt });
+            return {
+              op: 'update' as const,
+              row: { ...t, dueAt: resolveDue(due, timeZone).dueAt },
+              readUpdatedAt: t.updatedAt,
+              events: [],
+            };
+          });
+          if (moved.length && (await repos.tasks.write(moved)).includes(null)) {
+            throw new DomainError('CONFLICT', 'a task changed while the time zone was applied; try again');
           }
         }
         // Reminders of all-day and floating tasks fire at times that depend on zone and hour:

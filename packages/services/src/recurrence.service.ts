@@ -19,10 +19,10 @@ import {
   todayIn,
   type Task,
 } from '@todo/domain';
-import { isUniqueViolation, taskFromRow, type NewReminderRow } from '@todo/storage';
+import { isUniqueViolation, taskFromRow, type ReminderWrite } from '@todo/storage';
 import type { Principal, ServiceDeps } from './deps.js';
-import { byLowerName } from './task-fields.js';
-import { UnitOfWork } from './unit-of-work.js';
+import { reminderJson } from './task-fields.js';
+import { UnitOfWork, type PendingTaskWrite } from './unit-of-work.js';
 
 export type NextOccurrenceResult =
   | { outcome: 'created'; task: Task }
@@ -103,39 +103,49 @@ export class RecurrenceService {
     const shift = due.dueAt!.getTime() - row.dueAt!.getTime();
     const now = this.deps.clock.now();
     const id = this.deps.ids.next();
-    const reminders: NewReminderRow[] = completed.reminders.map((r) =>
+    const reminders: ReminderWrite[] = completed.reminders.map((r) =>
       r.type === 'relative'
         ? { id: this.deps.ids.next(), kind: 'relative', minutesBefore: r.minutesBefore, at: null }
         : { id: this.deps.ids.next(), kind: 'absolute', minutesBefore: null, at: new Date(new Date(r.at).getTime() + shift) },
     );
-    const nextRow = { ...row, id, completedAt: null, ...due, occurrenceIndex: index + 1, createdAt: now, updatedAt: now };
-    const reminderJson = reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: null }));
+    const nextRow = {
+      ...row,
+      id,
+      number: null,
+      completedAt: null,
+      ...due,
+      occurrenceIndex: index + 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // The next task and its checklist, every item open again, in one statement with their events:
+    // a duplicate delivery fails on the series key and writes none of it, numbers included.
+    const task = taskFromRow({ ...nextRow, number: 0 }, completed.tags, reminderJson(reminders)); // number filled in by the write
+    const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
+    const writes: PendingTaskWrite[] = [
+      {
+        op: 'insert',
+        row: nextRow,
+        tags,
+        reminders,
+        follows: completed.id,
+        events: [pendingEvent('todo.task.created.v1', id, { userId, task })],
+      },
+      ...found.subtasks.map((sub): PendingTaskWrite => {
+        const subRow = { ...EMPTY_TASK, id: this.deps.ids.next(), userId, ...sub, parentId: id, createdAt: now, updatedAt: now };
+        const subTask = taskFromRow({ ...subRow, number: 0 }, [], []);
+        return {
+          op: 'insert',
+          row: subRow,
+          tags: [],
+          reminders: [],
+          events: [pendingEvent('todo.task.created.v1', subRow.id, { userId, task: subTask })],
+        };
+      }),
+    ];
     try {
-      if (!found.hasSubtasks) {
-        // The common case in one statement: the number, the task, its tags, reminders and event,
-        // atomically — a duplicate delivery rolls it all back, number included.
-        const task = taskFromRow({ ...nextRow, number: 0 }, completed.tags, reminderJson); // number filled in by the write
-        const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
-        const created = pendingEvent('todo.task.created.v1', id, { userId, task });
-        const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
-          writer.tasks.insertWithEvents({ row: { ...nextRow, number: null }, tags, reminders, events, follows: completed.id }),
-        );
-        return { outcome: 'created', task: { ...task, ...stored } };
-      }
-      // Allocated before the write (see allocateNumber); a duplicate delivery costs a number.
-      const { number } = await repos.tasks.allocateNumber(userId);
-      const task = taskFromRow({ ...nextRow, number }, completed.tags, reminderJson);
-      const withSubtasks = await this.unitOfWork.run(ctx, async (tx, emit) => {
-        await tx.tasks.insert({ ...nextRow, number });
-        const tags = await tx.tags.ensureNames(userId, completed.tags, () => this.deps.ids.next(), now, id);
-        if (reminders.length) await tx.tasks.replaceReminders(id, reminders, { isNew: true });
-        const created = { ...task, tags: tags.map((t) => t.name).sort(byLowerName) };
-        emit(pendingEvent('todo.task.created.v1', id, { userId, task: created }));
-        await this.copySubtasks(tx, userId, completed.id, id, now, emit);
-        await tx.recurrence.markHandled(completed.id, now);
-        return created;
-      });
-      return { outcome: 'created', task: withSubtasks };
+      const [stored] = await this.unitOfWork.writeTasks(ctx, writes);
+      return { outcome: 'created', task: { ...task, number: stored!.number, tags: stored!.tags ?? task.tags } };
     } catch (error) {
       // Only the series key means "done before"; any other conflict is a real failure (retried).
       if (isUniqueViolation(error, 'tasks_series_occurrence_key')) return this.handled(completed, 'already-created');
@@ -182,31 +192,20 @@ export class RecurrenceService {
     await this.deps.store.repos.recurrence.markHandled(completed.id, this.deps.clock.now());
     return { outcome } as Unchanged;
   }
-
-  /** The next occurrence starts with the same checklist, every item open again. */
-  private async copySubtasks(
-    tx: Parameters<Parameters<UnitOfWork['run']>[1]>[0],
-    userId: string,
-    fromParent: string,
-    toParent: string,
-    now: Date,
-    emit: Parameters<Parameters<UnitOfWork['run']>[1]>[1],
-  ): Promise<void> {
-    const subtasks = await tx.tasks.childRows(userId, fromParent);
-    for (const sub of subtasks) {
-      const { number } = await tx.tasks.allocateNumber(userId);
-      const row = await tx.tasks.insert({
-        id: this.deps.ids.next(),
-        userId,
-        number,
-        title: sub.title,
-        description: sub.description,
-        priority: sub.priority,
-        parentId: toParent,
-        createdAt: now,
-        updatedAt: now,
-      });
-      emit(pendingEvent('todo.task.created.v1', row.id, { userId, task: taskFromRow(row, [], []) }));
-    }
-  }
 }
+
+/** A copied subtask's fields besides its own: nothing due, no series, no category. */
+const EMPTY_TASK = {
+  number: null,
+  completedAt: null,
+  dueDate: null,
+  dueTime: null,
+  dueZone: null,
+  dueAt: null,
+  recurrenceRule: null,
+  repeatFrom: null,
+  seriesId: null,
+  seriesStart: null,
+  occurrenceIndex: null,
+  categoryId: null,
+} as const;

@@ -11,8 +11,9 @@ import {
   type RecurrenceInput,
   type Reminder,
   type ReminderInput,
+  type Task,
 } from '@todo/domain';
-import type { NewReminderRow } from '@todo/storage';
+import type { ReminderJson, ReminderWrite } from '@todo/storage';
 
 export interface RecurrenceFields {
   recurrenceRule: string | null;
@@ -42,7 +43,7 @@ export function reminderRows(
   due: DueFields,
   newId: () => string,
   existing: readonly Reminder[] = [],
-): NewReminderRow[] {
+): ReminderWrite[] {
   const keyOf = (r: ReminderInput | Reminder) =>
     r.type === 'relative' ? `r:${r.minutesBefore}` : `a:${new Date(r.at).getTime()}`;
   const kept = new Map(existing.map((r) => [keyOf(r), r]));
@@ -82,3 +83,32 @@ export function distinctNames(names: readonly string[]): string[] {
   for (const name of names) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
   return [...byKey.values()];
 }
+
+/** Reminders as reads return them, for a task built from what is written. */
+export const reminderJson = (list: readonly ReminderWrite[]): ReminderJson[] =>
+  list.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    minutesBefore: r.minutesBefore,
+    at: r.at?.toISOString() ?? null,
+    snoozedUntil: r.snoozedUntil?.toISOString() ?? null,
+  }));
+
+export const reminderWriteOf = (r: Task['reminders'][number]): ReminderWrite =>
+  r.type === 'relative'
+    ? {
+        id: r.id,
+        kind: 'relative',
+        minutesBefore: r.minutesBefore,
+        at: null,
+        snoozedUntil: r.snoozedUntil ? new Date(r.snoozedUntil) : null,
+      }
+    : {
+        id: r.id,
+        kind: 'absolute',
+        minutesBefore: null,
+        at: new Date(r.at),
+        snoozedUntil: r.snoozedUntil ? new Date(r.snoozedUntil) : null,
+      };
+
+export const reminderJsonOf = (r: Task['reminders'][number]): ReminderJson => reminderJson([reminderWriteOf(r)])[0]!;

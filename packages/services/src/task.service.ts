@@ -1,6 +1,7 @@
 /**
- * Task use cases. Each change runs in one transaction with the events it causes (outbox), so
- * REST, MCP and chat — which all call this service — emit exactly the same events.
+ * Task use cases. Each change is decided here and written by one statement together with the
+ * events it causes (`repos.tasks.write`, the outbox), so REST, MCP and chat — which all call
+ * this service — emit exactly the same events.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -9,6 +10,7 @@ import {
   pendingEvent,
   priorityRank,
   todayIn,
+  type DueFields,
   type EventType,
   type Task,
   type TaskCreate,
@@ -20,14 +22,25 @@ import {
   taskFromRow,
   type Repositories,
   type StoredIdempotencyKey,
-  type TaskChanges,
+  type TaskRow,
   type TaskJsonPage,
   type TaskPage,
 } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
-import { UnitOfWork, type Emit } from './unit-of-work.js';
+import { UnitOfWork, type PendingTaskWrite } from './unit-of-work.js';
 import { TaskListPages, type ListPage, type ListPageCache, type ListPageOutcome } from './task-list-pages.js';
-import { anchorOf, byLowerName, distinctNames, dueFields, parseTaskRef, recurrenceFields, reminderRows } from './task-fields.js';
+import {
+  anchorOf,
+  byLowerName,
+  distinctNames,
+  dueFields,
+  parseTaskRef,
+  recurrenceFields,
+  reminderJson,
+  reminderJsonOf,
+  reminderRows,
+  reminderWriteOf,
+} from './task-fields.js';
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -127,11 +140,10 @@ export class TaskService {
   async create(ctx: CallContext, input: TaskCreate, idempotency?: { key: string; fingerprint: string }): Promise<Task> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
-    // Only a due without its own zone needs the owner's zone first; otherwise the write itself
-    // allocates the number, and the create is one round trip.
-    const allocated = dueNeedsUserZone(input.due) ? await repos.tasks.allocateNumber(userId) : null;
-    const due = dueFields(input.due, allocated?.timeZone ?? 'UTC');
-    const recurrence = recurrenceFields(input.recurrence, due, allocated?.timeZone ?? 'UTC');
+    // Only a due without its own zone needs the owner's zone first; otherwise the create is one round trip.
+    const zone = dueNeedsUserZone(input.due) ? await this.userZone(userId) : 'UTC';
+    const due = dueFields(input.due, zone);
+    const recurrence = recurrenceFields(input.recurrence, due, zone);
     const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
     await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
     const id = this.deps.ids.next();
@@ -139,7 +151,7 @@ export class TaskService {
     const row = {
       id,
       userId,
-      number: allocated?.number ?? null,
+      number: null,
       title: input.title,
       description: input.description,
       priority: priorityRank(input.priority),
@@ -155,74 +167,88 @@ export class TaskService {
       updatedAt: now,
     };
     const tags = distinctNames(input.tags).map((name) => ({ id: this.deps.ids.next(), name }));
-    // Built from what is written, not read back; the tag names are the stored ones (below).
+    // Built from what is written, not read back; the number and tag names as stored come from the write.
     const task = taskFromRow(
-      { ...row, number: row.number ?? 0 }, // a number allocated by the write is filled in below and in the event
+      { ...row, number: 0 },
       tags.map((t) => t.name),
-      reminders.map((r) => ({ ...r, at: r.at?.toISOString() ?? null, snoozedUntil: null })),
+      reminderJson(reminders),
     );
-    const created = pendingEvent('todo.task.created.v1', id, { userId, task });
-    const stored = await this.unitOfWork.runStatement(ctx, [created], (writer, events) =>
-      writer.tasks.insertWithEvents({ row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) }),
-    );
-    return { ...task, ...stored };
+    const events = [pendingEvent('todo.task.created.v1', id, { userId, task })];
+    const [stored] = await this.unitOfWork.writeTasks(ctx, [
+      { op: 'insert', row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) },
+    ]);
+    return { ...task, number: stored!.number, tags: stored!.tags ?? task.tags };
   }
 
   async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {
     const userId = ctx.principal.userId;
-    return this.write(ctx, async (repos, emit) => {
-      const before = await this.find(repos, userId, ref);
-      const row = (await repos.tasks.findRow(userId, before.id))!;
-      const zone = await this.userZone(repos, userId);
-      const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
-      if (!changed.length) return before;
-      const changes: TaskChanges = { updatedAt: this.deps.clock.now() };
-      if (patch.title !== undefined) changes.title = patch.title;
-      if (patch.description !== undefined) changes.description = patch.description;
-      if (patch.priority !== undefined) changes.priority = priorityRank(patch.priority);
-      if (patch.categoryId !== undefined) changes.categoryId = patch.categoryId;
+    const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
+    const { repos } = this.deps.store;
+    const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
+    return this.change(ctx, ref, async ({ task: before, row: read }) => {
+      if (!changed.length) return null;
+      const row: TaskRow = { ...read, updatedAt: this.deps.clock.now() };
+      if (patch.title !== undefined) row.title = patch.title;
+      if (patch.description !== undefined) row.description = patch.description;
+      if (patch.priority !== undefined) row.priority = priorityRank(patch.priority);
+      if (patch.categoryId !== undefined) row.categoryId = patch.categoryId;
       if (patch.parentId !== undefined) {
         await this.checkParent(repos, userId, before.id, patch.parentId);
-        changes.parentId = patch.parentId;
+        row.parentId = patch.parentId;
       }
       await this.checkReferences(repos, userId, { categoryId: patch.categoryId ?? null, parentId: null });
 
-      const due =
-        patch.due !== undefined
-          ? dueFields(patch.due, zone)
-          : { dueDate: row.dueDate, dueTime: row.dueTime, dueZone: row.dueZone, dueAt: row.dueAt };
-      if (patch.due !== undefined) Object.assign(changes, due);
+      const due = patch.due !== undefined ? dueFields(patch.due, zone) : read;
+      if (patch.due !== undefined) Object.assign(row, dueOnly(due));
       if (patch.recurrence !== undefined || patch.due !== undefined) {
         const recurrence =
           patch.recurrence !== undefined
             ? recurrenceFields(patch.recurrence, due, zone)
             : recurrenceFields(
-                row.recurrenceRule ? { rule: row.recurrenceRule, repeatFrom: row.repeatFrom ?? 'due' } : null,
+                read.recurrenceRule ? { rule: read.recurrenceRule, repeatFrom: read.repeatFrom ?? 'due' } : null,
                 due,
               );
-        Object.assign(changes, recurrence);
+        Object.assign(row, recurrence);
         // Editing the rule or the due re-anchors the series here; the index keeps COUNT honest.
         if (recurrence.recurrenceRule) {
-          Object.assign(changes, {
-            seriesId: row.seriesId ?? row.id,
-            occurrenceIndex: row.occurrenceIndex ?? 0,
+          Object.assign(row, {
+            seriesId: read.seriesId ?? read.id,
+            occurrenceIndex: read.occurrenceIndex ?? 0,
             seriesStart: anchorOf(due),
           });
         }
       }
-      if (patch.reminders !== undefined) {
-        await repos.tasks.replaceReminders(
-          before.id,
-          reminderRows(patch.reminders, due, () => this.deps.ids.next(), before.reminders),
-        );
-      } else if (patch.due !== undefined && !due.dueDate && before.reminders.some((r) => r.type === 'relative')) {
+      const reminders =
+        patch.reminders !== undefined
+          ? reminderRows(patch.reminders, due, () => this.deps.ids.next(), before.reminders)
+          : undefined;
+      if (
+        patch.reminders === undefined &&
+        patch.due !== undefined &&
+        !due.dueDate &&
+        before.reminders.some((r) => r.type === 'relative')
+      ) {
         throw DomainError.field('INVALID_REMINDER', 'due', 'remove the relative reminders before clearing the due date');
       }
-      if (patch.tags !== undefined) await this.setTags(repos, userId, before.id, patch.tags, changes.updatedAt!);
-      await repos.tasks.update(userId, before.id, changes);
-      const task = await this.find(repos, userId, before.id);
-      emit(pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed }));
-      return task;
+      const tags =
+        patch.tags !== undefined ? distinctNames(patch.tags).map((name) => ({ id: this.deps.ids.next(), name })) : undefined;
+      const task = taskFromRow(
+        row,
+        tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
+        reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
+      );
+      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed })];
+      return {
+        task,
+        write: {
+          op: 'update',
+          row,
+          readUpdatedAt: read.updatedAt,
+          events,
+          ...(tags ? { tags } : {}),
+          ...(reminders ? { reminders } : {}),
+        },
+      };
     });
   }
 
@@ -242,15 +268,18 @@ export class TaskService {
   /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */
   async snoozeReminder(ctx: CallContext, taskRef: string, reminderId: string, until: Date): Promise<Task> {
     const userId = ctx.principal.userId;
-    return this.write(ctx, async (repos, emit) => {
-      const before = await this.find(repos, userId, taskRef);
-      if (!(await repos.tasks.snoozeReminder(userId, before.id, reminderId, until))) {
+    return this.change(ctx, taskRef, async ({ task: before, row: read }) => {
+      if (!before.reminders.some((r) => r.id === reminderId)) {
         throw DomainError.field('NOT_FOUND', 'reminderId', 'this task has no such reminder');
       }
-      await repos.tasks.update(userId, before.id, { updatedAt: this.deps.clock.now() });
-      const task = await this.find(repos, userId, before.id);
-      emit(pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed: ['reminders'] }));
-      return task;
+      const row = { ...read, updatedAt: this.deps.clock.now() };
+      const reminders = before.reminders.map((r) => ({
+        ...reminderWriteOf(r),
+        ...(r.id === reminderId ? { snoozedUntil: until } : {}),
+      }));
+      const task = taskFromRow(row, before.tags, reminderJson(reminders));
+      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed: ['reminders'] })];
+      return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, reminders, events } };
     });
   }
 
@@ -273,53 +302,61 @@ export class TaskService {
 
   async delete(ctx: CallContext, ref: string): Promise<void> {
     const userId = ctx.principal.userId;
-    await this.write(ctx, async (repos, emit) => {
-      const task = await this.find(repos, userId, ref);
+    const { repos } = this.deps.store;
+    await this.change(ctx, ref, async ({ task, row }) => {
       // Subtasks go with their parent (cascade); each gets its own event so its reminders are cancelled.
-      const descendants = await repos.tasks.descendantIds(userId, task.id);
-      for (const id of descendants) {
+      const events = [];
+      for (const id of await repos.tasks.descendantIds(userId, task.id)) {
         const sub = await repos.tasks.findById(userId, id);
-        if (sub) emit(pendingEvent('todo.task.deleted.v1', id, { userId, task: sub }));
+        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId, task: sub }));
       }
-      await repos.tasks.delete(userId, task.id);
-      emit(pendingEvent('todo.task.deleted.v1', task.id, { userId, task }));
+      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId, task }));
+      const at = this.deps.clock.now();
+      return { task, write: { op: 'delete', userId, id: task.id, readUpdatedAt: row.updatedAt, at, events } };
     });
   }
 
-  private async setCompleted(ctx: CallContext, ref: string, completed: boolean): Promise<Task> {
+  private setCompleted(ctx: CallContext, ref: string, completed: boolean): Promise<Task> {
     const userId = ctx.principal.userId;
-    const { repos } = this.deps.store;
-    // Read, then write only if nothing changed in between (one statement with its event, no
-    // transaction holding the row); a concurrent change makes us read again.
-    for (let attempt = 1; ; attempt++) {
-      const before = await this.find(repos, userId, ref);
-      if ((before.status === 'completed') === completed) return before;
+    return this.change(ctx, ref, async ({ task: before, row: read }) => {
+      if ((before.status === 'completed') === completed) return null;
       const now = this.deps.clock.now();
+      const row = { ...read, completedAt: completed ? now : null, updatedAt: now };
       // Only these fields change: no need to read the task back.
       const task: Task = {
         ...before,
         status: completed ? 'completed' : 'open',
-        completedAt: completed ? now.toISOString() : null,
+        completedAt: row.completedAt?.toISOString() ?? null,
         updatedAt: now.toISOString(),
       };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
-      const change = {
-        userId,
-        id: before.id,
-        readUpdatedAt: new Date(before.updatedAt),
-        completedAt: completed ? now : null,
-        updatedAt: now,
+      return {
+        task,
+        write: { op: 'update', row, readUpdatedAt: read.updatedAt, events: [pendingEvent(type, task.id, { userId, task })] },
       };
-      const written = await this.unitOfWork.runStatement(ctx, [pendingEvent(type, task.id, { userId, task })], (writer, events) =>
-        writer.tasks.setCompletedWithEvents(change, events),
-      );
-      if (written) return task;
-      if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
-    }
+    });
   }
 
-  private write<T>(ctx: Pick<CallContext, 'traceparent'>, work: (repos: Repositories, emit: Emit) => Promise<T>): Promise<T> {
-    return this.unitOfWork.run(ctx, work);
+  /**
+   * Reads a task, lets `decide` build its change (null: nothing to change) and writes it if the
+   * task is still as read: one statement with its events and no transaction holding the row. A
+   * concurrent change makes us read and decide again; after a few rounds it is a CONFLICT.
+   */
+  private async change(
+    ctx: CallContext,
+    ref: string,
+    decide: (read: { task: Task; row: TaskRow }) => Promise<{ task: Task; write: PendingTaskWrite } | null>,
+  ): Promise<Task> {
+    const userId = ctx.principal.userId;
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.deps.store.repos.tasks.findForChange(userId, parseTaskRef(ref));
+      if (!read) throw new DomainError('TASK_NOT_FOUND', `no task ${ref}`);
+      const decided = await decide(read);
+      if (!decided) return read.task;
+      const [stored] = await this.unitOfWork.writeTasks(ctx, [decided.write]);
+      if (stored) return { ...decided.task, tags: stored.tags ?? decided.task.tags };
+      if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
+    }
   }
 
   private async find(repos: Repositories, userId: string, ref: string): Promise<Task> {
@@ -329,24 +366,10 @@ export class TaskService {
     return task;
   }
 
-  private async userZone(repos: Repositories, userId: string): Promise<string> {
-    const user = await repos.users.findById(userId);
+  private async userZone(userId: string): Promise<string> {
+    const user = await this.deps.store.repos.users.findById(userId);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
     return user.timeZone;
-  }
-
-  /** Returns the tag names as stored, in the order reads return them. */
-  private async setTags(
-    repos: Repositories,
-    userId: string,
-    taskId: string,
-    names: readonly string[],
-    now: Date,
-    options: { isNew?: boolean } = {},
-  ) {
-    if (!options.isNew) await repos.tasks.replaceTags(taskId, [], options);
-    const tags = await repos.tags.ensureNames(userId, names, () => this.deps.ids.next(), now, taskId);
-    return tags.map((t) => t.name).sort(byLowerName);
   }
 
   /** Referenced rows must be the caller's own: another user's id must not be attachable, nor its existence disclosed. */
@@ -372,3 +395,10 @@ export class TaskService {
       throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
   }
 }
+
+const dueOnly = (due: DueFields): DueFields => ({
+  dueDate: due.dueDate,
+  dueTime: due.dueTime,
+  dueZone: due.dueZone,
+  dueAt: due.dueAt,
+});

@@ -1,9 +1,10 @@
 /**
- * Runs a use case in one transaction together with the events it emits (transactional
- * outbox, docs/decisions/0001-transactional-outbox.md), then hands the events to `afterCommit` once the transaction has committed.
+ * Writes a change together with the events it causes (transactional outbox,
+ * docs/decisions/0001-transactional-outbox.md) — a task change as one statement (`writeTasks`),
+ * anything else in one transaction (`run`) — then hands the events to `afterCommit`.
  */
-import type { CloudEvent, PendingEvent } from '@todo/domain';
-import { toCloudEvents, type Repositories } from '@todo/storage';
+import type { PendingEvent } from '@todo/domain';
+import { toCloudEvents, type Repositories, type StoredTaskWrite, type TaskWrite } from '@todo/storage';
 import type { ServiceDeps } from './deps.js';
 
 export type Emit = (event: PendingEvent) => void;
@@ -30,22 +31,24 @@ export class UnitOfWork {
   }
 
   /**
-   * For a change written by one statement together with its events (atomic without a
-   * transaction): `write` gets the events as CloudEvents to store; the relay is woken after it.
+   * Task writes with their events, in one statement (`repos.tasks.write`); the relay is woken
+   * after it for the events of the writes that happened (a skipped update has none).
    */
-  async runStatement<T>(
-    ctx: { traceparent?: string | undefined },
-    events: readonly PendingEvent[],
-    write: (repos: Repositories, events: { topic: string; event: CloudEvent }[]) => Promise<T>,
-  ): Promise<T> {
-    const rows = toCloudEvents(events, {
+  async writeTasks(ctx: { traceparent?: string | undefined }, writes: readonly PendingTaskWrite[]): Promise<StoredTaskWrite[]> {
+    const context = {
       newId: () => this.deps.ids.next(),
       now: this.deps.clock.now(),
       source: this.deps.eventSource,
       traceparent: ctx.traceparent,
-    });
-    const result = await write(this.deps.store.repos, rows);
-    if (rows.length) this.deps.afterCommit?.(rows.map((r) => r.event));
-    return result;
+    };
+    const rows = writes.map((w) => ({ ...w, events: toCloudEvents(w.events, context) }) as TaskWrite);
+    const stored = await this.deps.store.repos.tasks.write(rows);
+    const events = rows.flatMap((w, i) => (stored[i] ? w.events.map((e) => e.event) : []));
+    if (events.length) this.deps.afterCommit?.(events);
+    return stored;
   }
 }
+
+/** A `TaskWrite` whose events are still to become CloudEvents. */
+export type PendingTaskWrite = WithPendingEvents<TaskWrite>;
+type WithPendingEvents<W> = W extends TaskWrite ? Omit<W, 'events'> & { events: PendingEvent[] } : never;

@@ -10,7 +10,6 @@ import { sql } from 'drizzle-orm';
 import { migrationStatus, type MigrationStatus } from './migration-status.js';
 import { postgresNotifications, type Notifications } from './notifications.js';
 import * as schema from './tables.js';
-import { StatementPipeline } from './statement-pipeline.js';
 import { startEmbeddedServer, type EmbeddedServerOptions } from './embedded-server.js';
 import { MIGRATIONS_FOLDER } from './migrations-folder.js';
 
@@ -38,8 +37,6 @@ export interface Database {
   readonly serverPid?: number;
   /** LISTEN/NOTIFY between the processes sharing this database. */
   readonly notifications: Notifications;
-  /** A pipelined connection for single-statement writes. */
-  readonly pipeline: StatementPipeline;
   close(): Promise<void>;
 }
 
@@ -118,10 +115,9 @@ async function probeWrite(db: Db): Promise<void> {
 }
 
 async function createPostgres(url: string, poolSize: number, mode: OutboxMode): Promise<Database> {
-  // Set at connection start, so every connection of the pool (and the pipeline) has it.
+  // Set at connection start, so every connection of the pool has it.
   const config = { connectionString: url, ...(mode === 'deliver' ? { options: `-c ${OUTBOX_MODE_SETTING}=deliver` } : {}) };
   const pool = new pg.Pool({ ...config, max: poolSize });
-  const pipeline = new StatementPipeline(config);
   // An idle client can be dropped by the server; without a listener that would crash the process.
   pool.on('error', () => undefined);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
@@ -139,10 +135,6 @@ async function createPostgres(url: string, poolSize: number, mode: OutboxMode): 
     probeWrite: () => probeWrite(db),
     connect: () => pool.connect(),
     notifications: postgresNotifications(url, pool),
-    pipeline,
-    close: async () => {
-      await pipeline.close();
-      await pool.end();
-    },
+    close: () => pool.end(),
   };
 }

@@ -16,12 +16,11 @@ export { BackupError, readBackupHeader, type BackupHeader } from './backup-forma
 export type { BackupTarget } from './backup-catalog.js';
 export { databaseFailureOf, isStorageFull, type DatabaseFailure } from './database-errors.js';
 export { WriteHealth, type Room } from './write-health.js';
-export { StatementPipeline } from './statement-pipeline.js';
 export { executeByShape, executeNamed, executeRendered, renderStatement, type RenderedStatement } from './named-statement.js';
 export type { Notifications, Unlisten } from './notifications.js';
 export { Store, type Repositories } from './store.js';
 export { isDataException, isUniqueViolation } from './repositories/label.repository.js';
-export type { TaskChanges, NewReminderRow, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
+export type { SubtaskCopy, TaskPage, TaskJsonPage } from './repositories/task.repository.js';
 export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
 export { dueFromRow, taskFromRow, type ReminderJson } from './repositories/task.mapper.js';
@@ -30,8 +29,8 @@ export type { EmailConfirmationRow } from './repositories/email-confirmation.rep
 export type { ListVersion } from './repositories/list-version.repository.js';
 export { toUser } from './repositories/user.repository.js';
 export { toCloudEvents, type OutboxContext } from './repositories/outbox.repository.js';
-export type { NewTaskWrite, StoredTaskWrite } from './repositories/task-insert.statement.js';
-export type { TaskInsertBatcherOptions } from './repositories/task-insert.batcher.js';
+export type { ReminderWrite, StoredTaskWrite, TagWrite, TaskWrite } from './repositories/task-write.statement.js';
+export type { TaskWriteBatcherOptions } from './repositories/task-write.batcher.js';
 export type { UnhandledCompletion } from './repositories/recurrence.repository.js';
 export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';

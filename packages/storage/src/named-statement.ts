@@ -7,23 +7,13 @@
 import { createHash } from 'node:crypto';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
 import type { Db } from './db.js';
 import { tagStatement } from './database-errors.js';
 
-interface Query {
-  sql: string;
-  params: unknown[];
-}
-interface Prepares {
-  _: {
-    session: { prepareQuery(query: Query, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
-  };
-  dialect: { sqlToQuery(query: SQL): Query };
-}
-
-// Drizzle's own `execute` always sends an unnamed statement; this is the same call with a name.
+// Drizzle's own `execute` always sends an unnamed statement; this sends it with a name.
 function run<Row>(db: Db, query: SQL, nameOf: (text: string) => string): Promise<{ rows: Row[] }> {
-  const { sql: text, params } = (db as unknown as Prepares).dialect.sqlToQuery(query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
   return executeRendered<Row>(db, { name: nameOf(text), text, params });
 }
 
@@ -75,14 +65,20 @@ export async function executeRendered<Row>(
   values?: Record<string, unknown>,
 ): Promise<{ rows: Row[] }> {
   const params = values ? fillPlaceholders(statement.params, values) : statement.params;
-  const { session } = (db as unknown as Prepares)._;
+  // Drizzle's node-postgres database exposes its pool as `$client`; a transaction does not.
+  const pool = (db as { $client?: pg.Pool }).$client;
   try {
-    return (await session.prepareQuery({ sql: statement.text, params }, undefined, statement.name, false).execute()) as {
-      rows: Row[];
-    };
+    if (pool) return { rows: (await pool.query({ name: statement.name, text: statement.text, values: params })).rows as Row[] };
+    // In a transaction: Drizzle does not expose its connection, so the statement goes unnamed.
+    return (await db.execute(withValues(statement.text, params))) as unknown as { rows: Row[] };
   } catch (error) {
     throw tagStatement(error, statement.name);
   }
+}
+
+/** Rendered text and its values as a Drizzle `sql` fragment again (`$n` marks the n-th value). */
+function withValues(text: string, params: readonly unknown[]): SQL {
+  return sql.join(text.split(/\$(\d+)/).map((part, i) => (i % 2 ? sql`${params[Number(part) - 1]}` : sql.raw(part))));
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Repositories bound to a connection or to a transaction. Use cases that change state run in
+ * Repositories bound to a connection or to a transaction. Tasks change through one statement
+ * each (`repos.tasks.write`, task-write.statement.ts); other use cases that change state run in
  * `store.transaction`, so the change and its outbox events commit or roll back together.
  */
 import type { Db } from './db.js';
@@ -12,7 +13,7 @@ import { DeadLetterRepository, NotificationRepository } from './repositories/not
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
-import { TaskInsertBatcher, type TaskInsertBatcherOptions } from './repositories/task-insert.batcher.js';
+import { TaskWriteBatcher, type TaskWriteBatcherOptions } from './repositories/task-write.batcher.js';
 import { SessionRepository, UserRepository } from './repositories/user.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
 import { ActionLinkRepository } from './repositories/action-link.repository.js';
@@ -38,7 +39,7 @@ export interface Repositories {
   chat: ChatRepository;
 }
 
-const bind = (db: Db, inserts?: TaskInsertBatcher): Repositories => ({
+const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   users: new UserRepository(db),
   sessions: new SessionRepository(db),
   tokens: new TokenRepository(db),
@@ -46,7 +47,7 @@ const bind = (db: Db, inserts?: TaskInsertBatcher): Repositories => ({
   emailConfirmations: new EmailConfirmationRepository(db),
   categories: new LabelRepository(db, categories),
   tags: new LabelRepository(db, tags),
-  tasks: new TaskRepository(db, inserts),
+  tasks: new TaskRepository(db, writes),
   recurrence: new RecurrenceRepository(db),
   idempotency: new IdempotencyRepository(db),
   listVersions: new ListVersionRepository(db),
@@ -60,12 +61,12 @@ const bind = (db: Db, inserts?: TaskInsertBatcher): Repositories => ({
 export class Store {
   readonly repos: Repositories;
 
-  /** Creates outside a transaction are written in batches (task-insert.batcher.ts). */
+  /** Task writes outside a transaction are written in batches (task-write.batcher.ts). */
   constructor(
     readonly db: Db,
-    options: { taskInserts?: TaskInsertBatcherOptions } = {},
+    options: { taskWrites?: TaskWriteBatcherOptions } = {},
   ) {
-    this.repos = bind(db, new TaskInsertBatcher(db, options.taskInserts));
+    this.repos = bind(db, new TaskWriteBatcher(db, options.taskWrites));
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {

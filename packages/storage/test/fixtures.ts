@@ -10,23 +10,17 @@ export interface Fixture {
   clock: TestClock;
   signUp(email?: string, timeZone?: string): Promise<Principal>;
   addTask(p: Principal, input: TaskCreateInput): ReturnType<Services['tasks']['create']>;
-  /** The size of each batch of creates the store has written, in order. */
-  taskInsertBatches: number[];
+  /** The number of task writes in each statement the store has sent, in order. */
+  taskWriteBatches: number[];
   close(): Promise<void>;
 }
 
 let counter = 0;
 
-/** `pipelined`: batched creates go over the database's pipelined connection, as the runtime sends them. */
-export async function createFixture(options: { pipelined?: boolean } = {}): Promise<Fixture> {
+export async function createFixture(): Promise<Fixture> {
   const database = await createTestDatabase();
-  const taskInsertBatches: number[] = [];
-  const store = new Store(database.db, {
-    taskInserts: {
-      onBatch: (size) => taskInsertBatches.push(size),
-      ...(options.pipelined ? { pipeline: database.pipeline } : {}),
-    },
-  });
+  const taskWriteBatches: number[] = [];
+  const store = new Store(database.db, { taskWrites: { onBatch: (size) => taskWriteBatches.push(size) } });
   const clock = new TestClock('2026-11-27T09:00:00Z');
   const services = createServices(
     { store, clock, ids: uuidV7Ids, eventSource: 'todo-app/test' },
@@ -41,7 +35,7 @@ export async function createFixture(options: { pipelined?: boolean } = {}): Prom
       const session = await services.auth.signUp({ email, password: 'correct horse battery', timeZone });
       return { userId: session.user.id, scopes: ['read', 'write'], via: 'session' };
     },
-    taskInsertBatches,
+    taskWriteBatches,
     addTask: (principal, input) => services.tasks.create({ principal }, TaskCreate.parse(input)),
     close: () => database.close(),
   };

@@ -118,7 +118,7 @@ export function runListPagesContract(): void {
       const owner = await f.signUp();
       const { listVersions } = f.store.repos;
       const start = Number((await listVersions.read(owner.userId)).version);
-      const batchesBefore = f.taskInsertBatches.length;
+      const batchesBefore = f.taskWriteBatches.length;
       // Creates and folds interleaved, so folds take rows while other creates append theirs.
       await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
@@ -127,7 +127,7 @@ export function runListPagesContract(): void {
       );
       await listVersions.compact(owner.userId);
       // Each writing transaction adds one; creates arriving together are one statement.
-      const writes = f.taskInsertBatches.slice(batchesBefore);
+      const writes = f.taskWriteBatches.slice(batchesBefore);
       expect(writes.reduce((a, b) => a + b, 0)).toBe(30);
       expect(await listVersions.read(owner.userId)).toStrictEqual({ version: String(start + writes.length), changes: 1 });
     });

@@ -35,12 +35,15 @@ it('waits for a tag another writer is creating and links the task to it, instead
     const theirs = randomUUID();
     await other.query(`insert into tags (id, user_id, name) values ($1, $2, 'Garden')`, [theirs, userId]);
     const taskId = randomUUID();
-    const writing = store.repos.tasks.insertWithEvents({
-      row: plainTaskRow({ id: taskId, userId, number: 1, title: 'Plant tulips', createdAt: now }),
-      tags: [{ id: randomUUID(), name: 'garden' }],
-      reminders: [],
-      events: [],
-    });
+    const writing = store.repos.tasks.write([
+      {
+        op: 'insert',
+        row: plainTaskRow({ id: taskId, userId, number: 1, title: 'Plant tulips', createdAt: now }),
+        tags: [{ id: randomUUID(), name: 'garden' }],
+        reminders: [],
+        events: [],
+      },
+    ]);
     // Commit theirs only once our statement is waiting on their uncommitted row.
     for (let polls = 0; ; polls++) {
       const waiting = await other.query(
@@ -50,7 +53,7 @@ it('waits for a tag another writer is creating and links the task to it, instead
       if (polls > 20_000) throw new Error('the create never waited on the uncommitted tag');
     }
     await other.query('commit');
-    expect(await writing).toEqual({ number: 1, tags: ['Garden'] });
+    expect(await writing).toEqual([{ number: 1, tags: ['Garden'] }]);
     const task = await store.repos.tasks.findById(userId, taskId);
     expect(task?.tags).toEqual(['Garden']);
     const { rows } = await other.query('select id from tags where user_id = $1', [userId]);

@@ -1,8 +1,7 @@
 import { runListPagesContract } from './list-pages.contract.js';
 import { runRepositoryContract } from './repository.contract.js';
-import { runTaskInsertsContract } from './task-inserts.contract.js';
+import { runTaskWritesContract } from './task-writes.contract.js';
 
 runRepositoryContract();
 runListPagesContract();
-runTaskInsertsContract();
-runTaskInsertsContract({ pipelined: true });
+runTaskWritesContract();

@@ -1,6 +1,6 @@
 /**
  * Idempotency keys of creates (`idempotency_keys`): the task write stores a key together with
- * its task (task-insert.statement.ts); this reads a key back for a retry and frees an expired one.
+ * its task (task-write.statement.ts); this reads a key back for a retry and frees an expired one.
  */
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';

@@ -1,44 +1,278 @@
 /**
- * Writes that change a task together with their outbox events in one statement. A single
- * statement is atomic on its own, so these need no BEGIN/COMMIT and cost one round trip.
+ * The one way tasks are written. Every change to a task — create, edit, snooze, completion,
+ * reopening, delete, a next occurrence with its copied subtasks — is a list of `TaskWrite`s
+ * that this module turns into ONE statement: the task rows, their tags (found or created by
+ * name), their reminders, their outbox events and the ledgers (idempotency key, handled
+ * completion). A single statement is atomic on its own, so a write needs no BEGIN/COMMIT and
+ * costs one round trip; writes of different callers arriving together share one
+ * (task-write.batcher.ts).
+ *
+ * Changes are optimistic: an update or delete carries the `updated_at` its caller read and is
+ * skipped — with everything that belongs to it — when the task changed or vanished meanwhile;
+ * the caller reads again and retries. A constraint violation fails the whole statement.
+ *
+ * Numbers: owners' rows are locked in id order before their `#N` counters move, so two
+ * statements with overlapping owners queue instead of deadlocking. New subtasks may reference
+ * a parent inserted by the same statement: foreign keys are checked at its end.
+ *
+ * Tags and reminders: task-write.parts.ts.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
-import { executeNamed } from '../named-statement.js';
+import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
+import { numberParts, reminderParts, tagParts } from './task-write.parts.js';
+import type { TaskRow } from './task.mapper.js';
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+export interface ReminderWrite {
+  id: string;
+  kind: 'relative' | 'absolute';
+  minutesBefore: number | null;
+  at: Date | null;
+  snoozedUntil?: Date | null;
+}
+
+/** A tag by name, with the id it gets if the owner has no tag of that name (compared case-insensitively). */
+export interface TagWrite {
+  id: string;
+  name: string;
+}
+
+/** Outbox rows; a `data.task` of the written task in an event gets the stored number and tag names. */
+type Events = { topic: string; event: CloudEvent }[];
+
+export type TaskWrite =
+  | {
+      op: 'insert';
+      /** `number: null` allocates the owner's next `#N` inside the same statement. */
+      row: Omit<TaskRow, 'number'> & { number: number | null };
+      tags: TagWrite[];
+      reminders: ReminderWrite[];
+      events: Events;
+      /** For a next occurrence: the completed occurrence it follows, recorded as handled. */
+      follows?: string;
+      /** A client's idempotency key; a key already taken fails the statement (`isIdempotencyKeyTaken`). */
+      idempotency?: { key: string; fingerprint: string };
+    }
+  | {
+      op: 'update';
+      /** The task as it is to be stored (every column is written). */
+      row: TaskRow;
+      /** The `updatedAt` read before deciding on the change. */
+      readUpdatedAt: Date;
+      /** The new tag list and reminder list; absent: unchanged. */
+      tags?: TagWrite[];
+      reminders?: ReminderWrite[];
+      events: Events;
+    }
+  | { op: 'delete'; userId: string; id: string; readUpdatedAt: Date; at: Date; events: Events };
 
 /**
- * Completes or reopens a task and stores its events in one statement, if the task is still as
- * the caller read it (`updated_at` unchanged, and not yet in the new state): optimistic, so no
- * transaction holds the row between the read and the write. Returns false when the task
- * changed or vanished meanwhile.
+ * What was stored: the task's number and, where the write set them, its tag names as stored
+ * (existing tags keep their spelling, sorted as reads sort them). Null for an update or delete
+ * skipped because the task changed or vanished since it was read.
  */
-export async function setCompletedWithEvents(
-  db: Db,
-  change: { userId: string; id: string; readUpdatedAt: Date; completedAt: Date | null; updatedAt: Date },
-  events: readonly { topic: string; event: CloudEvent }[],
-): Promise<boolean> {
-  const now = change.updatedAt.toISOString();
-  const result = await executeNamed<{ changed: number }>(
-    db,
-    'todo_set_completed_with_events',
-    sql`
-    with changed as (
-      update tasks set completed_at = ${iso(change.completedAt)}::timestamptz, updated_at = ${now}::timestamptz
-      where user_id = ${change.userId}::uuid and id = ${change.id}::uuid
-        and date_trunc('milliseconds', updated_at) = ${change.readUpdatedAt.toISOString()}::timestamptz
-        and (completed_at is null) = ${change.completedAt !== null}
-      returning id),
-    emitted as (
+export type StoredTaskWrite = { number: number; tags: string[] | null } | null;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+const reminderItems = (list: readonly ReminderWrite[] | undefined) =>
+  list?.map((r, position) => ({
+    id: r.id,
+    kind: r.kind,
+    minutes_before: r.minutesBefore,
+    at: iso(r.at),
+    snoozed_until: iso(r.snoozedUntil),
+    position,
+  })) ?? null;
+
+/** One write as a JSON object whose keys are the statement's record columns. */
+function item(write: TaskWrite, ord: number) {
+  if (write.op === 'delete') {
+    const { id, userId, readUpdatedAt, at, events } = write;
+    return { ord, op: 'delete', id, user_id: userId, read_updated_at: iso(readUpdatedAt), at: iso(at), events };
+  }
+  const { row } = write;
+  return {
+    ord,
+    op: write.op,
+    id: row.id,
+    user_id: row.userId,
+    number: row.number,
+    title: row.title,
+    description: row.description,
+    priority: row.priority,
+    completed_at: iso(row.completedAt),
+    due_date: row.dueDate,
+    due_time: row.dueTime,
+    due_zone: row.dueZone,
+    due_at: iso(row.dueAt),
+    recurrence_rule: row.recurrenceRule,
+    repeat_from: row.repeatFrom,
+    series_id: row.seriesId,
+    series_start: row.seriesStart,
+    occurrence_index: row.occurrenceIndex,
+    category_id: row.categoryId,
+    parent_id: row.parentId,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+    at: iso(write.op === 'insert' ? row.createdAt : row.updatedAt),
+    read_updated_at: write.op === 'update' ? iso(write.readUpdatedAt) : null,
+    tags: write.tags ?? null,
+    reminders: reminderItems(write.reminders),
+    events: write.events,
+    follows: (write.op === 'insert' && write.follows) || null,
+    key: (write.op === 'insert' && write.idempotency?.key) || null,
+    fingerprint: (write.op === 'insert' && write.idempotency?.fingerprint) || null,
+  };
+}
+
+type WrittenRow = { ord: number; number: number | null; tags: string[] | string | null };
+
+/** Writes all of `writes` (but the skipped ones) or none of them; results are in the order of `writes`. */
+export async function writeTasks(db: Db, writes: readonly TaskWrite[]): Promise<StoredTaskWrite[]> {
+  const values = { items: JSON.stringify(writes.map(item)) };
+  const { rows } = await executeRendered<WrittenRow>(db, statementFor(writes), values);
+  const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
+  return writes.map((_, ord) => {
+    const stored = byOrd.get(ord);
+    if (!stored || stored.number === null) return null;
+    const tags = typeof stored.tags === 'string' ? (JSON.parse(stored.tags) as string[]) : stored.tags;
+    return { number: Number(stored.number), tags };
+  });
+}
+
+interface Needs {
+  insert: boolean;
+  update: boolean;
+  delete: boolean;
+  tags: boolean;
+  reminders: boolean;
+  follows: boolean;
+  idempotency: boolean;
+}
+
+const needsOf = (writes: readonly TaskWrite[]): Needs => ({
+  insert: writes.some((w) => w.op === 'insert'),
+  update: writes.some((w) => w.op === 'update'),
+  delete: writes.some((w) => w.op === 'delete'),
+  // An update that replaces its tags with none still needs the parts that unlink the old ones.
+  tags: writes.some((w) => w.op !== 'delete' && w.tags && (w.tags.length > 0 || w.op === 'update')),
+  reminders: writes.some((w) => w.op !== 'delete' && w.reminders && (w.reminders.length > 0 || w.op === 'update')),
+  follows: writes.some((w) => w.op === 'insert' && w.follows),
+  idempotency: writes.some((w) => w.op === 'insert' && w.idempotency),
+});
+
+/** The statement for this batch's shape, rendered once per shape (each prepared once per connection). */
+const shapes = new Map<number, RenderedStatement>();
+function statementFor(writes: readonly TaskWrite[]): RenderedStatement {
+  const needs = needsOf(writes);
+  const key = Object.values(needs).reduce((bits, need, i) => bits | (need ? 1 << i : 0), 0);
+  let statement = shapes.get(key);
+  if (!statement) {
+    const query = sql`with ${sql.join(parts(needs), sql`,\n`)}
+    select i.ord, s.number, n.tags from items i left join stored s on s.ord = i.ord left join names n on n.ord = i.ord`;
+    statement = renderStatement(`todo_write_tasks_${key}`, query);
+    shapes.set(key, statement);
+  }
+  return statement;
+}
+
+const TASK_FIELDS = [
+  'title',
+  'description',
+  'priority',
+  'completed_at',
+  'due_date',
+  'due_time',
+  'due_zone',
+  'due_at',
+  'recurrence_rule',
+  'repeat_from',
+  'series_id',
+  'series_start',
+  'occurrence_index',
+  'category_id',
+  'parent_id',
+  'updated_at',
+];
+
+/** `updated_at` as the caller read it: values cross the wire in milliseconds. */
+const unchanged = sql.raw(`date_trunc('milliseconds', t.updated_at) = r.read_updated_at`);
+
+/**
+ * The statement's parts, only those this batch needs: a part that writes a table costs its
+ * setup (the table, its indexes and triggers) even when it writes nothing. The items, as JSON,
+ * are the one parameter.
+ */
+function parts(needs: Needs): SQL[] {
+  const written = [
+    ...(needs.insert ? [sql`select i.ord, x.id, x.number from inserted x join items i on i.id = x.id and i.op = 'insert'`] : []),
+    ...(needs.update ? [sql`select ord, id, number from updated`] : []),
+    ...(needs.delete ? [sql`select ord, id, number from deleted`] : []),
+  ];
+  return [
+    sql`items as (
+      select * from jsonb_to_recordset(${sql.placeholder('items')}::jsonb) as i(ord int, op text, id uuid, user_id uuid,
+        number int, title text, description text, priority int, completed_at timestamptz, due_date date, due_time time,
+        due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
+        occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
+        at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
+        fingerprint text))`,
+    ...(needs.insert ? numberParts : []),
+    ...(needs.insert
+      ? [
+          sql`inserted as (
+            insert into tasks (id, user_id, number, created_at, ${sql.raw(TASK_FIELDS.join(', '))})
+            select r.id, r.user_id, r.allocated, r.created_at, ${sql.raw(TASK_FIELDS.map((f) => `r.${f}`).join(', '))}
+            from rows r where r.op = 'insert' order by r.ord
+            returning id, number)`,
+        ]
+      : []),
+    ...(needs.update
+      ? [
+          sql`updated as (
+            update tasks t set ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
+            from items r where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+            returning r.ord, t.id, t.number)`,
+        ]
+      : []),
+    ...(needs.delete
+      ? [
+          sql`deleted as (
+            delete from tasks t using items r where r.op = 'delete' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+            returning r.ord, t.id, t.number)`,
+        ]
+      : []),
+    // By `ord`: of two writes to one task in a batch, only the one that changed it counts as written.
+    sql`stored as (${sql.join(written, sql` union all `)})`,
+    ...(needs.tags
+      ? tagParts(needs.update)
+      : [sql`names as (select i.ord, case when i.tags is null then null else '[]'::jsonb end as tags from items i)`]),
+    ...(needs.reminders ? reminderParts(needs.update) : []),
+    sql`emitted as (
       insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
-      select (x.item->'event'->>'id')::uuid, x.item->>'topic', x.item->'event'->>'type', x.item->'event'->>'partitionkey',
-        x.item->'event', ${now}::timestamptz, ${now}::timestamptz
-      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as x(item, ord)
-      where exists (select 1 from changed)
-      order by x.ord)
-    select count(*)::int as changed from changed`,
-  );
-  return Number(result.rows[0]?.changed ?? 0) > 0;
+      select (e.item->'event'->>'id')::uuid, e.item->>'topic', e.item->'event'->>'type', e.item->'event'->>'partitionkey',
+        case when n.tags is null or e.item->'event'->'data'->'task'->>'id' is distinct from i.id::text then e.item->'event'
+          else jsonb_set(jsonb_set(e.item->'event', '{data,task,tags}', n.tags), '{data,task,number}', to_jsonb(s.number)) end,
+        i.at, i.at
+      from items i join stored s on s.ord = i.ord join names n on n.ord = i.ord
+      cross join lateral jsonb_array_elements(i.events) with ordinality as e(item, position)
+      order by i.ord, e.position)`,
+    ...(needs.follows
+      ? [
+          sql`handled as (
+            insert into recurrence_handled (task_id, handled_at)
+            select i.follows, i.at from items i join stored s on s.ord = i.ord where i.follows is not null
+            on conflict do nothing)`,
+        ]
+      : []),
+    ...(needs.idempotency
+      ? [
+          sql`keyed as (
+            insert into idempotency_keys (user_id, key, fingerprint, task_id, created_at)
+            select i.user_id, i.key, i.fingerprint, i.id, i.at from items i where i.key is not null)`,
+        ]
+      : []),
+  ];
 }

@@ -2,11 +2,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../db.js';
-import { reminders, taskTags, tasks, users } from '../schema.js';
+import { reminders, tasks, users } from '../schema.js';
 import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
-import { setCompletedWithEvents } from './task-write.statement.js';
-import { insertTasksWithEvents, type NewTaskWrite, type StoredTaskWrite } from './task-insert.statement.js';
-import type { TaskInsertBatcher } from './task-insert.batcher.js';
+import { writeTasks, type StoredTaskWrite, type TaskWrite } from './task-write.statement.js';
+import type { TaskWriteBatcher } from './task-write.batcher.js';
 import { listVersionOf } from './list-version.repository.js';
 import { constantSql, executeByShape } from '../named-statement.js';
 import {
@@ -17,18 +16,14 @@ import {
   taskFromRow,
   taskWireFields,
   withRecurrenceText,
-  type NewTaskRow,
   type TaskRow,
 } from './task.mapper.js';
 
-export type TaskChanges = Partial<Omit<NewTaskRow, 'id' | 'userId' | 'number' | 'createdAt'>>;
-
-export interface NewReminderRow {
-  id: string;
-  kind: 'relative' | 'absolute';
-  minutesBefore: number | null;
-  at: Date | null;
-  snoozedUntil?: Date | null;
+/** A subtask's fields a next occurrence copies (open again, no tags or reminders). */
+export interface SubtaskCopy {
+  title: string;
+  description: string;
+  priority: number;
 }
 
 export interface TaskPage {
@@ -51,10 +46,10 @@ const LIST_WIRE_FIELDS = constantSql(taskWireFields);
 export class TaskRepository {
   private prepared: ReturnType<TaskRepository['prepare']> | undefined;
 
-  /** `inserts`: creates outside a transaction are batched with the creates arriving with them. */
+  /** `writes`: task writes outside a transaction are batched with the writes arriving with them. */
   constructor(
     private readonly db: Db,
-    private readonly inserts?: TaskInsertBatcher,
+    private readonly writes?: TaskWriteBatcher,
   ) {}
 
   /**
@@ -65,17 +60,12 @@ export class TaskRepository {
     const userId = sql.placeholder('userId');
     const id = sql.placeholder('id');
     return {
-      allocateNumber: this.db
-        .update(users)
-        .set({ taskSeq: sql`${users.taskSeq} + 1` })
-        .where(eq(users.id, userId))
-        .returning({ number: users.taskSeq, timeZone: users.timeZone })
-        .prepare('todo_allocate_task_number'),
       seriesRow: this.db
         .select({
           task: taskColumns,
           timeZone: users.timeZone,
-          hasSubtasks: sql<boolean>`exists (select 1 from ${tasks} c where c.parent_id = ${OUTER_TASK_ID})`,
+          subtasks: sql<SubtaskCopy[]>`coalesce((select json_agg(json_build_object('title', c.title, 'description', c.description,
+            'priority', c.priority) order by c.number) from ${tasks} c where c.parent_id = ${OUTER_TASK_ID}), '[]'::json)`,
         })
         .from(tasks)
         .innerJoin(users, eq(users.id, tasks.userId))
@@ -93,88 +83,27 @@ export class TaskRepository {
     return (this.prepared ??= this.prepare());
   }
 
-  /**
-   * Hands out the next `#N` for a user, with the user's zone in the same round trip. Call it
-   * outside the create transaction: the row lock then lasts one statement instead of the whole
-   * write, so one user's concurrent creates do not queue behind each other. The price is a
-   * gap in the numbers when the create then fails — numbers are unique, not gapless.
-   */
-  async allocateNumber(userId: string): Promise<{ number: number; timeZone: string }> {
-    const [row] = await this.statements.allocateNumber.execute({ userId });
-    if (!row) throw new Error(`user ${userId} vanished while creating a task`);
-    return row;
-  }
-
-  /** A task's stored row with what the next occurrence needs besides: the owner's zone, whether it has subtasks. */
-  async findSeriesRow(userId: string, id: string): Promise<{ task: TaskRow; timeZone: string; hasSubtasks: boolean } | null> {
+  /** A task's stored row with what the next occurrence needs besides: the owner's zone, the subtasks to copy. */
+  async findSeriesRow(userId: string, id: string): Promise<{ task: TaskRow; timeZone: string; subtasks: SubtaskCopy[] } | null> {
     const [row] = await this.statements.seriesRow.execute({ userId, id });
     return row ?? null;
   }
 
-  /** Inserts and returns the stored row (one round trip). */
-  async insert(row: NewTaskRow): Promise<TaskRow> {
-    const [created] = await this.db.insert(tasks).values(row).returning();
-    return created!;
+  /**
+   * Task writes and their events, atomically in one statement (task-write.statement.ts);
+   * outside a transaction, batched with the writes arriving with them.
+   */
+  write(writes: readonly TaskWrite[]): Promise<StoredTaskWrite[]> {
+    return this.writes ? this.writes.write(writes) : writeTasks(this.db, writes);
   }
 
-  /** A new task with its tags, reminders and outbox events, atomically in one statement; returns its number and tag names. */
-  async insertWithEvents(write: NewTaskWrite): Promise<StoredTaskWrite> {
-    if (this.inserts) return this.inserts.insert(write);
-    const [stored] = await insertTasksWithEvents(this.db, [write]);
-    return stored!;
-  }
-
-  /** Completion or reopening plus its events in one statement, if `updatedAt` still reads `readUpdatedAt`. */
-  setCompletedWithEvents(
-    change: Parameters<typeof setCompletedWithEvents>[1],
-    events: Parameters<typeof setCompletedWithEvents>[2],
-  ): Promise<boolean> {
-    return setCompletedWithEvents(this.db, change, events);
-  }
-
-  async update(userId: string, id: string, changes: TaskChanges): Promise<boolean> {
-    const updated = await this.db
-      .update(tasks)
-      .set(changes)
-      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
-      .returning({ id: tasks.id });
-    return updated.length > 0;
-  }
-
-  async delete(userId: string, id: string): Promise<boolean> {
-    const deleted = await this.db
-      .delete(tasks)
-      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
-      .returning({ id: tasks.id });
-    return deleted.length > 0;
-  }
-
-  async replaceTags(taskId: string, tagIds: readonly string[], options: { isNew?: boolean } = {}): Promise<void> {
-    if (!options.isNew) await this.db.delete(taskTags).where(eq(taskTags.taskId, taskId));
-    if (tagIds.length) await this.db.insert(taskTags).values(tagIds.map((tagId) => ({ taskId, tagId })));
-  }
-
-  async replaceReminders(taskId: string, list: readonly NewReminderRow[], options: { isNew?: boolean } = {}): Promise<void> {
-    if (!options.isNew) await this.db.delete(reminders).where(eq(reminders.taskId, taskId));
-    if (list.length) {
-      await this.db.insert(reminders).values(list.map((r, position) => ({ ...r, taskId, position })));
-    }
-  }
-
-  /** Snoozes one reminder of the user's task; false when either is not theirs. */
-  async snoozeReminder(userId: string, taskId: string, reminderId: string, until: Date | null): Promise<boolean> {
-    const rows = await this.db
-      .update(reminders)
-      .set({ snoozedUntil: until })
-      .where(
-        and(
-          eq(reminders.id, reminderId),
-          eq(reminders.taskId, taskId),
-          sql`exists (select 1 from ${tasks} where ${tasks.id} = ${taskId}::uuid and ${tasks.userId} = ${userId}::uuid)`,
-        ),
-      )
-      .returning({ id: reminders.id });
-    return rows.length > 0;
+  /** The task as the wire shows it and as it is stored, for a change decided on both. */
+  async findForChange(userId: string, key: { id: string } | { number: number }): Promise<{ task: Task; row: TaskRow } | null> {
+    const [found] =
+      'id' in key
+        ? await this.statements.byId.execute({ userId, id: key.id })
+        : await this.selectFull(and(eq(tasks.userId, userId), eq(tasks.number, key.number))!);
+    return found ? { task: taskFromRow(found.task, found.tagNames, found.reminders), row: found.task } : null;
   }
 
   async findById(userId: string, id: string): Promise<Task | null> {
@@ -193,15 +122,6 @@ export class TaskRepository {
       .from(tasks)
       .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
     return row ?? null;
-  }
-
-  /** The direct subtasks of a task, in number order (for copying a checklist). */
-  async childRows(userId: string, parentId: string) {
-    return this.db
-      .select({ title: tasks.title, description: tasks.description, priority: tasks.priority })
-      .from(tasks)
-      .where(and(eq(tasks.userId, userId), eq(tasks.parentId, parentId)))
-      .orderBy(tasks.number);
   }
 
   /** Open tasks of a user that have reminders (their fire times depend on the user's zone and hour). */
@@ -265,10 +185,11 @@ export class TaskRepository {
   }
 
   private async findOne(where: ReturnType<typeof and> & object): Promise<Task | null> {
-    const [row] = await this.db
-      .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn })
-      .from(tasks)
-      .where(where);
+    const [row] = await this.selectFull(where);
     return row ? taskFromRow(row.task, row.tagNames, row.reminders) : null;
+  }
+
+  private selectFull(where: ReturnType<typeof and> & object) {
+    return this.db.select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn }).from(tasks).where(where);
   }
 }

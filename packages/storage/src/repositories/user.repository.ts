@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { User } from '@todo/domain';
 import type { Db } from '../db.js';
 import { sessions, tasks, users } from '../schema.js';
+import { taskColumns } from './task.mapper.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -64,7 +65,7 @@ export class UserRepository {
   /** Floating dues follow the user's zone, so a zone change moves their instants. */
   async floatingDueRows(userId: string) {
     return this.db
-      .select({ id: tasks.id, dueDate: tasks.dueDate, dueTime: tasks.dueTime })
+      .select(taskColumns)
       .from(tasks)
       .where(and(eq(tasks.userId, userId), sql`${tasks.dueDate} is not null`, isNull(tasks.dueZone)));
   }
