@@ -132,6 +132,12 @@ export const Task = z.object({
   occurrenceIndex: z.int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  subtasks: z
+    .object({ done: z.int(), total: z.int() })
+    .nullable()
+    .optional()
+    .describe('In lists: how many of its direct subtasks are done, of how many (null without subtasks)'),
+  parentTitle: z.string().nullable().optional().describe('In lists: the title of the parent of a subtask'),
 });
 export type Task = z.infer<typeof Task>;
 

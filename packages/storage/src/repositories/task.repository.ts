@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../db.js';
 import { reminders, taskTags, tasks, users } from '../schema.js';
-import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
+import { buildListQuery, encodeCursor, listOnlyFields, type ListContext } from './task-list.query.js';
 import { setCompletedWithEvents } from './task-write.statement.js';
 import { insertTasksWithEvents, type NewTaskWrite, type StoredTaskWrite } from './task-insert.statement.js';
 import type { TaskInsertBatcher } from './task-insert.batcher.js';
@@ -46,7 +46,7 @@ export interface TaskJsonPage {
 
 /** The list statement's fixed parts, rendered once (see `listJson`). */
 const LIST_COLUMNS = constantSql(sql.join(Object.values(taskColumns), sql`, `));
-const LIST_WIRE_FIELDS = constantSql(taskWireFields);
+const LIST_WIRE_FIELDS = constantSql(sql`${taskWireFields}, ${listOnlyFields}`);
 
 export class TaskRepository {
   private prepared: ReturnType<TaskRepository['prepare']> | undefined;
