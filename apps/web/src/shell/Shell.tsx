@@ -60,7 +60,7 @@ export function Shell({
   const actions = useTaskActions({ view, timeZone: user.timeZone, list, labels, toast, reload, setEditing });
   useShortcuts({
     active: route.page === 'tasks',
-    tasks: list.tasks,
+    tasks: list.visible,
     selectedId: list.selectedId,
     setSelectedId: list.setSelectedId,
     toggle: actions.toggle,

