@@ -145,4 +145,50 @@ describe('web UI defects (issue #24) in Chromium', () => {
     await search.fill('');
     await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
   });
+
+  it('quick add takes common date and repeat phrases out of the title, and promises no repeat it cannot make', async () => {
+    await page.getByRole('link', { name: 'All tasks' }).click();
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+    const input = page.getByLabel('Add a task');
+    const chips = page.locator('#quick-add-help .chip');
+    for (const [typed, title, chip] of [
+      ['Dentist yesterday', 'Dentist', '📅'],
+      ['Review next week', 'Review', '📅'],
+      ['Pay on the 15th', 'Pay', '📅'],
+      ['Standup 09:00', 'Standup', '🕘 09:00'],
+      ['Meet next week friday', 'Meet', '📅'],
+      ['Gym every fortnight', 'Gym', '🔁 every 2 weeks'],
+      ['Run every other tuesday', 'Run', '🔁 every 2 weeks on Tuesday'],
+      ['Yoga every two weeks', 'Yoga', '🔁 every 2 weeks'],
+    ] as const) {
+      await input.fill(typed);
+      await eventually(
+        async () => (await chips.first().textContent()) === title || undefined,
+        5_000,
+        `the title chip of ${typed}`,
+      );
+      expect(await chips.allTextContents(), typed).toContainEqual(expect.stringContaining(chip));
+      await input.press('Enter');
+      await saved();
+      await row(title).first().waitFor();
+    }
+    const titles = await page.locator('li.task .task-title').allTextContents();
+    for (const title of ['Dentist', 'Review', 'Pay', 'Standup', 'Meet', 'Gym', 'Run', 'Yoga']) expect(titles).toContain(title);
+    expect(await row('Gym').locator('.task-meta').textContent()).toContain('every 2 weeks');
+    expect(await row('Run').locator('.task-meta').textContent()).toContain('every 2 weeks on Tuesday');
+    expect(await page.locator('.toast', { hasText: 'Could not add' }).count()).toBe(0);
+
+    // Words the recurrence grammar does not know stay in the title, with no repeat chip.
+    await input.fill('Dance every blue moon');
+    await eventually(
+      async () => (await chips.first().textContent()) === 'Dance every blue moon' || undefined,
+      5_000,
+      'the title chip',
+    );
+    expect(await chips.filter({ hasText: '🔁' }).count()).toBe(0);
+    await input.press('Enter');
+    await saved();
+    await row('Dance every blue moon').waitFor();
+    expect(await row('Dance every blue moon').locator('.recurs').count()).toBe(0);
+  });
 });
