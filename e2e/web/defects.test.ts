@@ -191,4 +191,112 @@ describe('web UI defects (issue #24) in Chromium', () => {
     await row('Dance every blue moon').waitFor();
     expect(await row('Dance every blue moon').locator('.recurs').count()).toBe(0);
   });
+
+  it('keeps keyboard focus on the list: x moves it to the next row, Esc from the editor back to its row', async () => {
+    await page.getByRole('link', { name: 'All tasks' }).click();
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+    for (const title of ['Focus one', 'Focus two', 'Focus three']) await quickAdd(title);
+    const focusedRow = () =>
+      page.evaluate(() => document.activeElement?.closest<HTMLElement>('li.task')?.dataset['taskId'] ?? null);
+    // Added rows show first until the list comes back from the server in its order (undated last, oldest first).
+    await eventually(
+      async () => (await page.locator('li.task .task-title').last().textContent()) === 'Focus three' || undefined,
+      10_000,
+      'the list in its order',
+    );
+    const ids = await page.locator('li.task').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['taskId']!));
+    const two = (await row('Focus two').getAttribute('data-task-id'))!;
+    const after = ids[ids.indexOf(two) + 1]!;
+
+    await row('Focus two').locator('.task-title').focus();
+    await page.keyboard.press('x');
+    await row('Focus two').waitFor({ state: 'detached' });
+    await eventually(async () => (await focusedRow()) === after || undefined, 5_000, 'focus on the row after the completed one');
+    expect(await page.locator('li.task.selected').getAttribute('data-task-id')).toBe(after);
+
+    // Enter opens the editor (its address names the task); Esc closes it, focus back on the row.
+    await page.keyboard.press('Enter');
+    const editor = page.getByRole('dialog', { name: /Edit task/ });
+    await editor.waitFor();
+    expect(new URL(page.url()).searchParams.get('task')).toBe(after);
+    await page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    await eventually(async () => (await focusedRow()) === after || undefined, 5_000, 'focus back on the edited row');
+    expect(new URL(page.url()).searchParams.get('task')).toBeNull();
+    // And the keyboard goes on from there.
+    await page.keyboard.press('k');
+    const remaining = ids.filter((id) => id !== two);
+    expect(await focusedRow()).toBe(remaining[Math.max(0, remaining.indexOf(after) - 1)]);
+  });
+
+  it('shows the keyboard shortcuts on ? in an accessible dialog, and gives focus back after it', async () => {
+    await row('Focus one').locator('.task-title').focus();
+    await page.keyboard.press('?');
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await sheet.waitFor();
+    expect(await sheet.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    expect(await sheet.locator('dt').allTextContents()).toEqual(expect.arrayContaining(['n', '/', 'j / k', 'x', 'Esc', '?']));
+    // Modal: keys go to the sheet, not to the list behind it.
+    await page.keyboard.press('x');
+    expect(await row('Focus one').count()).toBe(1);
+    await expectAccessible('shortcut sheet');
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Focus one');
+    await page.keyboard.press('?');
+    await sheet.getByRole('button', { name: 'Close shortcuts' }).click();
+    await sheet.waitFor({ state: 'detached' });
+  });
+
+  it('gives each complete box a touch target of at least 44×44 px at phone width', async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      await row('Focus one').waitFor();
+      const target = row('Focus one').locator('.complete-target');
+      const box = (await target.boundingBox())!;
+      expect(box.width).toBeGreaterThanOrEqual(44);
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      // The whole target works, not only the 21 px box in its middle: a tap near its corner completes.
+      await page.mouse.click(box.x + 3, box.y + 3);
+      await row('Focus one').waitFor({ state: 'detached' });
+      await expectAccessible('phone list');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it('offers the assistant only when the server has a model', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /^Notifications/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Assistant' }).count()).toBe(0);
+    await page.route('**/api/chat/status', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: '{"available":true}' }),
+    );
+    try {
+      await page.reload();
+      await page.getByRole('button', { name: 'Assistant' }).waitFor();
+    } finally {
+      await page.unroute('**/api/chat/status');
+    }
+  });
+
+  it('keeps a deep link to a task through log in', async () => {
+    const id = (await row('Water the plants').getAttribute('data-task-id'))!;
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await page.goto(`${server.url}/all?task=${id}`);
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+    const editor = page.getByRole('dialog', { name: /Edit task/ });
+    await editor.waitFor();
+    expect(await editor.getByLabel('Title').inputValue()).toBe('Water the plants');
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/all?task=${id}`);
+    await page.getByRole('button', { name: 'Close editor' }).click();
+    await editor.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).search).toBe('');
+  });
 });

@@ -71,7 +71,8 @@ export const QuickAdd = forwardRef<HTMLInputElement, QuickAddProps>(function Qui
             “remind me 30 min before”.
             <span className="shortcuts">
               {' '}
-              Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move.
+              Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move,{' '}
+              <kbd>?</kbd> all.
             </span>
           </>
         )}
