@@ -384,7 +384,7 @@ describe('web UI in Chromium', () => {
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor(); // where the link went
     expect(shots.length).toBeGreaterThanOrEqual(10);
   });
 });

@@ -82,12 +82,10 @@ export function Shell({
     if (url.href !== location.href) history.replaceState(null, '', url);
   }, [editing?.id, route]);
 
-  const closeEditor = useCallback(() => {
-    setEditing((current) => {
-      if (current) focusRowSoon(current.id);
-      return null;
-    });
-  }, []);
+  const closeEditor = () => {
+    if (editing) focusRowSoon(editing.id);
+    setEditing(null);
+  };
   const togglePanel = (which: Exclude<Panel, 'none'>) => {
     if (panel === 'none') panelOpener.current = document.activeElement as HTMLElement | null;
     setPanel((p) => (p === which ? 'none' : which));
