@@ -116,6 +116,11 @@ describe('web UI defects (issue #24) in Chromium', () => {
     await expectAccessible('list with folded subtasks');
     await toggle.click();
     await group.waitFor();
+    await page.setViewportSize(PHONE);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible('list with subtasks, phone, dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize(DESKTOP);
 
     // A subtask due today, in Today without its undated parent: a row of its own that names the parent.
     const pack = (await apiCall('GET', '/api/tasks?q=pack')) as { items: { id: string }[] };
