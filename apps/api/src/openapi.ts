@@ -111,6 +111,7 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   'GET /api/admin/dead-letters': { id: 'listDeadLetters' },
   'POST /api/admin/dead-letters/{id}/replay': { id: 'replayDeadLetter' },
   'POST /api/chat': { id: 'chat' },
+  'GET /api/chat/status': { id: 'chatStatus' },
   'GET /api/chat/conversations': { id: 'listConversations' },
   'GET /api/chat/conversations/{id}': { id: 'getConversation' },
   'POST /mcp': { id: 'mcp' },

@@ -56,6 +56,20 @@ export const chatDoc = (body: z.ZodType) => ({
   ...PASS_THROUGH,
 });
 
+export const chatStatusDoc = {
+  schema: {
+    tags,
+    summary: 'Whether the assistant can answer (a model is configured)',
+    response: {
+      200: json(
+        { type: 'object', required: ['available'], properties: { available: { type: 'boolean' } } },
+        'false: POST /api/chat would answer 503 CHAT_NOT_CONFIGURED',
+      ),
+    },
+  },
+  ...PASS_THROUGH,
+};
+
 export const conversationsDoc = {
   schema: {
     tags,

@@ -5,7 +5,8 @@
  *   event: tool_call {id, name, arguments}
  *   event: tool_result {id, name, ok, result | error}
  *   event: done {steps, conversationId}  |  event: error {code, message}
- * `GET /api/chat/conversations` and `GET /api/chat/conversations/:id` read the history.
+ * `GET /api/chat/conversations` and `GET /api/chat/conversations/:id` read the history;
+ * `GET /api/chat/status` says whether a model is configured (clients show the assistant only then).
  * Errors before the stream starts are problem+json (503 CHAT_NOT_CONFIGURED without a model).
  */
 import { randomUUID } from 'node:crypto';
@@ -17,7 +18,7 @@ import type { Principal, Services } from '@todo/services';
 import { runAgent, type AgentEvent } from './agent.js';
 import { MemoryChatHistory, type ChatHistory } from './history.js';
 import { ModelError, type ChatConfig, type ChatMessage } from './openai.js';
-import { chatDoc, conversationDoc, conversationsDoc } from './routes-doc.js';
+import { chatDoc, chatStatusDoc, conversationDoc, conversationsDoc } from './routes-doc.js';
 
 export interface ChatRouteOptions {
   services: Services;
@@ -154,6 +155,12 @@ export function registerChatRoutes(app: FastifyInstance, options: ChatRouteOptio
       raw.end();
     }
     return reply;
+  });
+
+  app.get('/api/chat/status', chatStatusDoc, async (request, reply) => {
+    const principal = await authenticate(request, reply);
+    if (!principal) return reply;
+    return { available: configured(config) };
   });
 
   app.get('/api/chat/conversations', conversationsDoc, async (request, reply) => {

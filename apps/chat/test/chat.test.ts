@@ -244,6 +244,17 @@ describe('POST /api/chat', () => {
     expect(res.events.at(-1)!.data.message).toMatch(/502/);
   });
 
+  it('says whether a model is configured, to signed-in users only', async () => {
+    const status = async (origin: string, token?: string) => {
+      const res = await fetch(`${origin}/api/chat/status`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const bareBase = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+    expect(await status(base, tokenA)).toEqual({ status: 200, body: { available: true } });
+    expect(await status(bareBase, tokenA)).toEqual({ status: 200, body: { available: false } });
+    expect((await status(base)).status).toBe(401);
+  });
+
   it('answers problem+json when no model is configured, and 401 without auth', async () => {
     const address = bare.server.address() as { port: number };
     const res = await chat(tokenA, { message: 'hi' }, `http://127.0.0.1:${address.port}`);

@@ -2,7 +2,7 @@
  * The app: the session (who is signed in, if anyone) and client-side routing. Signed out, it
  * shows log in / sign up; signed in, the shell (shell/Shell.tsx) with everything else.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, setUnauthorizedHandler, type User } from './api.js';
 import { AuthScreen } from './Auth.js';
 import { routeFromPath, type Route } from './routes.js';
@@ -11,15 +11,17 @@ import { Spinner } from './ui.js';
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
-  const [route, setRoute] = useState<Route>(() => routeFromPath(location.pathname));
+  const [route, setRoute] = useState<Route>(() => routeFromPath(location.pathname + location.search));
+  // Where a signed-out visitor was going (a link to a view or a task): back there after log in.
+  const returnTo = useRef('/');
 
   const navigate = useCallback((path: string) => {
-    if (path !== location.pathname) history.pushState(null, '', path);
+    if (path !== location.pathname + location.search) history.pushState(null, '', path);
     setRoute(routeFromPath(path));
   }, []);
 
   useEffect(() => {
-    const onPop = () => setRoute(routeFromPath(location.pathname));
+    const onPop = () => setRoute(routeFromPath(location.pathname + location.search));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
@@ -40,13 +42,16 @@ export function App() {
     );
   }
   if (user === null) {
+    const here = location.pathname + location.search;
+    if (route.page !== 'login' && route.page !== 'signup') returnTo.current = here;
     return (
       <AuthScreen
         mode={route.page === 'signup' ? 'signup' : 'login'}
         navigate={navigate}
         onDone={(u) => {
           setUser(u);
-          navigate('/');
+          navigate(returnTo.current);
+          returnTo.current = '/';
         }}
       />
     );

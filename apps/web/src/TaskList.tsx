@@ -1,8 +1,8 @@
-/** The list screen's parts: quick add, filters, and the task rows. */
+/** The list screen's parts above the rows: quick add and filters (the rows: list/). */
 import { forwardRef, useMemo, useState, type FormEvent } from 'react';
-import { PRIORITIES, type Label, type Task } from './api.js';
+import { PRIORITIES, type Label } from './api.js';
 import { parseTaskPhrase } from '@todo/domain/browser';
-import { EMPTY_FILTERS, formatDue, isOverdue, type Filters } from './views.js';
+import { EMPTY_FILTERS, type Filters } from './views.js';
 import { Icon } from './ui.js';
 
 /** `today` is only there to read the words again when the day changes ("tomorrow" moves with it). */
@@ -71,7 +71,8 @@ export const QuickAdd = forwardRef<HTMLInputElement, QuickAddProps>(function Qui
             “remind me 30 min before”.
             <span className="shortcuts">
               {' '}
-              Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move.
+              Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move,{' '}
+              <kbd>?</kbd> all.
             </span>
           </>
         )}
@@ -182,82 +183,5 @@ export function FilterBar({
         </button>
       </div>
     </details>
-  );
-}
-
-export function TaskRow({
-  task,
-  today,
-  userZone,
-  categories,
-  selected,
-  onToggle,
-  onOpen,
-  onSelect,
-}: {
-  task: Task;
-  today: string;
-  userZone: string;
-  categories: Map<string, string>;
-  selected: boolean;
-  onToggle: (task: Task) => void;
-  onOpen: (task: Task) => void;
-  onSelect: (task: Task) => void;
-}) {
-  const done = task.status === 'completed';
-  const overdue = !done && isOverdue(task.dueAt, task.due, today);
-  const pending = task.id.startsWith('tmp-');
-  return (
-    <li
-      className={`task ${done ? 'done' : ''} ${selected ? 'selected' : ''} prio-${task.priority}`}
-      data-task-id={task.id}
-      aria-busy={pending || undefined}
-    >
-      <input
-        type="checkbox"
-        className="complete"
-        checked={done}
-        disabled={pending}
-        onChange={() => onToggle(task)}
-        aria-label={`${done ? 'Reopen' : 'Complete'}: ${task.title}`}
-        onFocus={() => onSelect(task)}
-      />
-      <div className="task-main">
-        <button
-          type="button"
-          className="task-title"
-          onClick={() => onOpen(task)}
-          onFocus={() => onSelect(task)}
-          disabled={pending}
-        >
-          {task.title}
-        </button>
-        <p className="task-meta">
-          <span className="muted">#{task.number || '…'}</span>
-          {task.due && <span className={overdue ? 'overdue' : 'due'}>{formatDue(task.due, today, userZone)}</span>}
-          {task.recurrence && (
-            <span className="recurs" title={task.recurrence.text}>
-              <Icon name="repeat" />
-              <span className="sr-only">Repeats</span> {task.recurrence.text}
-            </span>
-          )}
-          {task.reminders.length > 0 && (
-            <span className="muted">
-              <Icon name="alarm" />
-              <span className="sr-only">{task.reminders.length} reminders</span>
-            </span>
-          )}
-          {task.priority !== 'none' && <span className={`prio prio-${task.priority}`}>{task.priority}</span>}
-          {task.categoryId && categories.get(task.categoryId) && (
-            <span className="category">{categories.get(task.categoryId)}</span>
-          )}
-          {task.tags.map((t) => (
-            <span key={t} className="tag">
-              #{t}
-            </span>
-          ))}
-        </p>
-      </div>
-    </li>
   );
 }

@@ -105,6 +105,12 @@ export const api = {
   preview: (params: URLSearchParams) => request<Preview>('GET', `/api/recurrence/preview?${params.toString()}`),
   notifications: () => request<{ items: Notification[]; unread: number }>('GET', '/api/notifications?limit=50'),
   markRead: (id: string) => request<Notification>('POST', `/api/notifications/${encodeURIComponent(id)}/read`),
+  /** Whether the assistant can answer; a server without the chat routes cannot (404 → false). */
+  chatStatus: () =>
+    request<{ available: boolean }>('GET', '/api/chat/status').then(
+      (r) => r.available,
+      () => false,
+    ),
   tokens: () => request<{ items: ApiToken[] }>('GET', '/api/tokens'),
   createToken: (body: { name: string; scopes: ('read' | 'write')[]; expiresAt: string | null }) =>
     request<{ token: ApiToken; secret: string }>('POST', '/api/tokens', body),

@@ -111,7 +111,20 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 export function Icon({
   name,
 }: {
-  name: 'bell' | 'chat' | 'gear' | 'menu' | 'close' | 'repeat' | 'search' | 'logout' | 'plus' | 'alarm';
+  name:
+    | 'bell'
+    | 'chat'
+    | 'gear'
+    | 'menu'
+    | 'close'
+    | 'repeat'
+    | 'search'
+    | 'logout'
+    | 'plus'
+    | 'alarm'
+    | 'check'
+    | 'chevron-down'
+    | 'chevron-right';
 }) {
   const paths: Record<typeof name, string> = {
     bell: 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z',
@@ -123,6 +136,9 @@ export function Icon({
     search: 'M10 2a8 8 0 0 1 6.3 12.9l5.4 5.4-1.4 1.4-5.4-5.4A8 8 0 1 1 10 2Zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12Z',
     logout: 'M10 3H4v18h6v-2H6V5h4Zm6 4-1.4 1.4 2.6 2.6H9v2h8.2l-2.6 2.6L16 17l5-5Z',
     plus: 'M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7Z',
+    check: 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4Z',
+    'chevron-down': 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6Z',
+    'chevron-right': 'M8.6 16.6 13.2 12 8.6 7.4 10 6l6 6-6 6Z',
     alarm: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Zm-1 3v6.6l4.6 2.8 1-1.7-3.6-2.2V7Z',
   };
   return (

@@ -10,6 +10,11 @@ describe('routeFromPath', () => {
     expect(routeFromPath('/')).toEqual({ page: 'tasks', view: { kind: 'today' } });
     expect(routeFromPath('/tag/home')).toEqual({ page: 'tasks', view: { kind: 'tag', name: 'home' } });
   });
+  it('reads the task an address opens', () => {
+    expect(routeFromPath('/upcoming?task=0193a')).toEqual({ page: 'tasks', view: { kind: 'upcoming' }, taskId: '0193a' });
+    expect(routeFromPath('/?task=7&x=1')).toEqual({ page: 'tasks', view: { kind: 'today' }, taskId: '7' });
+    expect(routeFromPath('/all?task=')).toEqual({ page: 'tasks', view: { kind: 'all' } });
+  });
   it('falls back to Today for unknown paths', () => {
     expect(routeFromPath('/nope/x/y')).toEqual({ page: 'tasks', view: { kind: 'today' } });
   });

@@ -3,14 +3,16 @@
  * to the layout — top bar, sidebar, the page, and the side panels (editor, notifications,
  * assistant) — and owns which panel is open.
  */
-import { useEffect, useRef, useState } from 'react';
-import type { Task, User } from '../api.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Task, type User } from '../api.js';
 import { ChatPanel } from '../Chat.js';
 import { TaskEditor } from '../editor/TaskEditor.js';
 import { NotificationsPanel } from '../Notifications.js';
 import type { Route } from '../routes.js';
 import { Settings } from '../Settings.js';
 import type { View } from '../views.js';
+import { focusRowSoon } from './focus.js';
+import { ShortcutSheet } from './ShortcutSheet.js';
 import { Sidebar } from './Sidebar.js';
 import { TasksPage } from './TasksPage.js';
 import { Toasts, useToasts } from './Toasts.js';
@@ -39,6 +41,12 @@ export function Shell({
   const [editing, setEditing] = useState<Task | null>(null);
   const [panel, setPanel] = useState<Panel>('none');
   const [navOpen, setNavOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  // The assistant is offered only when the server has a model to answer with.
+  const [chatAvailable, setChatAvailable] = useState(false);
+  useEffect(() => void api.chatStatus().then(setChatAvailable), []);
+  // What had focus when a panel opened: it gets focus back when the panel closes.
+  const panelOpener = useRef<HTMLElement | null>(null);
   const quickAddRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -58,14 +66,46 @@ export function Shell({
 
   const live = useLiveUpdates(reload, notifications.received);
   const actions = useTaskActions({ view, timeZone: user.timeZone, list, labels, toast, reload, setEditing });
+
+  // A task's editor has an address (`?task=<id>` on the view): a link to it opens it, and the
+  // address follows the editor as it opens and closes.
+  const linkedTask = route.page === 'tasks' ? route.taskId : undefined;
+  useEffect(() => {
+    if (linkedTask) void actions.openTask(linkedTask);
+    // Only when the address names another task; `actions` changes every render.
+  }, [linkedTask]);
+  useEffect(() => {
+    if (route.page !== 'tasks') return;
+    const url = new URL(location.href);
+    if (editing) url.searchParams.set('task', editing.id);
+    else url.searchParams.delete('task');
+    if (url.href !== location.href) history.replaceState(null, '', url);
+  }, [editing?.id, route]);
+
+  const closeEditor = () => {
+    if (editing) focusRowSoon(editing.id);
+    setEditing(null);
+  };
+  const togglePanel = (which: Exclude<Panel, 'none'>) => {
+    if (panel === 'none') panelOpener.current = document.activeElement as HTMLElement | null;
+    setPanel((p) => (p === which ? 'none' : which));
+    setEditing(null);
+  };
+  const closePanel = useCallback(() => {
+    setPanel('none');
+    const opener = panelOpener.current;
+    setTimeout(() => opener?.isConnected && opener.focus(), 0);
+  }, []);
+  const showShortcuts = useCallback(() => setShortcutsOpen(true), []);
   useShortcuts({
     active: route.page === 'tasks',
-    tasks: list.tasks,
+    tasks: list.visible,
     selectedId: list.selectedId,
     setSelectedId: list.setSelectedId,
     toggle: actions.toggle,
     panel,
-    setPanel,
+    closePanel,
+    showShortcuts,
     navOpen,
     setNavOpen,
     setSearchText,
@@ -92,14 +132,11 @@ export function Shell({
         unread={notifications.unread}
         panel={panel}
         onToggleNotifications={() => {
-          setPanel((p) => (p === 'notifications' ? 'none' : 'notifications'));
-          setEditing(null);
+          togglePanel('notifications');
           notifications.load();
         }}
-        onToggleChat={() => {
-          setPanel((p) => (p === 'chat' ? 'none' : 'chat'));
-          setEditing(null);
-        }}
+        chatAvailable={chatAvailable}
+        onToggleChat={() => togglePanel('chat')}
         settingsCurrent={route.page === 'settings'}
         onLoggedOut={onLoggedOut}
       />
@@ -145,7 +182,7 @@ export function Shell({
           user={user}
           categories={labels.categories}
           onSaved={(t) => void actions.saveEdited(t)}
-          onClose={() => setEditing(null)}
+          onClose={closeEditor}
           onDelete={(t) => void actions.deleteTask(t)}
           onCategoryCreated={labels.addCategory}
           onChanged={reload}
@@ -155,7 +192,7 @@ export function Shell({
         <NotificationsPanel
           items={notifications.items}
           error={notifications.error}
-          onClose={() => setPanel('none')}
+          onClose={closePanel}
           onRead={(n) => void notifications.markRead(n)}
           onSnooze={(n) => void notifications.snooze(n)}
           onDone={(n) => void notifications.done(n)}
@@ -169,7 +206,8 @@ export function Shell({
           onRetry={notifications.load}
         />
       )}
-      {panel === 'chat' && <ChatPanel onClose={() => setPanel('none')} onToolResult={reload} />}
+      {panel === 'chat' && chatAvailable && <ChatPanel onClose={closePanel} onToolResult={reload} />}
+      {shortcutsOpen && <ShortcutSheet onClose={() => setShortcutsOpen(false)} />}
 
       <Toasts toasts={toasts} />
     </div>

@@ -1,7 +1,9 @@
 /** The tasks page: heading with count, quick add, filters, and the list with its loading, error and empty states. */
-import { type RefObject } from 'react';
+import { useMemo, useRef, type RefObject } from 'react';
 import type { Task, User } from '../api.js';
-import { FilterBar, QuickAdd, TaskRow } from '../TaskList.js';
+import { TaskItems } from '../list/TaskItems.js';
+import type { RowHandlers } from '../list/TaskRow.js';
+import { FilterBar, QuickAdd } from '../TaskList.js';
 import { EmptyState, ErrorState, Spinner } from '../ui.js';
 import { viewTitle, type Filters, type View } from '../views.js';
 import type { Labels } from './useLabels.js';
@@ -36,6 +38,18 @@ export function TasksPage({
 }) {
   const { tasks, nextCursor, error, selectedId } = list;
   const title = viewTitle(view, labels.categoryNames);
+  // One handlers object for every row, for the page's life: rows re-render only when their own data changes.
+  const latest = useRef({ onToggle, onOpen, list });
+  latest.current = { onToggle, onOpen, list };
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      onToggle: (task) => latest.current.onToggle(task),
+      onOpen: (task) => latest.current.onOpen(task),
+      onSelect: (id) => latest.current.list.setSelectedId(id),
+      onToggleSubtasks: (id) => latest.current.list.toggleCollapsed(id),
+    }),
+    [],
+  );
   return (
     <>
       <div className="list-head">
@@ -76,19 +90,18 @@ export function TasksPage({
       ) : (
         <>
           <ul className="task-list" aria-label={`${title} tasks`}>
-            {tasks.map((t) => (
-              <TaskRow
-                key={t.id}
-                task={t}
-                today={today}
-                userZone={user.timeZone}
-                categories={labels.categoryNames}
-                selected={t.id === selectedId}
-                onToggle={onToggle}
-                onOpen={onOpen}
-                onSelect={(task) => list.setSelectedId(task.id)}
-              />
-            ))}
+            <TaskItems
+              nodes={list.roots}
+              nested={false}
+              ctx={{
+                today,
+                userZone: user.timeZone,
+                categoryNames: labels.categoryNames,
+                selectedId,
+                collapsed: list.collapsed,
+                handlers,
+              }}
+            />
           </ul>
           {nextCursor && (
             <button type="button" className="load-more" onClick={() => void list.loadMore()}>

@@ -17,6 +17,7 @@ export function Topbar({
   unread,
   panel,
   onToggleNotifications,
+  chatAvailable,
   onToggleChat,
   settingsCurrent,
   onLoggedOut,
@@ -31,6 +32,8 @@ export function Topbar({
   unread: number;
   panel: Panel;
   onToggleNotifications: () => void;
+  /** A model is configured: the assistant button is shown only then. */
+  chatAvailable: boolean;
   onToggleChat: () => void;
   settingsCurrent: boolean;
   onLoggedOut: () => void;
@@ -97,15 +100,17 @@ export function Topbar({
           </span>
         )}
       </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Assistant"
-        aria-expanded={panel === 'chat'}
-        onClick={onToggleChat}
-      >
-        <Icon name="chat" />
-      </button>
+      {chatAvailable && (
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Assistant"
+          aria-expanded={panel === 'chat'}
+          onClick={onToggleChat}
+        >
+          <Icon name="chat" />
+        </button>
+      )}
       <a
         className="icon-button"
         href="/settings"

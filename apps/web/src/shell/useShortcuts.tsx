@@ -1,4 +1,4 @@
-/** Keyboard shortcuts: n new, / search, x complete, j/k move, Escape closes panels. */
+/** Keyboard shortcuts: n new, / search, x complete, j/k move, ? the shortcut sheet, Escape closes panels. */
 import { useEffect, type Dispatch, type RefObject, type SetStateAction } from 'react';
 import type { Task } from '../api.js';
 import type { Panel } from './Topbar.js';
@@ -10,7 +10,8 @@ export function useShortcuts({
   setSelectedId,
   toggle,
   panel,
-  setPanel,
+  closePanel,
+  showShortcuts,
   navOpen,
   setNavOpen,
   setSearchText,
@@ -24,7 +25,9 @@ export function useShortcuts({
   setSelectedId: (id: string) => void;
   toggle: (task: Task) => Promise<void>;
   panel: Panel;
-  setPanel: Dispatch<SetStateAction<Panel>>;
+  /** Closes the open panel, focus going back where it was. */
+  closePanel: () => void;
+  showShortcuts: () => void;
   navOpen: boolean;
   setNavOpen: Dispatch<SetStateAction<boolean>>;
   setSearchText: (text: string) => void;
@@ -34,6 +37,8 @@ export function useShortcuts({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // A modal dialog (the shortcut sheet) has the keyboard to itself.
+      if (document.querySelector('dialog[open]')) return;
       const target = e.target as HTMLElement | null;
       const typing = target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
       if (e.key === 'Escape' && typing && target === searchRef.current) {
@@ -46,7 +51,12 @@ export function useShortcuts({
         return;
       }
       if (e.key === 'Escape' && panel !== 'none') {
-        setPanel('none');
+        closePanel();
+        return;
+      }
+      if (e.key === '?') {
+        e.preventDefault();
+        showShortcuts();
         return;
       }
       if (!active) return;
@@ -73,5 +83,5 @@ export function useShortcuts({
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
     // The setters and refs are stable; everything the handler reads is listed.
-  }, [active, tasks, selectedId, toggle, panel, navOpen]);
+  }, [active, tasks, selectedId, toggle, panel, closePanel, showShortcuts, navOpen]);
 }

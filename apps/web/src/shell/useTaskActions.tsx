@@ -6,6 +6,7 @@ import { useCallback } from 'react';
 import { api, ApiError, type Task } from '../api.js';
 import { parseTaskPhrase } from '@todo/domain/browser';
 import type { View } from '../views.js';
+import { focusedRowId, focusRowSoon, neighbourOf } from './focus.js';
 import { optimisticTask, quickAddDue, quickAddInput } from './quickAddTask.js';
 import type { Labels } from './useLabels.js';
 import type { TaskList } from './useTaskList.js';
@@ -13,7 +14,7 @@ import type { TaskList } from './useTaskList.js';
 export function useTaskActions({
   view,
   timeZone,
-  list: { tasks, setTasks },
+  list: { tasks, setTasks, visible, selectedId, setSelectedId },
   labels: { loadLabels, resolveCategory },
   toast,
   reload,
@@ -70,6 +71,13 @@ export function useTaskActions({
     async (task: Task) => {
       const completing = task.status === 'open';
       const before = tasks;
+      const leaves = completing && view.kind !== 'completed';
+      // The row leaves the list: the selection and focus move to the row after it, not to the page.
+      if (leaves && (selectedId === task.id || focusedRowId() === task.id)) {
+        const next = neighbourOf(visible, task.id);
+        if (next) setSelectedId(next.id);
+        if (focusedRowId() === task.id || document.activeElement === document.body) focusRowSoon(next?.id ?? null);
+      }
       // Optimistic: the row flips (and leaves open-task views) at once; rolled back on failure.
       setTasks((ts) =>
         view.kind === 'completed' || !completing
@@ -89,12 +97,13 @@ export function useTaskActions({
       }
       reload();
     },
-    [tasks, view.kind, reload, toast],
+    [tasks, visible, selectedId, view.kind, reload, toast],
   );
 
   async function saveEdited(task: Task) {
     setTasks((ts) => ts?.map((t) => (t.id === task.id ? task : t)) ?? null);
     setEditing(null);
+    focusRowSoon(task.id);
     toast(`Saved “${task.title}”`);
     loadLabels();
     reload();
@@ -103,8 +112,11 @@ export function useTaskActions({
   async function deleteTask(task: Task) {
     if (!window.confirm(`Delete “${task.title}” and its subtasks?`)) return;
     const before = tasks;
+    const next = neighbourOf(visible, task.id);
     setTasks((ts) => ts?.filter((t) => t.id !== task.id) ?? null);
     setEditing(null);
+    if (next) setSelectedId(next.id);
+    focusRowSoon(next?.id ?? null);
     try {
       await api.deleteTask(task.id);
       toast(`Deleted “${task.title}”`);

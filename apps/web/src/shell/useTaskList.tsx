@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Task } from '../api.js';
+import { nestTasks, visibleTasks } from '../list/taskTree.js';
 import { EMPTY_FILTERS, taskQuery, todayIn, type Filters, type View } from '../views.js';
 
 const MAX_AUTO_ITEMS = 500;
@@ -64,6 +65,17 @@ export function useTaskList({
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // Parents whose subtasks are folded away (all unfolded at first).
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const roots = useMemo(() => nestTasks(tasks ?? []), [tasks]);
+  const visible = useMemo(() => visibleTasks(roots, collapsed), [roots, collapsed]);
+  const toggleCollapsed = useCallback((id: string) => {
+    setCollapsed((before) => {
+      const after = new Set(before);
+      if (!after.delete(id)) after.add(id);
+      return after;
+    });
+  }, []);
 
   // The list: the first pages (up to 500 tasks), re-fetched when the view, filters or data change.
   const query = useMemo(() => taskQuery(view, filters, today, PAGE), [view, filters, today]);
@@ -112,5 +124,5 @@ export function useTaskList({
     }
   }
 
-  return { tasks, setTasks, nextCursor, error, selectedId, setSelectedId, loadMore };
+  return { tasks, setTasks, roots, visible, collapsed, toggleCollapsed, nextCursor, error, selectedId, setSelectedId, loadMore };
 }

@@ -2,7 +2,7 @@ import { isDomainError } from '../errors.js';
 import { normalizeRecurrence } from '../recurrence/normalize.js';
 import type { Due, Priority } from '../tasks/task.schema.js';
 import { at, Scanner } from './scanner.js';
-import { nowIn, readCalendarDate, readMoment, readRelativeDate, readTime, settle, type When } from './when.js';
+import { nowIn, numberOf, readCalendarDate, readMoment, readRelativeDate, readTime, settle, type When } from './when.js';
 
 /*
  * Quick add: one line of words → the parts of a new task. Pure; the clock is passed in.
@@ -18,7 +18,8 @@ import { nowIn, readCalendarDate, readMoment, readRelativeDate, readTime, settle
  *
  * A recurrence is whatever the recurrence grammar understands (`normalizeRecurrence`, the same
  * code the API runs), starting at "every"/"each" and as long as possible, or a trailing
- * "daily"/"weekly"/"fortnightly"/"monthly"/"yearly" phrase. Words it does not understand stay
+ * "daily"/"weekly"/"fortnightly"/"monthly"/"quarterly"/"yearly" phrase ("every two weeks" and
+ * "every quarter" are read as "every 2 weeks" and "every 3 months"). Words it does not understand stay
  * in the title, so a preview never promises a repeat the server would refuse.
  *
  * A series typed without a date has no `due` here: it starts at the rule's first date from
@@ -79,11 +80,21 @@ const UNIT_MINUTES: Record<string, number> = {
   days: 1440,
 };
 const RECURRENCE_HEADS = new Set(['every', 'each']);
-const RECURRENCE_WORDS = new Set(['daily', 'weekly', 'fortnightly', 'monthly', 'yearly', 'annually']);
+const RECURRENCE_WORDS = new Set(['daily', 'weekly', 'fortnightly', 'monthly', 'quarterly', 'yearly', 'annually']);
+
+/**
+ * Ways of saying a repeat that the recurrence grammar takes in other words: "every two weeks"
+ * (every 2 weeks), "every quarter" and "quarterly" (every 3 months).
+ */
+function inGrammarWords(phrase: string): string {
+  return phrase
+    .replace(/^every\s+(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i, (_, n: string) => `every ${numberOf(n)}`)
+    .replace(/^(?:every\s+quarter|quarterly)\b/i, 'every 3 months');
+}
 
 function understoodRecurrence(phrase: string): { rule: string; text: string } | null {
   try {
-    return normalizeRecurrence(phrase);
+    return normalizeRecurrence(inGrammarWords(phrase));
   } catch (error) {
     if (isDomainError(error)) return null;
     throw error;

@@ -16,13 +16,16 @@ import { at, type Scanner } from './scanner.js';
  * understands out of the scanner; the first date and the first time win, later ones stay in
  * the text. Conventions (the table test in phrases.test.ts pins each):
  * - a bare weekday ("friday", "on fri", "this friday") is the soonest such day, today included;
- *   "next friday" is the soonest after today; "next week" is next Monday;
+ *   "next friday" is the soonest after today; "next week" is next Monday, "next week friday"
+ *   (or "friday next week") the Friday of that week, "next weekend" its Saturday;
  * - a month and day without a year ("dec 24", "24th of december") is the next such day, today
  *   included (Feb 29: the next leap year); "on the 15th" is the next 15th of a month
  *   (not a bare "the 15th": "the 2nd draft" is a title);
- * - "in N hours/minutes" counts from the reference instant (so it is exact across DST changes);
- *   "in N days/weeks/months/years" counts calendar days (months clamp: Jan 31 + 1 month = Feb 28);
- * - "at 8" is 08:00 (24-hour clock without am/pm); morning 09:00, afternoon 15:00, evening
+ * - "in N hours/minutes" (or "N hours from now", "in half an hour") counts from the reference
+ *   instant (so it is exact across DST changes); "in N days/weeks/fortnights/months/years" (or
+ *   "N days from now") counts calendar days (months clamp: Jan 31 + 1 month = Feb 28);
+ * - "at 8" is 08:00 (24-hour clock without am/pm); "9.30am" and "at 9.30" are 09:30 (a dotted
+ *   time needs am/pm or "at": "version 2.10" is a title); morning 09:00, afternoon 15:00, evening
  *   18:00, tonight/night 20:00;
  * - a time without a date is today, or tomorrow once that time has passed (see `settle`).
  */
@@ -67,7 +70,7 @@ const NUMBER_WORDS: Record<string, number> = {
   ninety: 90,
 };
 const NUMBER = String.raw`\d{1,4}|${Object.keys(NUMBER_WORDS).join('|')}`;
-const numberOf = (word: string): number => NUMBER_WORDS[word.toLowerCase()] ?? Number(word);
+export const numberOf = (word: string): number => NUMBER_WORDS[word.toLowerCase()] ?? Number(word);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -92,14 +95,17 @@ export function clockTime(text: string, bareHour = false): string | null {
   const t = text.trim().toLowerCase();
   if (t === 'noon') return '12:00';
   if (t === 'midnight') return '00:00';
-  const m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/.exec(t);
+  const m = /^(\d{1,2})(?:([:.])(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/.exec(t);
   if (!m) return null;
-  let hour = Number(m[1]);
-  const minute = Number(m[2] ?? 0);
-  if (m[3]) {
+  const [, hourText, separator, minuteText, meridiem] = m;
+  // "9.30" is a time only with am/pm or after "at"; "2.10" alone is a number ("version 2.10").
+  if (separator === '.' && !meridiem && !bareHour) return null;
+  let hour = Number(hourText);
+  const minute = Number(minuteText ?? 0);
+  if (meridiem) {
     if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (m[3].startsWith('p') ? 12 : 0);
-  } else if (m[2] === undefined && !bareHour) {
+    hour = (hour % 12) + (meridiem.startsWith('p') ? 12 : 0);
+  } else if (minuteText === undefined && !bareHour) {
     return null; // a bare number is not a time ("buy 2 apples")
   }
   return isClockTime(hour, minute) ? `${pad(hour)}:${pad(minute)}` : null;
@@ -107,14 +113,20 @@ export function clockTime(text: string, bareHour = false): string | null {
 
 /** "in 2 hours", "in 90 minutes": a moment counted from the reference instant. */
 export function readMoment(s: Scanner, when: When, now: Now, timeZone: string): void {
-  s.take(at(String.raw`in\s+(${NUMBER})\s+(hours?|hrs?|minutes?|mins?)`), (m) => {
+  const set = (minutes: number) => {
     if (when.date || when.time) return false;
-    const minutes = numberOf(m[1]!) * (m[2]!.toLowerCase().startsWith('h') ? 60 : 1);
     const later = wallClock(new Date(now.instant.getTime() + minutes * 60_000), timeZone);
     when.date = later.date;
     when.time = later.time.slice(0, 5);
     return true;
-  });
+  };
+  const UNIT = String.raw`(hours?|hrs?|minutes?|mins?)`;
+  const minutesOf = (n: string, unit: string) => numberOf(n) * (unit.toLowerCase().startsWith('h') ? 60 : 1);
+  s.take(at(String.raw`in\s+(${NUMBER})\s+${UNIT}`), (m) => set(minutesOf(m[1]!, m[2]!)));
+  s.take(at(String.raw`(${NUMBER})\s+${UNIT}\s+from\s+now`), (m) => set(minutesOf(m[1]!, m[2]!)));
+  s.take(at(String.raw`in\s+(half\s+an\s+hour|an?\s+hour\s+and\s+a\s+half)`), (m) =>
+    set(m[1]!.toLowerCase().startsWith('half') ? 30 : 90),
+  );
 }
 
 export function readTime(s: Scanner, when: When, now: Now): void {
@@ -124,10 +136,10 @@ export function readTime(s: Scanner, when: When, now: Now): void {
     if (date && !when.date) when.date = date;
     return true;
   };
-  s.take(at(String.raw`(?:at|@)\s+(noon|midnight|\d{1,2}(?::\d{2})?(?:\s*(?:${MERIDIEM}))?)`), (m) =>
+  s.take(at(String.raw`(?:at|@)\s+(noon|midnight|\d{1,2}(?:[:.]\d{2})?(?:\s*(?:${MERIDIEM}))?)`), (m) =>
     set(clockTime(m[1]!, true)),
   );
-  s.take(at(String.raw`\d{1,2}(?::\d{2})?\s*(?:${MERIDIEM})|\d{1,2}:\d{2}|noon|midnight`), (m) => set(clockTime(m[0])));
+  s.take(at(String.raw`\d{1,2}(?:[:.]\d{2})?\s*(?:${MERIDIEM})|\d{1,2}:\d{2}|noon|midnight`), (m) => set(clockTime(m[0])));
   s.take(at(String.raw`(?:this|in\s+the)\s+(morning|afternoon|evening)`), (m) =>
     set(DAYPART[m[1]!.toLowerCase()]!, m[0].toLowerCase().startsWith('this') ? now.date : null),
   );
@@ -157,24 +169,38 @@ export function readRelativeDate(s: Scanner, when: When, now: Now): void {
   s.take(at(`${LEAD}today`), () => set(today));
   s.take(at(`${LEAD}(?:tomorrow|tmrw|tmr)`), () => set(addCalendarDays(today, 1)));
   s.take(at('yesterday'), () => set(addCalendarDays(today, -1)));
-  s.take(at(String.raw`${LEAD}in\s+(${NUMBER})\s+(days?|weeks?|months?|years?)`), (m) => {
-    const n = numberOf(m[1]!);
-    const unit = m[2]!.toLowerCase()[0];
+  const later = (count: string, unitWord: string) => {
+    const n = numberOf(count);
+    const unit = unitWord.toLowerCase()[0];
     if (unit === 'd') return set(addCalendarDays(today, n));
     if (unit === 'w') return set(addCalendarDays(today, 7 * n));
+    if (unit === 'f') return set(addCalendarDays(today, 14 * n));
     return set(addCalendarMonths(today, unit === 'm' ? n : 12 * n));
+  };
+  const UNIT = String.raw`(days?|weeks?|fortnights?|months?|years?)`;
+  s.take(at(String.raw`${LEAD}in\s+(${NUMBER})\s+${UNIT}`), (m) => later(m[1]!, m[2]!));
+  s.take(at(String.raw`(${NUMBER})\s+${UNIT}\s+from\s+(?:now|today)`), (m) => later(m[1]!, m[2]!));
+  // Before "next month": "end of next month" holds it.
+  s.take(at(String.raw`(?:by\s+)?(?:the\s+)?end\s+of\s+(the\s+|this\s+|next\s+)?(week|month|year)`), (m) => {
+    const ahead = m[1]?.trim().toLowerCase() === 'next' ? 1 : 0;
+    const unit = m[2]!.toLowerCase();
+    if (unit === 'week') return set(addCalendarDays(today, 7 - weekday + 7 * ahead));
+    if (unit === 'month') return set(addCalendarDays(addCalendarMonths(`${today.slice(0, 8)}01`, 1 + ahead), -1));
+    return set(`${Number(today.slice(0, 4)) + ahead}-12-31`);
   });
+  // A weekday of next week: "next week friday", "next week on fri", "friday next week".
+  const nextWeekDay = (word: string) => {
+    const target = weekdayNumber(word);
+    return target === undefined ? false : set(addCalendarDays(today, 7 - weekday + target));
+  };
+  s.take(at(String.raw`${LEAD}next\s+week\s+(?:on\s+)?(${ANY_WEEKDAY})`), (m) => nextWeekDay(m[1]!));
+  s.take(at(String.raw`${LEAD}(${ANY_WEEKDAY})\s+(?:of\s+)?next\s+week`), (m) => nextWeekDay(m[1]!));
+  s.take(at(String.raw`${LEAD}next\s+weekend`), () => set(addCalendarDays(today, 13 - weekday)));
   s.take(at(String.raw`${LEAD}next\s+(week|month|year)`), (m) => {
     const unit = m[1]!.toLowerCase();
     if (unit === 'week') return set(addCalendarDays(today, 8 - weekday));
     if (unit === 'month') return set(addCalendarMonths(`${today.slice(0, 8)}01`, 1));
     return set(`${Number(today.slice(0, 4)) + 1}-01-01`);
-  });
-  s.take(at(String.raw`(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(week|month|year)`), (m) => {
-    const unit = m[1]!.toLowerCase();
-    if (unit === 'week') return set(addCalendarDays(today, 7 - weekday));
-    if (unit === 'month') return set(addCalendarDays(addCalendarMonths(`${today.slice(0, 8)}01`, 1), -1));
-    return set(`${today.slice(0, 4)}-12-31`);
   });
   // The Saturday of this week; on a Sunday, today (the weekend is not over yet).
   s.take(at(String.raw`(?:this|the|on\s+the|at\s+the)\s+weekend`), () =>

@@ -132,6 +132,11 @@ export const Task = z.object({
   occurrenceIndex: z.int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  // Lists only: how many of the direct subtasks are done, of how many (null: it has none); and
+  // a subtask's parent's title. Self-explaining names and plain numbers, without descriptions:
+  // the MCP tool list, read on every conversation, carries this schema.
+  subtasks: z.object({ done: z.number(), total: z.number() }).nullable().optional(),
+  parentTitle: z.string().nullable().optional(),
 });
 export type Task = z.infer<typeof Task>;
 

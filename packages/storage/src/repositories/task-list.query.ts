@@ -52,7 +52,27 @@ const NATURAL: Record<string, { expr: SQL; dir: Direction; cast: string }> = {
   number: { expr: sql`${tasks.number}`, dir: 'asc', cast: 'integer' },
 };
 
-const tsQuery = (q: string) => sql`websearch_to_tsquery('english', ${q})`;
+/** Letters and digits only: a word with nothing in it that `to_tsquery` would read as syntax. */
+const PLAIN_WORD = /^[\p{L}\p{N}]+$/u;
+
+/**
+ * The search box's query. The box searches as you type, so the last word is a prefix ("dent"
+ * finds "dentist"); the words before it are whole words as `websearch_to_tsquery` reads them
+ * (quotes, `or`, `-word`). The prefix is matched stemmed — a finished word is stored stemmed
+ * ("happy" as 'happi') — or as typed — a word cut short may stem differently from the word it
+ * begins, and a stop word ("the") begun is often a longer word ("there"). Only a plain word
+ * becomes a prefix, so user text never reaches `to_tsquery` as syntax; any other last word
+ * ("e-mail", "-dent", `"a b"`) is searched whole.
+ */
+function tsQuery(q: string): SQL {
+  const words = q.trim().split(/\s+/);
+  const last = words.at(-1) ?? '';
+  if (!PLAIN_WORD.test(last)) return sql`websearch_to_tsquery('english', ${q})`;
+  const prefix = `${last.toLowerCase()}:*`;
+  const lastWord = sql`(to_tsquery('english', ${prefix}) || to_tsquery('simple', ${prefix}))`;
+  const head = words.slice(0, -1).join(' ');
+  return head ? sql`(websearch_to_tsquery('english', ${head}) && ${lastWord})` : lastWord;
+}
 
 function sortSpec(sort: TaskSort | undefined, q: string | undefined): SortSpec {
   const wanted = sort ?? (q ? 'relevance' : 'due');
@@ -147,6 +167,18 @@ function utcInstant(s: string, field: string): string {
     throw DomainError.field('VALIDATION_FAILED', field, 'must be an instant between the years 0001 and 9999');
   return iso;
 }
+
+/**
+ * Fields a list row carries beyond the task itself, so a list can nest subtasks under their
+ * parent without a request per row: `subtasks` (done / total of the direct subtasks, null when
+ * there are none) and `parentTitle` (the parent of a subtask, whose row may not be in the same
+ * view). Each is one probe of an index (`tasks_parent_idx`, the primary key); a task without
+ * subtasks reads no row for it.
+ */
+export const listOnlyFields = sql`(select case when count(*) > 0 then json_build_object(
+    'done', count(*) filter (where c.completed_at is not null), 'total', count(*)) end
+  from ${tasks} c where c.parent_id = ${OUTER_TASK_ID} and c.user_id = "tasks"."user_id") as "subtasks",
+  (select p.title from ${tasks} p where p.id = "tasks"."parent_id" and p.user_id = "tasks"."user_id") as "parentTitle"`;
 
 export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListContext) {
   const spec = sortSpec(query.sort, query.q);

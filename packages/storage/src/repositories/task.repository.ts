@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../db.js';
 import { reminders, tasks, users } from '../schema.js';
-import { buildListQuery, encodeCursor, type ListContext } from './task-list.query.js';
+import { buildListQuery, encodeCursor, listOnlyFields, type ListContext } from './task-list.query.js';
 import { writeTasks, type StoredTaskWrite, type TaskWrite } from './task-write.statement.js';
 import type { TaskWriteBatcher } from './task-write.batcher.js';
 import { listVersionOf } from './list-version.repository.js';
@@ -41,7 +41,7 @@ export interface TaskJsonPage {
 
 /** The list statement's fixed parts, rendered once (see `listJson`). */
 const LIST_COLUMNS = constantSql(sql.join(Object.values(taskColumns), sql`, `));
-const LIST_WIRE_FIELDS = constantSql(taskWireFields);
+const LIST_WIRE_FIELDS = constantSql(sql`${taskWireFields}, ${listOnlyFields}`);
 
 export class TaskRepository {
   private prepared: ReturnType<TaskRepository['prepare']> | undefined;
