@@ -71,10 +71,11 @@ export class ReminderService {
     const reminder = task?.reminders.find((r) => r.id === reminderId);
     if (!task || !owner || !reminder || task.status === 'completed') return null;
     if (reminderFireAt(reminder, task, owner)?.toISOString() !== fireAt) return null;
-    await this.unitOfWork.run({}, async (tx, emit) => {
-      emit(pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt }));
-      await tx.reminders.markEmitted(reminderId, new Date(fireAt), this.deps.clock.now());
-    });
+    // The emission's record and its event in one statement: atomic, and one round trip.
+    const event = pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt });
+    await this.unitOfWork.runStatement({}, [event], (repos, events) =>
+      repos.reminders.markEmittedWithEvents(reminderId, new Date(fireAt), this.deps.clock.now(), events),
+    );
     return this.deps.clock.now().getTime() - new Date(fireAt).getTime();
   }
 

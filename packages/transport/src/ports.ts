@@ -24,6 +24,13 @@ export interface SubscribeOptions {
    * only those. Other buses may deliver every event, so the handler must still ignore the rest.
    */
   nonEmpty?: readonly string[];
+  /**
+   * Events of this subscription one process handles at once, for a handler that mostly waits on
+   * something slow (an SMTP server): the embedded bus's own default otherwise. Events of one
+   * partition key still run one after another. The Dapr bus ignores it: the sidecar's
+   * `--app-max-concurrency` bounds the app's deliveries there.
+   */
+  concurrency?: number;
 }
 
 export interface EventBus {
