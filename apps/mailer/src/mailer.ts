@@ -48,17 +48,25 @@ export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${rem
 export function registerMailer(deps: MailerDeps): void {
   const lease = deps.claimLeaseMs ?? 5 * 60_000;
 
+  /**
+   * The ledger claim: first-write-wins on a new occurrence — the usual case, one round trip —
+   * and only when that finds an entry, a read to decide whether it is done, being sent, or failed.
+   */
   async function claim(key: string): Promise<string | null> {
-    const now = deps.clock.now();
-    const current = await deps.state.get<LedgerEntry>(key);
-    if (current) {
-      const { status, at } = current.value;
-      if (status === 'sent' || status === 'skipped') return null;
-      if (status === 'sending' && now.getTime() - new Date(at).getTime() < lease)
-        throw new Error('another delivery is sending this reminder');
+    const entry: LedgerEntry = { status: 'sending', at: deps.clock.now().toISOString() };
+    try {
+      return await deps.state.set(key, entry, { firstWrite: true });
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
     }
-    const entry: LedgerEntry = { status: 'sending', at: now.toISOString() };
-    return deps.state.set(key, entry, current ? { etag: current.etag } : { firstWrite: true });
+    const current = await deps.state.get<LedgerEntry>(key);
+    // Deleted meanwhile: the next delivery claims it afresh.
+    if (!current) throw new StateConflictError(key);
+    const { status, at } = current.value;
+    if (status === 'sent' || status === 'skipped') return null;
+    if (status === 'sending' && deps.clock.now().getTime() - new Date(at).getTime() < lease)
+      throw new Error('another delivery is sending this reminder');
+    return deps.state.set(key, entry, { etag: current.etag });
   }
 
   async function handle(event: CloudEvent): Promise<HandlerOutcome> {
