@@ -37,8 +37,10 @@ export interface MailerDeps {
   claimLeaseMs?: number;
   /**
    * Emails this process works on at once (embedded bus; through Dapr, the sidecar's
-   * `--app-max-concurrency` bounds it). Keep it above the SMTP pool's connections, so that a
-   * connection never waits while another email reads the database. Default 16.
+   * `--app-max-concurrency` bounds it). Above the SMTP pool's connections (5 by default), so
+   * that a connection never waits while another email reads the database; below the in-app
+   * notifications' 16, so that during a storm they get the larger share of the database and are
+   * written first. Default 8.
    */
   emailConcurrency?: number;
 }
@@ -134,6 +136,6 @@ export function registerMailer(deps: MailerDeps): void {
   const types = ['todo.reminder.due.v1'];
   // The same types on one topic: through Dapr still one subscription of this app, whose
   // deliveries run both handlers side by side and redeliver only to the one that failed.
-  deps.bus.subscribe(TOPICS.taskReminders, notify, { name: 'in-app', types });
-  deps.bus.subscribe(TOPICS.taskReminders, handle, { name: 'mailer', types, concurrency: deps.emailConcurrency ?? 16 });
+  deps.bus.subscribe(TOPICS.taskReminders, notify, { name: 'in-app', types, concurrency: 16 });
+  deps.bus.subscribe(TOPICS.taskReminders, handle, { name: 'mailer', types, concurrency: deps.emailConcurrency ?? 8 });
 }

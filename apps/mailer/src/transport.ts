@@ -22,7 +22,7 @@ export interface MailSender {
 }
 
 export interface SmtpPoolOptions {
-  /** SMTP connections kept open at most; mail beyond them waits its turn. Default 10. */
+  /** SMTP connections kept open at most; mail beyond them waits its turn. Default 5. */
   maxConnections?: number;
 }
 
@@ -32,7 +32,7 @@ export interface SmtpPoolOptions {
  * opens more than `maxConnections` at once. An SMTP URL's own `pool`/`maxConnections`
  * parameters take precedence.
  */
-export function smtpSender(smtpUrl: string, { maxConnections = 10 }: SmtpPoolOptions = {}): MailSender {
+export function smtpSender(smtpUrl: string, { maxConnections = 5 }: SmtpPoolOptions = {}): MailSender {
   // nodemailer ignores the other options of an object that has a `url`: the pool goes into the URL.
   const url = new URL(smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
