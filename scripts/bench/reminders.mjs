@@ -102,6 +102,9 @@ let app;
 try {
   say(`N=${N}, spread ${SPREAD_MS / 1000}s; starting todo (embedded) in ${dataDir}`);
   app = await startTodo({ DATA_DIR: dataDir, SMTP_URL: smtp.url, LOG_LEVEL: 'warn' });
+  // Warnings and errors of the app (LOG_LEVEL=warn) go to this stderr.
+  app.child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  app.child.on('exit', (code, signal) => say(`the app exited (${code ?? signal})`));
   const socketDir = socketDirOf(dataDir);
   const db = new pg.Client({ connectionString: `postgres://todo@${encodeURIComponent(socketDir)}/postgres` });
   await db.connect();

@@ -32,7 +32,16 @@ export class NotificationRepository {
    * round trip, no transaction). True when the notification was written.
    */
   async insertOnceWithEvents(
-    row: { id: string; userId: string; taskId: string; reminderId: string; fireAt: Date; title: string; body: string; createdAt: Date },
+    row: {
+      id: string;
+      userId: string;
+      taskId: string;
+      reminderId: string;
+      fireAt: Date;
+      title: string;
+      body: string;
+      createdAt: Date;
+    },
     events: readonly { topic: string; event: CloudEvent }[],
   ): Promise<boolean> {
     const now = row.createdAt.toISOString();

@@ -171,7 +171,15 @@ export class DbJobScheduler implements JobScheduler {
       await this.db
         .update(jobs)
         .set({ lockedUntil: null })
-        .where(and(eq(jobs.lockedUntil, lease), inArray(jobs.name, unstarted.map((row) => row.name))));
+        .where(
+          and(
+            eq(jobs.lockedUntil, lease),
+            inArray(
+              jobs.name,
+              unstarted.map((row) => row.name),
+            ),
+          ),
+        );
   }
 
   /** Runs the handler; true when the job is done with (acked or dropped) and may be deleted. */
