@@ -107,6 +107,8 @@ try {
   app.child.on('exit', (code, signal) => say(`the app exited (${code ?? signal})`));
   const socketDir = socketDirOf(dataDir);
   const db = new pg.Client({ connectionString: `postgres://todo@${encodeURIComponent(socketDir)}/postgres` });
+  // A lost connection (the server stopped under us) fails the run through the query that meets it.
+  db.on('error', (err) => say(`database connection lost: ${err.message}`));
   await db.connect();
 
   const seedStart = performance.now();
