@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
-import { fileSender, registerMailer, smtpSender, type MailSender } from '@todo/mailer';
+import { fileSender, registerMailer, type MailSender } from '@todo/mailer';
 import { registerNotifier, type NotifierRole } from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
@@ -36,6 +36,7 @@ export function registerRoles(
     clock: Clock;
     logger: Logger;
     metrics: Metrics;
+    /** The SMTP pool when there is a mail server; none: reminder mail is written to files. */
     mailSender?: MailSender;
   },
 ): RoleWiring {
@@ -82,8 +83,8 @@ export function registerRoles(
       bus,
       state: transports.state,
       reminders: services.reminders,
-      sender:
-        deps.mailSender ?? (config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl) : fileSender(join(config.dataDir, 'mail'))),
+      // Without an SMTP server (then the runtime passes none), mail is kept as `.eml` files.
+      sender: deps.mailSender ?? fileSender(join(config.dataDir, 'mail')),
       notifications: services.notifications,
       actionTokens: services.actionTokens,
       clock: deps.clock,

@@ -117,6 +117,9 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       ? () => transports.relay?.wake()
       : (events: readonly { type: string }[]) => events.forEach((event) => metrics.onPublished(event, topicOf(event))),
   };
+  // One pool of SMTP connections for reminder and account mail, closed with the runtime.
+  const ownSender = !options.mailSender && config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl) : undefined;
+  const mailSender = options.mailSender ?? ownSender;
   // Pages are JSON, mostly ASCII, which V8 keeps a byte a character.
   const services = createServices(
     serviceDeps,
@@ -127,9 +130,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       // Only a real mail server can confirm an address; `.eml` files in DATA_DIR cannot (docs/security.md).
       accounts: {
         publicUrl: config.publicUrl,
-        mail: config.mail.smtpUrl
-          ? accountMailer(options.mailSender ?? smtpSender(config.mail.smtpUrl), config.mail.from)
-          : undefined,
+        mail: config.mail.smtpUrl && mailSender ? accountMailer(mailSender, config.mail.from) : undefined,
         onMailError: (err) => logger.warn({ err }, 'account email not sent'),
       },
     },
@@ -142,7 +143,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     metrics,
     clock,
     logger,
-    ...(options.mailSender ? { mailSender: options.mailSender } : {}),
+    ...(mailSender ? { mailSender } : {}),
   });
   // A write refused for lack of space makes the process not ready until a write works again.
   const writes = new WriteHealth(
@@ -236,6 +237,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await compactVersions.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();
+      ownSender?.close?.();
       await database.close();
     },
   };

@@ -27,10 +27,21 @@ export function formatDue(task: Task, timeZone: string): string | null {
   return `${when} (${timeZone})`;
 }
 
+/** The zone a reminder is written in: the due's own zone when it has one, else its owner's. */
+export function reminderTimeZone(task: Task, ownerTimeZone: string): string {
+  return task.due && 'dateTime' in task.due && task.due.timeZone ? task.due.timeZone : ownerTimeZone;
+}
+
+/** The email's subject, which is also the in-app notification's text. */
+export function reminderSubject(task: Task, timeZone: string): string {
+  const due = formatDue(task, timeZone);
+  return `Reminder: ${task.title}${due ? ` — due ${due}` : ''}`.replace(/[\r\n]+/g, ' ');
+}
+
 export function reminderEmail(input: ReminderEmailInput): { subject: string; text: string; html: string } {
   const { task } = input;
   const due = formatDue(task, input.timeZone);
-  const subject = `Reminder: ${task.title}${due ? ` — due ${due}` : ''}`.replace(/[\r\n]+/g, ' ');
+  const subject = reminderSubject(task, input.timeZone);
   const greeting = input.recipientName ? `Hi ${input.recipientName},` : 'Hi,';
   const text = [
     greeting,

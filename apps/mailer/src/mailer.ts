@@ -1,16 +1,19 @@
 /**
  * The mailer role: delivers `todo.reminder.due.v1` as one email and one in-app notification
- * per reminder occurrence, however often the event arrives. A ledger entry
- * `reminder:{reminderId}:{fireAt}` in the StateStore is claimed first-write-wins *before*
- * sending and marked sent after, so a duplicate delivery finds it and stops; a crash
- * mid-send leaves a claim that expires and is retried. Marking "sent" before sending would lose
- * the mail of a crash mid-send (docs/decisions/0002-delivery-ledgers.md).
+ * per reminder occurrence, however often the event arrives — as two subscriptions, so that the
+ * in-app notification never waits for mail: during a storm of reminders the emails queue behind
+ * the SMTP server while the notifications are written as fast as the database takes them
+ * (docs/reminders-under-load.md). The notification is one per occurrence by its unique key. For
+ * the email, a ledger entry `reminder:{reminderId}:{fireAt}` in the StateStore is claimed
+ * first-write-wins *before* sending and marked sent after, so a duplicate delivery finds it and
+ * stops; a crash mid-send leaves a claim that expires and is retried. Marking "sent" before
+ * sending would lose the mail of a crash mid-send (docs/decisions/0002-delivery-ledgers.md).
  */
 import { randomUUID } from 'node:crypto';
 import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domain';
 import type { ActionTokens, NotificationService, ReminderService } from '@todo/services';
 import { PoisonEventError, StateConflictError, type EventBus, type HandlerOutcome, type StateStore } from '@todo/transport';
-import { reminderEmail } from './email.js';
+import { reminderEmail, reminderSubject, reminderTimeZone } from './email.js';
 import type { MailSender } from './transport.js';
 
 interface LedgerEntry {
@@ -32,6 +35,14 @@ export interface MailerDeps {
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** How long a "sending" claim blocks other deliveries of the same occurrence. */
   claimLeaseMs?: number;
+  /**
+   * Emails this process works on at once (embedded bus; through Dapr, the sidecar's
+   * `--app-max-concurrency` bounds it). Above the SMTP pool's connections (5 by default), so
+   * that a connection never waits while another email reads the database; below the in-app
+   * notifications' 16, so that during a storm they get the larger share of the database and are
+   * written first. Default 8.
+   */
+  emailConcurrency?: number;
 }
 
 export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${reminderId}:${fireAt}`;
@@ -39,17 +50,25 @@ export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${rem
 export function registerMailer(deps: MailerDeps): void {
   const lease = deps.claimLeaseMs ?? 5 * 60_000;
 
+  /**
+   * The ledger claim: first-write-wins on a new occurrence — the usual case, one round trip —
+   * and only when that finds an entry, a read to decide whether it is done, being sent, or failed.
+   */
   async function claim(key: string): Promise<string | null> {
-    const now = deps.clock.now();
-    const current = await deps.state.get<LedgerEntry>(key);
-    if (current) {
-      const { status, at } = current.value;
-      if (status === 'sent' || status === 'skipped') return null;
-      if (status === 'sending' && now.getTime() - new Date(at).getTime() < lease)
-        throw new Error('another delivery is sending this reminder');
+    const entry: LedgerEntry = { status: 'sending', at: deps.clock.now().toISOString() };
+    try {
+      return await deps.state.set(key, entry, { firstWrite: true });
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
     }
-    const entry: LedgerEntry = { status: 'sending', at: now.toISOString() };
-    return deps.state.set(key, entry, current ? { etag: current.etag } : { firstWrite: true });
+    const current = await deps.state.get<LedgerEntry>(key);
+    // Deleted meanwhile: the next delivery claims it afresh.
+    if (!current) throw new StateConflictError(key);
+    const { status, at } = current.value;
+    if (status === 'sent' || status === 'skipped') return null;
+    if (status === 'sending' && deps.clock.now().getTime() - new Date(at).getTime() < lease)
+      throw new Error('another delivery is sending this reminder');
+    return deps.state.set(key, entry, { etag: current.etag });
   }
 
   async function handle(event: CloudEvent): Promise<HandlerOutcome> {
@@ -82,20 +101,12 @@ export function registerMailer(deps: MailerDeps): void {
       const mail = reminderEmail({
         task,
         recipientName: user.name,
-        timeZone: task.due && 'dateTime' in task.due && task.due.timeZone ? task.due.timeZone : user.timeZone,
+        timeZone: reminderTimeZone(task, user.timeZone),
         doneUrl: await link('done'),
         snoozeUrl: await link('snooze'),
         openUrl: `${deps.publicUrl}/?task=${task.number}`,
       });
       const sent = await deps.sender.send({ from: deps.from, to: user.email, ...mail, headers: { 'X-Todo-Reminder': key } });
-      await deps.notifications.record({
-        userId,
-        taskId,
-        reminderId,
-        fireAt: new Date(fireAt),
-        title: task.title,
-        body: mail.subject,
-      });
       await finish({ status: 'sent', at: deps.clock.now().toISOString(), messageId: sent.messageId });
       deps.logger.info(
         { cloudEventId: event.id, reminderId, fireAt, messageId: sent.messageId, savedTo: sent.savedTo },
@@ -109,5 +120,22 @@ export function registerMailer(deps: MailerDeps): void {
     }
   }
 
-  deps.bus.subscribe(TOPICS.taskReminders, handle, { name: 'mailer', types: ['todo.reminder.due.v1'] });
+  /** The in-app notification: written once per occurrence (its unique key), whatever arrives twice. */
+  async function notify(event: CloudEvent): Promise<HandlerOutcome> {
+    const parsed = parseEventData(event, 'todo.reminder.due.v1');
+    if (!parsed.ok) throw new PoisonEventError(parsed.reason);
+    const { userId, taskId, reminderId, fireAt } = parsed.data;
+    const delivery = await deps.reminders.forDelivery(userId, taskId);
+    if (!delivery) return 'ack';
+    const { task, owner } = delivery;
+    const body = reminderSubject(task, reminderTimeZone(task, owner.timeZone));
+    await deps.notifications.record({ userId, taskId, reminderId, fireAt: new Date(fireAt), title: task.title, body });
+    return 'ack';
+  }
+
+  const types = ['todo.reminder.due.v1'];
+  // The same types on one topic: through Dapr still one subscription of this app, whose
+  // deliveries run both handlers side by side and redeliver only to the one that failed.
+  deps.bus.subscribe(TOPICS.taskReminders, notify, { name: 'in-app', types, concurrency: 16 });
+  deps.bus.subscribe(TOPICS.taskReminders, handle, { name: 'mailer', types, concurrency: deps.emailConcurrency ?? 8 });
 }

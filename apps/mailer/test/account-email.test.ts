@@ -34,8 +34,9 @@ describe('account mail', () => {
 
   it('goes out over SMTP from the server address, marked with its kind', async () => {
     const smtp = await startSmtpCapture();
+    const sender = smtpSender(smtp.url);
     try {
-      await accountMailer(smtpSender(smtp.url), 'todo <todo@example.com>').send({
+      await accountMailer(sender, 'todo <todo@example.com>').send({
         kind: 'signup-for-existing-account',
         to: 'ann@example.test',
         signInUrl: 'https://todo.example.com/',
@@ -48,6 +49,7 @@ describe('account mail', () => {
       });
       expect(smtp.messages[0]!.headers.get('x-todo-account')).toBe('signup-for-existing-account');
     } finally {
+      sender.close?.();
       await smtp.close();
     }
   });

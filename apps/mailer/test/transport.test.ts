@@ -28,12 +28,29 @@ describe('mail senders', () => {
 
   it('with SMTP_URL, speaks SMTP to a real server', async () => {
     const smtp = await startSmtpCapture();
+    const sender = smtpSender(smtp.url);
     try {
-      await smtpSender(smtp.url).send(mail);
+      await sender.send(mail);
       expect(smtp.messages).toHaveLength(1);
       expect(smtp.messages[0]).toMatchObject({ subject: 'Reminder: Pay rent', to: ['pat@example.test'] });
       expect(smtp.messages[0]!.text.trim()).toBe('plain');
     } finally {
+      sender.close?.();
+      await smtp.close();
+    }
+  });
+
+  it('sends many mails at once over a bounded pool of kept-open connections', async () => {
+    const smtp = await startSmtpCapture();
+    const sender = smtpSender(smtp.url, { maxConnections: 3 });
+    try {
+      const to = Array.from({ length: 30 }, (_, i) => `user${i}@example.test`);
+      await Promise.all(to.map((address) => sender.send({ ...mail, to: address })));
+      expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual([...to].sort());
+      expect(smtp.connections).toBeGreaterThan(0);
+      expect(smtp.connections).toBeLessThanOrEqual(3);
+    } finally {
+      sender.close?.();
       await smtp.close();
     }
   });

@@ -21,17 +21,23 @@ export class NotificationService {
 
   /** Idempotent by (reminderId, fireAt); emits `todo.notification.created.v1` the first time only. */
   async record(input: NewNotification): Promise<Notification | null> {
-    return this.unitOfWork.run({}, async (repos, emit) => {
-      const notification = await repos.notifications.insertOnce({
-        id: this.deps.ids.next(),
-        ...input,
-        createdAt: this.deps.clock.now(),
-      });
-      if (notification) {
-        emit(pendingEvent('todo.notification.created.v1', input.taskId, { userId: input.userId, notification }));
-      }
-      return notification;
-    });
+    const createdAt = this.deps.clock.now();
+    const notification: Notification = {
+      id: this.deps.ids.next(),
+      taskId: input.taskId,
+      reminderId: input.reminderId,
+      fireAt: input.fireAt.toISOString(),
+      title: input.title,
+      body: input.body,
+      readAt: null,
+      createdAt: createdAt.toISOString(),
+    };
+    const event = pendingEvent('todo.notification.created.v1', input.taskId, { userId: input.userId, notification });
+    // One statement, no transaction: during a storm of reminders every round trip counts.
+    const created = await this.unitOfWork.runStatement({}, [event], (repos, events) =>
+      repos.notifications.insertOnceWithEvents({ ...input, id: notification.id, createdAt }, events),
+    );
+    return created ? notification : null;
   }
 
   list(principal: Principal, options: { unreadOnly: boolean; limit: number; cursor?: string | undefined }) {

@@ -66,15 +66,16 @@ export class ReminderService {
    * Resolves to how late (ms) it was emitted after its time, or null when it was not.
    */
   async emitIfStillDue({ userId, taskId, reminderId, fireAt }: ReminderOccurrence): Promise<number | null> {
-    const { repos } = this.deps.store;
-    const [task, owner] = await Promise.all([repos.tasks.findById(userId, taskId), repos.users.findById(userId)]);
-    const reminder = task?.reminders.find((r) => r.id === reminderId);
-    if (!task || !owner || !reminder || task.status === 'completed') return null;
+    const found = await this.deps.store.repos.tasks.findWithOwner(userId, taskId);
+    const reminder = found?.task.reminders.find((r) => r.id === reminderId);
+    if (!found || !reminder || found.task.status === 'completed') return null;
+    const { task, owner } = found;
     if (reminderFireAt(reminder, task, owner)?.toISOString() !== fireAt) return null;
-    await this.unitOfWork.run({}, async (tx, emit) => {
-      emit(pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt }));
-      await tx.reminders.markEmitted(reminderId, new Date(fireAt), this.deps.clock.now());
-    });
+    // The emission's record and its event in one statement: atomic, and one round trip.
+    const event = pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt });
+    await this.unitOfWork.runStatement({}, [event], (repos, events) =>
+      repos.reminders.markEmittedWithEvents(reminderId, new Date(fireAt), this.deps.clock.now(), events),
+    );
     return this.deps.clock.now().getTime() - new Date(fireAt).getTime();
   }
 
@@ -117,9 +118,9 @@ export class ReminderService {
     userId: string,
     taskId: string,
   ): Promise<{ task: Task; owner: { email: string; name: string | null; timeZone: string } } | null> {
-    const { repos } = this.deps.store;
-    const [task, owner] = await Promise.all([repos.tasks.findById(userId, taskId), repos.users.findById(userId)]);
-    if (!task || !owner || task.status === 'completed') return null;
+    const found = await this.deps.store.repos.tasks.findWithOwner(userId, taskId);
+    if (!found || found.task.status === 'completed') return null;
+    const { task, owner } = found;
     return { task, owner: { email: owner.email, name: owner.name, timeZone: owner.timeZone } };
   }
 }

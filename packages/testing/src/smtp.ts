@@ -13,21 +13,35 @@ export interface CapturedMail {
   text: string;
   html: string;
   headers: Map<string, unknown>;
+  /** When the server had the whole message (before parsing it): what a lateness is measured to. */
+  receivedAt: Date;
 }
 
 export interface SmtpCapture {
   url: string;
   messages: CapturedMail[];
+  /** SMTP connections clients opened so far. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
 export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
   const messages: CapturedMail[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
+    // Closing goes at once, like a server that stops: senders keep pooled connections open,
+    // which would otherwise hold `close()` for the library's default 30 s.
+    closeTimeout: 1,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
+      let receivedAt = new Date();
+      stream.on('end', () => (receivedAt = new Date()));
       simpleParser(stream)
         .then((mail) => {
           messages.push({
@@ -37,6 +51,7 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
             text: mail.text ?? '',
             html: typeof mail.html === 'string' ? mail.html : '',
             headers: mail.headers,
+            receivedAt,
           });
           callback();
         })
@@ -49,6 +64,9 @@ export async function startSmtpCapture(port = 0): Promise<SmtpCapture> {
   return {
     url: `smtp://127.0.0.1:${bound}`,
     messages,
+    get connections() {
+      return connections;
+    },
     close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))),
   };
 }

@@ -24,6 +24,14 @@ export interface SubscribeOptions {
    * only those. Other buses may deliver every event, so the handler must still ignore the rest.
    */
   nonEmpty?: readonly string[];
+  /**
+   * Events of this subscription one process handles at once (the embedded bus's own default
+   * otherwise): more for a handler that mostly waits on something slow (an SMTP server), or to
+   * give one subscription a larger share of the database than another during a burst. Events of
+   * one partition key still run one after another. The Dapr bus ignores it: the sidecar's
+   * `--app-max-concurrency` bounds the app's deliveries there.
+   */
+  concurrency?: number;
 }
 
 export interface EventBus {

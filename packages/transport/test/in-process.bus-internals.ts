@@ -198,6 +198,40 @@ export function runBusInternals(db: () => Database): void {
       expect([...seenHere, ...seenThere].sort()).toEqual([...labels].sort());
     });
 
+    it("runs each subscription's events at most its own `concurrency` at a time, else the bus's", async () => {
+      const h = harness();
+      const bus = new DbEventBus({
+        db: db().db,
+        clock: h.clock,
+        maxAttempts: MAX_ATTEMPTS,
+        backoff,
+        batchSize: 50,
+        concurrency: 8,
+      });
+      cleanup.push(() => bus.stop());
+      const topic = uniqueName('t');
+      const most: Record<string, number> = {};
+      const counting = (name: string): EventHandler => {
+        let running = 0;
+        most[name] = 0;
+        return async () => {
+          most[name] = Math.max(most[name]!, ++running);
+          await new Promise<void>((resolve) => setImmediate(resolve)); // let the others of the pass start
+          running--;
+          return 'ack';
+        };
+      };
+      bus.subscribe(topic, counting('narrow'), { name: 'narrow', concurrency: 2 });
+      bus.subscribe(topic, counting('wide'), { name: 'wide', concurrency: 20 });
+      bus.subscribe(topic, counting('default'), { name: 'default' });
+      // Started once to record the subscriptions, then stopped: all 30 wait for one pass of `drain`.
+      await bus.start();
+      await bus.stop();
+      for (let i = 0; i < 30; i++) await bus.publish(topic, testEvent(h.clock.now(), { data: { label: `e${i}` } }));
+      await bus.drain();
+      expect(most).toEqual({ narrow: 2, wide: 20, default: 8 });
+    });
+
     it('records a dead letter with topic, subscription, reason and attempts, and logs it', async () => {
       const logger = recordingLogger();
       const h = harness(logger);

@@ -1,4 +1,5 @@
 /** What only the embedded scheduler promises beyond the contract: leases, replicas, logs, lifecycle. */
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schema, type Database } from '@todo/storage';
 import { TestClock } from '@todo/testing';
@@ -15,7 +16,11 @@ export function runSchedulerInternals(db: () => Database): void {
       for (const fn of cleanup.splice(0)) await fn();
       await db().db.delete(schema.jobs);
     });
-    const scheduler = (clock: TestClock, logger: Logger = recordingLogger()) => {
+    const scheduler = (
+      clock: TestClock,
+      logger: Logger = recordingLogger(),
+      sizes: { batchSize?: number; concurrency?: number } = {},
+    ) => {
       const s = new DbJobScheduler({
         db: db().db,
         clock,
@@ -23,6 +28,7 @@ export function runSchedulerInternals(db: () => Database): void {
         maxAttempts: MAX_ATTEMPTS,
         backoff,
         leaseMs: LEASE_MS,
+        ...sizes,
       });
       cleanup.push(() => s.stop());
       return s;
@@ -61,6 +67,72 @@ export function runSchedulerInternals(db: () => Database): void {
       for (const name of names) await replicas[0]!.schedule(name, { dueTime: clock.now(), data: name });
       await Promise.all(replicas.map((r) => r.drain()));
       expect(seen.sort()).toEqual([...names].sort());
+    });
+
+    it('fires a storm of due jobs in batches, each once, at most `concurrency` at a time, and deletes them', async () => {
+      const clock = new TestClock();
+      const s = scheduler(clock, recordingLogger(), { batchSize: 100, concurrency: 8 });
+      const seen: string[] = [];
+      let running = 0;
+      let most = 0;
+      s.onJob(async (name) => {
+        most = Math.max(most, ++running);
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let the others of the batch start
+        running--;
+        seen.push(name);
+        return 'ack';
+      });
+      const names = Array.from({ length: 250 }, (_, i) => `${uniqueName('storm')}-${i}`);
+      for (const name of names) await s.schedule(name, { dueTime: clock.now(), data: null });
+      await s.drain();
+      expect(seen.sort()).toEqual([...names].sort());
+      expect(most).toBe(8);
+      expect(await db().db.select().from(schema.jobs)).toEqual([]);
+      await s.drain();
+      expect(seen).toHaveLength(250);
+    });
+
+    it('hands back the jobs of a batch whose lease is half gone, and fires them in the next pass, once', async () => {
+      const clock = new TestClock();
+      const s = scheduler(clock, recordingLogger(), { batchSize: 10, concurrency: 1 });
+      const seen: string[] = [];
+      const leaseLeft: number[] = [];
+      s.onJob(async (name) => {
+        const [row] = await db().db.select().from(schema.jobs).where(eq(schema.jobs.name, name));
+        leaseLeft.push(row!.lockedUntil!.getTime() - clock.now().getTime());
+        // The first job of the batch takes half the lease: the rest must not start under a lease about to lapse.
+        if (!seen.length) clock.advance(LEASE_MS / 2);
+        seen.push(name);
+        return 'ack';
+      });
+      const names = Array.from({ length: 5 }, (_, i) => `${uniqueName('slow')}-${i}`);
+      for (const name of names) await s.schedule(name, { dueTime: clock.now(), data: null });
+      await s.drain();
+      expect(seen.sort()).toEqual([...names].sort());
+      expect(leaseLeft).toEqual(names.map(() => LEASE_MS));
+      expect(await db().db.select().from(schema.jobs)).toEqual([]);
+    });
+
+    it('keeps a job rescheduled by someone else while its batch runs; deletes the others', async () => {
+      const clock = new TestClock();
+      const s = scheduler(clock, recordingLogger(), { batchSize: 10, concurrency: 2 });
+      const [moved, ...rest] = Array.from({ length: 4 }, (_, i) => `${uniqueName('batch')}-${i}`);
+      const seen: string[] = [];
+      const other = scheduler(clock);
+      other.onJob(async () => 'ack');
+      s.onJob(async (name) => {
+        // The user moves the reminder while the batch is firing: the new version must survive.
+        if (name === moved) await other.schedule(moved, { dueTime: new Date(clock.now().getTime() + 60_000), data: 'later' });
+        seen.push(name);
+        return 'ack';
+      });
+      for (const name of [moved!, ...rest]) await s.schedule(name, { dueTime: clock.now(), data: null });
+      await s.drain();
+      expect(seen.sort()).toEqual([moved!, ...rest].sort());
+      expect((await db().db.select().from(schema.jobs)).map((j) => [j.name, j.data])).toEqual([[moved, 'later']]);
+      clock.advance(60_000);
+      await s.drain();
+      expect(seen.filter((n) => n === moved)).toHaveLength(2);
     });
 
     it('logs the job name and last error when it gives up', async () => {

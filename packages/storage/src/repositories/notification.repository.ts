@@ -1,7 +1,8 @@
 /** In-app notifications and dead letters: what users and operators read about delivered events. */
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Notification } from '@todo/domain';
+import type { CloudEvent, Notification } from '@todo/domain';
 import type { Db } from '../db.js';
+import { executeNamed } from '../named-statement.js';
 import { deadLetters, notifications } from '../schema-delivery.js';
 
 type NotificationRow = typeof notifications.$inferSelect;
@@ -24,6 +25,46 @@ export class NotificationRepository {
   async insertOnce(row: typeof notifications.$inferInsert): Promise<Notification | null> {
     const [created] = await this.db.insert(notifications).values(row).onConflictDoNothing().returning();
     return created ? toNotification(created) : null;
+  }
+
+  /**
+   * `insertOnce` and, only when the row was new, its events' outbox rows, in one statement (one
+   * round trip, no transaction). True when the notification was written.
+   */
+  async insertOnceWithEvents(
+    row: {
+      id: string;
+      userId: string;
+      taskId: string;
+      reminderId: string;
+      fireAt: Date;
+      title: string;
+      body: string;
+      createdAt: Date;
+    },
+    events: readonly { topic: string; event: CloudEvent }[],
+  ): Promise<boolean> {
+    const now = row.createdAt.toISOString();
+    const result = await executeNamed<{ created: number }>(
+      this.db,
+      'todo_insert_notification_once',
+      sql`
+      with created as (
+        insert into notifications (id, user_id, task_id, reminder_id, fire_at, title, body, created_at)
+        values (${row.id}::uuid, ${row.userId}::uuid, ${row.taskId}::uuid, ${row.reminderId}::uuid,
+          ${row.fireAt.toISOString()}::timestamptz, ${row.title}, ${row.body}, ${now}::timestamptz)
+        on conflict do nothing
+        returning id),
+      emitted as (
+        insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
+        select (x.item->'event'->>'id')::uuid, x.item->>'topic', x.item->'event'->>'type', x.item->'event'->>'partitionkey',
+          x.item->'event', ${now}::timestamptz, ${now}::timestamptz
+        from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as x(item, ord)
+        where exists (select 1 from created)
+        order by x.ord)
+      select count(*)::int as created from created`,
+    );
+    return Number(result.rows[0]?.created ?? 0) > 0;
   }
 
   /** Newest first; the cursor is the last item's id (UUIDv7 ids sort by creation). */

@@ -76,6 +76,17 @@ export class TaskRepository {
         .from(tasks)
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
         .prepare('todo_task_by_id'),
+      withOwner: this.db
+        .select({
+          task: taskColumns,
+          tagNames: tagNamesColumn,
+          reminders: remindersColumn,
+          owner: { email: users.email, name: users.name, timeZone: users.timeZone, reminderHour: users.reminderHour },
+        })
+        .from(tasks)
+        .innerJoin(users, eq(users.id, tasks.userId))
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .prepare('todo_task_with_owner'),
     };
   }
 
@@ -109,6 +120,15 @@ export class TaskRepository {
   async findById(userId: string, id: string): Promise<Task | null> {
     const [row] = await this.statements.byId.execute({ userId, id });
     return row ? taskFromRow(row.task, row.tagNames, row.reminders) : null;
+  }
+
+  /** A task and what its reminders need of its owner, in one round trip (the reminder path reads it per reminder). */
+  async findWithOwner(
+    userId: string,
+    id: string,
+  ): Promise<{ task: Task; owner: { email: string; name: string | null; timeZone: string; reminderHour: number } } | null> {
+    const [row] = await this.statements.withOwner.execute({ userId, id });
+    return row ? { task: taskFromRow(row.task, row.tagNames, row.reminders), owner: row.owner } : null;
   }
 
   async findByNumber(userId: string, number: number): Promise<Task | null> {

@@ -63,6 +63,7 @@ export interface DbEventBusOptions {
 
 interface Subscription extends SubscriptionRecord {
   handler: EventHandler;
+  concurrency: number | undefined;
   runner: PassRunner;
 }
 
@@ -134,6 +135,7 @@ export class DbEventBus implements EventBus {
       name: options.name,
       types: options.types,
       nonEmpty: checkedPath(options.name, options.nonEmpty),
+      concurrency: options.concurrency,
       deadLetterTopic: options.deadLetterTopic ?? `${topic}-dlq`,
       handler,
       // A pass that handled less than a batch took everything due; deliveries committed
@@ -283,7 +285,7 @@ export class DbEventBus implements EventBus {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, lanes.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(sub.concurrency ?? this.concurrency, lanes.length) }, worker));
     } finally {
       await this.queries.delete(handled);
     }
