@@ -1,9 +1,10 @@
 /**
  * Writes a change together with the events it causes (transactional outbox,
  * docs/decisions/0001-transactional-outbox.md) — a task change as one statement (`writeTasks`),
- * anything else in one transaction (`run`) — then hands the events to `afterCommit`.
+ * another change that one statement makes with its events (`runStatement`), anything else in
+ * one transaction (`run`) — then hands the events to `afterCommit`.
  */
-import type { PendingEvent } from '@todo/domain';
+import type { CloudEvent, PendingEvent } from '@todo/domain';
 import { toCloudEvents, type Repositories, type StoredTaskWrite, type TaskWrite } from '@todo/storage';
 import type { ServiceDeps } from './deps.js';
 
@@ -27,6 +28,26 @@ export class UnitOfWork {
       return value;
     });
     if (emitted.length) this.deps.afterCommit?.(emitted);
+    return result;
+  }
+
+  /**
+   * For a change other than a task's that one statement writes together with its events
+   * (atomic without a transaction, one round trip): `write` gets the events as CloudEvents.
+   */
+  async runStatement<T>(
+    ctx: { traceparent?: string | undefined },
+    events: readonly PendingEvent[],
+    write: (repos: Repositories, events: { topic: string; event: CloudEvent }[]) => Promise<T>,
+  ): Promise<T> {
+    const rows = toCloudEvents(events, {
+      newId: () => this.deps.ids.next(),
+      now: this.deps.clock.now(),
+      source: this.deps.eventSource,
+      traceparent: ctx.traceparent,
+    });
+    const result = await write(this.deps.store.repos, rows);
+    if (rows.length) this.deps.afterCommit?.(rows.map((r) => r.event));
     return result;
   }
 
