@@ -71,8 +71,14 @@ const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
 export const migrationsFolder = MIGRATIONS_FOLDER;
 
-/** Connections an embedded server serves: each is a server process, and one person's load needs few. */
-const EMBEDDED_POOL_SIZE = 4;
+/**
+ * Pooled connections to the embedded server. Each is a server process of ~15–25 MiB resident
+ * (the binary's pages it ran, the shared buffers it read), and the event bus's polls keep every
+ * pooled connection busy enough never to be closed as idle. Two keep one core of PostgreSQL busy
+ * on a machine of a few cores: in `bench:api` embedded list and search stayed ≥ 0.8× PostgreSQL
+ * mode with two (creates go through the pipeline's connection of their own).
+ */
+const EMBEDDED_POOL_SIZE = 2;
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const mode = options.outboxMode ?? 'relay';

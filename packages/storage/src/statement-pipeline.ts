@@ -15,27 +15,51 @@ import pg from 'pg';
 import { tagStatement } from './database-errors.js';
 import type { RenderedStatement } from './named-statement.js';
 
+/**
+ * How long the connection stays open without statements, like the pool's idle connections
+ * (node-postgres closes those after 10 s): each is a server process, ~15 MiB on the embedded
+ * server, and a household's app is idle most of the time. Reopening costs a few milliseconds.
+ */
+const IDLE_MS = 10_000;
+
 export class StatementPipeline {
   private connection: Promise<pg.Client> | undefined;
+  private inFlight = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: pg.ClientConfig) {}
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly idleMs = IDLE_MS,
+  ) {}
 
   /** Runs a rendered statement with a value for each of its placeholders. */
   async execute<Row>(statement: RenderedStatement, values: Record<string, unknown>): Promise<{ rows: Row[] }> {
-    const client = await this.connect();
+    clearTimeout(this.idleTimer);
+    this.inFlight++;
     try {
-      const result = await client.query({
-        name: statement.name,
-        text: statement.text,
-        values: fillPlaceholders(statement.params, values),
-      });
-      return { rows: result.rows as Row[] };
-    } catch (error) {
-      throw tagStatement(error, statement.name);
+      const client = await this.connect();
+      try {
+        const result = await client.query({
+          name: statement.name,
+          text: statement.text,
+          values: fillPlaceholders(statement.params, values),
+        });
+        return { rows: result.rows as Row[] };
+      } catch (error) {
+        throw tagStatement(error, statement.name);
+      }
+    } finally {
+      if (--this.inFlight === 0) this.idleTimer = setTimeout(() => void this.closeIdle(), this.idleMs).unref();
     }
   }
 
+  /** Closes the connection if nothing was sent on it since the timer was set. */
+  private async closeIdle(): Promise<void> {
+    if (this.inFlight === 0) await this.close();
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const connection = this.connection;
     this.connection = undefined;
     if (connection)

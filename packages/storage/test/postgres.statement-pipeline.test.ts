@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '@todo/testing';
-import { renderStatement, type Database, type StatementPipeline } from '../src/index.js';
+import { renderStatement, StatementPipeline, type Database } from '../src/index.js';
 
 describe('StatementPipeline', () => {
   let database: Database;
@@ -44,5 +44,25 @@ describe('StatementPipeline', () => {
     expect(next).not.toBe(pid);
     await pipeline.execute(insert, { n: 6 });
     expect(await stored()).toEqual([1, 2, 3, 4, 6]);
+  });
+
+  it('closes its connection after a quiet while, and opens one again for the next statement', async () => {
+    const quiet = new StatementPipeline({ connectionString: database.url! }, 50);
+    const pidOf = async () => ((await quiet.execute<{ pid: number }>(backend, {})).rows[0] as { pid: number }).pid;
+    const open = async (pid: number) => {
+      const { rows } = (await database.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where pid = ${pid}::int`,
+      )) as unknown as { rows: { n: number }[] };
+      return rows[0]!.n === 1;
+    };
+    try {
+      const pid = await pidOf();
+      await vi.waitFor(async () => expect(await open(pid)).toBe(false), { timeout: 5_000 });
+      const next = await pidOf();
+      expect(next).not.toBe(pid);
+      expect(await open(next)).toBe(true);
+    } finally {
+      await quiet.close();
+    }
   });
 });
