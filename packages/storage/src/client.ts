@@ -74,9 +74,9 @@ export const migrationsFolder = MIGRATIONS_FOLDER;
 /**
  * Pooled connections to the embedded server. Each is a server process of ~15–25 MiB resident
  * (the binary's pages it ran, the shared buffers it read), and the event bus's polls keep every
- * pooled connection busy enough never to be closed as idle. Two keep one core of PostgreSQL busy
- * on a machine of a few cores: in `bench:api` embedded list and search stayed ≥ 0.8× PostgreSQL
- * mode with two (creates go through the pipeline's connection of their own).
+ * pooled connection busy enough never to be closed as idle. Creates go through the pipeline's
+ * connection of their own; for the reads, 2 and 4 measured alike on a 2-core machine
+ * (docs/benchmarks.md, embedded engine), and 2 hold ~30 MiB less under load.
  */
 const EMBEDDED_POOL_SIZE = 2;
 

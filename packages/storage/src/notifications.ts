@@ -55,10 +55,16 @@ export function postgresNotifications(
       return;
     }
     const current = client ?? (await open());
-    for (const channel of handlers.keys())
-      if (!listening.has(channel)) (await current.query(`listen ${channel}`), listening.add(channel));
-    for (const channel of listening)
-      if (!handlers.has(channel)) (await current.query(`unlisten ${channel}`), listening.delete(channel));
+    for (const channel of handlers.keys()) {
+      if (listening.has(channel)) continue;
+      await current.query(`listen ${channel}`);
+      listening.add(channel);
+    }
+    for (const channel of listening) {
+      if (handlers.has(channel)) continue;
+      await current.query(`unlisten ${channel}`);
+      listening.delete(channel);
+    }
   };
   const open = async (): Promise<pg.Client> => {
     const next = new pg.Client({ connectionString: url });

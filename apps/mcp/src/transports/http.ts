@@ -4,6 +4,7 @@
  * GET (standalone SSE stream) and DELETE (session end) answer 405, as there are no sessions.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type * as SdkTransport from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isDomainError, type Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
 import { buildServer } from '../server.js';
@@ -33,7 +34,7 @@ export interface McpRouteOptions {
  * The SDK's HTTP transport, loaded by the first MCP request: it brings a web-standard HTTP layer
  * and Node's fetch client (~4 MiB of heap) that a server nobody asks over MCP would keep for nothing.
  */
-let transportModule: Promise<typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js')> | undefined;
+let transportModule: Promise<typeof SdkTransport> | undefined;
 const sdkTransport = () => (transportModule ??= import('@modelcontextprotocol/sdk/server/streamableHttp.js'));
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
