@@ -25,6 +25,8 @@ const IDLE_MS = 10_000;
 export class StatementPipeline {
   private connection: Promise<pg.Client> | undefined;
   private inFlight = 0;
+  private lastUsed = 0;
+  // One timer at a time, re-armed when it finds recent use: no timer per statement under load.
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -34,7 +36,6 @@ export class StatementPipeline {
 
   /** Runs a rendered statement with a value for each of its placeholders. */
   async execute<Row>(statement: RenderedStatement, values: Record<string, unknown>): Promise<{ rows: Row[] }> {
-    clearTimeout(this.idleTimer);
     this.inFlight++;
     try {
       const client = await this.connect();
@@ -49,17 +50,23 @@ export class StatementPipeline {
         throw tagStatement(error, statement.name);
       }
     } finally {
-      if (--this.inFlight === 0) this.idleTimer = setTimeout(() => void this.closeIdle(), this.idleMs).unref();
+      this.inFlight--;
+      this.lastUsed = performance.now();
+      this.idleTimer ??= setTimeout(() => this.closeIfIdle(), this.idleMs).unref();
     }
   }
 
-  /** Closes the connection if nothing was sent on it since the timer was set. */
-  private async closeIdle(): Promise<void> {
-    if (this.inFlight === 0) await this.close();
+  /** Closes the connection once nothing has been sent on it for `idleMs`; until then, looks again later. */
+  private closeIfIdle(): void {
+    this.idleTimer = undefined;
+    const quietFor = performance.now() - this.lastUsed;
+    if (this.inFlight === 0 && quietFor >= this.idleMs) void this.close();
+    else this.idleTimer = setTimeout(() => this.closeIfIdle(), this.inFlight ? this.idleMs : this.idleMs - quietFor).unref();
   }
 
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     const connection = this.connection;
     this.connection = undefined;
     if (connection)
