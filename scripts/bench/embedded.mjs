@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:embedded — what `npm start` costs a laptop: memory of the whole process tree
-// (the app and the PostgreSQL server it starts under DATA_DIR) while starting, idle and under a
-// create load; the size of a brand-new data folder; cold start and restart to `/healthz` 200;
+// (the app and the PostgreSQL server it starts under DATA_DIR), summed RSS and PSS, while
+// starting, idle and under load (creates, then the list and search reads bench:api measures),
+// with a breakdown by kind of process; the size of a brand-new data folder; cold start and restart to `/healthz` 200;
 // create req/s; and a kill -9 loop (writers keep creating while the app is killed and
 // restarted: every acknowledged task must be there afterwards). Two variants of the same app:
 //   todo start        — Node's default heap settings
@@ -11,7 +12,7 @@
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { startTodo, writeSection } from './support.mjs';
@@ -23,7 +24,19 @@ const say = (m) => process.stderr.write(`[bench:embedded] ${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MiB = (kb) => (kb / 1024).toFixed(0);
 
-/** Resident and proportional memory (kB) of `pids` and all their descendants. */
+/**
+ * What a process of the tree is: the app (node), the database server's postmaster, one of its
+ * auxiliary processes (checkpointer, walwriter, …) or a backend serving one connection.
+ */
+function kindOf(pid) {
+  const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  if (/\bnode\b/.test(command.split(' ')[0])) return 'node';
+  if (/\/bin\/postgres /.test(command)) return 'postmaster';
+  const role = /^postgres: (.*)$/.exec(command.trim())?.[1] ?? command.slice(0, 40);
+  return /\[local\]|idle|SELECT|INSERT|UPDATE|DELETE/.test(role) ? 'backend (one per connection)' : role;
+}
+
+/** Resident and proportional memory (kB) of `pids` and all their descendants, in all and by kind of process. */
 function treeMemory(pids, { descendants = true } = {}) {
   const children = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -36,26 +49,32 @@ function treeMemory(pids, { descendants = true } = {}) {
     }
   }
   let [rss, pss] = [0, 0];
+  const kinds = new Map();
   const todo = pids.filter(Boolean);
   for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
     if (descendants) todo.push(...(children.get(pid) ?? []));
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      const m = { rss: Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0), pss: Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) };
+      rss += m.rss;
+      pss += m.pss;
+      const kind = kindOf(pid);
+      const sum = kinds.get(kind) ?? { count: 0, rss: 0, pss: 0 };
+      kinds.set(kind, { count: sum.count + 1, rss: sum.rss + m.rss, pss: sum.pss + m.pss });
     } catch {
       // the process ended meanwhile
     }
   }
-  return { rss, pss };
+  return { rss, pss, kinds };
 }
 
 /** Samples treeMemory every 50 ms until stopped; returns the peak. */
 function peakSampler(pidsOf) {
-  let peak = { rss: 0, pss: 0 };
+  let peak = { rss: 0, pss: 0, kinds: new Map() };
   const timer = setInterval(() => {
     const m = treeMemory(pidsOf());
-    peak = { rss: Math.max(peak.rss, m.rss), pss: Math.max(peak.pss, m.pss) };
+    // The breakdown is the one of the sample with the highest summed RSS.
+    peak = { rss: Math.max(peak.rss, m.rss), pss: Math.max(peak.pss, m.pss), kinds: m.rss >= peak.rss ? m.kinds : peak.kinds };
   }, 50);
   return () => (clearInterval(timer), peak);
 }
@@ -95,7 +114,15 @@ async function createLoad(url) {
   };
   await load({ ...opts, duration: 2 });
   const r = await load(opts);
-  return { rps: Math.round(r.requests.average), errors: r.errors + r.non2xx };
+  return { rps: Math.round(r.requests.average), errors: r.errors + r.non2xx, token: signup.token };
+}
+
+/** The reads `bench:api` measures, on the tasks the create load left: a page of the list, then a search. */
+async function readLoad(url, token) {
+  const headers = { authorization: `Bearer ${token}` };
+  const list = await load({ url: `${url}/api/tasks?limit=50`, headers });
+  const search = await load({ url: `${url}/api/tasks?q=bench&limit=50`, headers });
+  return { errors: list.errors + list.non2xx + search.errors + search.non2xx };
 }
 
 async function measure(name) {
@@ -133,12 +160,13 @@ async function measure(name) {
   await healthy(app.url);
   const restart = performance.now() - t0;
 
-  say(`${name}: create load (${CONNECTIONS} connections, ${DURATION} s)`);
+  say(`${name}: create, list and search load (${CONNECTIONS} connections, ${DURATION} s each)`);
   stopPeak = peakSampler(pids);
   const create = await createLoad(app.url);
+  const reads = await readLoad(app.url, create.token);
   const loadPeak = stopPeak();
   await stopApp(app.child);
-  return { name, cold, restart, idle, idleApp, startPeak, loadPeak, freshKb, create };
+  return { name, cold, restart, idle, idleApp, startPeak, loadPeak, freshKb, create, readErrors: reads.errors };
 }
 
 const VARIANTS = {
@@ -236,12 +264,33 @@ const kill = process.env.BENCH_KILLS === '0' ? undefined : await killLoop({ kill
 
 const row = (r) =>
   `| ${r.name} | ${MiB(r.idle.rss)} (${MiB(r.idle.pss)}) | ${MiB(r.idleApp.rss)} (${MiB(r.idleApp.pss)}) | ${MiB(r.startPeak.rss)} (${MiB(r.startPeak.pss)}) | ${MiB(r.loadPeak.rss)} (${MiB(r.loadPeak.pss)}) | ${(r.freshKb / 1024).toFixed(1)} | ${(r.cold / 1000).toFixed(2)} | ${(r.restart / 1000).toFixed(2)} | ${r.create.rps}${r.create.errors ? ` (${r.create.errors} errors)` : ''} |`;
+
+/** Where the memory of `npm start`'s tree is, by kind of process: idle, and in the sample of highest summed RSS under load. */
+function breakdown(r) {
+  const kinds = [...new Set([...r.idle.kinds.keys(), ...r.loadPeak.kinds.keys()])];
+  const cell = (m) => (m ? `${m.count > 1 ? `${m.count} × ` : ''}${MiB(m.rss)} (${MiB(m.pss)})` : '—');
+  return [
+    `| process (${r.name}) | idle | at the peak under load |`,
+    '|---|---:|---:|',
+    ...kinds.map((kind) => `| ${kind} | ${cell(r.idle.kinds.get(kind))} | ${cell(r.loadPeak.kinds.get(kind))} |`),
+    `| **summed** | **${MiB(r.idle.rss)} (${MiB(r.idle.pss)})** | **${MiB(r.loadPeak.rss)} (${MiB(r.loadPeak.pss)})** |`,
+  ];
+}
+
+const goal = (kb, limit) => `${MiB(kb)} ${kb / 1024 < limit ? '<' : '≥'} ${limit}`;
+const shipped = results.find((r) => r.name === 'npm start') ?? results.at(-1);
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${CONNECTIONS} connections × ${DURATION} s; memory of the whole process tree, RSS (PSS) in MiB.`,
+  `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end (2 cores), ${CONNECTIONS} connections × ${DURATION} s per load; memory of the whole process tree, summed RSS (PSS) in MiB. The load is creates, then list and search reads.`,
   '',
-  '| variant | idle | of which the Node process | peak while starting | peak under create load | fresh data folder, MB | cold start, s | restart, s | create req/s |',
+  '| variant | idle | of which the Node process | peak while starting | peak under load | fresh data folder, MB | cold start, s | restart, s | create req/s |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map(row),
+  '',
+  ...breakdown(shipped),
+  '',
+  `Goals (${shipped.name}), summed RSS: idle ${goal(shipped.idle.rss, 150)}, peak while starting ${goal(shipped.startPeak.rss, 250)}, ` +
+    `under load ${goal(shipped.loadPeak.rss, 250)}; PSS: idle ${goal(shipped.idle.pss, 150)}, peaks ${goal(shipped.startPeak.pss, 250)} and ${goal(shipped.loadPeak.pss, 250)}.` +
+    (shipped.readErrors ? ` Reads answered with an error: ${shipped.readErrors}.` : ''),
   ...(kill
     ? [
         '',

@@ -13,9 +13,13 @@
  */
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { problem } from './problem.js';
+
+// Not `import … from 'node:http'`: an ES import of it reads every export, and its `WebSocket`
+// getter loads Node's bundled fetch/WebSocket client (~2.5 MiB of heap) that this server never uses.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface LoadSheddingOptions {
   /** The most requests in progress at once; more are shed (0 = no bound). */

@@ -6,7 +6,7 @@
  * no login of its own.
  */
 import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
@@ -15,6 +15,10 @@ import type { Logger } from 'pino';
 import type { Config } from '@todo/config';
 import { isDomainError, SignUp } from '@todo/domain';
 import { liveLockHolder } from './data-dir-lock.js';
+
+// Not `import … from 'node:http'`: an ES import of it reads every export, and its `WebSocket`
+// getter loads Node's bundled fetch/WebSocket client (~2.5 MiB of heap) that this never uses.
+const { createServer, request } = process.getBuiltinModule('node:http');
 
 export const SOCKET_FILE = 'todo.sock';
 /** Unix socket paths are limited to about 108 bytes; a deeper DATA_DIR gets no socket. */

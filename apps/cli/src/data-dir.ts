@@ -11,7 +11,6 @@ import type { Config } from '@todo/config';
 import { databaseFailureOf } from '@todo/services';
 import { createDatabase, EmbeddedServerError, type Database } from '@todo/storage';
 import { backupBeforeMigration, BACKUP_DIR } from './backup.js';
-import { convertPglite } from './convert-pglite.js';
 import { checkDataDir, DATABASE_FOLDER, DataDirError, restoreHint } from './data-dir-check.js';
 import { lockDataDir } from './data-dir-lock.js';
 
@@ -108,6 +107,8 @@ async function converted(old: string, database: Database, logger: Logger): Promi
   const say = (line: string) => process.stderr.write(`todo-app: ${line}\n`);
   say(`converting ${old}, written by an earlier todo-app, into the embedded PostgreSQL server (once)`);
   try {
+    // Loaded only for this one-off: PGlite's JavaScript is ~1.5 MiB of heap a server would keep.
+    const { convertPglite } = await import('./convert-pglite.js');
     const done = await convertPglite(old, database.url!, (line) => say(`  ${line}`));
     say(
       `converted ${done.rows} rows in ${done.tables} tables; the old folder is kept as ${done.keptAt} — delete it once you are satisfied`,

@@ -6,7 +6,6 @@
  * exactly like the other commands; stdout is left to the protocol.
  */
 import type { Command } from 'commander';
-import { runStdioProxy } from './transports/stdio.js';
 
 export type ResolveCredentials = (
   env: NodeJS.ProcessEnv,
@@ -28,6 +27,9 @@ export function registerMcpCommand(program: Command, resolveCredentials: Resolve
       const flags = command.optsWithGlobals<{ server?: string; token?: string }>();
       const { server, token } = resolveCredentials(process.env, flags);
       if (!token) throw new Error('no token: run `todo login`, or set TODO_TOKEN to an API token (`POST /api/tokens`)');
+      // Loaded here, not with the CLI: the SDK's client and stdio server are ~9 MiB of heap that
+      // every other command, `todo start` included, would otherwise keep.
+      const { runStdioProxy } = await import('./transports/stdio.js');
       const proxy = await runStdioProxy({ url: mcpUrlFrom(server ?? 'http://localhost:8080'), token });
       await new Promise<void>((resolve) => {
         process.stdin.on('close', resolve);

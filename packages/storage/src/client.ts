@@ -68,8 +68,13 @@ const OUTBOX_MODE_SETTING = 'todo.outbox_mode';
 
 export const migrationsFolder = MIGRATIONS_FOLDER;
 
-/** Connections an embedded server serves: each is a server process, and one person's load needs few. */
-const EMBEDDED_POOL_SIZE = 4;
+/**
+ * Pooled connections to the embedded server. Each is a server process of ~15–25 MiB resident
+ * (the binary's pages it ran, the shared buffers it read), and the event bus's polls keep every
+ * pooled connection busy enough never to be closed as idle. 2 and 4 measured alike on a 2-core
+ * machine (docs/benchmarks.md, embedded engine), and 2 hold ~30 MiB less under load.
+ */
+const EMBEDDED_POOL_SIZE = 2;
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const mode = options.outboxMode ?? 'relay';

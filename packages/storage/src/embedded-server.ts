@@ -18,25 +18,43 @@ export const EMBEDDED_ROLE = 'todo';
 const DATABASE = 'postgres';
 
 /**
- * Sized for one person or a household on a small machine. shared_buffers and max_connections set
- * most of the server's memory; `wal_level=minimal` and 1 MiB WAL segments keep the folder small;
- * nothing replicates from this server, so no WAL senders, slots or logical workers.
+ * Sized for one person or a household on a small machine. Every process of the server counts
+ * towards the app's memory, and each maps the `postgres` binary and the shared memory it
+ * touches, so the settings keep both the processes and what each holds few: nothing replicates
+ * from this server, and it runs no background workers.
  */
 const SETTINGS: Record<string, string> = {
+  // The Unix socket in the data folder only: no TCP port to collide with or to expose.
   listen_addresses: '',
   unix_socket_permissions: '0700',
+  // With max_connections, most of the shared memory; a household's tasks fit in 16 MB many times.
   shared_buffers: '16MB',
+  // The app holds 4 (2 pooled, the write pipeline, the listener); the rest for `todo` commands.
   max_connections: '20',
+  // Reads and writes from the backend itself: PostgreSQL 18's default (`worker`) runs three more
+  // processes, ~6 MiB resident each, for asynchronous I/O a database of this size does not need.
   io_method: 'sync',
+  // Nothing replicates from this server: minimal WAL (a smaller folder, cheaper bulk writes), no
+  // WAL senders or slots, and no logical replication (its launcher would be one more process).
   wal_level: 'minimal',
   max_wal_senders: '0',
   max_replication_slots: '0',
   max_logical_replication_workers: '0',
+  // No background workers, so no parallel query: each parallel worker is one more process
+  // (~15 MiB resident once it has read shared buffers), and on a machine of a few cores, with
+  // several requests at once, splitting one small query across processes gains nothing.
+  max_worker_processes: '0',
+  max_parallel_workers_per_gather: '0',
+  // Few spare WAL segments kept between checkpoints: the folder stays small.
   min_wal_size: '2MB',
   max_wal_size: '32MB',
+  // Each running autovacuum worker is a process too; two keep up with a few small tables.
   autovacuum_max_workers: '2',
+  // Compiling queries to machine code pays off for long analytical queries, not for these.
   jit: 'off',
+  // 23 MB of shared memory gains nothing from huge pages; `off` starts alike on every machine.
   huge_pages: 'off',
+  // Warnings and errors only (forwarded to the app's log), without a prefix of their own.
   log_checkpoints: 'off',
   log_min_messages: 'warning',
   log_line_prefix: '',

@@ -4,7 +4,7 @@
  * GET (standalone SSE stream) and DELETE (session end) answer 405, as there are no sessions.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type * as SdkTransport from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isDomainError, type Clock } from '@todo/domain';
 import type { Principal, Services } from '@todo/services';
 import { buildServer } from '../server.js';
@@ -29,6 +29,13 @@ export interface McpRouteOptions {
    */
   rateLimit?: { max: number; windowMs: number } | false;
 }
+
+/**
+ * The SDK's HTTP transport, loaded by the first MCP request: it brings a web-standard HTTP layer
+ * and Node's fetch client (~4 MiB of heap) that a server nobody asks over MCP would keep for nothing.
+ */
+let transportModule: Promise<typeof SdkTransport> | undefined;
+const sdkTransport = () => (transportModule ??= import('@modelcontextprotocol/sdk/server/streamableHttp.js'));
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
@@ -154,6 +161,7 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     if (!accept || accept.includes('*/*')) request.raw.headers.accept = 'application/json, text/event-stream';
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
     const server = buildServer({ services: options.services, principal, clock: options.clock, traceparent });
+    const { StreamableHTTPServerTransport } = await sdkTransport();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
       void transport.close();
