@@ -26,32 +26,6 @@ SCHED_PID="$SCHED_RUN/scheduler.pid"
 SCHED_LOG="$SCHED_RUN/scheduler.log"
 
 # --------------------------------------------------------------- build -----
-check_go() {
-  have go || die "Go toolchain not found. Install Go >= $GO_MIN (official linux-amd64 tarball unpacked to /usr/local/go, with /usr/local/go/bin on PATH), or pass prebuilt binaries via DAPRD_BIN and DAPR_SCHEDULER_BIN"
-  local v
-  v="$(go env GOVERSION 2>/dev/null)"
-  v="${v#go}"
-  if [[ "$(printf '%s\n%s\n' "$GO_MIN" "$v" | sort -V | head -n1)" != "$GO_MIN" ]]; then
-    if [[ "$(go env GOTOOLCHAIN)" == local* ]]; then
-      die "Go $v is older than $GO_MIN required by dapr $DAPR_VERSION and GOTOOLCHAIN=local; install Go >= $GO_MIN or unset GOTOOLCHAIN"
-    fi
-    log "Go $v < $GO_MIN: the go command will fetch a newer toolchain module (GOTOOLCHAIN=$(go env GOTOOLCHAIN))"
-  fi
-}
-
-# Go env for the build: keep module/build caches under the infra cache unless
-# the caller set them explicitly; -modcacherw so the cache can be rm -rf'ed.
-setup_go_env() {
-  export CGO_ENABLED=0
-  export GOMODCACHE="${GOMODCACHE:-$INFRA_CACHE/go/mod}"
-  export GOCACHE="${GOCACHE:-$INFRA_CACHE/go/build}"
-  local gf
-  gf="$(go env GOFLAGS 2>/dev/null || true)"
-  [[ " $gf " == *" -modcacherw "* ]] || gf="${gf:+$gf }-modcacherw"
-  export GOFLAGS="$gf"
-  mkdir -p "$GOMODCACHE" "$GOCACHE"
-}
-
 # Release tags of the fallback line (no pre-releases), newest first, without $1.
 # The proxy's version list can be incomplete (seen: it listed only v1.14.0),
 # so if it has nothing for the line, probe patch versions v1.18.0, .1, ...
@@ -150,7 +124,7 @@ cmd_build() {
   if resolve_bins; then
     log "binaries present, skipping build: $DAPRD, $SCHED"
   else
-    check_go
+    check_go "$GO_MIN" "dapr $DAPR_VERSION" "pass prebuilt binaries via DAPRD_BIN and DAPR_SCHEDULER_BIN"
     setup_go_env
     mkdir -p "$DAPR_CACHE"
     exec 8>"$DAPR_CACHE/.build.lock"

@@ -18,31 +18,6 @@ GO_MIN="1.26.0" # `go` directive of helm v3.22.0 go.mod
 HELM_CACHE="$INFRA_CACHE/helm"
 HELM_OUT="$HELM_CACHE/$HELM_VERSION"
 
-check_go() {
-  have go || die "Go toolchain not found. Install Go >= $GO_MIN (official linux-amd64 tarball unpacked to /usr/local/go, with /usr/local/go/bin on PATH), or pass a prebuilt binary via HELM_BIN"
-  local v
-  v="$(go env GOVERSION 2>/dev/null)"
-  v="${v#go}"
-  if [[ "$(printf '%s\n%s\n' "$GO_MIN" "$v" | sort -V | head -n1)" != "$GO_MIN" ]]; then
-    if [[ "$(go env GOTOOLCHAIN)" == local* ]]; then
-      die "Go $v is older than $GO_MIN required by helm $HELM_VERSION and GOTOOLCHAIN=local; install Go >= $GO_MIN or unset GOTOOLCHAIN"
-    fi
-    log "Go $v < $GO_MIN: the go command will fetch a newer toolchain module (GOTOOLCHAIN=$(go env GOTOOLCHAIN))"
-  fi
-}
-
-# Same Go caches as dapr.sh: shared module/build caches under the infra cache.
-setup_go_env() {
-  export CGO_ENABLED=0
-  export GOMODCACHE="${GOMODCACHE:-$INFRA_CACHE/go/mod}"
-  export GOCACHE="${GOCACHE:-$INFRA_CACHE/go/build}"
-  local gf
-  gf="$(go env GOFLAGS 2>/dev/null || true)"
-  [[ " $gf " == *" -modcacherw "* ]] || gf="${gf:+$gf }-modcacherw"
-  export GOFLAGS="$gf"
-  mkdir -p "$GOMODCACHE" "$GOCACHE"
-}
-
 # Sets HELM to a usable binary, or returns 1.
 resolve_bin() {
   if [[ -n ${HELM_BIN:-} ]]; then
@@ -102,7 +77,7 @@ cmd_build() {
   if resolve_bin; then
     log "helm present, skipping build: $HELM"
   else
-    check_go
+    check_go "$GO_MIN" "helm $HELM_VERSION" "pass a prebuilt binary via HELM_BIN"
     setup_go_env
     mkdir -p "$HELM_CACHE"
     exec 8>"$HELM_CACHE/.build.lock"

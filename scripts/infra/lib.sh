@@ -179,3 +179,31 @@ show_log_tail() {
   log "---- last lines of $1 ----"
   tail -n "${2:-30}" "$1" | sed "s/^/[infra:$INFRA_NAME]   /" >&2
 }
+
+# Go for the builds from Go modules (dapr.sh, helm.sh): check_go MIN WHAT PREBUILT_HINT
+# fails unless a go command at least MIN (or one allowed to fetch a newer toolchain) is here.
+check_go() {
+  local min=$1 what=$2 prebuilt=$3 v
+  have go || die "Go toolchain not found. Install Go >= $min (official linux-amd64 tarball unpacked to /usr/local/go, with /usr/local/go/bin on PATH), or $prebuilt"
+  v="$(go env GOVERSION 2>/dev/null)"
+  v="${v#go}"
+  if [[ "$(printf '%s\n%s\n' "$min" "$v" | sort -V | head -n1)" != "$min" ]]; then
+    if [[ "$(go env GOTOOLCHAIN)" == local* ]]; then
+      die "Go $v is older than $min required by $what and GOTOOLCHAIN=local; install Go >= $min or unset GOTOOLCHAIN"
+    fi
+    log "Go $v < $min: the go command will fetch a newer toolchain module (GOTOOLCHAIN=$(go env GOTOOLCHAIN))"
+  fi
+}
+
+# Go env for the builds: module/build caches shared under the infra cache unless the caller
+# set them; -modcacherw so the cache can be rm -rf'ed.
+setup_go_env() {
+  export CGO_ENABLED=0
+  export GOMODCACHE="${GOMODCACHE:-$INFRA_CACHE/go/mod}"
+  export GOCACHE="${GOCACHE:-$INFRA_CACHE/go/build}"
+  local gf
+  gf="$(go env GOFLAGS 2>/dev/null || true)"
+  [[ " $gf " == *" -modcacherw "* ]] || gf="${gf:+$gf }-modcacherw"
+  export GOFLAGS="$gf"
+  mkdir -p "$GOMODCACHE" "$GOCACHE"
+}

@@ -78,6 +78,38 @@ export const pendingEvent = <T extends EventType>(type: T, subject: string, data
   data,
 });
 
+/** What turning pending events into CloudEvents needs: ids, the time, the source, the trace. */
+export interface OutboxContext {
+  newId: () => string;
+  now: Date;
+  source: string;
+  traceparent?: string | undefined;
+}
+
+/**
+ * Pending events as the CloudEvents the outbox stores (id = outbox row id). Validated on the way
+ * out as well as on the way in: a bad payload fails the writing statement instead of becoming
+ * a poison event for every consumer.
+ */
+export function toCloudEvents(events: readonly PendingEvent[], ctx: OutboxContext): { topic: string; event: CloudEvent }[] {
+  for (const e of events) EVENT_SCHEMAS[e.type].parse(e.data);
+  return events.map((e) => ({
+    topic: EVENT_TOPIC[e.type],
+    event: {
+      specversion: '1.0' as const,
+      id: ctx.newId(),
+      source: ctx.source,
+      type: e.type,
+      subject: e.subject,
+      time: ctx.now.toISOString(),
+      datacontenttype: 'application/json',
+      data: e.data,
+      partitionkey: e.subject,
+      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
+    },
+  }));
+}
+
 export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_SCHEMAS, type);
 
 /** Validates an incoming event against the map; consumers re-check what crossed a process boundary. */

@@ -15,6 +15,8 @@ export {
   pendingEvent,
   isEventType,
   parseEventData,
+  toCloudEvents,
+  type OutboxContext,
   type Topic,
   type EventType,
   type EventData,

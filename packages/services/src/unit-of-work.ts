@@ -4,8 +4,8 @@
  * another change that one statement makes with its events (`runStatement`), anything else in
  * one transaction (`run`) — then hands the events to `afterCommit`.
  */
-import type { CloudEvent, PendingEvent } from '@todo/domain';
-import { toCloudEvents, type Repositories, type StoredTaskWrite, type TaskWrite } from '@todo/storage';
+import { toCloudEvents, type CloudEvent, type PendingEvent } from '@todo/domain';
+import type { Repositories, StoredTaskWrite, TaskWrite } from '@todo/storage';
 import type { ServiceDeps } from './deps.js';
 
 export type Emit = (event: PendingEvent) => void;

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuery, pendingEvent } from '@todo/domain';
-import { schema, taskFromRow, toCloudEvents, type TaskWrite } from '../src/index.js';
+import { toCloudEvents } from '@todo/domain';
+import { schema, taskFromRow, type TaskWrite } from '../src/index.js';
 import { createFixture, plainTaskRow, type Fixture } from './fixtures.js';
 
 function write(

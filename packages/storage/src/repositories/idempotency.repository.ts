@@ -5,7 +5,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { idempotencyKeys } from '../schema.js';
-import { isUniqueViolation } from './label.repository.js';
+import { isUniqueViolation } from '../database-errors.js';
 
 export interface StoredIdempotencyKey {
   taskId: string;

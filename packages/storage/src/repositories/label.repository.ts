@@ -15,31 +15,6 @@ const toLabel = (r: LabelRow): Label => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-/**
- * PostgreSQL's unique_violation (SQLSTATE 23505); with
- * `constraint`, only a violation of that unique index counts.
- */
-export const isUniqueViolation = (error: unknown, constraint?: string): boolean => {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint: violated } = e as { code?: unknown; constraint?: unknown };
-    if (code === '23505') return constraint === undefined || violated === constraint;
-  }
-  return false;
-};
-
-/**
- * PostgreSQL refused a value as data (SQLSTATE class 22: a malformed uuid or timestamp, a number
- * out of range, a character it cannot store). The edges validate input first; when a value
- * still gets this far, the value is the cause, and the caller hears so instead of "try again".
- */
-export const isDataException = (error: unknown): boolean => {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code } = e as { code?: unknown };
-    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
-  }
-  return false;
-};
-
 export class LabelRepository {
   constructor(
     private readonly db: Db,
