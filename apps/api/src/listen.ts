@@ -36,8 +36,15 @@ export async function listen(app: FastifyInstance, opts: ListenOptions): Promise
   // for the group (a port of 0 is resolved here, once, for all of them).
   const port = await claimAlone(opts.host, opts.port);
   const extra: Server[] = [];
+  // Closing: the shared sockets stop taking connections when the app's own does, and the app has
+  // closed only once the connections they handed over have ended too (Fastify waits for those
+  // of its own server alone; a request still in progress must not outlive the database).
+  let drained: Promise<unknown>[] = [];
   app.addHook('preClose', async () => {
-    for (const server of extra) server.close();
+    drained = extra.map((server) => new Promise((resolve) => server.close(resolve)));
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all(drained);
   });
   const shared: FastifyListenOptions & { reusePort: boolean } = { host: opts.host, port, reusePort: true };
   const address = await app.listen(shared);

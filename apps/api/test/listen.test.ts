@@ -57,6 +57,47 @@ describe.runIf(process.platform === 'linux')('listening with several sockets', (
     expect(listeningSockets(port)).toBe(0);
   });
 
+  it('closes only once a request in progress on a shared socket has been answered', async () => {
+    const server = app();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markHeld!: () => void;
+    const holding = new Promise<void>((resolve) => (markHeld = resolve));
+    let held = false;
+    server.get('/held', async (request) => {
+      // Node notes on each connection the listening socket that took it: hold the first request
+      // that came through one of the shared sockets, not through the app's own server.
+      const shared = (request.raw.socket as { _server?: unknown })._server !== server.server;
+      if (!shared || held) return { held: false };
+      held = true;
+      markHeld();
+      await released;
+      return { held: true };
+    });
+    const address = await listen(server, { host: '127.0.0.1', port: 0, sockets: 4 });
+    const answers: Array<Promise<{ held: boolean }>> = [];
+    for (let i = 0; i < 200 && !held; i++) {
+      const answer = fetch(`${address}/held`, { headers: { connection: 'close' } }).then(
+        (r) => r.json() as Promise<{ held: boolean }>,
+      );
+      answers.push(answer);
+      await Promise.race([answer, holding]);
+    }
+    await holding;
+
+    let closed = false;
+    const closing = server.close().then(() => (closed = true));
+    // Every socket stops listening at once; the app is not closed while the request is in progress.
+    for (let turn = 0; turn < 1000 && listeningSockets(portOf(address)) > 0; turn++) await new Promise(setImmediate);
+    expect(listeningSockets(portOf(address))).toBe(0);
+    for (let turn = 0; turn < 20; turn++) await new Promise(setImmediate);
+    expect(closed).toBe(false);
+
+    release();
+    await closing;
+    expect((await Promise.all(answers)).filter((a) => a.held)).toEqual([{ held: true }]);
+  });
+
   it('refuses a port already in use, as a single listener would, instead of sharing it', async () => {
     const address = await listen(app(), { host: '127.0.0.1', port: 0, sockets: 4 });
     await expect(listen(app(), { host: '127.0.0.1', port: portOf(address), sockets: 4 })).rejects.toMatchObject({
