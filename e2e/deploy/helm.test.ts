@@ -54,6 +54,7 @@ describe('helm chart deploy/helm/todo-app', () => {
       [
         'HOST',
         'PORT',
+        'LISTEN_SOCKETS',
         'DATA_DIR',
         'DATABASE_URL',
         'USE_DAPR',

@@ -5,3 +5,4 @@ export { problem, type Problem } from './problem.js';
 export { DEFAULT_STREAMS_PER_USER, SseHub } from './sse-hub.js';
 export { createHealthApp, createMetricsApp, type MetricsSource } from './health-app.js';
 export { identify } from './auth.js';
+export { listen, type ListenOptions } from './listen.js';

@@ -7,7 +7,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SseHub } from '../src/index.js';
+import { listen, SseHub } from '../src/index.js';
 import { createHarness, type Harness } from './harness.js';
 
 interface Opened {
@@ -55,6 +55,8 @@ describe('load shedding', () => {
     const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     h = await createHarness({ app: { logger, overload: { maxInFlight: 1, maxQueueMs: 0, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
+    // One listening socket: these tests hold a request and then probe, which needs the held
+    // connection taken in first (several sockets take new connections in no set order).
     base = await h.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(() => h?.close());
@@ -104,7 +106,8 @@ describe('the bound adapts to how long requests take', () => {
     // A latency target of 100 ms on the harness's test clock: time passes only when the test says.
     h = await createHarness({ app: { overload: { maxInFlight: 256, maxQueueMs: 100, maxEventLoopDelayMs: 0 } } });
     auth = (await h.user()).auth;
-    base = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    // Several listening sockets, as `todo start` listens: the bound holds across all of them.
+    base = await listen(h.app, { host: '127.0.0.1', port: 0, sockets: 4 });
   });
   afterAll(() => h?.close());
 

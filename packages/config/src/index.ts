@@ -59,6 +59,8 @@ const optionalText = z
 const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'), // loopback on a laptop; the Helm chart sets 0.0.0.0
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Sockets listening on PORT (Linux; elsewhere 1): how many new connections a busy server takes in per turn. */
+  LISTEN_SOCKETS: z.coerce.number().int().min(1).max(256).default(16),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   USE_DAPR: bool.default(false),
@@ -108,6 +110,8 @@ const EnvSchema = z.object({
 export interface Config {
   host: string;
   port: number;
+  /** Listening sockets on `port` (SO_REUSEPORT, Linux only): new connections taken in per event-loop turn. */
+  listenSockets: number;
   dataDir: string;
   databaseUrl: string | undefined;
   useDapr: boolean;
@@ -168,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   return deepFreeze({
     host: e.HOST,
     port: e.PORT,
+    listenSockets: e.LISTEN_SOCKETS,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     useDapr: e.USE_DAPR,

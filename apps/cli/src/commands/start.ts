@@ -1,3 +1,4 @@
+import { listen } from '@todo/api';
 import type { Config } from '@todo/config';
 import { writeBackup } from '@todo/storage';
 import { listenControl } from '../control-socket.js';
@@ -34,7 +35,8 @@ export async function startCommand(config: Readonly<Config>): Promise<void> {
   // Listen before starting work: probes answer during start-up, the port is ours before any
   // sidecar looks for free ports, and the sidecar can read /dapr/subscribe (deliveries that
   // arrive before the bus has started are answered RETRY).
-  const address = await runtime.app.listen({ host: config.host, port: config.port });
+  // Several sockets on the port: a flood of new connections is taken in at once (apps/api/src/listen.ts).
+  const address = await listen(runtime.app, { host: config.host, port: config.port, sockets: config.listenSockets });
   if (config.metricsPort !== undefined) {
     const metrics = await runtime.metricsApp.listen({ host: config.host, port: config.metricsPort });
     process.stderr.write(`todo-app: metrics at ${metrics.replace('127.0.0.1', 'localhost')}/metrics\n`);
