@@ -167,6 +167,10 @@ cmd_start() {
     ensure_db
   elif tcp_open 127.0.0.1 "$PG_PORT"; then
     die "port 127.0.0.1:$PG_PORT is taken by something that is not PostgreSQL ($(port_owner "$PG_PORT")); free it or set PGPORT"
+  elif pid=$(pid_alive "$PG_PIDFILE" postgres); then
+    # A fresh cluster replaces $PG_RUN: never under a server this script started that still runs
+    # (on another port — PGPORT changed, TODO_INFRA_RUN did not).
+    die "the server started earlier from $PG_RUN (pid $pid) still runs, not on port $PG_PORT; stop it first ($0 stop) or give this one a TODO_INFRA_RUN of its own"
   else
     rm -f "$PG_PIDFILE"
     start_local
