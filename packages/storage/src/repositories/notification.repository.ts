@@ -21,27 +21,13 @@ const toNotification = (r: NotificationRow): Notification => ({
 export class NotificationRepository {
   constructor(private readonly db: Db) {}
 
-  /** Writes the notification of a reminder occurrence once; a repeat returns null. */
-  async insertOnce(row: typeof notifications.$inferInsert): Promise<Notification | null> {
-    const [created] = await this.db.insert(notifications).values(row).onConflictDoNothing().returning();
-    return created ? toNotification(created) : null;
-  }
-
   /**
-   * `insertOnce` and, only when the row was new, its events' outbox rows, in one statement (one
-   * round trip, no transaction). True when the notification was written.
+   * The notification of a reminder occurrence, once (a repeat writes nothing), and, only when
+   * the row was new, its events' outbox rows, in one statement (one round trip, no
+   * transaction). True when the notification was written.
    */
   async insertOnceWithEvents(
-    row: {
-      id: string;
-      userId: string;
-      taskId: string;
-      reminderId: string;
-      fireAt: Date;
-      title: string;
-      body: string;
-      createdAt: Date;
-    },
+    row: Omit<typeof notifications.$inferInsert, 'readAt' | 'createdAt'> & { createdAt: Date },
     events: readonly { topic: string; event: CloudEvent }[],
   ): Promise<boolean> {
     const now = row.createdAt.toISOString();
