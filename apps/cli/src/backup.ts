@@ -7,6 +7,7 @@
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import {
   readBackupHeader,
@@ -42,7 +43,14 @@ export async function saveBackup(file: string, write: (output: Writable) => Prom
     await Promise.all([write(output), finished(output)]);
     renameSync(partial, file);
   } catch (error) {
-    output.destroy();
+    // The file is opened asynchronously: a write that fails at once can fail before it exists.
+    // Removing it only after the stream has closed is what keeps an opened-late file from
+    // staying behind.
+    if (!output.closed) {
+      const closed = once(output, 'close');
+      output.destroy();
+      await closed.catch(() => undefined);
+    }
     rmSync(partial, { force: true });
     throw error;
   }
