@@ -17,7 +17,11 @@ export interface WebhookDeps {
   deliveries: Pick<WebhookDeliveryService, 'record' | 'claim' | 'finish'>;
   send: SendWebhook;
   clock: Clock;
-  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  logger: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
   /** How often to send what came due; 0: only when `deliverDue` is called. Default 5 s. */
   retryEveryMs?: number;
   /** Observes each attempt by outcome. */
@@ -37,7 +41,7 @@ export function registerWebhooks(deps: WebhookDeps): WebhookRole {
   /** Sends one claimed delivery, then the next of its lane while they keep going through. */
   async function sendLane(first: ClaimedDelivery): Promise<number> {
     let tried = 0;
-    for (let claimed: ClaimedDelivery | undefined = first; claimed; ) {
+    for (let claimed: ClaimedDelivery | undefined = first; claimed;) {
       const result = await deps.send({
         url: claimed.url,
         secret: claimed.secret,
@@ -48,7 +52,12 @@ export function registerWebhooks(deps: WebhookDeps): WebhookRole {
       tried += 1;
       deps.onAttempt?.(result.ok ? 'delivered' : 'failed');
       const owned = await deps.deliveries.finish(claimed, result);
-      const log = { deliveryId: claimed.id, webhookId: claimed.webhookId, eventId: claimed.eventId, attempt: claimed.attempts + 1 };
+      const log = {
+        deliveryId: claimed.id,
+        webhookId: claimed.webhookId,
+        eventId: claimed.eventId,
+        attempt: claimed.attempts + 1,
+      };
       if (!result.ok) {
         deps.logger.warn({ ...log, statusCode: result.statusCode, error: result.error }, 'webhook delivery failed');
         return tried;

@@ -96,6 +96,10 @@ export const policy = {
    */
   reachWebhookTarget(target: { readonly internal: string | null }, operatorAllowsInternal: boolean): Decision {
     if (!target.internal || operatorAllowsInternal) return ALLOWED;
-    return refuse('WEBHOOK_TARGET_REFUSED', `the host resolves to ${target.internal}; webhooks go to public addresses only`, 'url');
+    return refuse(
+      'WEBHOOK_TARGET_REFUSED',
+      `the host resolves to ${target.internal}; webhooks go to public addresses only`,
+      'url',
+    );
   },
 };

@@ -22,7 +22,10 @@ export const webhooks = pgTable(
     /** The Standard Webhooks signing secret (`whsec_…`), shown to the user once. */
     secret: text('secret').notNull(),
     /** Event types sent; empty: all. */
-    eventTypes: text('event_types').array().notNull().default(sql`'{}'::text[]`),
+    eventTypes: text('event_types')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     active: boolean('active').notNull().default(true),
     disabledReason: text('disabled_reason'),
     createdAt: instant('created_at').notNull().defaultNow(),

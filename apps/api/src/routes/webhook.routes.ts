@@ -7,7 +7,10 @@ import { principalOf } from '../auth.js';
 const IdParams = z.strictObject({ id: z.uuid() });
 const DeliveryParams = z.strictObject({ id: z.uuid(), deliveryId: z.uuid() });
 const DeliveryQuery = z.strictObject({
-  cursor: z.string().regex(/^\d{1,18}$/, 'not a cursor this list gave').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'not a cursor this list gave')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -38,7 +41,13 @@ export function registerWebhookRoutes(app: TypedApp, services: Services): void {
   app.patch(
     '/api/webhooks/:id',
     {
-      schema: { tags, summary: 'Change a webhook’s URL, event types or state', params: IdParams, body: WebhookPatch, response: { 200: Webhook } },
+      schema: {
+        tags,
+        summary: 'Change a webhook’s URL, event types or state',
+        params: IdParams,
+        body: WebhookPatch,
+        response: { 200: Webhook },
+      },
     },
     async (request) => services.webhooks.update(principalOf(request), request.params.id, request.body),
   );
@@ -77,8 +86,6 @@ export function registerWebhookRoutes(app: TypedApp, services: Services): void {
       },
     },
     async (request, reply) =>
-      reply
-        .status(202)
-        .send(await services.webhooks.replay(principalOf(request), request.params.id, request.params.deliveryId)),
+      reply.status(202).send(await services.webhooks.replay(principalOf(request), request.params.id, request.params.deliveryId)),
   );
 }

@@ -20,7 +20,10 @@ describe('webhook retries', () => {
 
 describe('webhook input', () => {
   it('takes http(s) URLs and known task event types only', () => {
-    expect(WebhookCreate.safeParse({ url: 'https://example.com/hook' }).data).toEqual({ url: 'https://example.com/hook', types: [] });
+    expect(WebhookCreate.safeParse({ url: 'https://example.com/hook' }).data).toEqual({
+      url: 'https://example.com/hook',
+      types: [],
+    });
     expect(WebhookCreate.safeParse({ url: 'ftp://example.com/' }).success).toBe(false);
     expect(WebhookCreate.safeParse({ url: 'https://u:p@example.com/' }).success).toBe(false);
     expect(WebhookCreate.safeParse({ url: 'https://example.com/', types: ['todo.task.eaten.v1'] }).success).toBe(false);

@@ -11,8 +11,9 @@ export const WebhookUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
   .refine((raw) => {
-    const url = new URL(raw);
-    return !url.username && !url.password;
+    // Runs after a failed URL check too: what does not parse is that check's to report.
+    const url = URL.parse(raw);
+    return !url || (!url.username && !url.password);
   }, 'must not carry a user name or password');
 
 export const WebhookEventType = z.enum(TASK_EVENT_TYPES);

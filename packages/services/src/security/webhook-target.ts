@@ -68,8 +68,10 @@ export function internalAddressReason(address: string): string | null {
     const g = ipv6Groups(address);
     const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
     let embedded: string | null = null;
-    if (zeros(5) && g[5] === 0xffff) embedded = v4From(g[6]!, g[7]!); // ::ffff:a.b.c.d
-    else if (zeros(6) && (g[6]! !== 0 || g[7]! > 1)) embedded = v4From(g[6]!, g[7]!); // ::a.b.c.d
+    if (zeros(5) && g[5] === 0xffff)
+      embedded = v4From(g[6]!, g[7]!); // ::ffff:a.b.c.d
+    else if (zeros(6) && (g[6]! !== 0 || g[7]! > 1))
+      embedded = v4From(g[6]!, g[7]!); // ::a.b.c.d
     else if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) embedded = v4From(g[6]!, g[7]!);
     else if (g[0] === 0x2002) embedded = v4From(g[1]!, g[2]!);
     if (embedded) {
@@ -98,7 +100,11 @@ export const systemResolve: Resolve = (hostname) => lookup(hostname, { all: true
  * resolve or any of its addresses is internal — unless the operator allows internal targets.
  * Returns the address to connect to.
  */
-export async function resolveWebhookTarget(url: string, allowInternal: boolean, resolve = systemResolve): Promise<ResolvedTarget> {
+export async function resolveWebhookTarget(
+  url: string,
+  allowInternal: boolean,
+  resolve = systemResolve,
+): Promise<ResolvedTarget> {
   const hostname = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: { address: string; family: number }[];
   try {
@@ -107,7 +113,8 @@ export async function resolveWebhookTarget(url: string, allowInternal: boolean, 
     addresses = [];
   }
   if (!addresses.length) throw DomainError.field('WEBHOOK_TARGET_REFUSED', 'url', `the host ${hostname} does not resolve`);
-  for (const { address } of addresses) enforce(policy.reachWebhookTarget({ internal: internalAddressReason(address) }, allowInternal));
+  for (const { address } of addresses)
+    enforce(policy.reachWebhookTarget({ internal: internalAddressReason(address) }, allowInternal));
   const first = addresses[0]!;
   return { hostname, address: first.address, family: first.family === 6 ? 6 : 4 };
 }

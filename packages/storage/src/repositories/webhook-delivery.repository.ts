@@ -62,11 +62,7 @@ export class WebhookDeliveryRepository {
   }
 
   /** Newest first; `before`: the `seq` cursor of the previous page's last row. */
-  async page(
-    webhookId: string,
-    limit: number,
-    before?: number,
-  ): Promise<{ items: WebhookDelivery[]; next: number | null }> {
+  async page(webhookId: string, limit: number, before?: number): Promise<{ items: WebhookDelivery[]; next: number | null }> {
     const rows = await this.db
       .select()
       .from(webhookDeliveries)
@@ -132,9 +128,7 @@ export class WebhookDeliveryRepository {
       where c.id = due.id and w.id = c.webhook_id
       returning c.id, c.webhook_id as "webhookId", c.task_id as "taskId", c.event_id as "eventId", w.url, w.secret,
         c.payload, c.attempts, c.seq`)) as { rows: (Omit<ClaimedDelivery, 'lease'> & { seq: string | number })[] };
-    return rows
-      .sort((a, b) => Number(a.seq) - Number(b.seq))
-      .map(({ seq: _seq, ...row }) => ({ ...row, lease }));
+    return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(({ seq: _seq, ...row }) => ({ ...row, lease }));
   }
 
   /** Writes an attempt's outcome, if the lease is still ours; false when it was not. */
