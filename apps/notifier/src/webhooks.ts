@@ -80,7 +80,9 @@ export function registerWebhooks(deps: WebhookDeps): WebhookRole {
       if (ids.length) await sendAll(await deps.deliveries.claim(ids.length, { ids }));
       return 'ack';
     },
-    { name: 'webhooks', types: TASK_EVENT_TYPES },
+    // A handler mostly waits on receivers (up to 10 s each): more at once than the bus's default,
+    // so one slow receiver does not hold up everyone's first attempts.
+    { name: 'webhooks', types: TASK_EVENT_TYPES, concurrency: 16 },
   );
 
   const loop = periodic(
