@@ -4,27 +4,32 @@
  * recurring (`recurring-task-service`) — on Redis Streams and on Kafka, with nothing changed
  * but the pub/sub component file. Then three notifier replicas behind one app-id, and a
  * reminder whose job is deleted from the Dapr scheduler (as a lost trigger) sent by the
- * notifier's reconciliation.
+ * notifier's reconciliation. Webhooks go out from the notifier process too, signed, in order.
  */
 import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, startSmtpCapture, type SmtpCapture } from '@todo/testing';
 import type { Broker } from '../packages/transport/test/dapr.sidecar.js';
 import { signUp } from './support/accounts.js';
 import { api, eventually, type ServerProcess } from './support/process.js';
 import { roleEnv, startRole, stopAll, type RoleProcess } from './support/roles.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../apps/cli/test/webhook-receiver.js';
 
 describe.each<Broker>(['redis', 'kafka'])('every role in its own process with its own sidecar, pub/sub on %s', (broker) => {
   let smtp: SmtpCapture;
   let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   const roles: RoleProcess[] = [];
   let backend: ServerProcess;
+  let receiver: WebhookReceiver;
   const suffix = randomBytes(3).toString('hex');
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
+    receiver = await startWebhookReceiver();
     db = await createPostgresDatabase('todo_roles');
-    const env = roleEnv(db.url, smtp.url);
+    // The webhook receiver listens on loopback: allowed here, as an operator would.
+    const env = { ...roleEnv(db.url, smtp.url), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' };
     // The api role first: it migrates the database the others share.
     roles.push(await startRole('api', `backend-${suffix}`, broker, env));
     backend = roles[0]!.server;
@@ -39,6 +44,7 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
   afterAll(async () => {
     await stopAll(roles);
     await smtp?.close();
+    await receiver?.close();
     await db?.drop();
   });
 
@@ -56,6 +62,7 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
       headers: { authorization: `Bearer ${token}` },
       signal: controller.signal,
     });
+    const { secret } = await api(backend.url, 'POST', '/api/webhooks', token, { url: receiver.url });
     let seen = '';
     void (async () => {
       const reader = stream.body!.getReader();
@@ -95,6 +102,19 @@ describe.each<Broker>(['redis', 'kafka'])('every role in its own process with it
       );
       expect(series).toHaveLength(2);
       expect(smtp.messages.filter((m) => m.subject.includes(`Roles apart on ${broker}`))).toHaveLength(1);
+      // The notifier process sent the task's events to the webhook, signed, in order.
+      const hooks = await eventually(
+        () => {
+          const types = receiver.accepted().map((r) => {
+            const body = new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as any;
+            return body.data.task.id === task.id ? body.type : null;
+          });
+          return types.includes('todo.task.completed.v1') ? types.filter(Boolean) : undefined;
+        },
+        20_000,
+        'the webhook deliveries',
+      );
+      expect(hooks).toEqual(['todo.task.created.v1', 'todo.task.completed.v1']);
     } finally {
       controller.abort();
     }

@@ -86,6 +86,8 @@ describe('helm chart deploy/helm/todo-app', () => {
         'RECURRENCE_RECONCILE_GRACE_MS',
         'REMINDER_RECONCILE_EVERY_MS',
         'REMINDER_RECONCILE_GRACE_MS',
+        'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+        'WEBHOOK_RETRY_EVERY_MS',
       ].sort(),
     );
   });

@@ -108,6 +108,22 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
       200: { description: 'Server-sent events until the client leaves', content: { 'text/event-stream': { schema: SSE_EVENT } } },
     },
   },
+  'GET /api/webhooks': { id: 'listWebhooks' },
+  'POST /api/webhooks': {
+    id: 'createWebhook',
+    errors: { 400: 'The input is invalid, or the URL’s host resolves to an internal address (WEBHOOK_TARGET_REFUSED)' },
+  },
+  'GET /api/webhooks/{id}': { id: 'getWebhook' },
+  'PATCH /api/webhooks/{id}': {
+    id: 'updateWebhook',
+    errors: { 400: 'The input is invalid, or the URL’s host resolves to an internal address (WEBHOOK_TARGET_REFUSED)' },
+  },
+  'DELETE /api/webhooks/{id}': { id: 'deleteWebhook' },
+  'GET /api/webhooks/{id}/deliveries': { id: 'listWebhookDeliveries' },
+  'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': {
+    id: 'replayWebhookDelivery',
+    errors: { 409: 'The delivery is still pending: it is sent on its own' },
+  },
   'GET /api/admin/dead-letters': { id: 'listDeadLetters' },
   'POST /api/admin/dead-letters/{id}/replay': { id: 'replayDeadLetter' },
   'POST /api/chat': { id: 'chat' },

@@ -46,6 +46,13 @@ const ACCESS: Record<string, Access> = {
   'GET /api/notifications': 'read',
   'POST /api/notifications/{id}/read': 'write',
   'GET /api/events/stream': 'read',
+  'GET /api/webhooks': 'read',
+  'POST /api/webhooks': 'write',
+  'GET /api/webhooks/{id}': 'read',
+  'PATCH /api/webhooks/{id}': 'write',
+  'DELETE /api/webhooks/{id}': 'write',
+  'GET /api/webhooks/{id}/deliveries': 'read',
+  'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': 'write',
   'GET /api/admin/dead-letters': 'administer',
   'POST /api/admin/dead-letters/{id}/replay': 'administer',
 };

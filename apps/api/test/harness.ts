@@ -1,6 +1,13 @@
 /** An in-process API over a fresh database and a test clock; no sockets. */
 import { pino } from 'pino';
-import { createServices, uuidV7Ids, type ConfirmationOptions, type LoginThrottleOptions, type Services } from '@todo/services';
+import {
+  createServices,
+  uuidV7Ids,
+  type ConfirmationOptions,
+  type LoginThrottleOptions,
+  type Services,
+  type WebhookOptions,
+} from '@todo/services';
 import { Store, type Database } from '@todo/storage';
 import { TestClock, createTestDatabase } from '@todo/testing';
 import { createApp, type App, type AppDeps } from '../src/index.js';
@@ -36,6 +43,8 @@ export async function createHarness(
     loginThrottle?: Partial<LoginThrottleOptions>;
     /** Account mail; without it, sign-up is open only to the first account. */
     accounts?: ConfirmationOptions;
+    /** Outgoing webhooks: internal targets are refused unless this allows them. */
+    webhooks?: WebhookOptions;
     app?: Partial<AppDeps>;
   } = {},
 ): Promise<Harness> {
@@ -50,7 +59,11 @@ export async function createHarness(
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     },
     // As a server runs: every list test also checks that no kept page outlives a write.
-    { listCacheChars: 1_000_000, ...(options.accounts ? { accounts: options.accounts } : {}) },
+    {
+      listCacheChars: 1_000_000,
+      ...(options.accounts ? { accounts: options.accounts } : {}),
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    },
   );
   const app = await createApp({
     services,

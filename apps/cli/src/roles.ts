@@ -4,7 +4,7 @@ import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
 import { fileSender, registerMailer, type MailSender } from '@todo/mailer';
-import { registerNotifier, type NotifierRole } from '@todo/notifier';
+import { registerNotifier, registerWebhooks, webhookSender, type NotifierRole, type WebhookRole } from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
 import type { Database } from '@todo/storage';
@@ -23,6 +23,8 @@ export interface RoleWiring {
   recurring: RecurringRole | undefined;
   /** Likewise. */
   notifier: NotifierRole | undefined;
+  /** Outgoing webhooks, with the notifier role; likewise for their retry loop. */
+  webhooks: WebhookRole | undefined;
   usesJobs: boolean;
 }
 
@@ -78,6 +80,17 @@ export function registerRoles(
         onReconciled: metrics.reminderReconciled,
       })
     : undefined;
+  // Webhooks tell other systems of task changes, as the notifier tells people of reminders.
+  const webhooks = roles.has('notifier')
+    ? registerWebhooks({
+        bus,
+        deliveries: services.webhookDeliveries,
+        send: webhookSender({ allowPrivateTargets: config.webhooks.allowPrivateTargets }),
+        clock: deps.clock,
+        logger: logger.child({ role: 'webhooks' }),
+        retryEveryMs: config.webhooks.retryEveryMs,
+      })
+    : undefined;
   if (roles.has('mailer')) {
     registerMailer({
       bus,
@@ -103,5 +116,5 @@ export function registerRoles(
         onReconciled: metrics.recurrenceReconciled,
       })
     : undefined;
-  return { sse, live, recurring, notifier, usesJobs: roles.has('notifier') };
+  return { sse, live, recurring, notifier, webhooks, usesJobs: roles.has('notifier') };
 }

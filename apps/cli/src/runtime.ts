@@ -14,7 +14,7 @@ import { EVENT_TOPIC, systemClock, type Clock, type EventType } from '@todo/doma
 import { createServices, databaseFailureOf, uuidV7Ids, type Services } from '@todo/services';
 import { periodic } from '@todo/transport';
 import { accountMailer, smtpSender, type MailSender } from '@todo/mailer';
-import type { NotifierRole } from '@todo/notifier';
+import type { NotifierRole, WebhookRole } from '@todo/notifier';
 import type { RecurringRole } from '@todo/recurring';
 import { logContextMixin } from './log-context.js';
 import { prettyLines } from './pretty-log.js';
@@ -44,6 +44,8 @@ export interface Runtime {
   recurring: RecurringRole | undefined;
   /** The notifier role, when this process runs it: its reconciliation can be run on demand. */
   notifier: NotifierRole | undefined;
+  /** Outgoing webhooks (with the notifier role): their retry round can be run on demand. */
+  webhooks: WebhookRole | undefined;
   /** Starts the relay, the dispatcher and (with the notifier) the job timer. */
   start(): Promise<void>;
   /** Runs everything that is due by the clock until quiet — tests call it instead of sleeping. */
@@ -133,6 +135,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         mail: config.mail.smtpUrl && mailSender ? accountMailer(mailSender, config.mail.from) : undefined,
         onMailError: (err) => logger.warn({ err }, 'account email not sent'),
       },
+      webhooks: { allowPrivateTargets: config.webhooks.allowPrivateTargets },
     },
   );
   const wiring = registerRoles(config, {
@@ -218,15 +221,21 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     metricsApp,
     recurring: wiring.recurring,
     notifier: wiring.notifier,
+    webhooks: wiring.webhooks,
     start: async () => {
       started = true;
       await wiring.live?.start();
       await transports.start(wiring.usesJobs);
       wiring.recurring?.start();
       wiring.notifier?.start();
+      wiring.webhooks?.start();
       compactVersions.start();
     },
-    drain: () => transports.drain(wiring.usesJobs),
+    // Webhook retries that came due, after the events: the first attempts are the handlers'.
+    drain: async () => {
+      await transports.drain(wiring.usesJobs);
+      await wiring.webhooks?.deliverDue();
+    },
     close: async () => {
       wiring.sse?.close();
       await app.close();
@@ -234,6 +243,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       await metricsApp.close();
       await wiring.recurring?.stop();
       await wiring.notifier?.stop();
+      await wiring.webhooks?.stop();
       await compactVersions.stop();
       if (started) await transports.stop();
       await wiring.live?.stop();

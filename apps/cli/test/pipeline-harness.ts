@@ -24,7 +24,7 @@ let seq = 0;
 
 export async function createPipeline(
   start = '2026-11-27T09:00:00Z',
-  options: { logSink?: NodeJS.WritableStream } = {},
+  options: { logSink?: NodeJS.WritableStream; env?: Record<string, string> } = {},
 ): Promise<Pipeline> {
   const smtp = await startSmtpCapture();
   const clock = new TestClock(start);
@@ -41,6 +41,9 @@ export async function createPipeline(
     // apps/api/test/overload.test.ts.
     MAX_EVENT_LOOP_DELAY_MS: '0',
     MAX_QUEUE_MS: '0',
+    // Webhook retries likewise, by `advanceTo`.
+    WEBHOOK_RETRY_EVERY_MS: '0',
+    ...options.env,
   });
   const logger = options.logSink ? createLogger({ ...config, logLevel: 'info' }, options.logSink) : pino({ level: 'silent' });
   const runtime = await createRuntime(config, { clock, database, logger });

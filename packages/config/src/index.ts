@@ -83,6 +83,13 @@ const EnvSchema = z.object({
   RECURRENCE_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   REMINDER_RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
   REMINDER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  /**
+   * Outgoing webhooks may reach internal addresses (loopback, private, link-local, …): off by
+   * default, so no user can make the server call into its own network (docs/webhooks.md).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /** How often the notifier role sends webhook deliveries whose retry came due (0 = never: tests). */
+  WEBHOOK_RETRY_EVERY_MS: z.coerce.number().int().min(0).default(5_000),
   /** Memory for task-list pages kept per process, served again while their owner's data is unchanged (0 = none). */
   LIST_CACHE_MB: z.coerce.number().min(0).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -130,6 +137,7 @@ export interface Config {
   chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   recurrence: { reconcileEveryMs: number; reconcileGraceMs: number };
   reminders: { reconcileEveryMs: number; reconcileGraceMs: number };
+  webhooks: { allowPrivateTargets: boolean; retryEveryMs: number };
   /** Bytes of task-list pages kept for re-serving (0 = none). */
   listCacheBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -191,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
     recurrence: { reconcileEveryMs: e.RECURRENCE_RECONCILE_EVERY_MS, reconcileGraceMs: e.RECURRENCE_RECONCILE_GRACE_MS },
     reminders: { reconcileEveryMs: e.REMINDER_RECONCILE_EVERY_MS, reconcileGraceMs: e.REMINDER_RECONCILE_GRACE_MS },
+    webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS, retryEveryMs: e.WEBHOOK_RETRY_EVERY_MS },
     listCacheBytes: Math.floor(e.LIST_CACHE_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

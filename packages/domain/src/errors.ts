@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   INVALID_REMINDER: 400,
   INVALID_CURSOR: 400,
   INVALID_TEXT: 400,
+  /** A webhook URL whose host resolves to a private, loopback or otherwise internal address (docs/webhooks.md). */
+  WEBHOOK_TARGET_REFUSED: 400,
   PAYLOAD_TOO_LARGE: 413,
   METHOD_NOT_ALLOWED: 405,
   UNAUTHENTICATED: 401,
@@ -27,6 +29,8 @@ export const ERROR_CODES = {
   CATEGORY_NOT_FOUND: 404,
   TAG_NOT_FOUND: 404,
   TOKEN_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
+  DELIVERY_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   NAME_TAKEN: 409,
   CONFLICT: 409,

@@ -93,3 +93,14 @@ export {
 export { policy, enforce, type Caller, type Decision } from './policy.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';
+export {
+  Webhook,
+  WebhookCreate,
+  WebhookPatch,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookUrl,
+  WEBHOOK_RETRY_DELAYS_MS,
+  WEBHOOK_RETRY_BUDGET_MS,
+  webhookRetryDelayMs,
+} from './webhooks/webhook.schema.js';

@@ -62,4 +62,14 @@ describe('policy', () => {
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'INSUFFICIENT_SCOPE', issues: [{ field: 'scopes' }] });
   });
+
+  it('lets webhooks reach internal addresses only when the operator allows it', () => {
+    expect(policy.reachWebhookTarget({ internal: null }, false)).toEqual({ allowed: true });
+    expect(policy.reachWebhookTarget({ internal: 'loopback 127.0.0.1' }, true)).toEqual({ allowed: true });
+    expect(policy.reachWebhookTarget({ internal: 'loopback 127.0.0.1' }, false)).toMatchObject({
+      allowed: false,
+      code: 'WEBHOOK_TARGET_REFUSED',
+      issues: [{ field: 'url' }],
+    });
+  });
 });

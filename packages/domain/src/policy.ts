@@ -87,4 +87,19 @@ export const policy = {
     if (caller.tokenId && lineage.includes(caller.tokenId)) return ALLOWED;
     return refuse('FORBIDDEN', 'a token may revoke only itself and the tokens it created; sign in to revoke others');
   },
+
+  /**
+   * The server calls a webhook's URL on the user's behalf: an address inside the operator's
+   * network (loopback, private, link-local, …) would let any user reach what only the server
+   * can, unless the operator allows it (WEBHOOK_ALLOW_PRIVATE_TARGETS). `internal`: why the
+   * resolved address is internal, or null when it is public.
+   */
+  reachWebhookTarget(target: { readonly internal: string | null }, operatorAllowsInternal: boolean): Decision {
+    if (!target.internal || operatorAllowsInternal) return ALLOWED;
+    return refuse(
+      'WEBHOOK_TARGET_REFUSED',
+      `the host resolves to ${target.internal}; webhooks go to public addresses only`,
+      'url',
+    );
+  },
 };

@@ -19,6 +19,8 @@ import { ChatHistoryService } from './chat-history.service.js';
 import { ActionTokens } from './security/action-tokens.js';
 import { ActionLinkService } from './action-link.service.js';
 import { EmailConfirmationService, type ConfirmationOptions } from './email-confirmation.service.js';
+import { WebhookService, type WebhookOptions } from './webhook.service.js';
+import { WebhookDeliveryService } from './webhook-delivery.service.js';
 
 export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
 export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
@@ -57,6 +59,20 @@ export { uuidV7Ids, type ServiceDeps, type Principal, type CallContext } from '.
 export { parseTaskRef } from './task-fields.js';
 export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
+export { WebhookService, type WebhookOptions } from './webhook.service.js';
+export {
+  WebhookDeliveryService,
+  type AttemptResult,
+  type ClaimedDelivery,
+  type WebhookPayload,
+} from './webhook-delivery.service.js';
+export {
+  internalAddressReason,
+  resolveWebhookTarget,
+  systemResolve,
+  type Resolve,
+  type ResolvedTarget,
+} from './security/webhook-target.js';
 /** For the edges: a value the database refused is a bad-input answer, not "try again later". */
 export { isDataException } from '@todo/storage';
 // How a failed query may be logged, and whether it was a full disk (507 over REST).
@@ -77,6 +93,8 @@ export interface Services {
   chats: ChatHistoryService;
   actionTokens: ActionTokens;
   actionLinks: ActionLinkService;
+  webhooks: WebhookService;
+  webhookDeliveries: WebhookDeliveryService;
 }
 
 export interface ServiceOptions {
@@ -89,6 +107,8 @@ export interface ServiceOptions {
    * `mail`, nothing can be confirmed: sign-up is open only until the first account exists.
    */
   accounts?: ConfirmationOptions;
+  /** Outgoing webhooks: whether they may reach internal addresses (none by default). */
+  webhooks?: WebhookOptions;
 }
 
 export function createServices(deps: ServiceDeps, auth: AuthOptions, options: ServiceOptions = {}): Services {
@@ -116,5 +136,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     reminders: new ReminderService(deps),
     events: new EventLogService(deps),
     chats: new ChatHistoryService(deps),
+    webhooks: new WebhookService(deps, options.webhooks ?? { allowPrivateTargets: false }),
+    webhookDeliveries: new WebhookDeliveryService(deps),
   };
 }

@@ -35,4 +35,6 @@ export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
+export type { WebhookTarget } from './repositories/webhook.repository.js';
+export type { ClaimedDelivery, NewDelivery } from './repositories/webhook-delivery.repository.js';
 export * as schema from './tables.js';

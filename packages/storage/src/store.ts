@@ -18,6 +18,8 @@ import { SessionRepository, UserRepository } from './repositories/user.repositor
 import { TokenRepository } from './repositories/token.repository.js';
 import { ActionLinkRepository } from './repositories/action-link.repository.js';
 import { EmailConfirmationRepository } from './repositories/email-confirmation.repository.js';
+import { WebhookRepository } from './repositories/webhook.repository.js';
+import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { categories, tags } from './schema.js';
 
 export interface Repositories {
@@ -37,6 +39,8 @@ export interface Repositories {
   notifications: NotificationRepository;
   deadLetters: DeadLetterRepository;
   chat: ChatRepository;
+  webhooks: WebhookRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
 }
 
 const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
@@ -56,6 +60,8 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   notifications: new NotificationRepository(db),
   deadLetters: new DeadLetterRepository(db),
   chat: new ChatRepository(db),
+  webhooks: new WebhookRepository(db),
+  webhookDeliveries: new WebhookDeliveryRepository(db),
 });
 
 export class Store {
