@@ -46,6 +46,11 @@ const ACCESS: Record<string, Access> = {
   'GET /api/notifications': 'read',
   'POST /api/notifications/{id}/read': 'write',
   'GET /api/events/stream': 'read',
+  'GET /api/calendar-feeds': 'read',
+  'POST /api/calendar-feeds': 'write',
+  'DELETE /api/calendar-feeds/{id}': 'write',
+  // The URL's secret is the credential: open to anyone, an unknown secret answers 404.
+  'GET /feeds/{token}.ics': 'public',
   'GET /api/admin/dead-letters': 'administer',
   'POST /api/admin/dead-letters/{id}/replay': 'administer',
 };

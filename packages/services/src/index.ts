@@ -19,6 +19,7 @@ import { ChatHistoryService } from './chat-history.service.js';
 import { ActionTokens } from './security/action-tokens.js';
 import { ActionLinkService } from './action-link.service.js';
 import { EmailConfirmationService, type ConfirmationOptions } from './email-confirmation.service.js';
+import { CalendarFeedService } from './calendar-feed.service.js';
 
 export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
 export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
@@ -34,6 +35,7 @@ export {
 } from './email-confirmation.service.js';
 export type { AccountMail, AccountNotice } from './account-mail.js';
 export { TokenService } from './token.service.js';
+export { CalendarFeedService, MAX_FEED_EVENTS, COMPLETED_FEED_DAYS, type FeedDocument } from './calendar-feed.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
 export {
   RecurrenceService,
@@ -77,6 +79,7 @@ export interface Services {
   chats: ChatHistoryService;
   actionTokens: ActionTokens;
   actionLinks: ActionLinkService;
+  calendarFeeds: CalendarFeedService;
 }
 
 export interface ServiceOptions {
@@ -96,11 +99,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
   const pageCache = options.listCacheChars ? new ListPageCache(options.listCacheChars) : undefined;
   const tasks = new TaskService(deps, { pageCache, onListPage: options.onListPage });
   const actionTokens = new ActionTokens(auth.jwtSecret, deps.clock);
-  const confirmations = new EmailConfirmationService(
-    deps,
-    authService,
-    options.accounts ?? { publicUrl: 'http://localhost:8080' },
-  );
+  const accounts = options.accounts ?? { publicUrl: 'http://localhost:8080' };
+  const confirmations = new EmailConfirmationService(deps, authService, accounts);
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
@@ -116,5 +116,6 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     reminders: new ReminderService(deps),
     events: new EventLogService(deps),
     chats: new ChatHistoryService(deps),
+    calendarFeeds: new CalendarFeedService(deps, tasks, { publicUrl: accounts.publicUrl }),
   };
 }

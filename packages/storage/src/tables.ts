@@ -1,3 +1,4 @@
 /** Every table, as one schema: what Drizzle's queries and `schema.*` in other packages see. */
 export * from './schema.js';
 export * from './schema-delivery.js';
+export * from './schema-feeds.js';
