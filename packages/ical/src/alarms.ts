@@ -41,7 +41,7 @@ export function reminderOfAlarm(alarm: ICAL.Component, at: string, ctx: AlarmCon
   const toDue = ctx.hasDue && (related === 'END' || ctx.startIsDue);
   const seconds = value.toSeconds();
   if (!toDue || seconds > 0 || seconds % 60 !== 0) return null;
-  return { type: 'relative', minutesBefore: -seconds / 60 };
+  return { type: 'relative', minutesBefore: Math.abs(seconds) / 60 };
 }
 
 function triggerOf(reminder: ReminderInput): ICAL.Property {

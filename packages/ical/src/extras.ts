@@ -73,7 +73,8 @@ export function readExtras(text: string | undefined): Extras {
   if (!text) return extras;
   const root = new ICAL.Component(ICAL.parse(text) as unknown[]);
   if (root.name !== WRAPPER) throw new Error('not the extras of a VTODO parsed by this module');
-  extras.properties = root.getAllProperties();
+  // A copy: adding a property to the VTODO takes it out of this component (and its live list).
+  extras.properties = [...root.getAllProperties()];
   for (const component of root.getAllSubcomponents()) {
     if (component.name === 'vtimezone') extras.vtimezones.push(component);
     else if (component.name !== ALARM_DETAILS) extras.components.push(component);

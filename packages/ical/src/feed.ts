@@ -12,7 +12,7 @@
 import ICAL from 'ical.js';
 import { addDaysToDate, type Due, type Priority, type TaskStatus } from '@todo/domain';
 import { calendarText, newCalendar } from './calendar.js';
-import { instantToIcal, priorityToIcal, setDue, taskUid } from './values.js';
+import { addCategories, instantToIcal, lineEndsAsLf, priorityToIcal, setDue, taskUid } from './values.js';
 
 export interface FeedTask {
   id: string;
@@ -40,8 +40,8 @@ function eventOf(task: FeedTask): ICAL.Component | null {
   event.addPropertyWithValue('dtstamp', instantToIcal(task.updatedAt));
   event.addPropertyWithValue('created', instantToIcal(task.createdAt));
   event.addPropertyWithValue('last-modified', instantToIcal(task.updatedAt));
-  event.addPropertyWithValue('summary', task.status === 'completed' ? `${COMPLETED_MARK}${task.title}` : task.title);
-  if (task.description) event.addPropertyWithValue('description', task.description);
+  event.addPropertyWithValue('summary', lineEndsAsLf(task.status === 'completed' ? `${COMPLETED_MARK}${task.title}` : task.title));
+  if (task.description) event.addPropertyWithValue('description', lineEndsAsLf(task.description));
   const start = new ICAL.Property('dtstart');
   if ('date' in task.due) {
     setDue(start, task.due);
@@ -55,11 +55,7 @@ function eventOf(task: FeedTask): ICAL.Component | null {
   }
   event.addPropertyWithValue('transp', 'TRANSPARENT');
   if (task.priority !== 'none') event.addPropertyWithValue('priority', priorityToIcal(task.priority));
-  if (task.tags.length) {
-    const categories = new ICAL.Property('categories');
-    categories.setValues([...task.tags]);
-    event.addProperty(categories);
-  }
+  addCategories(event, task.tags);
   return event;
 }
 

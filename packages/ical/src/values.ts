@@ -49,6 +49,9 @@ export function setDue(prop: ICAL.Property, due: Due): void {
   if (due.timeZone && due.timeZone !== 'UTC') prop.setParameter('tzid', due.timeZone);
 }
 
+/** Text values escape a line end as `\n`; a CR would reach the output raw, which RFC 5545 forbids. */
+export const lineEndsAsLf = (text: string): string => text.replace(/\r\n?/g, '\n');
+
 export const instantToIcal = (iso: string): ICAL.Time => ICAL.Time.fromJSDate(new Date(iso), true);
 
 /** Why a value could not be read, named by its property. */
@@ -64,11 +67,18 @@ export class PropertyError extends Error {
 
 /** The first value of a property, with ical.js's complaints about it named by the property. */
 export function firstValue<T>(prop: ICAL.Property, name = prop.name.toUpperCase()): T {
+  let value: unknown;
   try {
-    return prop.getFirstValue() as T;
+    value = prop.getFirstValue();
   } catch (error) {
     throw new PropertyError(name, (error as Error).message);
   }
+  // ical.js rolls a 13th month or a 32nd day over into the next; the text must have named a real date.
+  const raw = (prop.toJSON() as unknown[])[3];
+  if (value instanceof ICAL.Time && typeof raw === 'string' && raw.replace(/Z$/, '') !== localText(value)) {
+    throw new PropertyError(name, `"${raw.slice(0, 40)}" is no date or time of the calendar`);
+  }
+  return value as T;
 }
 
 /** The local text of a time: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss`. */
@@ -118,4 +128,18 @@ export function instantOf(prop: ICAL.Property, floatingZone: string, vtimezones:
   const copy = time.clone();
   copy.zone = zone.zone;
   return copy.toJSDate().toISOString();
+}
+
+/**
+ * CATEGORIES for tags: one property for them all, as clients write it; one property per tag,
+ * in order, when one holds a backslash (ical.js splits `a\\,b` at the escaped backslash's comma).
+ */
+export function addCategories(component: ICAL.Component, tags: readonly string[]): void {
+  if (!tags.length) return;
+  const groups = tags.some((t) => t.includes('\\')) ? tags.map((t) => [t]) : [[...tags]];
+  for (const group of groups) {
+    const categories = new ICAL.Property('categories');
+    categories.setValues(group);
+    component.addProperty(categories);
+  }
 }

@@ -42,7 +42,9 @@ function rootOf(text: string): ICAL.Component {
 /** Reads one VTODO (alone, or the one VTODO of a VCALENDAR). */
 export function parseVtodo(text: string, options: ParseOptions = {}): ParsedVtodo {
   try {
-    return readTodo(rootOf(text), options.timeZone ?? 'UTC');
+    const root = rootOf(text);
+    assertIntegers(text);
+    return readTodo(root, options.timeZone ?? 'UTC');
   } catch (error) {
     if (error instanceof PropertyError) throw invalid(error.code, error.property, error.message);
     if (isDomainError(error)) throw error;
@@ -99,7 +101,7 @@ function readTodo(root: ICAL.Component, floatingZone: string): ParsedVtodo {
     keep(rrules[0]);
     if (first(REPEAT_FROM_PROPERTY)) keep(first(REPEAT_FROM_PROPERTY)!);
   } else if (rrules[0]) {
-    const rule = normalizeRecurrence(String(firstValue<ICAL.Recur>(rrules[0])), 'RRULE').rule;
+    const rule = recurrenceRule(String(firstValue<ICAL.Recur>(rrules[0])));
     const from = first(REPEAT_FROM_PROPERTY) ? String(firstValue(first(REPEAT_FROM_PROPERTY)!)).toUpperCase() : 'DUE';
     recurrence = { rule, repeatFrom: from === 'COMPLETION' ? 'completion' : 'due' };
   }
@@ -145,6 +147,24 @@ function readTodo(root: ICAL.Component, floatingZone: string): ParsedVtodo {
     updatedAt: instant('last-modified'),
     extras: extras.finish(vtimezones),
   };
+}
+
+function recurrenceRule(text: string): string {
+  try {
+    return normalizeRecurrence(text, 'RRULE').rule;
+  } catch (error) {
+    throw new PropertyError('RRULE', (error as Error).message, 'INVALID_RECURRENCE');
+  }
+}
+
+/**
+ * Integer properties as the text has them: ical.js reads "high" as 0, which would pass for
+ * "no priority". Lines are unfolded first (RFC 5545 §3.1).
+ */
+function assertIntegers(text: string): void {
+  for (const match of text.replace(/\r?\n[ \t]/g, '').matchAll(/^(PRIORITY|SEQUENCE|PERCENT-COMPLETE)(?:;[^:\r\n]*)?:(.*)$/gim)) {
+    if (!/^[+-]?\d{1,9}$/.test(match[2]!.trim())) throw new PropertyError(match[1]!.toUpperCase(), 'must be an integer');
+  }
 }
 
 function startIsDue(todo: ICAL.Component): boolean {

@@ -4,7 +4,7 @@ import { alarmOf, reminderKey } from './alarms.js';
 import { calendarText, newCalendar } from './calendar.js';
 import { readExtras, type Extras } from './extras.js';
 import type { TaskForIcal, VtodoOptions } from './types.js';
-import { instantToIcal, priorityToIcal, setDue, taskUid } from './values.js';
+import { addCategories, instantToIcal, lineEndsAsLf, priorityToIcal, setDue, taskUid } from './values.js';
 
 /** The app's "repeat from completion", which RFC 5545 has no word for: its value is COMPLETION. */
 export const REPEAT_FROM_PROPERTY = 'x-todo-repeat-from';
@@ -39,8 +39,8 @@ export function taskToVtodoComponent(task: TaskForIcal, options: VtodoOptions = 
   todo.addPropertyWithValue('created', instantToIcal(task.createdAt));
   todo.addPropertyWithValue('last-modified', instantToIcal(task.updatedAt));
   todo.addPropertyWithValue('sequence', options.sequence ?? 0);
-  todo.addPropertyWithValue('summary', task.title);
-  if (task.description) todo.addPropertyWithValue('description', task.description);
+  todo.addPropertyWithValue('summary', lineEndsAsLf(task.title));
+  if (task.description) todo.addPropertyWithValue('description', lineEndsAsLf(task.description));
   if (task.priority !== 'none') todo.addPropertyWithValue('priority', priorityToIcal(task.priority));
   if (task.due) {
     const due = new ICAL.Property('due');
@@ -48,11 +48,7 @@ export function taskToVtodoComponent(task: TaskForIcal, options: VtodoOptions = 
     todo.addProperty(due);
   }
   addStatus(todo, task, extras);
-  if (task.tags.length) {
-    const categories = new ICAL.Property('categories');
-    categories.setValues([...task.tags]);
-    todo.addProperty(categories);
-  }
+  addCategories(todo, task.tags);
   if (task.recurrence) {
     todo.addPropertyWithValue('rrule', ICAL.Recur.fromString(task.recurrence.rule.replace(/^RRULE:/i, '')));
     if (task.recurrence.repeatFrom === 'completion') todo.addPropertyWithValue(REPEAT_FROM_PROPERTY, 'COMPLETION');
