@@ -109,7 +109,10 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
     },
   },
   'GET /api/calendar-feeds': { id: 'listCalendarFeeds' },
-  'POST /api/calendar-feeds': { id: 'createCalendarFeed', errors: { 403: 'The token lacks the "write" scope, or expires (a feed does not)' } },
+  'POST /api/calendar-feeds': {
+    id: 'createCalendarFeed',
+    errors: { 403: 'The token lacks the "write" scope, or expires (a feed does not)' },
+  },
   'DELETE /api/calendar-feeds/{id}': { id: 'deleteCalendarFeed' },
   'GET /feeds/{token}.ics': {
     id: 'getCalendarFeed',

@@ -4,7 +4,7 @@
  * each user's alone, and answered 304 while the client's copy is current.
  */
 import ICAL from 'ical.js';
-import nodeIcal from 'node-ical';
+import nodeIcal, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness.js';
 
@@ -54,7 +54,9 @@ describe('calendar feeds', () => {
     const feed = await makeFeed(alice.auth, 'Alice’s tasks');
     expect(feed.url).toMatch(/^http:\/\/localhost:8080\/feeds\/[\w-]{43}\.ics$/);
     const listed = await h.call('GET', '/api/calendar-feeds', alice.auth);
-    expect(listed.body.items).toEqual([{ id: feed.id, name: 'Alice’s tasks', prefix: feed.path.slice(7, 13), createdAt: expect.any(String) }]);
+    expect(listed.body.items).toEqual([
+      { id: feed.id, name: 'Alice’s tasks', prefix: feed.path.slice(7, 13), createdAt: expect.any(String) },
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(feed.path.slice(7, 30));
 
     const res = await fetchFeed(feed.path);
@@ -83,7 +85,7 @@ describe('calendar feeds', () => {
   it('reads the same with a second, independent parser (node-ical)', async () => {
     const feed = await makeFeed(alice.auth);
     const parsed = nodeIcal.sync.parseICS((await fetchFeed(feed.path)).body);
-    const events = Object.values(parsed).filter((c) => c?.type === 'VEVENT') as nodeIcal.VEvent[];
+    const events = Object.values(parsed).filter((c) => c?.type === 'VEVENT') as VEvent[];
     expect(events.map((e) => e.uid).sort()).toEqual([ids.allDay, ids.timed, ids.floating].map((id) => `${id}@todo-app`).sort());
     const allDay = events.find((e) => e.uid === `${ids.allDay}@todo-app`)!;
     expect(allDay.summary).toBe('Pay rent, please');

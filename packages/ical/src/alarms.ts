@@ -33,10 +33,12 @@ export function reminderOfAlarm(alarm: ICAL.Component, at: string, ctx: AlarmCon
   }
   if (value instanceof ICAL.Time) {
     const instant = instantOf(trigger, ctx.floatingZone, ctx.vtimezones);
-    if (!Instant.safeParse(instant).success) throw new PropertyError(`${at}.TRIGGER`, 'the year must be from 1900 to 2999', 'INVALID_REMINDER');
+    if (!Instant.safeParse(instant).success)
+      throw new PropertyError(`${at}.TRIGGER`, 'the year must be from 1900 to 2999', 'INVALID_REMINDER');
     return { type: 'absolute', at: instant };
   }
-  if (!(value instanceof ICAL.Duration)) throw new PropertyError(`${at}.TRIGGER`, 'must be a duration or a date-time', 'INVALID_REMINDER');
+  if (!(value instanceof ICAL.Duration))
+    throw new PropertyError(`${at}.TRIGGER`, 'must be a duration or a date-time', 'INVALID_REMINDER');
   const related = String(trigger.getParameter('related') ?? 'START').toUpperCase();
   const toDue = ctx.hasDue && (related === 'END' || ctx.startIsDue);
   const seconds = value.toSeconds();
@@ -62,7 +64,11 @@ function triggerOf(reminder: ReminderInput): ICAL.Property {
  */
 export function alarmOf(reminder: ReminderInput, title: string, kept: ICAL.Component | undefined): ICAL.Component {
   const [, props = [], components = []] = (kept?.toJSON() ?? []) as [string, unknown[]?, unknown[]?];
-  const alarm = new ICAL.Component(['valarm', [triggerOf(reminder).toJSON(), ...structuredClone(props)], structuredClone(components)]);
+  const alarm = new ICAL.Component([
+    'valarm',
+    [triggerOf(reminder).toJSON(), ...structuredClone(props)],
+    structuredClone(components),
+  ]);
   if (!alarm.hasProperty('action')) {
     // DISPLAY alarms need a DESCRIPTION (RFC 5545 §3.6.6).
     alarm.addPropertyWithValue('action', 'DISPLAY');

@@ -39,7 +39,9 @@ export class ExtrasBuilder {
     const details = alarm.getAllProperties().filter((p) => p.name !== 'trigger');
     const plain =
       alarm.getAllSubcomponents().length === 0 &&
-      details.every((p) => p.name === 'description' || (p.name === 'action' && String(p.getFirstValue()).toUpperCase() === 'DISPLAY'));
+      details.every(
+        (p) => p.name === 'description' || (p.name === 'action' && String(p.getFirstValue()).toUpperCase() === 'DISPLAY'),
+      );
     if (plain) return;
     const kept = new ICAL.Component(ALARM_DETAILS);
     kept.addPropertyWithValue(REMINDER_KEY, key);

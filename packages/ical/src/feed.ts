@@ -40,7 +40,10 @@ function eventOf(task: FeedTask): ICAL.Component | null {
   event.addPropertyWithValue('dtstamp', instantToIcal(task.updatedAt));
   event.addPropertyWithValue('created', instantToIcal(task.createdAt));
   event.addPropertyWithValue('last-modified', instantToIcal(task.updatedAt));
-  event.addPropertyWithValue('summary', lineEndsAsLf(task.status === 'completed' ? `${COMPLETED_MARK}${task.title}` : task.title));
+  event.addPropertyWithValue(
+    'summary',
+    lineEndsAsLf(task.status === 'completed' ? `${COMPLETED_MARK}${task.title}` : task.title),
+  );
   if (task.description) event.addPropertyWithValue('description', lineEndsAsLf(task.description));
   const start = new ICAL.Property('dtstart');
   if ('date' in task.due) {

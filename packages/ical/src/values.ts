@@ -22,7 +22,8 @@ export function priorityFromIcal(value: number): Priority {
   if (value <= 4) return 'high';
   return value === 5 ? 'medium' : 'low';
 }
-export const isPriorityValue = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 9;
+export const isPriorityValue = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 9;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -59,7 +60,8 @@ export class PropertyError extends Error {
   constructor(
     readonly property: string,
     message: string,
-    readonly code: 'VALIDATION_FAILED' | 'INVALID_DUE' | 'INVALID_TIME_ZONE' | 'INVALID_RECURRENCE' | 'INVALID_REMINDER' = 'VALIDATION_FAILED',
+    readonly code:
+      'VALIDATION_FAILED' | 'INVALID_DUE' | 'INVALID_TIME_ZONE' | 'INVALID_RECURRENCE' | 'INVALID_REMINDER' = 'VALIDATION_FAILED',
   ) {
     super(message);
   }
@@ -107,7 +109,8 @@ export function dueOf(prop: ICAL.Property, vtimezones: readonly ICAL.Component[]
   const tzid = prop.getParameter('tzid');
   if (typeof tzid !== 'string') return { dateTime: localText(time), timeZone: null };
   const zone = zoneOf(tzid, vtimezones);
-  if (!zone) throw new PropertyError('DUE', `TZID "${tzid.slice(0, 64)}" is no IANA zone and has no VTIMEZONE`, 'INVALID_TIME_ZONE');
+  if (!zone)
+    throw new PropertyError('DUE', `TZID "${tzid.slice(0, 64)}" is no IANA zone and has no VTIMEZONE`, 'INVALID_TIME_ZONE');
   if ('iana' in zone) return { dateTime: localText(time), timeZone: zone.iana };
   const copy = time.clone();
   copy.zone = zone.zone;
@@ -123,7 +126,12 @@ export function instantOf(prop: ICAL.Property, floatingZone: string, vtimezones:
   const tzid = prop.getParameter('tzid');
   if (typeof tzid !== 'string') return new Date(localToInstant(local, floatingZone)).toISOString();
   const zone = zoneOf(tzid, vtimezones);
-  if (!zone) throw new PropertyError(prop.name.toUpperCase(), `TZID "${tzid.slice(0, 64)}" is no IANA zone and has no VTIMEZONE`, 'INVALID_TIME_ZONE');
+  if (!zone)
+    throw new PropertyError(
+      prop.name.toUpperCase(),
+      `TZID "${tzid.slice(0, 64)}" is no IANA zone and has no VTIMEZONE`,
+      'INVALID_TIME_ZONE',
+    );
   if ('iana' in zone) return new Date(localToInstant(local, zone.iana)).toISOString();
   const copy = time.clone();
   copy.zone = zone.zone;

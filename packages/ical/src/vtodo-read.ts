@@ -4,14 +4,39 @@
  * What the app does not model comes back as `extras` (extras.ts).
  */
 import ICAL from 'ical.js';
-import { DomainError, TaskCreate, isDomainError, normalizeRecurrence, type ErrorCode, type ReminderInput, type TaskStatus } from '@todo/domain';
+import {
+  DomainError,
+  TaskCreate,
+  isDomainError,
+  normalizeRecurrence,
+  type ErrorCode,
+  type ReminderInput,
+  type TaskStatus,
+} from '@todo/domain';
 import { reminderKey, reminderOfAlarm, type AlarmContext } from './alarms.js';
 import { ExtrasBuilder } from './extras.js';
 import type { ParseOptions, ParsedVtodo, VtodoFields } from './types.js';
 import { REPEAT_FROM_PROPERTY } from './vtodo-write.js';
-import { PropertyError, dueOf, firstValue, instantOf, isPriorityValue, localText, priorityFromIcal, taskIdOfUid } from './values.js';
+import {
+  PropertyError,
+  dueOf,
+  firstValue,
+  instantOf,
+  isPriorityValue,
+  localText,
+  priorityFromIcal,
+  taskIdOfUid,
+} from './values.js';
 
-const FieldsSchema = TaskCreate.pick({ title: true, description: true, priority: true, due: true, recurrence: true, reminders: true, tags: true });
+const FieldsSchema = TaskCreate.pick({
+  title: true,
+  description: true,
+  priority: true,
+  due: true,
+  recurrence: true,
+  reminders: true,
+  tags: true,
+});
 
 /** Which property a field of the task comes from, for errors. */
 const PROPERTY_OF_FIELD: Record<keyof VtodoFields, string> = {
@@ -26,7 +51,24 @@ const PROPERTY_OF_FIELD: Record<keyof VtodoFields, string> = {
 
 const VTODO_STATES = new Set(['NEEDS-ACTION', 'IN-PROCESS', 'COMPLETED', 'CANCELLED']);
 /** Properties written from the task's fields (DTSTAMP too: it says when the object was written). */
-const MODELLED = new Set(['uid', 'summary', 'description', 'priority', 'due', 'status', 'completed', 'percent-complete', 'categories', 'rrule', 'related-to', 'sequence', 'last-modified', 'dtstamp', 'created', REPEAT_FROM_PROPERTY]);
+const MODELLED = new Set([
+  'uid',
+  'summary',
+  'description',
+  'priority',
+  'due',
+  'status',
+  'completed',
+  'percent-complete',
+  'categories',
+  'rrule',
+  'related-to',
+  'sequence',
+  'last-modified',
+  'dtstamp',
+  'created',
+  REPEAT_FROM_PROPERTY,
+]);
 
 const invalid = (code: ErrorCode, field: string, message: string) => DomainError.field(code, field, `${field}: ${message}`);
 
@@ -55,7 +97,10 @@ export function parseVtodo(text: string, options: ParseOptions = {}): ParsedVtod
 function readTodo(root: ICAL.Component, floatingZone: string): ParsedVtodo {
   const todos = root.name === 'vtodo' ? [root] : root.getAllSubcomponents('vtodo');
   if (todos.length !== 1) {
-    throw new PropertyError('VTODO', todos.length ? 'one VTODO per object (RECURRENCE-ID overrides are not supported)' : 'no VTODO in the calendar');
+    throw new PropertyError(
+      'VTODO',
+      todos.length ? 'one VTODO per object (RECURRENCE-ID overrides are not supported)' : 'no VTODO in the calendar',
+    );
   }
   const todo = todos[0]!;
   const vtimezones = root.getAllSubcomponents('vtimezone');
@@ -85,7 +130,8 @@ function readTodo(root: ICAL.Component, floatingZone: string): ParsedVtodo {
   const percentProp = first('percent-complete');
   if (percentProp) {
     const percent = firstValue<number>(percentProp);
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new PropertyError('PERCENT-COMPLETE', 'must be an integer from 0 to 100');
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw new PropertyError('PERCENT-COMPLETE', 'must be an integer from 0 to 100');
     if (percent === 100) status = 'completed';
     else if (percent > 0) keep(percentProp);
   }
@@ -106,15 +152,20 @@ function readTodo(root: ICAL.Component, floatingZone: string): ParsedVtodo {
     recurrence = { rule, repeatFrom: from === 'COMPLETION' ? 'completion' : 'due' };
   }
 
-  const parentProp = todo.getAllProperties('related-to').find((p) => String(p.getParameter('reltype') ?? 'PARENT').toUpperCase() === 'PARENT');
+  const parentProp = todo
+    .getAllProperties('related-to')
+    .find((p) => String(p.getParameter('reltype') ?? 'PARENT').toUpperCase() === 'PARENT');
   const parentUid = parentProp ? String(firstValue(parentProp)).trim() || null : null;
   const sequence = first('sequence') ? firstValue<unknown>(first('sequence')!) : 0;
-  if (!Number.isInteger(sequence) || (sequence as number) < 0) throw new PropertyError('SEQUENCE', 'must be a non-negative integer');
+  if (!Number.isInteger(sequence) || (sequence as number) < 0)
+    throw new PropertyError('SEQUENCE', 'must be a non-negative integer');
   const instant = (name: string) => {
     const prop = first(name);
     return prop ? instantOf(prop, floatingZone, vtimezones) : null;
   };
-  const tags = [...new Set(todo.getAllProperties('categories').flatMap((p) => p.getValues().map((v) => String(v).trim())))].filter(Boolean);
+  const tags = [
+    ...new Set(todo.getAllProperties('categories').flatMap((p) => p.getValues().map((v) => String(v).trim()))),
+  ].filter(Boolean);
 
   const reminders = readAlarms(todo, extras, { hasDue: Boolean(due), startIsDue: startIsDue(todo), floatingZone, vtimezones });
   // The first property of each modelled name was read (a second DESCRIPTION is kept as it came).
@@ -172,7 +223,8 @@ function startIsDue(todo: ICAL.Component): boolean {
   const due = todo.getFirstProperty('due');
   if (!start) return true;
   if (!due) return false;
-  const same = (p: ICAL.Property) => `${localText(firstValue<ICAL.Time>(p))}/${String(p.getParameter('tzid') ?? '')}/${String(firstValue<ICAL.Time>(p).zone?.tzid)}`;
+  const same = (p: ICAL.Property) =>
+    `${localText(firstValue<ICAL.Time>(p))}/${String(p.getParameter('tzid') ?? '')}/${String(firstValue<ICAL.Time>(p).zone?.tzid)}`;
   return same(start) === same(due);
 }
 
@@ -193,7 +245,10 @@ function validated(candidate: VtodoFields): VtodoFields {
   const issues = result.error.issues.map((issue) => {
     const [field, index] = issue.path as [keyof VtodoFields, unknown];
     const property = PROPERTY_OF_FIELD[field] ?? 'VTODO';
-    return { field: property, message: `${property}${field === 'reminders' && typeof index === 'number' ? ` (alarm ${index + 1})` : ''}: ${issue.message}` };
+    return {
+      field: property,
+      message: `${property}${field === 'reminders' && typeof index === 'number' ? ` (alarm ${index + 1})` : ''}: ${issue.message}`,
+    };
   });
   throw new DomainError('VALIDATION_FAILED', issues.map((i) => i.message).join('; '), issues);
 }

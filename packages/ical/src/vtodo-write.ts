@@ -30,7 +30,10 @@ function addStatus(todo: ICAL.Component, task: TaskForIcal, extras: Extras): voi
 }
 
 /** The VTODO of a task, and the VTIMEZONEs its kept properties refer to. */
-export function taskToVtodoComponent(task: TaskForIcal, options: VtodoOptions = {}): { vtodo: ICAL.Component; vtimezones: ICAL.Component[] } {
+export function taskToVtodoComponent(
+  task: TaskForIcal,
+  options: VtodoOptions = {},
+): { vtodo: ICAL.Component; vtimezones: ICAL.Component[] } {
   const extras = readExtras(options.extras);
   const todo = new ICAL.Component('vtodo');
   todo.addPropertyWithValue('uid', options.uid ?? taskUid(task.id));

@@ -42,7 +42,13 @@ function expectBlockIn(text: string, block: string[]) {
 describe('VTODOs of other clients', () => {
   it('reads Tasks.org’s (DAVx⁵): zoned due, start equal to the due, weekly rule, foreign parent, alarms at and before the due', () => {
     const parsed = parseVtodo(fixture('tasks-org.ics'));
-    expect(parsed).toMatchObject({ uid: '5830291744587019384', taskId: null, parentUid: '4930121011234567890', parentId: null, status: 'open' });
+    expect(parsed).toMatchObject({
+      uid: '5830291744587019384',
+      taskId: null,
+      parentUid: '4930121011234567890',
+      parentId: null,
+      status: 'open',
+    });
     expect(parsed.fields).toEqual({
       title: 'Buy milk',
       description: '2 litres, the organic one',
@@ -56,15 +62,35 @@ describe('VTODOs of other clients', () => {
       tags: ['errands', 'home'],
     });
     const back = writeBack(parsed);
-    expect(lines(back)).toEqual(expect.arrayContaining(['X-APPLE-SORT-ORDER:693232455', 'DTSTART;TZID=Europe/Berlin:20261203T180000', 'UID:5830291744587019384', 'RELATED-TO;RELTYPE=PARENT:4930121011234567890']));
+    expect(lines(back)).toEqual(
+      expect.arrayContaining([
+        'X-APPLE-SORT-ORDER:693232455',
+        'DTSTART;TZID=Europe/Berlin:20261203T180000',
+        'UID:5830291744587019384',
+        'RELATED-TO;RELTYPE=PARENT:4930121011234567890',
+      ]),
+    );
     // The zone DTSTART names travels with it.
-    expectBlockIn(back, ['BEGIN:VTIMEZONE', 'TZID:Europe/Berlin', 'BEGIN:DAYLIGHT', 'TZOFFSETTO:+0200', 'END:DAYLIGHT', 'END:VTIMEZONE', 'BEGIN:VTODO']);
+    expectBlockIn(back, [
+      'BEGIN:VTIMEZONE',
+      'TZID:Europe/Berlin',
+      'BEGIN:DAYLIGHT',
+      'TZOFFSETTO:+0200',
+      'END:DAYLIGHT',
+      'END:VTIMEZONE',
+      'BEGIN:VTODO',
+    ]);
     expect(parseVtodo(back)).toEqual(parsed);
   });
 
   it('reads Apple Reminders’: completed all-day reminder, medium priority, absolute alarm with Apple’s own ids kept', () => {
     const parsed = parseVtodo(fixture('apple-reminders.ics'));
-    expect(parsed).toMatchObject({ status: 'completed', completedAt: '2026-12-02T08:15:00.000Z', sequence: 2, updatedAt: '2026-12-02T08:15:00.000Z' });
+    expect(parsed).toMatchObject({
+      status: 'completed',
+      completedAt: '2026-12-02T08:15:00.000Z',
+      sequence: 2,
+      updatedAt: '2026-12-02T08:15:00.000Z',
+    });
     expect(parsed.fields).toMatchObject({
       title: 'Call the plumber',
       priority: 'medium',
@@ -81,7 +107,15 @@ describe('VTODOs of other clients', () => {
       'X-WR-ALARMUID:2E5B0F64-0C0B-4B3E-8F53-6A6E7C3F1D2A',
       'END:VALARM',
     ]);
-    expect(lines(back)).toEqual(expect.arrayContaining(['X-APPLE-SORT-ORDER:744112345', 'DTSTART;VALUE=DATE:20261202', 'STATUS:COMPLETED', 'PERCENT-COMPLETE:100', 'SEQUENCE:2']));
+    expect(lines(back)).toEqual(
+      expect.arrayContaining([
+        'X-APPLE-SORT-ORDER:744112345',
+        'DTSTART;VALUE=DATE:20261202',
+        'STATUS:COMPLETED',
+        'PERCENT-COMPLETE:100',
+        'SEQUENCE:2',
+      ]),
+    );
     expect(parseVtodo(back)).toEqual(parsed);
   });
 
@@ -98,14 +132,30 @@ describe('VTODOs of other clients', () => {
     });
     const back = writeBack(parsed);
     expect(lines(back)).toEqual(
-      expect.arrayContaining(['STATUS:IN-PROCESS', 'PERCENT-COMPLETE:40', 'X-MOZ-GENERATION:3', 'X-MOZ-LASTACK:20261121T100000Z', 'CLASS:PRIVATE', 'DTSTART;TZID=Europe/Berlin:20261130T090000']),
+      expect.arrayContaining([
+        'STATUS:IN-PROCESS',
+        'PERCENT-COMPLETE:40',
+        'X-MOZ-GENERATION:3',
+        'X-MOZ-LASTACK:20261121T100000Z',
+        'CLASS:PRIVATE',
+        'DTSTART;TZID=Europe/Berlin:20261130T090000',
+      ]),
     );
     // Kept whole; ical.js leaves out the VALUE=DURATION a TRIGGER has by default.
-    expectBlockIn(back, ['BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER;RELATED=END:PT15M', 'DESCRIPTION:Default Mozilla Description', 'END:VALARM']);
+    expectBlockIn(back, [
+      'BEGIN:VALARM',
+      'ACTION:DISPLAY',
+      'TRIGGER;RELATED=END:PT15M',
+      'DESCRIPTION:Default Mozilla Description',
+      'END:VALARM',
+    ]);
     expect(parseVtodo(back)).toEqual(parsed);
 
     // Completed in the app: the client's in-progress state gives way, the rest stays.
-    const done = taskToVtodo({ ...taskOf(parsed), status: 'completed', completedAt: '2026-12-04T16:00:00.000Z' }, { extras: parsed.extras });
+    const done = taskToVtodo(
+      { ...taskOf(parsed), status: 'completed', completedAt: '2026-12-04T16:00:00.000Z' },
+      { extras: parsed.extras },
+    );
     expect(lines(done)).toEqual(expect.arrayContaining(['STATUS:COMPLETED', 'PERCENT-COMPLETE:100', 'X-MOZ-GENERATION:3']));
     expect(done).not.toContain('IN-PROCESS');
     expect(done).not.toContain('PERCENT-COMPLETE:40');
@@ -159,10 +209,27 @@ describe('what the app does not model', () => {
     expect(parsed.fields.reminders).toEqual([{ type: 'relative', minutesBefore: 1440 }]);
     expect(parsed.fields.recurrence).toEqual({ rule: 'FREQ=MONTHLY;BYMONTHDAY=15', repeatFrom: 'due' });
     const back = writeBack(parsed);
-    for (const line of ['EXDATE;VALUE=DATE:20270115', 'URL:https://example.com/passport', 'GEO:52.520008;13.404954', 'LOCATION:Town hall\\, room 4', 'ATTACH;FMTTYPE=application/pdf:https://example.com/form.pdf', 'RELATED-TO;RELTYPE=CHILD:child-1@example.com', 'X-CLIENT-COLOR;X-SCOPE=local:#ff0000', 'CONTACT:Jane Doe']) {
+    for (const line of [
+      'EXDATE;VALUE=DATE:20270115',
+      'URL:https://example.com/passport',
+      'GEO:52.520008;13.404954',
+      'LOCATION:Town hall\\, room 4',
+      'ATTACH;FMTTYPE=application/pdf:https://example.com/form.pdf',
+      'RELATED-TO;RELTYPE=CHILD:child-1@example.com',
+      'X-CLIENT-COLOR;X-SCOPE=local:#ff0000',
+      'CONTACT:Jane Doe',
+    ]) {
       expect(lines(back)).toContain(line);
     }
-    expectBlockIn(back, ['BEGIN:VALARM', 'TRIGGER;RELATED=END:-P1D', 'ACTION:EMAIL', 'SUMMARY:Passport', 'DESCRIPTION:Renew it', 'ATTENDEE:mailto:me@example.com', 'END:VALARM']);
+    expectBlockIn(back, [
+      'BEGIN:VALARM',
+      'TRIGGER;RELATED=END:-P1D',
+      'ACTION:EMAIL',
+      'SUMMARY:Passport',
+      'DESCRIPTION:Renew it',
+      'ATTENDEE:mailto:me@example.com',
+      'END:VALARM',
+    ]);
     expectBlockIn(back, ['BEGIN:X-CLIENT-NOTE', 'X-TEXT:kept as it came', 'END:X-CLIENT-NOTE']);
     expect(parseVtodo(back)).toEqual(parsed);
   });
@@ -172,11 +239,21 @@ describe('what the app does not model', () => {
     const task = taskOf(parsed);
     const moved = taskToVtodo({ ...task, reminders: [{ type: 'relative', minutesBefore: 30 }] }, { extras: parsed.extras });
     expect(moved).not.toContain('ACTION:EMAIL');
-    expectBlockIn(moved, ['BEGIN:VALARM', 'TRIGGER;RELATED=END:-PT30M', 'ACTION:DISPLAY', 'DESCRIPTION:Renew passport', 'END:VALARM']);
+    expectBlockIn(moved, [
+      'BEGIN:VALARM',
+      'TRIGGER;RELATED=END:-PT30M',
+      'ACTION:DISPLAY',
+      'DESCRIPTION:Renew passport',
+      'END:VALARM',
+    ]);
   });
 
   it('keeps a rule without a due as the client’s own: the app anchors a series on its due', () => {
-    const parsed = parseVtodo(vtodo.replace('DUE;VALUE=DATE:20261215\r\n', '').replace('TRIGGER;RELATED=END:-P1D', 'TRIGGER;VALUE=DATE-TIME:20261214T090000Z'));
+    const parsed = parseVtodo(
+      vtodo
+        .replace('DUE;VALUE=DATE:20261215\r\n', '')
+        .replace('TRIGGER;RELATED=END:-P1D', 'TRIGGER;VALUE=DATE-TIME:20261214T090000Z'),
+    );
     expect(parsed.fields).toMatchObject({ due: null, recurrence: null });
     expect(lines(writeBack(parsed))).toContain('RRULE:FREQ=MONTHLY;BYMONTHDAY=15');
   });

@@ -66,7 +66,9 @@ export class CalendarFeedService {
     const events = await this.collect(owner, { status: 'open', sort: 'due', dueAfter: '1900-01-01' }, MAX_FEED_EVENTS);
     if (options.completed && events.length < MAX_FEED_EVENTS) {
       const since = new Date(this.deps.clock.now().getTime() - COMPLETED_FEED_DAYS * DAY_MS).toISOString();
-      events.push(...(await this.collect(owner, { status: 'completed', sort: 'due', dueAfter: since }, MAX_FEED_EVENTS - events.length)));
+      events.push(
+        ...(await this.collect(owner, { status: 'completed', sort: 'due', dueAfter: since }, MAX_FEED_EVENTS - events.length)),
+      );
     }
     const body = tasksToFeed(events, { name: found.feed.name });
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
@@ -77,7 +79,10 @@ export class CalendarFeedService {
     const found: Task[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.tasks.list(owner, TaskListQuery.parse({ ...filter, limit: Math.min(PAGE, max - found.length), ...(cursor ? { cursor } : {}) }));
+      const page = await this.tasks.list(
+        owner,
+        TaskListQuery.parse({ ...filter, limit: Math.min(PAGE, max - found.length), ...(cursor ? { cursor } : {}) }),
+      );
       found.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && found.length < max);

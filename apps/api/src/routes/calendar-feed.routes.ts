@@ -55,7 +55,12 @@ export function registerCalendarFeedRoutes(app: TypedApp, services: Services): v
   app.delete(
     '/api/calendar-feeds/:id',
     {
-      schema: { tags: ['calendar'], summary: 'Delete a calendar feed: its URL answers 404 at once', params: IdParams, response: { 204: z.null() } },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Delete a calendar feed: its URL answers 404 at once',
+        params: IdParams,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await services.calendarFeeds.revoke(principalOf(request), request.params.id);
@@ -70,7 +75,11 @@ export function registerFeedRoute(app: TypedApp, services: Services, opts: { rat
     '/feeds/:token.ics',
     {
       config: {
-        rateLimit: { max: opts.rateLimit, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => clientKey(request.ip) },
+        rateLimit: {
+          max: opts.rateLimit,
+          timeWindow: '1 minute',
+          keyGenerator: (request: FastifyRequest) => clientKey(request.ip),
+        },
       },
       schema: {
         tags: ['calendar'],
@@ -83,7 +92,9 @@ export function registerFeedRoute(app: TypedApp, services: Services, opts: { rat
       },
     },
     async (request, reply) => {
-      const { body, etag } = await services.calendarFeeds.render(request.params.token, { completed: request.query.completed === 'true' });
+      const { body, etag } = await services.calendarFeeds.render(request.params.token, {
+        completed: request.query.completed === 'true',
+      });
       // Private: the URL is a secret, and shared caches must not keep what it shows.
       reply.header('etag', etag).header('cache-control', 'private, no-cache').header('referrer-policy', 'no-referrer');
       if (isCurrent(request, etag)) return reply.status(304).send();

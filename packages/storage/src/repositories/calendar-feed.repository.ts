@@ -17,7 +17,11 @@ export class CalendarFeedRepository {
   }
 
   async list(userId: string): Promise<CalendarFeed[]> {
-    const rows = await this.db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId)).orderBy(desc(calendarFeeds.createdAt));
+    const rows = await this.db
+      .select()
+      .from(calendarFeeds)
+      .where(eq(calendarFeeds.userId, userId))
+      .orderBy(desc(calendarFeeds.createdAt));
     return rows.map(toFeed);
   }
 
