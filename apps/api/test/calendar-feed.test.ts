@@ -6,6 +6,7 @@
 import ICAL from 'ical.js';
 import nodeIcal, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TaskCreate } from '@todo/domain';
 import { createHarness, type Harness } from './harness.js';
 
 type Auth = Record<string, string>;
@@ -148,5 +149,38 @@ describe('calendar feeds', () => {
     const res = await h.call('POST', '/api/calendar-feeds', { authorization: `Bearer ${token.body.secret}` }, {});
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('FORBIDDEN');
+  });
+
+  it('pages through the owner’s list: every dated task is in the feed, past one page of the list', async () => {
+    const carol = await h.user('UTC');
+    const ctx = { principal: { userId: carol.id, scopes: ['read', 'write'] as const, via: 'session' as const } };
+    for (let i = 0; i < 230; i++) {
+      const day = String((i % 28) + 1).padStart(2, '0');
+      await h.services.tasks.create(ctx, TaskCreate.parse({ title: `Task ${i}`, due: { date: `2027-01-${day}` } }));
+    }
+    await h.services.tasks.create(ctx, TaskCreate.parse({ title: 'Undated' }));
+    const feed = await makeFeed(carol.auth);
+    const events = eventsOf((await fetchFeed(feed.path)).body);
+    expect(events).toHaveLength(230);
+    expect(new Set(events.map((e) => e.getFirstPropertyValue('uid'))).size).toBe(230);
+  });
+});
+
+describe('calendar feed rate limit', () => {
+  it('answers 429 with Retry-After past the fetches a client address may make in a minute', async () => {
+    const h = await createHarness({ app: { feedRateLimit: 2 } });
+    try {
+      const user = await h.user();
+      const created = await h.call('POST', '/api/calendar-feeds', user.auth, {});
+      const path = new URL(created.body.url as string).pathname;
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await h.app.inject({ method: 'GET', url: path })).statusCode);
+      expect(statuses).toEqual([200, 200, 429]);
+      const limited = await h.app.inject({ method: 'GET', url: path });
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PRIORITIES, TagName, normalizeRecurrence, type Due } from '@todo/domain';
+import { PRIORITIES, TagName, normalizeRecurrence, type Due, type Task } from '@todo/domain';
 import { parseVtodo, taskToVtodo, type TaskForIcal } from '../src/index.js';
 
 const TASK: TaskForIcal = {
@@ -46,6 +46,25 @@ function roundTrip(task: TaskForIcal): TaskForIcal {
 describe('task → VTODO → task', () => {
   it('gives back a task with every mapped field', () => {
     expect(roundTrip(TASK)).toEqual(TASK);
+  });
+
+  it('takes a task as the API returns it, and gives back each field it maps', () => {
+    const apiTask: Task = {
+      ...TASK,
+      tags: [...TASK.tags],
+      number: 12,
+      reminders: [{ id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60', type: 'relative', minutesBefore: 15, snoozedUntil: null }],
+      recurrence: { ...TASK.recurrence!, text: 'every 2 weeks on Monday and Friday' },
+      dueAt: '2026-03-29T01:30:00.000Z',
+      categoryId: null,
+      seriesId: null,
+      occurrenceIndex: null,
+    };
+    const back = roundTrip(apiTask);
+    expect(back).toEqual({
+      ...TASK,
+      reminders: [{ type: 'relative', minutesBefore: 15 }],
+    });
   });
 
   it('writes the fields as RFC 5545 properties', () => {
