@@ -1,6 +1,6 @@
 /**
  * VTODO → task fields. Values are checked by the same schemas as the API's input, and every
- * refusal names the iCalendar property it is about (`SUMMARY`, `DUE`, `VALARM.TRIGGER` …).
+ * refusal names the iCalendar property it is about (`SUMMARY`, `DUE`, `VALARM[0].TRIGGER` …).
  * What the app does not model comes back as `extras` (extras.ts).
  */
 import ICAL from 'ical.js';
@@ -230,12 +230,15 @@ function startIsDue(todo: ICAL.Component): boolean {
 
 function readAlarms(todo: ICAL.Component, extras: ExtrasBuilder, ctx: AlarmContext): ReminderInput[] {
   const reminders: ReminderInput[] = [];
-  todo.getAllSubcomponents().forEach((component, index) => {
-    const reminder = component.name === 'valarm' ? reminderOfAlarm(component, `VALARM[${index}]`, ctx) : null;
-    if (!reminder) return extras.keepComponent(component);
-    reminders.push(reminder);
-    extras.keepAlarmDetails(reminderKey(reminder), component);
-  });
+  let alarms = 0;
+  for (const component of todo.getAllSubcomponents()) {
+    const reminder = component.name === 'valarm' ? reminderOfAlarm(component, `VALARM[${alarms++}]`, ctx) : null;
+    if (!reminder) extras.keepComponent(component);
+    else {
+      reminders.push(reminder);
+      extras.keepAlarmDetails(reminderKey(reminder), component);
+    }
+  }
   return reminders;
 }
 
