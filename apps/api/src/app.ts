@@ -29,6 +29,7 @@ import { acceptFormButtons } from './routes/link-page.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
 import { registerWebhookRoutes } from './routes/webhook.routes.js';
+import { registerCalendarFeedRoutes, registerFeedRoute } from './routes/calendar-feed.routes.js';
 import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
 import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   bodyLimit?: number;
   /** Login/sign-up attempts per client address per minute. */
   authRateLimit?: number;
+  /** Calendar feed fetches (`/feeds/…`, no credential but the URL) per client address per minute. */
+  feedRateLimit?: number;
   /**
    * Which proxies' `X-Forwarded-For` to believe for the client address (TRUST_PROXY): false
    * (the default) uses the socket's peer, a list trusts those addresses or CIDR ranges.
@@ -163,6 +166,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   await typed.register(async (scope) => {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
+    registerFeedRoute(scope, deps.services, { rateLimit: deps.feedRateLimit ?? 60 });
   });
   await typed.register(async (scope) => {
     scope.decorateRequest('principal', null);
@@ -175,6 +179,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerRecurrenceRoutes(scope, deps.services);
     registerNotificationRoutes(scope, deps.services, deps.sse);
     registerWebhookRoutes(scope, deps.services);
+    registerCalendarFeedRoutes(scope, deps.services);
     registerAdminRoutes(scope, {
       services: deps.services,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),

@@ -124,6 +124,24 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
     id: 'replayWebhookDelivery',
     errors: { 409: 'The delivery is still pending: it is sent on its own' },
   },
+  'GET /api/calendar-feeds': { id: 'listCalendarFeeds' },
+  'POST /api/calendar-feeds': {
+    id: 'createCalendarFeed',
+    errors: { 403: 'The token lacks the "write" scope, or expires (a feed does not)' },
+  },
+  'DELETE /api/calendar-feeds/{id}': { id: 'deleteCalendarFeed' },
+  'GET /feeds/{token}.ics': {
+    id: 'getCalendarFeed',
+    errors: { 404: 'No such feed: never made, or deleted' },
+    responses: {
+      200: {
+        description: 'The tasks with a due date as iCalendar events (docs/calendar.md)',
+        headers: { etag: { schema: { type: 'string' } } },
+        content: { 'text/calendar': { schema: { type: 'string' } } },
+      },
+      304: { description: 'The copy named by If-None-Match is current' },
+    },
+  },
   'GET /api/admin/dead-letters': { id: 'listDeadLetters' },
   'POST /api/admin/dead-letters/{id}/replay': { id: 'replayDeadLetter' },
   'POST /api/chat': { id: 'chat' },

@@ -53,6 +53,11 @@ const ACCESS: Record<string, Access> = {
   'DELETE /api/webhooks/{id}': 'write',
   'GET /api/webhooks/{id}/deliveries': 'read',
   'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': 'write',
+  'GET /api/calendar-feeds': 'read',
+  'POST /api/calendar-feeds': 'write',
+  'DELETE /api/calendar-feeds/{id}': 'write',
+  // The URL's secret is the credential: open to anyone, an unknown secret answers 404.
+  'GET /feeds/{token}.ics': 'public',
   'GET /api/admin/dead-letters': 'administer',
   'POST /api/admin/dead-letters/{id}/replay': 'administer',
 };

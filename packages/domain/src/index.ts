@@ -70,6 +70,8 @@ export {
   LabelPatch,
   Label,
   Notification,
+  CalendarFeedCreate,
+  CalendarFeed,
 } from './schemas.js';
 export {
   normalizeRecurrence,

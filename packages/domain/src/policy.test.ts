@@ -51,6 +51,12 @@ describe('policy', () => {
     expect(policy.revokeToken(session, ['other']).allowed).toBe(true);
   });
 
+  it('lets sessions and tokens without expiry create calendar feeds, which never expire; no expiring token', () => {
+    expect(policy.createCalendarFeed(session).allowed).toBe(true);
+    expect(policy.createCalendarFeed(readToken).allowed).toBe(true);
+    expect(policy.createCalendarFeed(expiring)).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
+  });
+
   it('enforce throws the refusal as a domain error with its code and fields', () => {
     expect(() => enforce(policy.access(readToken, 'read'))).not.toThrow();
     let refused: unknown;

@@ -102,4 +102,18 @@ export const policy = {
       'url',
     );
   },
+
+  /**
+   * A calendar feed's URL reads its owner's dated tasks until it is revoked, and never expires:
+   * a token that expires may not make one, which would outlive it.
+   */
+  createCalendarFeed(caller: Caller): Decision {
+    if (caller.via === 'token' && caller.tokenExpiresAt) {
+      return refuse(
+        'FORBIDDEN',
+        'a calendar feed does not expire, so a token that does cannot create one; sign in, or use a token without expiry',
+      );
+    }
+    return ALLOWED;
+  },
 };

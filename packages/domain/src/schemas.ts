@@ -119,3 +119,17 @@ export const Notification = z.object({
   createdAt: z.iso.datetime(),
 });
 export type Notification = z.infer<typeof Notification>;
+
+export const CalendarFeedCreate = z.strictObject({
+  name: z.string().trim().min(1).max(100).default('Tasks').describe('The calendar’s name in calendar apps'),
+});
+export type CalendarFeedCreate = z.infer<typeof CalendarFeedCreate>;
+
+/** A calendar feed as listed: its URL's secret is shown only when it is created. */
+export const CalendarFeed = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe('First characters of the URL’s secret, to recognise it'),
+  createdAt: z.iso.datetime(),
+});
+export type CalendarFeed = z.infer<typeof CalendarFeed>;

@@ -21,6 +21,7 @@ import { ActionLinkService } from './action-link.service.js';
 import { EmailConfirmationService, type ConfirmationOptions } from './email-confirmation.service.js';
 import { WebhookService, type WebhookOptions } from './webhook.service.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
+import { CalendarFeedService } from './calendar-feed.service.js';
 
 export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
 export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
@@ -36,6 +37,7 @@ export {
 } from './email-confirmation.service.js';
 export type { AccountMail, AccountNotice } from './account-mail.js';
 export { TokenService } from './token.service.js';
+export { CalendarFeedService, MAX_FEED_EVENTS, COMPLETED_FEED_DAYS, type FeedDocument } from './calendar-feed.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
 export {
   RecurrenceService,
@@ -95,6 +97,7 @@ export interface Services {
   actionLinks: ActionLinkService;
   webhooks: WebhookService;
   webhookDeliveries: WebhookDeliveryService;
+  calendarFeeds: CalendarFeedService;
 }
 
 export interface ServiceOptions {
@@ -116,11 +119,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
   const pageCache = options.listCacheChars ? new ListPageCache(options.listCacheChars) : undefined;
   const tasks = new TaskService(deps, { pageCache, onListPage: options.onListPage });
   const actionTokens = new ActionTokens(auth.jwtSecret, deps.clock);
-  const confirmations = new EmailConfirmationService(
-    deps,
-    authService,
-    options.accounts ?? { publicUrl: 'http://localhost:8080' },
-  );
+  const accounts = options.accounts ?? { publicUrl: 'http://localhost:8080' };
+  const confirmations = new EmailConfirmationService(deps, authService, accounts);
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
@@ -138,5 +138,6 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     chats: new ChatHistoryService(deps),
     webhooks: new WebhookService(deps, options.webhooks ?? { allowPrivateTargets: false }),
     webhookDeliveries: new WebhookDeliveryService(deps),
+    calendarFeeds: new CalendarFeedService(deps, tasks, { publicUrl: accounts.publicUrl }),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts; both:
- * tables.ts). Migrations are generated from the schema by drizzle-kit and committed under
+ * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts;
+ * calendar feeds: schema-feeds.ts; all: tables.ts). Migrations are generated from the schema by drizzle-kit and committed under
  * `../migrations`.
  */
 import { sql } from 'drizzle-orm';

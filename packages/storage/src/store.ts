@@ -20,6 +20,7 @@ import { ActionLinkRepository } from './repositories/action-link.repository.js';
 import { EmailConfirmationRepository } from './repositories/email-confirmation.repository.js';
 import { WebhookRepository } from './repositories/webhook.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
+import { CalendarFeedRepository } from './repositories/calendar-feed.repository.js';
 import { categories, tags } from './schema.js';
 
 export interface Repositories {
@@ -41,6 +42,7 @@ export interface Repositories {
   chat: ChatRepository;
   webhooks: WebhookRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  calendarFeeds: CalendarFeedRepository;
 }
 
 const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
@@ -62,6 +64,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   chat: new ChatRepository(db),
   webhooks: new WebhookRepository(db),
   webhookDeliveries: new WebhookDeliveryRepository(db),
+  calendarFeeds: new CalendarFeedRepository(db),
 });
 
 export class Store {

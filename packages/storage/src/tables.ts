@@ -2,3 +2,4 @@
 export * from './schema.js';
 export * from './schema-delivery.js';
 export * from './schema-webhooks.js';
+export * from './schema-feeds.js';
