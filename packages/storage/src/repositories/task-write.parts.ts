@@ -14,9 +14,14 @@
  */
 import { sql } from 'drizzle-orm';
 
-/** New tasks' numbers: each owner's counter moves once per statement, by the number of its new tasks. */
-export const numberParts = [
-  sql`counts as (select user_id, count(*)::int as n from items where op = 'insert' and number is null group by user_id)`,
+/**
+ * New tasks' numbers: each owner's counter moves once per statement, by the number of its new
+ * tasks. `follows`: inserts that follow an occurrence no longer completed (`followed`) are left out.
+ */
+export const numberParts = (follows: boolean) => {
+  const admitted = follows ? sql`and (i.follows is null or i.follows in (select id from followed))` : sql``;
+  return [
+  sql`counts as (select user_id, count(*)::int as n from items i where op = 'insert' and number is null ${admitted} group by user_id)`,
   sql`locked as (select u.id from users u where u.id in (select user_id from counts) order by u.id for no key update)`,
   sql`numbered as (
     update users u set task_seq = u.task_seq + c.n from counts c
@@ -24,8 +29,9 @@ export const numberParts = [
     returning u.id as user_id, u.task_seq - c.n as base)`,
   sql`rows as (
     select i.*, coalesce(i.number, n.base + (row_number() over (partition by i.user_id, i.number is null order by i.ord))::int) as allocated
-    from items i left join numbered n on n.user_id = i.user_id and i.number is null where i.op = 'insert')`,
-];
+    from items i left join numbered n on n.user_id = i.user_id and i.number is null where i.op = 'insert' ${admitted})`,
+  ];
+};
 
 /** Tags of the written tasks: found or created by name (see above), linked, and old links removed. */
 export const tagParts = (updates: boolean) => [
