@@ -35,7 +35,7 @@ describe('undo in the web UI (issue #24) in Chromium', () => {
   const row = (title: string) =>
     page.locator('li.task', { has: page.locator(':scope > .task-main > .task-title', { hasText: title }) });
   const undoIn = (text: string) => page.locator('.toast', { hasText: text }).getByRole('button', { name: 'Undo' });
-  const apiCall = <T,>(method: string, path: string, body?: unknown) =>
+  const apiCall = <T>(method: string, path: string, body?: unknown) =>
     page.evaluate(
       async ([m, p, b]) => {
         const res = await fetch(p as string, {

@@ -152,6 +152,26 @@ describe('undo', () => {
     expect(await series(t.id)).toEqual([{ index: 0, status: 'open' }]);
   });
 
+  it('the role and a reopen at the same moment, twenty times over: never an open occurrence besides the reopened one', async () => {
+    const ctx = { principal: { userId: u.id, scopes: ['read', 'write'] as const, via: 'session' as const } };
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => repeating(`together ${i}`)));
+    for (const t of many) await completeSilently(t.id);
+    const completed = await Promise.all(many.map(async (t) => (await p.call('GET', `/api/tasks/${t.id}`, u.auth)).body));
+    const outcomes = await Promise.all(
+      many.map(async (t, i) => {
+        // Half start with the reopen, half with the role.
+        const reopening = i % 2 ? p.runtime.services.tasks.reopen(ctx, t.id) : undefined;
+        const made = recurrence().createNext(u.id, completed[i]);
+        const reopened = await (reopening ?? p.runtime.services.tasks.reopen(ctx, t.id));
+        return [(await made).outcome, reopened.nextOccurrence?.removed ?? null];
+      }),
+    );
+    // Whichever went first: the role made nothing, or the reopen took back what it made.
+    for (const [made, removed] of outcomes)
+      expect([made, removed], JSON.stringify(outcomes)).toEqual(made === 'created' ? ['created', true] : ['reopened', null]);
+    for (const t of many) expect(await series(t.id)).toEqual([{ index: 0, status: 'open' }]);
+  });
+
   it('a deleted task is seen nowhere, and comes back whole: id, number, tags, reminders, recurrence, subtasks', async () => {
     const t = await create({
       title: 'Pay rent',

@@ -376,7 +376,13 @@ export class TaskService {
       const events = [pendingEvent(type, task.id, { userId, task })];
       return {
         task,
-        write: { op: 'update', row, readUpdatedAt: read.updatedAt, events, ...(read.seriesId && !completed ? { reopens: true } : {}) },
+        write: {
+          op: 'update',
+          row,
+          readUpdatedAt: read.updatedAt,
+          events,
+          ...(read.seriesId && !completed ? { reopens: true } : {}),
+        },
         more,
         // A next occurrence whose delete was skipped was changed after our read: it stays.
         written: (stored) => {

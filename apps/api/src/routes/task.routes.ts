@@ -73,7 +73,12 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
   app.delete(
     '/api/tasks/:ref',
     {
-      schema: { tags, summary: 'Delete a task and its subtasks (restorable for an hour)', params: Ref, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Delete a task and its subtasks (restorable for an hour)',
+        params: Ref,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await tasks.delete(ctx(request), request.params.ref);

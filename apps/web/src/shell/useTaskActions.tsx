@@ -91,9 +91,7 @@ export function useTaskActions({
       try {
         if (completing) {
           const updated = await api.complete(task.id);
-          toast(`Completed “${updated.title}”${updated.recurrence ? ' — next occurrence scheduled' : ''}`, () =>
-            reopen(updated),
-          );
+          toast(`Completed “${updated.title}”${updated.recurrence ? ' — next occurrence scheduled' : ''}`, () => reopen(updated));
         } else {
           const updated = await reopen(task);
           if (updated) toast(`Reopened “${updated.title}”`, () => complete(updated));
@@ -112,7 +110,8 @@ export function useTaskActions({
     try {
       const reopened = await api.reopen(task.id);
       const next = reopened.nextOccurrence;
-      if (next && !next.removed) toast(`Reopened “${reopened.title}” — its next occurrence #${next.number} was changed, so it stays`);
+      if (next && !next.removed)
+        toast(`Reopened “${reopened.title}” — its next occurrence #${next.number} was changed, so it stays`);
       return reopened;
     } catch (e) {
       toast(e instanceof Error ? e.message : 'Could not reopen the task');

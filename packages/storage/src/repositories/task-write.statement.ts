@@ -27,7 +27,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
-import { numberParts, reminderParts, tagParts } from './task-write.parts.js';
+import { followedPart, numberParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface ReminderWrite {
@@ -344,34 +344,3 @@ function parts(needs: Needs): SQL[] {
       : []),
   ];
 }
-
-/**
- * The completed occurrences that next occurrences follow, if still completed: locked and their
- * `updated_at` moved (see the module comment), so a reopen either precedes this statement or
- * re-reads after it. Under read committed the lock re-checks `completed_at` on the newest row.
- */
-const followedPart = sql`followed as (
-  update tasks t set updated_at = greatest(f.at, date_trunc('milliseconds', t.updated_at) + interval '1 millisecond')
-  from (select distinct on (follows) follows, user_id, at from items where op = 'insert' and follows is not null
-    order by follows, ord) f
-  where t.id = f.follows and t.user_id = f.user_id and t.completed_at is not null
-  returning t.id)`;
-
-/**
- * What a trashing delete removed, read in the statement's snapshot (the rows are still there
- * for it): the task and its subtasks, parents first, with tag names and reminders.
- */
-const trashedPart = sql`trashed as (
-  insert into task_trash (task_id, user_id, number, deleted_at, tasks)
-  select i.id, i.user_id, s.number, i.at, (
-    with recursive tree(id, depth) as (
-      select i.id, 0 union all select c.id, tree.depth + 1 from tasks c join tree on c.parent_id = tree.id)
-    select jsonb_agg(jsonb_build_object(
-      'row', to_jsonb(t) - 'search',
-      'tags', coalesce((select jsonb_agg(g.name) from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = t.id),
-        '[]'::jsonb),
-      'reminders', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before,
-        'at', r.at, 'snoozedUntil', r.snoozed_until) order by r.position) from reminders r where r.task_id = t.id), '[]'::jsonb))
-      order by tree.depth, t.number)
-    from tree join tasks t on t.id = tree.id)
-  from items i join stored s on s.ord = i.ord where i.op = 'delete' and i.trash)`;

@@ -45,9 +45,7 @@ export class TrashRepository {
     const [entry] = await this.db
       .select()
       .from(taskTrash)
-      .where(
-        and(eq(taskTrash.userId, userId), 'id' in key ? eq(taskTrash.taskId, key.id) : eq(taskTrash.number, key.number)),
-      );
+      .where(and(eq(taskTrash.userId, userId), 'id' in key ? eq(taskTrash.taskId, key.id) : eq(taskTrash.number, key.number)));
     if (!entry) return null;
     const tasks = (entry.tasks as Snapshot[]).map((t) => ({ row: rowFromJson(t.row), tags: t.tags, reminders: t.reminders }));
     return { taskId: entry.taskId, number: entry.number, deletedAt: entry.deletedAt, tasks };
