@@ -6,7 +6,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from '@todo/testing';
 import { eventually, startServer, type ServerProcess } from '../support/process.js';
@@ -27,6 +27,7 @@ interface ApiTask {
 describe('undo in the web UI (issue #24) in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   let dataDir: string;
   /** Every dialog the page opened (`confirm()`, `alert()` …): there should be none. */
@@ -59,7 +60,7 @@ describe('undo in the web UI (issue #24) in Chromium', () => {
     }
     dataDir = tempDataDir('todo-web-undo-');
     [server, browser] = await Promise.all([startServer({ DATA_DIR: dataDir }, 90_000), launchChromium()]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin' });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin' });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('dialog', (dialog) => {
@@ -112,6 +113,8 @@ describe('undo in the web UI (issue #24) in Chromium', () => {
     // In a text field, Ctrl+Z is the field's own undo.
     await page.getByLabel('Add a task').fill('half typed');
     await page.getByLabel('Add a task').press('Control+z');
+    // Undo dismisses its toast at once: still there, it was not run.
+    expect(await undoIn('Completed “Call the dentist”').count()).toBe(1);
     expect((await allTasks()).find((t) => t.title === 'Call the dentist')?.status).toBe('completed');
 
     await page.getByLabel('Add a task').fill('');
@@ -125,22 +128,34 @@ describe('undo in the web UI (issue #24) in Chromium', () => {
     await row('Call the dentist').waitFor();
   });
 
-  it('deletes without confirm(), and Undo brings the task back with its subtasks', async () => {
+  it('deletes without confirm(), and Undo brings the task back with its subtasks, in this tab and another', async () => {
     const parent = await apiCall<ApiTask>('POST', '/api/tasks', { title: 'Plan the trip', tags: ['travel'] });
     for (const title of ['Book flights', 'Pack bags']) await apiCall('POST', '/api/tasks', { title, parentId: parent.id });
     await showAll();
+    // Another tab of the same user sees the delete and the restore live.
+    const other = await context.newPage();
+    await other.goto(`${server.url}/all`);
+    const otherRow = other.locator('li.task', {
+      has: other.locator(':scope > .task-main > .task-title', { hasText: 'Plan the trip' }),
+    });
+    await otherRow.waitFor();
     await row('Plan the trip').locator(':scope > .task-main > .task-title').click();
     const editor = page.getByRole('dialog', { name: /Edit task/ });
     await editor.getByRole('button', { name: 'Delete' }).click();
     await row('Plan the trip').waitFor({ state: 'detached' });
-    expect((await allTasks()).filter((t) => t.id === parent.id || t.parentId === parent.id)).toEqual([]);
+    const family = async () => (await allTasks()).filter((t) => t.id === parent.id || t.parentId === parent.id);
+    // The row leaves at once; the delete itself follows.
+    await eventually(async () => ((await family()).length === 0 ? true : undefined), 10_000, 'the task deleted');
+    await otherRow.waitFor({ state: 'detached' });
 
     await undoIn('Deleted “Plan the trip”').click();
     await row('Plan the trip').waitFor();
-    const back = (await allTasks()).filter((t) => t.id === parent.id || t.parentId === parent.id);
+    const back = await family();
     expect(back.map((t) => t.title).sort()).toEqual(['Book flights', 'Pack bags', 'Plan the trip']);
     expect(await apiCall<{ tags: string[] }>('GET', `/api/tasks/${parent.id}`)).toMatchObject({ tags: ['travel'] });
     await row('Book flights').waitFor();
+    await otherRow.waitFor();
+    await other.close();
     expect(dialogs).toEqual([]);
   });
 });
