@@ -95,6 +95,11 @@ describe('undo in the web UI (issue #24) in Chromium', () => {
     const undo = undoIn('Completed “Water the plants”');
     await undo.waitFor();
     expect(await seriousViolations(page), describeViolations(await seriousViolations(page))).toEqual([]);
+    // A target a thumb can hit, also at phone width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const box = (await undo.boundingBox())!;
+    expect([box.width >= 44, box.height >= 44]).toEqual([true, true]);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await undo.click();
     await eventually(async () => ((await series()).length === 1 ? true : undefined), 10_000, 'the next occurrence gone');
     expect((await series()).map((t) => [t.id, t.occurrenceIndex, t.status])).toEqual([[task.id, 0, 'open']]);

@@ -237,4 +237,25 @@ describe('undo', () => {
     await p.advanceTo(at(30));
     expect(await notes()).toBe(before + 2);
   });
+
+  it('a reminder that fired before the delete does not fire again after the restore, and its notification comes back', async () => {
+    const notes = async () => (await p.call('GET', '/api/notifications', u.auth)).body.items.length;
+    const base = p.clock.now().getTime();
+    const at = (minutes: number) => new Date(base + minutes * 60_000);
+    const t = await create({ title: 'Renew the parking permit', reminders: [{ type: 'absolute', at: at(10).toISOString() }] });
+    await p.settle();
+    const before = await notes();
+    await p.advanceTo(at(10));
+    expect(await notes()).toBe(before + 1);
+    await p.advanceTo(at(11));
+    await p.call('DELETE', `/api/tasks/${t.id}`, u.auth);
+    await p.call('POST', `/api/tasks/${t.id}/restore`, u.auth);
+    // Its notification is back with it (a delete takes a task's notifications along)…
+    expect(await notes()).toBe(before + 1);
+    // …and so is the record of its emission: the reconciliation, which emits what came due within
+    // the hour without one, leaves it alone.
+    await p.advanceTo(at(20));
+    expect(await p.runtime.notifier!.reconcile()).toBe(0);
+    expect(await notes()).toBe(before + 1);
+  });
 });

@@ -121,6 +121,7 @@ export async function restoreWrites(
       tags: trashed.tags.map((name) => ({ id: newId(), name })),
       reminders,
       events: [pendingEvent('todo.task.restored.v1', row.id, { userId, task })],
+      delivery: trashed.delivery,
       ...(isRoot ? { restores: entry.taskId } : {}),
     });
   }

@@ -104,9 +104,22 @@ export const followedPart = sql`followed as (
   where t.id = f.follows and t.user_id = f.user_id and t.completed_at is not null
   returning t.id)`;
 
+/** A restored task's notifications and reminder emissions, as the trash kept them (rows of those tables). */
+export const redeliveredParts = [
+  sql`renotified as (
+    insert into notifications select n.* from items i join stored s on s.ord = i.ord
+    cross join lateral jsonb_populate_recordset(null::notifications, i.delivery->'notifications') n
+    where i.delivery is not null on conflict do nothing)`,
+  sql`reemitted as (
+    insert into reminder_emissions select e.* from items i join stored s on s.ord = i.ord
+    cross join lateral jsonb_populate_recordset(null::reminder_emissions, i.delivery->'emissions') e
+    where i.delivery is not null on conflict do nothing)`,
+];
+
 /**
  * What a trashing delete removed, read in the statement's snapshot (the rows are still there
- * for it): the task and its subtasks, parents first, with tag names and reminders.
+ * for it): the task and its subtasks, parents first, with tag names and reminders, and what the
+ * reminders already did (notifications, emissions: restored with them, they do not fire again).
  */
 export const trashedPart = sql`trashed as (
   insert into task_trash (task_id, user_id, number, deleted_at, tasks)
@@ -118,7 +131,11 @@ export const trashedPart = sql`trashed as (
       'tags', coalesce((select jsonb_agg(g.name) from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = t.id),
         '[]'::jsonb),
       'reminders', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before,
-        'at', r.at, 'snoozedUntil', r.snoozed_until) order by r.position) from reminders r where r.task_id = t.id), '[]'::jsonb))
+        'at', r.at, 'snoozedUntil', r.snoozed_until) order by r.position) from reminders r where r.task_id = t.id), '[]'::jsonb),
+      'delivery', jsonb_build_object(
+        'notifications', coalesce((select jsonb_agg(to_jsonb(n)) from notifications n where n.task_id = t.id), '[]'::jsonb),
+        'emissions', coalesce((select jsonb_agg(to_jsonb(e)) from reminder_emissions e join reminders r on r.id = e.reminder_id
+          where r.task_id = t.id), '[]'::jsonb)))
       order by tree.depth, t.number)
     from tree join tasks t on t.id = tree.id)
   from items i join stored s on s.ord = i.ord where i.op = 'delete' and i.trash)`;

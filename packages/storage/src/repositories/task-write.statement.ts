@@ -27,7 +27,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
-import { followedPart, numberParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
+import { followedPart, numberParts, redeliveredParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface ReminderWrite {
@@ -63,6 +63,8 @@ export type TaskWrite =
       follows?: string;
       /** A restore: the trashed task (`task_trash`) whose entry this write consumes. */
       restores?: string;
+      /** A restored task's notifications and reminder emissions, as the trash kept them: its reminders do not fire again. */
+      delivery?: unknown;
       /** A client's idempotency key; a key already taken fails the statement (`isIdempotencyKeyTaken`). */
       idempotency?: { key: string; fingerprint: string };
     }
@@ -152,6 +154,7 @@ function item(write: TaskWrite, ord: number) {
     events: write.events,
     follows: (write.op === 'insert' && write.follows) || null,
     restores: (write.op === 'insert' && write.restores) || null,
+    delivery: (write.op === 'insert' && write.delivery) || null,
     reopens: write.op === 'update' && (write.reopens ?? false),
     only_with: write.op === 'update' && write.onlyWith ? ord - write.onlyWith : null,
     key: (write.op === 'insert' && write.idempotency?.key) || null,
@@ -183,6 +186,7 @@ interface Needs {
   follows: boolean;
   idempotency: boolean;
   restores: boolean;
+  delivery: boolean;
   reopens: boolean;
   trash: boolean;
   onlyWith: boolean;
@@ -198,6 +202,7 @@ const needsOf = (writes: readonly TaskWrite[]): Needs => ({
   follows: writes.some((w) => w.op === 'insert' && w.follows),
   idempotency: writes.some((w) => w.op === 'insert' && w.idempotency),
   restores: writes.some((w) => w.op === 'insert' && w.restores),
+  delivery: writes.some((w) => w.op === 'insert' && w.delivery),
   reopens: writes.some((w) => w.op === 'update' && w.reopens),
   trash: writes.some((w) => w.op === 'delete' && w.trash),
   onlyWith: writes.some((w) => w.op !== 'insert' && w.onlyWith),
@@ -259,7 +264,7 @@ function parts(needs: Needs): SQL[] {
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
         occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
-        fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int))`,
+        fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb))`,
     ...(needs.follows ? [followedPart] : []),
     ...(needs.insert ? numberParts(needs.follows) : []),
     ...(needs.insert
@@ -328,6 +333,7 @@ function parts(needs: Needs): SQL[] {
         ]
       : []),
     ...(needs.trash ? [trashedPart] : []),
+    ...(needs.delivery ? redeliveredParts : []),
     ...(needs.restores
       ? [
           sql`untrashed as (

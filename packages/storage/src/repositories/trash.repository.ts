@@ -13,6 +13,8 @@ export interface TrashedTask {
   row: TaskRow;
   tags: string[];
   reminders: ReminderJson[];
+  /** Its notifications and reminder emissions, as stored: written back with it (`TaskWrite.delivery`). */
+  delivery: unknown;
 }
 
 export interface TrashEntry {
@@ -23,7 +25,7 @@ export interface TrashEntry {
   tasks: TrashedTask[];
 }
 
-type Snapshot = { row: Record<string, unknown>; tags: string[]; reminders: ReminderJson[] };
+type Snapshot = { row: Record<string, unknown>; tags: string[]; reminders: ReminderJson[]; delivery: unknown };
 
 /**
  * A row as `to_jsonb` wrote it (column names, timestamps as text) back to a `TaskRow`, from the
@@ -47,7 +49,12 @@ export class TrashRepository {
       .from(taskTrash)
       .where(and(eq(taskTrash.userId, userId), 'id' in key ? eq(taskTrash.taskId, key.id) : eq(taskTrash.number, key.number)));
     if (!entry) return null;
-    const tasks = (entry.tasks as Snapshot[]).map((t) => ({ row: rowFromJson(t.row), tags: t.tags, reminders: t.reminders }));
+    const tasks = (entry.tasks as Snapshot[]).map((t) => ({
+      row: rowFromJson(t.row),
+      tags: t.tags,
+      reminders: t.reminders,
+      delivery: t.delivery,
+    }));
     return { taskId: entry.taskId, number: entry.number, deletedAt: entry.deletedAt, tasks };
   }
 
