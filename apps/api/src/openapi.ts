@@ -87,6 +87,10 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   'DELETE /api/tasks/{ref}': { id: 'deleteTask' },
   'POST /api/tasks/{ref}/complete': { id: 'completeTask' },
   'POST /api/tasks/{ref}/reopen': { id: 'reopenTask' },
+  'POST /api/tasks/{ref}/restore': {
+    id: 'restoreTask',
+    errors: { 404: 'No such task was deleted within the last hour' },
+  },
   'POST /api/tasks/{ref}/tags': { id: 'tagTask' },
   'DELETE /api/tasks/{ref}/tags/{name}': { id: 'untagTask' },
   'GET /api/categories': { id: 'listCategories' },
@@ -270,7 +274,7 @@ export const openapiTransform: Transform = (input) => {
 };
 
 /** Operations that take the task a create returned, addressed as `{ref}`. */
-const TASK_OPERATIONS = ['getTask', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'tagTask'];
+const TASK_OPERATIONS = ['getTask', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'restoreTask', 'tagTask'];
 
 /**
  * OpenAPI links from a created task to what can be done with it: `{ref}` is not named after the

@@ -30,6 +30,7 @@ const ACCESS: Record<string, Access> = {
   'DELETE /api/tasks/{ref}': 'write',
   'POST /api/tasks/{ref}/complete': 'write',
   'POST /api/tasks/{ref}/reopen': 'write',
+  'POST /api/tasks/{ref}/restore': 'write',
   'POST /api/tasks/{ref}/tags': 'write',
   'DELETE /api/tasks/{ref}/tags/{name}': 'write',
   'GET /api/categories': 'read',

@@ -27,6 +27,7 @@ export const LIVE_TYPES = [
   'todo.task.completed.v1',
   'todo.task.reopened.v1',
   'todo.task.deleted.v1',
+  'todo.task.restored.v1',
   'todo.notification.created.v1',
 ];
 

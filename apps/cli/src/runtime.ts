@@ -202,10 +202,14 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   await transports.mount(app);
   // Folds each user's list-version rows into one (the version stays): a list read does it for
   // its own user, this for users who write without listing. Only where lists are served: the
-  // recurring, notifier and mailer processes would fold the same rows again.
+  // recurring, notifier and mailer processes would fold the same rows again. The same timer
+  // drops deleted tasks whose undo window has passed.
   const servesLists = config.roles.includes('api') || config.roles.includes('mcp');
   const compactVersions = periodic(
-    () => services.tasks.compactListVersions(),
+    async () => {
+      await services.tasks.compactListVersions();
+      await services.tasks.purgeTrash();
+    },
     servesLists ? LIST_VERSION_COMPACT_EVERY_MS : 0,
     (err) => logger.warn({ err }, 'list version compaction failed'),
   );

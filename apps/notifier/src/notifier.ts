@@ -44,6 +44,7 @@ const TASK_EVENTS = [
   'todo.task.completed.v1',
   'todo.task.reopened.v1',
   'todo.task.deleted.v1',
+  'todo.task.restored.v1',
 ] as const satisfies readonly EventType[];
 
 /** The data of a reminder's job: one occurrence (`ReminderOccurrence`), checked when it fires. */

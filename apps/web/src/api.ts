@@ -98,7 +98,14 @@ export const api = {
   updateTask: (id: string, patch: TaskInput) => request<Task>('PATCH', `/api/tasks/${encodeURIComponent(id)}`, patch),
   deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${encodeURIComponent(id)}`),
   complete: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/complete`),
-  reopen: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/reopen`),
+  /** Undoes a completion; `nextOccurrence` says whether the next occurrence it made went too (kept when changed since). */
+  reopen: (id: string) =>
+    request<Task & { nextOccurrence?: { id: string; number: number; removed: boolean } | null }>(
+      'POST',
+      `/api/tasks/${encodeURIComponent(id)}/reopen`,
+    ),
+  /** Undoes a delete (within the hour): the task is back with its subtasks. */
+  restore: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/restore`),
   categories: () => request<{ items: Label[] }>('GET', '/api/categories'),
   createCategory: (name: string) => request<Label>('POST', '/api/categories', { name }),
   tags: () => request<{ items: Label[] }>('GET', '/api/tags'),

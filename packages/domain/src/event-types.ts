@@ -8,5 +8,6 @@ export const TASK_EVENT_TYPES = [
   'todo.task.completed.v1',
   'todo.task.reopened.v1',
   'todo.task.deleted.v1',
+  'todo.task.restored.v1',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];

@@ -25,6 +25,8 @@ export const EVENT_SCHEMAS = {
   'todo.task.completed.v1': TaskSnapshot,
   'todo.task.reopened.v1': TaskSnapshot,
   'todo.task.deleted.v1': TaskSnapshot,
+  /** A deleted task is back (undo), with its id, number, tags and reminders: as if created again. */
+  'todo.task.restored.v1': TaskSnapshot,
   'todo.reminder.due.v1': z.object({
     userId: z.uuid(),
     taskId: z.uuid(),
@@ -45,6 +47,7 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.task.completed.v1': TOPICS.taskEvents,
   'todo.task.reopened.v1': TOPICS.taskEvents,
   'todo.task.deleted.v1': TOPICS.taskEvents,
+  'todo.task.restored.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
   'todo.notification.created.v1': TOPICS.taskReminders,
 };

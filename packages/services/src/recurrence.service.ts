@@ -1,7 +1,8 @@
 /**
  * Creates the next occurrence of a recurring task when one is completed — exactly once: the
- * (series_id, occurrence_index) unique key turns a duplicate delivery, or a reopen followed by
- * a second completion, into a no-op.
+ * (series_id, occurrence_index) unique key turns a duplicate delivery into a no-op. A reopen
+ * takes the next occurrence back (task-undo.ts); one arriving before this role made it wins:
+ * the write makes it only while the occurrence is still completed (task-write.statement.ts).
  */
 import {
   DomainError,
@@ -28,7 +29,9 @@ export type NextOccurrenceResult =
   | { outcome: 'created'; task: Task }
   | { outcome: 'already-created' }
   | { outcome: 'series-ended' }
-  | { outcome: 'not-recurring' };
+  | { outcome: 'not-recurring' }
+  /** Reopened before its next occurrence was made: there is none to make. */
+  | { outcome: 'reopened' };
 
 type Unchanged = Exclude<NextOccurrenceResult, { outcome: 'created' }>;
 
@@ -84,10 +87,11 @@ export class RecurrenceService {
     const row = found?.task;
     if (!found) return { outcome: 'not-recurring' };
     if (!row?.recurrenceRule || !row.repeatFrom || !row.seriesId || !row.dueDate) return this.handled(completed, 'not-recurring');
+    if (!row.completedAt) return { outcome: 'reopened' };
     const zone = row.dueZone ?? found.timeZone;
     const current = dueAnchor(row)!;
     const index = row.occurrenceIndex ?? 0;
-    const completedAt = row.completedAt ?? this.deps.clock.now();
+    const completedAt = row.completedAt;
     const next = nextOccurrence({
       rule: row.recurrenceRule,
       seriesStart: row.seriesStart ?? current,
@@ -139,12 +143,15 @@ export class RecurrenceService {
           row: subRow,
           tags: [],
           reminders: [],
+          follows: completed.id,
           events: [pendingEvent('todo.task.created.v1', subRow.id, { userId, task: subTask })],
         };
       }),
     ];
     try {
       const [stored] = await this.unitOfWork.writeTasks(ctx, writes);
+      // Skipped: reopened between our read and the write (which checks it under the row's lock).
+      if (!stored) return { outcome: 'reopened' };
       return { outcome: 'created', task: { ...task, number: stored!.number, tags: stored!.tags ?? task.tags } };
     } catch (error) {
       // Only the series key means "done before"; any other conflict is a real failure (retried).

@@ -12,6 +12,7 @@ import {
   todayIn,
   type DueFields,
   type EventType,
+  type ReopenedTask,
   type Task,
   type TaskCreate,
   type TaskListQuery,
@@ -19,9 +20,11 @@ import {
 } from '@todo/domain';
 import {
   isIdempotencyKeyTaken,
+  isUniqueViolation,
   taskFromRow,
   type Repositories,
   type StoredIdempotencyKey,
+  type StoredTaskWrite,
   type TaskRow,
   type TaskJsonPage,
   type TaskPage,
@@ -41,6 +44,7 @@ import {
   reminderRows,
   reminderWriteOf,
 } from './task-fields.js';
+import { restoreWrites, subtaskWrites, TRASH_KEPT_MS, undoCompletionWrites, type NextOccurrenceOutcome } from './task-undo.js';
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -288,8 +292,39 @@ export class TaskService {
     return this.setCompleted(ctx, ref, true);
   }
 
-  reopen(ctx: CallContext, ref: string): Promise<Task> {
-    return this.setCompleted(ctx, ref, false);
+  /**
+   * Undoes a completion (task-undo.ts): the task opens again, and so do the subtasks closed with
+   * it; the next occurrence the completion made goes with it, unless somebody touched it.
+   */
+  async reopen(ctx: CallContext, ref: string): Promise<ReopenedTask> {
+    let next: NextOccurrenceOutcome | null = null;
+    const task = await this.setCompleted(ctx, ref, false, (outcome) => (next = outcome));
+    return { ...task, nextOccurrence: next };
+  }
+
+  /**
+   * Brings back a task deleted within the last hour, with its subtasks, id, number, tags and
+   * reminders (armed again). Restoring a task that is back already answers it as it is.
+   */
+  async restore(ctx: CallContext, ref: string): Promise<Task> {
+    const userId = ctx.principal.userId;
+    const { repos } = this.deps.store;
+    const entry = await repos.trash.find(userId, parseTaskRef(ref));
+    if (!entry) return this.get(ctx.principal, ref);
+    const now = this.deps.clock.now();
+    const { writes } = await restoreWrites(repos, userId, entry, () => this.deps.ids.next(), now);
+    try {
+      await this.unitOfWork.writeTasks(ctx, writes);
+    } catch (error) {
+      // Restored by a concurrent call (the ids are taken): answered as that one left it.
+      if (!isUniqueViolation(error, 'tasks_pkey')) throw error;
+    }
+    return this.get(ctx.principal, entry.taskId);
+  }
+
+  /** Drops deleted tasks past the undo window (`TRASH_KEPT_MS`): they can no longer be restored. */
+  purgeTrash(): Promise<number> {
+    return this.deps.store.repos.trash.purge(new Date(this.deps.clock.now().getTime() - TRASH_KEPT_MS));
   }
 
   /**
@@ -312,12 +347,18 @@ export class TaskService {
       }
       events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId, task }));
       const at = this.deps.clock.now();
-      return { task, write: { op: 'delete', userId, id: task.id, readUpdatedAt: row.updatedAt, at, events } };
+      return { task, write: { op: 'delete', userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true } };
     });
   }
 
-  private setCompleted(ctx: CallContext, ref: string, completed: boolean): Promise<Task> {
+  private setCompleted(
+    ctx: CallContext,
+    ref: string,
+    completed: boolean,
+    onNextOccurrence?: (outcome: NextOccurrenceOutcome | null) => void,
+  ): Promise<Task> {
     const userId = ctx.principal.userId;
+    const { repos } = this.deps.store;
     return this.change(ctx, ref, async ({ task: before, row: read }) => {
       if ((before.status === 'completed') === completed) return null;
       const now = this.deps.clock.now();
@@ -330,9 +371,24 @@ export class TaskService {
         updatedAt: now.toISOString(),
       };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
+      const undone = completed ? null : await undoCompletionWrites(repos, userId, read, now);
+      const more = undone?.writes ?? (await subtaskWrites(repos, userId, read, now, now));
+      const events = [pendingEvent(type, task.id, { userId, task })];
       return {
         task,
-        write: { op: 'update', row, readUpdatedAt: read.updatedAt, events: [pendingEvent(type, task.id, { userId, task })] },
+        write: {
+          op: 'update',
+          row,
+          readUpdatedAt: read.updatedAt,
+          events,
+          ...(read.seriesId && !completed ? { reopens: true } : {}),
+        },
+        more,
+        // A next occurrence whose delete was skipped was changed after our read: it stays.
+        written: (stored) => {
+          const next = undone?.next;
+          onNextOccurrence?.(next?.removed ? { ...next, removed: stored.at(-1) !== null } : (next ?? null));
+        },
       };
     });
   }
@@ -345,7 +401,13 @@ export class TaskService {
   private async change(
     ctx: CallContext,
     ref: string,
-    decide: (read: { task: Task; row: TaskRow }) => Promise<{ task: Task; write: PendingTaskWrite } | null>,
+    decide: (read: { task: Task; row: TaskRow }) => Promise<{
+      task: Task;
+      write: PendingTaskWrite;
+      /** Writes to other tasks that go with this one (`write` must be an update): in its statement, and only with it. */
+      more?: Exclude<PendingTaskWrite, { op: 'insert' }>[];
+      written?: (stored: StoredTaskWrite[]) => void;
+    } | null>,
   ): Promise<Task> {
     const userId = ctx.principal.userId;
     for (let attempt = 1; ; attempt++) {
@@ -353,8 +415,12 @@ export class TaskService {
       if (!read) throw new DomainError('TASK_NOT_FOUND', `no task ${ref}`);
       const decided = await decide(read);
       if (!decided) return read.task;
-      const [stored] = await this.unitOfWork.writeTasks(ctx, [decided.write]);
-      if (stored) return { ...decided.task, tags: stored.tags ?? decided.task.tags };
+      const more = (decided.more ?? []).map((w, i) => ({ ...w, onlyWith: i + 1 }));
+      const [stored, ...others] = await this.unitOfWork.writeTasks(ctx, [decided.write, ...more]);
+      if (stored) {
+        decided.written?.(others);
+        return { ...decided.task, tags: stored.tags ?? decided.task.tags };
+      }
       if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
     }
   }

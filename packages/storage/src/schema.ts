@@ -237,6 +237,29 @@ export const recurrenceHandled = pgTable('recurrence_handled', {
 });
 
 /**
+ * Deleted tasks, restorable for a while (undo): each row is what one delete removed — the task
+ * and its subtasks with their tags and reminders, as the delete's own statement read them. A
+ * restore writes them back with their ids and numbers and removes the row; the rest are purged
+ * once the undo window has passed. Nothing else reads this table, so no list, search, count,
+ * `#N` lookup or reminder sees a deleted task.
+ */
+export const taskTrash = pgTable(
+  'task_trash',
+  {
+    /** The deleted task (the root of what was removed). */
+    taskId: uuid('task_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    deletedAt: instant('deleted_at').notNull(),
+    /** `[{ row, tags, reminders }]`, parents before their subtasks; `row` has the table's column names. */
+    tasks: jsonb('tasks').notNull(),
+  },
+  (t) => [index('task_trash_user_number_idx').on(t.userId, t.number), index('task_trash_deleted_idx').on(t.deletedAt)],
+);
+
+/**
  * Keys a client sent with a create (MCP `idempotencyKey`) so that a retry gets the first task
  * back, on any replica and after a restart. Written by the statement that writes the task, so
  * a key is taken exactly when its task exists; a second writer with the same key fails on the

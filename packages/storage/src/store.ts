@@ -13,6 +13,7 @@ import { DeadLetterRepository, NotificationRepository } from './repositories/not
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
+import { TrashRepository } from './repositories/trash.repository.js';
 import { TaskWriteBatcher, type TaskWriteBatcherOptions } from './repositories/task-write.batcher.js';
 import { SessionRepository, UserRepository } from './repositories/user.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
@@ -33,6 +34,7 @@ export interface Repositories {
   tags: LabelRepository;
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
+  trash: TrashRepository;
   idempotency: IdempotencyRepository;
   listVersions: ListVersionRepository;
   reminders: ReminderRepository;
@@ -55,6 +57,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   recurrence: new RecurrenceRepository(db),
+  trash: new TrashRepository(db),
   idempotency: new IdempotencyRepository(db),
   listVersions: new ListVersionRepository(db),
   reminders: new ReminderRepository(db),

@@ -205,5 +205,84 @@ export function runTaskWritesContract(): void {
       // The duplicate moved no counter either: the next create gets the next number.
       expect((await f.addTask(finn, { title: 'after' })).number).toBe(7);
     });
+
+    it('writes no next occurrence, and no number, for an occurrence no longer completed', async () => {
+      const gail = await f.signUp();
+      const ctx = { principal: gail };
+      const first = await f.addTask(gail, { title: 'stretch', due: { date: '2026-11-27' }, recurrence: { rule: 'daily' } });
+      await f.addTask(gail, { title: 'neck', parentId: first.id });
+      const completed = await f.services.tasks.complete(ctx, first.id);
+      const seqOf = async () =>
+        (await f.store.db.select().from(schema.users).where(eq(schema.users.id, gail.userId)))[0]!.taskSeq;
+      // Read while completed, written after the reopen: the role's write finds it open.
+      const stale = await f.store.repos.tasks.findSeriesRow(gail.userId, first.id);
+      await f.services.tasks.reopen(ctx, first.id);
+      const seq = await seqOf();
+      const repos = f.store.repos.tasks;
+      const original = repos.findSeriesRow.bind(repos);
+      repos.findSeriesRow = async () => stale;
+      try {
+        expect(await f.services.recurrence.createNext(gail.userId, completed)).toEqual({ outcome: 'reopened' });
+      } finally {
+        repos.findSeriesRow = original;
+      }
+      expect(await seqOf()).toBe(seq);
+      const all = (await f.services.tasks.list(gail, TaskListQuery.parse({ status: 'all', limit: 50 }))).items;
+      expect(all.map((t) => t.title).sort()).toEqual(['neck', 'stretch']);
+    });
+
+    it('skips a write made only with an update when that update is skipped, and writes it when it is written', async () => {
+      const hana = await f.signUp();
+      const a = await f.addTask(hana, { title: 'a' });
+      const b = await f.addTask(hana, { title: 'b' });
+      const rowOf = async (id: string) => (await f.store.repos.tasks.findForChange(hana.userId, { id }))!.row;
+      const [rowA, rowB] = [await rowOf(a.id), await rowOf(b.id)];
+      const at = new Date(rowA.updatedAt.getTime() + 1000);
+      const pair = (readUpdatedAt: Date): TaskWrite[] => [
+        { op: 'update', row: { ...rowA, title: 'a2', updatedAt: at }, readUpdatedAt, events: [] },
+        { op: 'delete', userId: hana.userId, id: b.id, readUpdatedAt: rowB.updatedAt, at, events: [], onlyWith: 1 },
+      ];
+      expect(await f.store.repos.tasks.write(pair(new Date(rowA.updatedAt.getTime() - 1)))).toEqual([null, null]);
+      expect(await f.store.repos.tasks.findById(hana.userId, b.id)).not.toBeNull();
+      expect((await f.store.repos.tasks.write(pair(rowA.updatedAt))).map((w) => w !== null)).toEqual([true, true]);
+      expect(await f.store.repos.tasks.findById(hana.userId, b.id)).toBeNull();
+    });
+
+    it('keeps a deleted task with its subtasks, tags and reminders in the trash, and a restore writes them back once', async () => {
+      const ivan = await f.signUp();
+      const ctx = { principal: ivan };
+      const parent = await f.addTask(ivan, {
+        title: 'trip',
+        due: { date: '2026-12-01' },
+        tags: ['Travel'],
+        reminders: [{ type: 'relative', minutesBefore: 30 }],
+      });
+      const sub = await f.addTask(ivan, { title: 'pack', parentId: parent.id, tags: ['home'] });
+      const subsub = await f.addTask(ivan, { title: 'socks', parentId: sub.id });
+      await f.services.tasks.delete(ctx, parent.id);
+      expect(await f.store.repos.tasks.findById(ivan.userId, subsub.id)).toBeNull();
+      const entry = await f.store.repos.trash.find(ivan.userId, { number: parent.number });
+      expect(entry?.tasks.map((t) => [t.row.title, t.tags])).toEqual([
+        ['trip', ['Travel']],
+        ['pack', ['home']],
+        ['socks', []],
+      ]);
+
+      const [one, two] = await Promise.all([
+        f.services.tasks.restore(ctx, parent.id),
+        f.services.tasks.restore(ctx, String(parent.number)),
+      ]);
+      expect(one).toEqual(two);
+      const { updatedAt: _u, ...same } = parent;
+      expect(one).toMatchObject(same);
+      expect(await f.services.tasks.get(ivan, subsub.id)).toMatchObject({
+        id: subsub.id,
+        number: subsub.number,
+        parentId: sub.id,
+      });
+      expect(await f.store.repos.trash.find(ivan.userId, { id: parent.id })).toBeNull();
+      const restoredEvents = await f.store.db.select().from(schema.outbox).where(eq(schema.outbox.type, 'todo.task.restored.v1'));
+      expect(restoredEvents.filter((e) => [parent.id, sub.id, subsub.id].includes((e.event as any).subject))).toHaveLength(3);
+    });
   });
 }

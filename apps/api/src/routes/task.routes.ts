@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Task, TagName, TaskCreate, TaskListQuery, TaskPatch } from '@todo/domain';
+import { ReopenedTask, Task, TagName, TaskCreate, TaskListQuery, TaskPatch } from '@todo/domain';
 import type { Services } from '@todo/services';
 import type { TypedApp } from '../typed-app.js';
 import { principalOf, traceparentOf } from '../auth.js';
@@ -73,7 +73,12 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
   app.delete(
     '/api/tasks/:ref',
     {
-      schema: { tags, summary: 'Delete a task and its subtasks', params: Ref, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Delete a task and its subtasks (restorable for an hour)',
+        params: Ref,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await tasks.delete(ctx(request), request.params.ref);
@@ -92,9 +97,33 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
   app.post(
     '/api/tasks/:ref/reopen',
     {
-      schema: { tags, summary: 'Reopen a completed task (idempotent)', params: Ref, response: { 200: Task } },
+      schema: {
+        tags,
+        summary: 'Reopen a completed task (idempotent); undoes its completion',
+        description:
+          'The subtasks closed with a repeating task open again, and the next occurrence its completion made is removed ' +
+          'unless it was changed since: `nextOccurrence` says which.',
+        params: Ref,
+        response: { 200: ReopenedTask },
+      },
     },
     async (request) => tasks.reopen(ctx(request), request.params.ref),
+  );
+
+  app.post(
+    '/api/tasks/:ref/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Restore a task deleted within the last hour (undo), with its subtasks',
+        description:
+          'The task comes back with its id, number, tags, reminders and subtasks. Restoring a task that is back already ' +
+          'answers it as it is.',
+        params: Ref,
+        response: { 200: Task },
+      },
+    },
+    async (request) => tasks.restore(ctx(request), request.params.ref),
   );
 
   app.post(

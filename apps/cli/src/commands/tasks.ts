@@ -1,6 +1,6 @@
-/** Task commands that talk to a running server: add, ls, show, done, reopen, rm. */
+/** Task commands that talk to a running server: add, ls, show, done, reopen, rm, undelete. */
 import type { Command } from 'commander';
-import { parseDuePhrase, type Due, type Task } from '@todo/domain';
+import { parseDuePhrase, type Due, type ReopenedTask, type Task } from '@todo/domain';
 import { ApiClient, resolveCredentials } from '../client.js';
 import { formatTask, formatTaskLine } from '../format.js';
 
@@ -85,6 +85,7 @@ export function registerTaskCommands(program: Command, out: Out): void {
   for (const [name, verb, description] of [
     ['done', 'complete', 'Complete a task'],
     ['reopen', 'reopen', 'Reopen a completed task'],
+    ['undelete', 'restore', 'Bring back a task deleted within the last hour, with its subtasks'],
   ] as const) {
     program
       .command(name)
@@ -92,8 +93,17 @@ export function registerTaskCommands(program: Command, out: Out): void {
       .argument('<task...>', 'numbers (12 or #12) or ids')
       .action(async (refs: string[], _opts, cmd: Command) => {
         for (const ref of refs) {
-          const task = await client(cmd).request<Task>('POST', `/api/tasks/${encodeURIComponent(ref.replace(/^#/, ''))}/${verb}`);
-          out(`${name === 'done' ? 'completed' : 'reopened'} ${formatTaskLine(task)}`);
+          const task = await client(cmd).request<ReopenedTask>(
+            'POST',
+            `/api/tasks/${encodeURIComponent(ref.replace(/^#/, ''))}/${verb}`,
+          );
+          const next = task.nextOccurrence;
+          const after = !next
+            ? ''
+            : next.removed
+              ? `; next occurrence #${next.number} removed`
+              : `; next occurrence #${next.number} kept: it was changed`;
+          out(`${{ done: 'completed', reopen: 'reopened', undelete: 'restored' }[name]} ${formatTaskLine(task)}${after}`);
         }
       });
   }
@@ -104,6 +114,7 @@ export function registerTaskCommands(program: Command, out: Out): void {
     .argument('<task>', 'number or id')
     .action(async (ref: string, _opts, cmd: Command) => {
       await client(cmd).request('DELETE', `/api/tasks/${encodeURIComponent(ref.replace(/^#/, ''))}`);
-      out(`deleted #${ref.replace(/^#/, '')}`);
+      const number = ref.replace(/^#/, '');
+      out(`deleted #${number} (undo within the hour: todo undelete ${number})`);
     });
 }

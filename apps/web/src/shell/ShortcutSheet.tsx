@@ -10,6 +10,7 @@ export const SHORTCUTS: readonly (readonly [keys: string[], what: string])[] = [
   [['/'], 'Search'],
   [['j', 'k'], 'Next / previous task'],
   [['x'], 'Complete the selected task'],
+  [['Ctrl+Z', '⌘Z'], 'Undo the last completion or delete, while its toast shows'],
   [['Enter'], 'Open the selected task'],
   [['Esc'], 'Close the editor or panel; clear the search'],
   [['?'], 'Show these shortcuts'],

@@ -1,8 +1,9 @@
 /** The notifications centre's data: the list, the unread count, and the actions on a reminder. */
 import { useCallback, useEffect, useState } from 'react';
 import { api, reminderInput, type Notification } from '../api.js';
+import type { ShowToast } from './Toasts.js';
 
-export function useNotifications({ toast, reload }: { toast: (text: string) => void; reload: () => void }) {
+export function useNotifications({ toast, reload }: { toast: ShowToast; reload: () => void }) {
   const [items, setItems] = useState<Notification[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [unread, setUnread] = useState(0);
@@ -62,9 +63,13 @@ export function useNotifications({ toast, reload }: { toast: (text: string) => v
   async function done(n: Notification) {
     if (!n.taskId) return;
     try {
-      await api.complete(n.taskId);
+      const taskId = n.taskId;
+      await api.complete(taskId);
       await markRead(n);
-      toast(`Completed “${n.title}”`);
+      toast(`Completed “${n.title}”`, async () => {
+        await api.reopen(taskId).catch((e: unknown) => toast(e instanceof Error ? e.message : 'Could not reopen the task'));
+        reload();
+      });
       reload();
     } catch (e) {
       toast(e instanceof Error ? e.message : 'Could not complete the task');

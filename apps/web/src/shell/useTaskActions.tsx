@@ -1,6 +1,9 @@
 /**
  * What the user does to tasks from the list: quick add, complete / reopen, save and delete from
  * the editor, open from a notification. List changes are optimistic and rolled back on failure.
+ * A completion, a reopening and a delete each get a toast with Undo (Toasts.tsx) that truly
+ * takes it back: a reopen removes the next occurrence a completion made, a restore brings a
+ * deleted task back with its subtasks.
  */
 import { useCallback } from 'react';
 import { api, ApiError, type Task } from '../api.js';
@@ -9,6 +12,7 @@ import type { View } from '../views.js';
 import { focusedRowId, focusRowSoon, neighbourOf } from './focus.js';
 import { optimisticTask, quickAddDue, quickAddInput } from './quickAddTask.js';
 import type { Labels } from './useLabels.js';
+import type { ShowToast } from './Toasts.js';
 import type { TaskList } from './useTaskList.js';
 
 export function useTaskActions({
@@ -24,7 +28,7 @@ export function useTaskActions({
   timeZone: string;
   list: TaskList;
   labels: Labels;
-  toast: (text: string) => void;
+  toast: ShowToast;
   reload: () => void;
   setEditing: (task: Task | null) => void;
 }) {
@@ -85,12 +89,13 @@ export function useTaskActions({
           : (ts?.filter((t) => t.id !== task.id) ?? null),
       );
       try {
-        const updated = await (completing ? api.complete(task.id) : api.reopen(task.id));
-        toast(
-          completing
-            ? `Completed “${updated.title}”${updated.recurrence ? ' — next occurrence scheduled' : ''}`
-            : `Reopened “${updated.title}”`,
-        );
+        if (completing) {
+          const updated = await api.complete(task.id);
+          toast(`Completed “${updated.title}”${updated.recurrence ? ' — next occurrence scheduled' : ''}`, () => reopen(updated));
+        } else {
+          const updated = await reopen(task);
+          if (updated) toast(`Reopened “${updated.title}”`, () => complete(updated));
+        }
       } catch (e) {
         setTasks(before);
         toast(e instanceof Error ? e.message : 'Could not update the task');
@@ -99,6 +104,31 @@ export function useTaskActions({
     },
     [tasks, visible, selectedId, view.kind, reload, toast],
   );
+
+  /** Reopens a task (an Undo of its completion, or from the Completed view); says so if its next occurrence stays. */
+  async function reopen(task: Task): Promise<Task | null> {
+    try {
+      const reopened = await api.reopen(task.id);
+      const next = reopened.nextOccurrence;
+      if (next && !next.removed)
+        toast(`Reopened “${reopened.title}” — its next occurrence #${next.number} was changed, so it stays`);
+      return reopened;
+    } catch (e) {
+      toast(e instanceof Error ? e.message : 'Could not reopen the task');
+      return null;
+    } finally {
+      reload();
+    }
+  }
+
+  async function complete(task: Task) {
+    try {
+      await api.complete(task.id);
+    } catch (e) {
+      toast(e instanceof Error ? e.message : 'Could not complete the task');
+    }
+    reload();
+  }
 
   async function saveEdited(task: Task) {
     setTasks((ts) => ts?.map((t) => (t.id === task.id ? task : t)) ?? null);
@@ -109,8 +139,8 @@ export function useTaskActions({
     reload();
   }
 
+  /** Deletes at once, without asking: the toast's Undo restores the task with its subtasks. */
   async function deleteTask(task: Task) {
-    if (!window.confirm(`Delete “${task.title}” and its subtasks?`)) return;
     const before = tasks;
     const next = neighbourOf(visible, task.id);
     setTasks((ts) => ts?.filter((t) => t.id !== task.id) ?? null);
@@ -119,11 +149,23 @@ export function useTaskActions({
     focusRowSoon(next?.id ?? null);
     try {
       await api.deleteTask(task.id);
-      toast(`Deleted “${task.title}”`);
+      toast(`Deleted “${task.title}”`, () => restore(task));
     } catch (e) {
       setTasks(before);
       toast(e instanceof Error ? e.message : 'Could not delete the task');
     }
+  }
+
+  async function restore(task: Task) {
+    try {
+      const restored = await api.restore(task.id);
+      setSelectedId(restored.id);
+      focusRowSoon(restored.id);
+      toast(`Restored “${restored.title}”`);
+    } catch (e) {
+      toast(e instanceof Error ? e.message : 'Could not restore the task');
+    }
+    reload();
   }
 
   async function openTask(id: string) {

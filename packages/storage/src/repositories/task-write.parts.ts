@@ -1,7 +1,7 @@
 /**
- * The parts of the task write statement (task-write.statement.ts) that number new tasks and
- * write their tags and reminders. They read the statement's `items` (one row per write) and
- * `stored` (the writes that happened, by `ord`).
+ * The parts of the task write statement (task-write.statement.ts) that number new tasks, write
+ * their tags and reminders, guard next occurrences and keep deleted tasks for undo. They read
+ * the statement's `items` (one row per write) and `stored` (the writes that happened, by `ord`).
  *
  * Tags: existing ones are looked up by name; missing ones are inserted once per owner and name,
  * however many writes carry them. If another writer creates the same tag between our lookup and
@@ -14,18 +14,24 @@
  */
 import { sql } from 'drizzle-orm';
 
-/** New tasks' numbers: each owner's counter moves once per statement, by the number of its new tasks. */
-export const numberParts = [
-  sql`counts as (select user_id, count(*)::int as n from items where op = 'insert' and number is null group by user_id)`,
-  sql`locked as (select u.id from users u where u.id in (select user_id from counts) order by u.id for no key update)`,
-  sql`numbered as (
+/**
+ * New tasks' numbers: each owner's counter moves once per statement, by the number of its new
+ * tasks. `follows`: inserts that follow an occurrence no longer completed (`followed`) are left out.
+ */
+export const numberParts = (follows: boolean) => {
+  const admitted = follows ? sql`and (i.follows is null or i.follows in (select id from followed))` : sql``;
+  return [
+    sql`counts as (select user_id, count(*)::int as n from items i where op = 'insert' and number is null ${admitted} group by user_id)`,
+    sql`locked as (select u.id from users u where u.id in (select user_id from counts) order by u.id for no key update)`,
+    sql`numbered as (
     update users u set task_seq = u.task_seq + c.n from counts c
     where u.id = c.user_id and u.id in (select id from locked)
     returning u.id as user_id, u.task_seq - c.n as base)`,
-  sql`rows as (
+    sql`rows as (
     select i.*, coalesce(i.number, n.base + (row_number() over (partition by i.user_id, i.number is null order by i.ord))::int) as allocated
-    from items i left join numbered n on n.user_id = i.user_id and i.number is null where i.op = 'insert')`,
-];
+    from items i left join numbered n on n.user_id = i.user_id and i.number is null where i.op = 'insert' ${admitted})`,
+  ];
+};
 
 /** Tags of the written tasks: found or created by name (see above), linked, and old links removed. */
 export const tagParts = (updates: boolean) => [
@@ -85,3 +91,51 @@ export const reminderParts = (updates: boolean) => [
       ]
     : []),
 ];
+
+/**
+ * The completed occurrences that next occurrences follow, if still completed: locked and their
+ * `updated_at` moved (see task-write.statement.ts), so a reopen either precedes this statement or
+ * re-reads after it. Under read committed the lock re-checks `completed_at` on the newest row.
+ */
+export const followedPart = sql`followed as (
+  update tasks t set updated_at = greatest(f.at, date_trunc('milliseconds', t.updated_at) + interval '1 millisecond')
+  from (select distinct on (follows) follows, user_id, at from items where op = 'insert' and follows is not null
+    order by follows, ord) f
+  where t.id = f.follows and t.user_id = f.user_id and t.completed_at is not null
+  returning t.id)`;
+
+/** A restored task's notifications and reminder emissions, as the trash kept them (rows of those tables). */
+export const redeliveredParts = [
+  sql`renotified as (
+    insert into notifications select n.* from items i join stored s on s.ord = i.ord
+    cross join lateral jsonb_populate_recordset(null::notifications, i.delivery->'notifications') n
+    where i.delivery is not null on conflict do nothing)`,
+  sql`reemitted as (
+    insert into reminder_emissions select e.* from items i join stored s on s.ord = i.ord
+    cross join lateral jsonb_populate_recordset(null::reminder_emissions, i.delivery->'emissions') e
+    where i.delivery is not null on conflict do nothing)`,
+];
+
+/**
+ * What a trashing delete removed, read in the statement's snapshot (the rows are still there
+ * for it): the task and its subtasks, parents first, with tag names and reminders, and what the
+ * reminders already did (notifications, emissions: restored with them, they do not fire again).
+ */
+export const trashedPart = sql`trashed as (
+  insert into task_trash (task_id, user_id, number, deleted_at, tasks)
+  select i.id, i.user_id, s.number, i.at, (
+    with recursive tree(id, depth) as (
+      select i.id, 0 union all select c.id, tree.depth + 1 from tasks c join tree on c.parent_id = tree.id)
+    select jsonb_agg(jsonb_build_object(
+      'row', to_jsonb(t) - 'search',
+      'tags', coalesce((select jsonb_agg(g.name) from task_tags tt join tags g on g.id = tt.tag_id where tt.task_id = t.id),
+        '[]'::jsonb),
+      'reminders', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'kind', r.kind, 'minutesBefore', r.minutes_before,
+        'at', r.at, 'snoozedUntil', r.snoozed_until) order by r.position) from reminders r where r.task_id = t.id), '[]'::jsonb),
+      'delivery', jsonb_build_object(
+        'notifications', coalesce((select jsonb_agg(to_jsonb(n)) from notifications n where n.task_id = t.id), '[]'::jsonb),
+        'emissions', coalesce((select jsonb_agg(to_jsonb(e)) from reminder_emissions e join reminders r on r.id = e.reminder_id
+          where r.task_id = t.id), '[]'::jsonb)))
+      order by tree.depth, t.number)
+    from tree join tasks t on t.id = tree.id)
+  from items i join stored s on s.ord = i.ord where i.op = 'delete' and i.trash)`;

@@ -1,15 +1,21 @@
 /**
  * The one way tasks are written. Every change to a task — create, edit, snooze, completion,
- * reopening, delete, a next occurrence with its copied subtasks — is a list of `TaskWrite`s
- * that this module turns into ONE statement: the task rows, their tags (found or created by
- * name), their reminders, their outbox events and the ledgers (idempotency key, handled
- * completion). A single statement is atomic on its own, so a write needs no BEGIN/COMMIT and
+ * reopening, delete, restore, a next occurrence with its copied subtasks — is a list of
+ * `TaskWrite`s that this module turns into ONE statement: the task rows, their tags (found or
+ * created by name), their reminders, their outbox events, the ledgers (idempotency key, handled
+ * completion) and the trash a delete leaves for its undo. A single statement is atomic on its own, so a write needs no BEGIN/COMMIT and
  * costs one round trip; writes of different callers arriving together share one
  * (task-write.batcher.ts).
  *
  * Changes are optimistic: an update or delete carries the `updated_at` its caller read and is
  * skipped — with everything that belongs to it — when the task changed or vanished meanwhile;
- * the caller reads again and retries. A constraint violation fails the whole statement.
+ * the caller reads again and retries. A write to another task that only makes sense with an
+ * update (`onlyWith`: the subtasks a completion closes, the next occurrence a reopen removes) is
+ * skipped with it. A constraint violation fails the whole statement.
+ *
+ * A next occurrence is written only while the occurrence it follows is still completed, and
+ * writing it moves that occurrence's `updated_at`: a reopen racing it either goes first (and no
+ * next occurrence is written) or finds the task changed and decides again, seeing the new one.
  *
  * Numbers: owners' rows are locked in id order before their `#N` counters move, so two
  * statements with overlapping owners queue instead of deadlocking. New subtasks may reference
@@ -21,7 +27,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
-import { numberParts, reminderParts, tagParts } from './task-write.parts.js';
+import { followedPart, numberParts, redeliveredParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface ReminderWrite {
@@ -49,8 +55,16 @@ export type TaskWrite =
       tags: TagWrite[];
       reminders: ReminderWrite[];
       events: Events;
-      /** For a next occurrence: the completed occurrence it follows, recorded as handled. */
+      /**
+       * For a next occurrence and its copied subtasks: the completed occurrence they follow. They
+       * are written only if it is still completed (else skipped, numbers included), and it is
+       * recorded as handled.
+       */
       follows?: string;
+      /** A restore: the trashed task (`task_trash`) whose entry this write consumes. */
+      restores?: string;
+      /** A restored task's notifications and reminder emissions, as the trash kept them: its reminders do not fire again. */
+      delivery?: unknown;
       /** A client's idempotency key; a key already taken fails the statement (`isIdempotencyKeyTaken`). */
       idempotency?: { key: string; fingerprint: string };
     }
@@ -64,8 +78,23 @@ export type TaskWrite =
       tags?: TagWrite[];
       reminders?: ReminderWrite[];
       events: Events;
+      /** A reopened occurrence: its completion is no longer handled (a new completion is handled anew). */
+      reopens?: boolean;
+      /** Written only if the update this many places earlier in the list is (it must not be one with `onlyWith`). */
+      onlyWith?: number;
     }
-  | { op: 'delete'; userId: string; id: string; readUpdatedAt: Date; at: Date; events: Events };
+  | {
+      op: 'delete';
+      userId: string;
+      id: string;
+      readUpdatedAt: Date;
+      at: Date;
+      events: Events;
+      /** Keep what is deleted (with its subtasks, tags and reminders) in `task_trash`, to restore. */
+      trash?: boolean;
+      /** Written only if the update this many places earlier in the list is. */
+      onlyWith?: number;
+    };
 
 /**
  * What was stored: the task's number and, where the write set them, its tag names as stored
@@ -90,7 +119,9 @@ const reminderItems = (list: readonly ReminderWrite[] | undefined) =>
 function item(write: TaskWrite, ord: number) {
   if (write.op === 'delete') {
     const { id, userId, readUpdatedAt, at, events } = write;
-    return { ord, op: 'delete', id, user_id: userId, read_updated_at: iso(readUpdatedAt), at: iso(at), events };
+    const trash = write.trash ?? false;
+    const only_with = write.onlyWith ? ord - write.onlyWith : null;
+    return { ord, op: 'delete', id, user_id: userId, read_updated_at: iso(readUpdatedAt), at: iso(at), events, trash, only_with };
   }
   const { row } = write;
   return {
@@ -122,6 +153,10 @@ function item(write: TaskWrite, ord: number) {
     reminders: reminderItems(write.reminders),
     events: write.events,
     follows: (write.op === 'insert' && write.follows) || null,
+    restores: (write.op === 'insert' && write.restores) || null,
+    delivery: (write.op === 'insert' && write.delivery) || null,
+    reopens: write.op === 'update' && (write.reopens ?? false),
+    only_with: write.op === 'update' && write.onlyWith ? ord - write.onlyWith : null,
     key: (write.op === 'insert' && write.idempotency?.key) || null,
     fingerprint: (write.op === 'insert' && write.idempotency?.fingerprint) || null,
   };
@@ -150,6 +185,11 @@ interface Needs {
   reminders: boolean;
   follows: boolean;
   idempotency: boolean;
+  restores: boolean;
+  delivery: boolean;
+  reopens: boolean;
+  trash: boolean;
+  onlyWith: boolean;
 }
 
 const needsOf = (writes: readonly TaskWrite[]): Needs => ({
@@ -161,6 +201,11 @@ const needsOf = (writes: readonly TaskWrite[]): Needs => ({
   reminders: writes.some((w) => w.op !== 'delete' && w.reminders && (w.reminders.length > 0 || w.op === 'update')),
   follows: writes.some((w) => w.op === 'insert' && w.follows),
   idempotency: writes.some((w) => w.op === 'insert' && w.idempotency),
+  restores: writes.some((w) => w.op === 'insert' && w.restores),
+  delivery: writes.some((w) => w.op === 'insert' && w.delivery),
+  reopens: writes.some((w) => w.op === 'update' && w.reopens),
+  trash: writes.some((w) => w.op === 'delete' && w.trash),
+  onlyWith: writes.some((w) => w.op !== 'insert' && w.onlyWith),
 });
 
 /** The statement for this batch's shape, rendered once per shape (each prepared once per connection). */
@@ -209,6 +254,7 @@ function parts(needs: Needs): SQL[] {
   const written = [
     ...(needs.insert ? [sql`select i.ord, x.id, x.number from inserted x join items i on i.id = x.id and i.op = 'insert'`] : []),
     ...(needs.update ? [sql`select ord, id, number from updated`] : []),
+    ...(needs.onlyWith ? [sql`select ord, id, number from updated_with`] : []),
     ...(needs.delete ? [sql`select ord, id, number from deleted`] : []),
   ];
   return [
@@ -218,8 +264,9 @@ function parts(needs: Needs): SQL[] {
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
         occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
-        fingerprint text))`,
-    ...(needs.insert ? numberParts : []),
+        fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb))`,
+    ...(needs.follows ? [followedPart] : []),
+    ...(needs.insert ? numberParts(needs.follows) : []),
     ...(needs.insert
       ? [
           sql`inserted as (
@@ -234,6 +281,16 @@ function parts(needs: Needs): SQL[] {
           sql`updated as (
             update tasks t set ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
             from items r where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+              ${needs.onlyWith ? sql`and r.only_with is null` : sql``}
+            returning r.ord, t.id, t.number)`,
+        ]
+      : []),
+    ...(needs.onlyWith
+      ? [
+          sql`updated_with as (
+            update tasks t set ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
+            from items r where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+              and r.only_with is not null and exists (select 1 from updated u where u.ord = r.only_with)
             returning r.ord, t.id, t.number)`,
         ]
       : []),
@@ -241,6 +298,7 @@ function parts(needs: Needs): SQL[] {
       ? [
           sql`deleted as (
             delete from tasks t using items r where r.op = 'delete' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+              ${needs.onlyWith ? sql`and (r.only_with is null or exists (select 1 from updated u where u.ord = r.only_with))` : sql``}
             returning r.ord, t.id, t.number)`,
         ]
       : []),
@@ -263,8 +321,24 @@ function parts(needs: Needs): SQL[] {
       ? [
           sql`handled as (
             insert into recurrence_handled (task_id, handled_at)
-            select i.follows, i.at from items i join stored s on s.ord = i.ord where i.follows is not null
+            select distinct on (i.follows) i.follows, i.at from items i join stored s on s.ord = i.ord where i.follows is not null
             on conflict do nothing)`,
+        ]
+      : []),
+    ...(needs.reopens
+      ? [
+          sql`unhandled as (
+            delete from recurrence_handled h using items i join stored s on s.ord = i.ord
+            where i.reopens and h.task_id = i.id)`,
+        ]
+      : []),
+    ...(needs.trash ? [trashedPart] : []),
+    ...(needs.delivery ? redeliveredParts : []),
+    ...(needs.restores
+      ? [
+          sql`untrashed as (
+            delete from task_trash x using items i join stored s on s.ord = i.ord
+            where i.restores is not null and x.task_id = i.restores and x.user_id = i.user_id)`,
         ]
       : []),
     ...(needs.idempotency
