@@ -28,6 +28,7 @@ import { registerConfirmRoutes } from './routes/confirm.routes.js';
 import { acceptFormButtons } from './routes/link-page.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
+import { registerPushRoutes } from './routes/push.routes.js';
 import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
 import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
@@ -173,6 +174,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerLabelRoutes(scope, deps.services.tags, 'tags');
     registerRecurrenceRoutes(scope, deps.services);
     registerNotificationRoutes(scope, deps.services, deps.sse);
+    registerPushRoutes(scope, deps.services);
     registerAdminRoutes(scope, {
       services: deps.services,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
 import { TestClock, createTestDatabase, startSmtpCapture, takeConfirmationToken, type SmtpCapture } from '@todo/testing';
 import { createLogger, createRuntime, type Runtime } from '../src/index.js';
+import { newVapidKeys } from '../src/vapid-keys.js';
 
 export interface Pipeline {
   runtime: Runtime;
@@ -24,12 +25,16 @@ let seq = 0;
 
 export async function createPipeline(
   start = '2026-11-27T09:00:00Z',
-  options: { logSink?: NodeJS.WritableStream } = {},
+  options: { logSink?: NodeJS.WritableStream; env?: Record<string, string> } = {},
 ): Promise<Pipeline> {
   const smtp = await startSmtpCapture();
   const clock = new TestClock(start);
   const database = await createTestDatabase({ outboxMode: 'deliver' });
+  // Given, so that the runtime does not keep a generated pair in ./data.
+  const vapid = newVapidKeys();
   const config = loadConfig({
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
     SMTP_URL: smtp.url,
     PUBLIC_URL: 'http://todo.test',
     JWT_SECRET: 'p'.repeat(40),
@@ -41,6 +46,7 @@ export async function createPipeline(
     // apps/api/test/overload.test.ts.
     MAX_EVENT_LOOP_DELAY_MS: '0',
     MAX_QUEUE_MS: '0',
+    ...options.env,
   });
   const logger = options.logSink ? createLogger({ ...config, logLevel: 'info' }, options.logSink) : pino({ level: 'silent' });
   const runtime = await createRuntime(config, { clock, database, logger });

@@ -27,6 +27,9 @@ export const ERROR_CODES = {
   CATEGORY_NOT_FOUND: 404,
   TAG_NOT_FOUND: 404,
   TOKEN_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
+  /** This server has no VAPID keys, so it cannot send Web Push (docs/operations.md). */
+  PUSH_UNAVAILABLE: 404,
   EMAIL_TAKEN: 409,
   NAME_TAKEN: 409,
   CONFLICT: 409,

@@ -65,6 +65,8 @@ export {
   TokenScope,
   TokenCreate,
   ApiToken,
+  PushSubscriptionCreate,
+  PushDevice,
   LabelName,
   LabelCreate,
   LabelPatch,

@@ -62,4 +62,20 @@ describe('policy', () => {
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'INSUFFICIENT_SCOPE', issues: [{ field: 'scopes' }] });
   });
+
+  it('lets a browser name only the push services the operator allows', () => {
+    const allowed = ['https://fcm.googleapis.com', 'https://*.push.services.mozilla.com', 'https://127.0.0.1:4430'];
+    const verdict = (endpoint: string) => policy.pushEndpoint(endpoint, allowed).allowed;
+    expect(verdict('https://fcm.googleapis.com/fcm/send/abc')).toBe(true);
+    expect(verdict('https://updates.push.services.mozilla.com/wpush/v2/abc')).toBe(true);
+    expect(verdict('https://127.0.0.1:4430/push/abc')).toBe(true);
+    expect(verdict('https://127.0.0.1:4431/push/abc')).toBe(false);
+    expect(verdict('https://push.services.mozilla.com.evil.test/abc')).toBe(false);
+    expect(verdict('https://evil.push.services.mozilla.com:8443/abc')).toBe(false);
+    expect(verdict('https://fcm.googleapis.com.evil.test/fcm/send/abc')).toBe(false);
+    expect(policy.pushEndpoint('https://10.0.0.1/x', allowed)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ field: 'endpoint' }],
+    });
+  });
 });

@@ -87,4 +87,22 @@ export const policy = {
     if (caller.tokenId && lineage.includes(caller.tokenId)) return ALLOWED;
     return refuse('FORBIDDEN', 'a token may revoke only itself and the tokens it created; sign in to revoke others');
   },
+
+  /**
+   * The server sends an HTTP request to whatever endpoint a browser registers, so a user could
+   * otherwise make it call any address, internal ones included. Only the push services the
+   * operator allows (PUSH_SERVICES: origins, or `https://*.domain` for a domain's hosts) may be
+   * named; the major browsers' services are the default.
+   */
+  pushEndpoint(endpoint: string, allowed: readonly string[]): Decision {
+    const url = new URL(endpoint);
+    const permitted = allowed.some((entry) => {
+      const wildcard = /^https:\/\/\*\.(.+)$/.exec(entry);
+      if (wildcard) return url.protocol === 'https:' && url.port === '' && url.hostname.endsWith(`.${wildcard[1]}`);
+      return url.origin === entry;
+    });
+    return permitted
+      ? ALLOWED
+      : refuse('VALIDATION_FAILED', `${url.origin} is not a push service this server sends to (PUSH_SERVICES)`, 'endpoint');
+  },
 };

@@ -34,5 +34,6 @@ export type { UnhandledCompletion } from './repositories/recurrence.repository.j
 export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
+export type { PushSubscriptionRow } from './repositories/push-subscription.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
 export * as schema from './tables.js';

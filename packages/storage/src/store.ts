@@ -18,6 +18,7 @@ import { SessionRepository, UserRepository } from './repositories/user.repositor
 import { TokenRepository } from './repositories/token.repository.js';
 import { ActionLinkRepository } from './repositories/action-link.repository.js';
 import { EmailConfirmationRepository } from './repositories/email-confirmation.repository.js';
+import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
 import { categories, tags } from './schema.js';
 
 export interface Repositories {
@@ -37,6 +38,7 @@ export interface Repositories {
   notifications: NotificationRepository;
   deadLetters: DeadLetterRepository;
   chat: ChatRepository;
+  pushSubscriptions: PushSubscriptionRepository;
 }
 
 const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
@@ -56,6 +58,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   notifications: new NotificationRepository(db),
   deadLetters: new DeadLetterRepository(db),
   chat: new ChatRepository(db),
+  pushSubscriptions: new PushSubscriptionRepository(db),
 });
 
 export class Store {
