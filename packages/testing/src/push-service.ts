@@ -34,6 +34,8 @@ export interface FakeSubscription {
 
 export interface FakePushService {
   origin: string;
+  /** Its TLS certificate (PEM), for a server in another process to trust (NODE_EXTRA_CA_CERTS). */
+  certificate: string;
   received: ReceivedPush[];
   /** Requests refused (bad VAPID, undecryptable), with why. */
   refused: string[];
@@ -110,6 +112,7 @@ export async function startFakePushService(): Promise<FakePushService> {
 
   return {
     origin,
+    certificate: cert,
     received,
     refused,
     subscribe() {

@@ -50,7 +50,7 @@ export function Shell({
   const quickAddRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const { toasts, toast } = useToasts();
+  const { toasts, toast, dismiss } = useToasts();
   const { reloadKey, reload } = useReload();
   const today = useToday(user.timeZone);
   const { filters, setFilters, searchText, setSearchText } = useFilters();
@@ -209,7 +209,7 @@ export function Shell({
       {panel === 'chat' && chatAvailable && <ChatPanel onClose={closePanel} onToolResult={reload} />}
       {shortcutsOpen && <ShortcutSheet onClose={() => setShortcutsOpen(false)} />}
 
-      <Toasts toasts={toasts} />
+      <Toasts toasts={toasts} dismiss={dismiss} />
     </div>
   );
 }
