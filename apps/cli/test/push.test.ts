@@ -122,6 +122,24 @@ describe('reminders by Web Push', () => {
     expect((await p.call('POST', JSON.parse(pushesTo(laptop)[0]!.plaintext).actions[1].url)).status).toBe(410);
   });
 
+  it('costs a user without devices no push delivery: the event says so, and the embedded bus does not queue it', async () => {
+    const handled = async (subscription: string) => {
+      const text = (await p.runtime.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
+      const lines = text
+        .split('\n')
+        .filter((l) => l.startsWith('todo_events_handled_total') && l.includes(`subscription="${subscription}"`));
+      return lines.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    };
+    const u = await p.user('UTC');
+    const [pushBefore, inAppBefore] = [await handled('push'), await handled('in-app')];
+    p.clock.set('2026-11-30T09:00:00Z');
+    await remindAt(u, 'No devices', '2026-11-30T09:05:00Z');
+    await p.advanceTo('2026-11-30T09:05:00Z');
+    await p.advanceTo('2026-11-30T09:10:00Z');
+    expect(await handled('in-app')).toBe(inAppBefore + 1);
+    expect(await handled('push')).toBe(pushBefore);
+  });
+
   it('sends once per device when the same reminder event arrives twice and concurrently', async () => {
     const u = await p.user('UTC');
     const [phone, laptop] = [push.subscribe(), push.subscribe()];
@@ -136,7 +154,14 @@ describe('reminders by Web Push', () => {
       type: 'todo.reminder.due.v1' as const,
       time: '2026-12-01T09:00:00Z',
       datacontenttype: 'application/json' as const,
-      data: { userId: u.id, taskId: task.id, reminderId: task.reminders[0].id, fireAt: '2026-12-01T09:00:00.000Z' },
+      // As the notifier emits it for a user with devices (`push`).
+      data: {
+        userId: u.id,
+        taskId: task.id,
+        reminderId: task.reminders[0].id,
+        fireAt: '2026-12-01T09:00:00.000Z',
+        push: true as const,
+      },
     };
     const bus = p.runtime.transports.bus;
     await Promise.all([

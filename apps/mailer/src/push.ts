@@ -6,7 +6,8 @@
  * (docs/decisions/0002-delivery-ledgers.md), so a retry or a duplicate delivery sends only to
  * the devices not reached yet. A subscription the push service calls gone (404/410) is deleted;
  * any other failure fails the delivery, which the bus retries and finally dead-letters with
- * the reason.
+ * the reason. Users without devices cost the embedded bus nothing: the event says whether the
+ * user had any (`push`), and only those are queued for this subscription.
  */
 import { randomUUID } from 'node:crypto';
 import { parseEventData, TOPICS, type Clock, type CloudEvent, type Task } from '@todo/domain';
@@ -125,6 +126,9 @@ export function registerPush(deps: PushDeps): void {
   deps.bus.subscribe(TOPICS.taskReminders, push, {
     name: 'push',
     types: ['todo.reminder.due.v1'],
+    // Embedded, only events of users with devices are queued (the flag set at emission); the
+    // handler still reads the devices, since another bus delivers every event.
+    nonEmpty: ['data', 'push'],
     concurrency: deps.concurrency ?? 8,
   });
 }
