@@ -69,11 +69,19 @@ describe('reminders by Web Push', () => {
     });
     expect(plain.status).toBe(400);
 
+    // At most 20 devices: the 21st is refused, while a registered one may register again.
+    const devices = (await p.call('GET', '/api/push/subscriptions', u.auth)).body.items.length;
+    for (let i = devices; i < 20; i++) await register(u, push.subscribe());
+    const tooMany = await p.call('POST', '/api/push/subscriptions', u.auth, push.subscribe().json);
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body.code).toBe('TOO_MANY_DEVICES');
+    expect((await register(u, laptop)).id).toBe(first.id);
+
     const other = await p.user('UTC');
     expect((await p.call('GET', '/api/push/subscriptions', other.auth)).body.items).toEqual([]);
     expect((await p.call('DELETE', `/api/push/subscriptions/${first.id}`, other.auth)).body.code).toBe('DEVICE_NOT_FOUND');
     expect((await p.call('DELETE', `/api/push/subscriptions/${first.id}`, u.auth)).status).toBe(204);
-    expect((await p.call('GET', '/api/push/subscriptions', u.auth)).body.items).toHaveLength(1);
+    expect((await p.call('GET', '/api/push/subscriptions', u.auth)).body.items).toHaveLength(19);
   });
 
   it('pushes a due reminder to each device once, as a payload the browser decrypts, signed for the push service', async () => {

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   PARENT_CYCLE: 409,
   LINK_STALE: 409,
   LINK_USED: 410,
+  /** A user may have at most 20 push devices: each reminder is sent to every one (docs/security.md). */
+  TOO_MANY_DEVICES: 409,
   RATE_LIMITED: 429,
   TOO_MANY_STREAMS: 429,
   OVERLOADED: 503,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { enforce, policy, type Caller } from './policy.js';
+import { enforce, MAX_PUSH_DEVICES, policy, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -77,5 +77,11 @@ describe('policy', () => {
       code: 'VALIDATION_FAILED',
       issues: [{ field: 'endpoint' }],
     });
+  });
+
+  it('bounds the devices a user gets reminders on, but lets a registered browser register again', () => {
+    expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES - 1, includesThisOne: false }).allowed).toBe(true);
+    expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES, includesThisOne: true }).allowed).toBe(true);
+    expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES, includesThisOne: false })).toMatchObject({ code: 'TOO_MANY_DEVICES' });
   });
 });

@@ -29,10 +29,12 @@ export class PushService {
   }
 
   /** Idempotent per endpoint: the same browser registering again is the same device. */
-  subscribe(principal: Principal, input: PushSubscriptionCreate, userAgent: string | undefined): Promise<PushDevice> {
+  async subscribe(principal: Principal, input: PushSubscriptionCreate, userAgent: string | undefined): Promise<PushDevice> {
     this.publicKey();
     enforce(policy.pushEndpoint(input.endpoint, this.options.services));
-    return this.deps.store.repos.pushSubscriptions.upsert({
+    const { pushSubscriptions } = this.deps.store.repos;
+    enforce(policy.addPushDevice(await pushSubscriptions.countFor(principal.userId, input.endpoint)));
+    return pushSubscriptions.upsert({
       id: this.deps.ids.next(),
       userId: principal.userId,
       endpoint: input.endpoint,

@@ -40,6 +40,18 @@ export class PushSubscriptionRepository {
     return toDevice(saved!);
   }
 
+  /** How many devices the user has, and whether this endpoint is one of them. */
+  async countFor(userId: string, endpoint: string): Promise<{ count: number; includesThisOne: boolean }> {
+    const [row] = await this.db
+      .select({
+        count: sql<number>`count(*)::int`,
+        includesThisOne: sql<boolean>`coalesce(bool_or(${pushSubscriptions.endpoint} = ${endpoint}), false)`,
+      })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.userId, userId));
+    return row ?? { count: 0, includesThisOne: false };
+  }
+
   async list(userId: string): Promise<PushDevice[]> {
     const rows = await this.db
       .select()
