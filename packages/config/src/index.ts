@@ -51,7 +51,7 @@ const trustProxy = z
     return list;
   });
 
-/** The push services of Chrome and Edge's Android, Firefox, Edge on Windows, and Safari. */
+/** The push services of Chrome (FCM), Firefox (Mozilla), Edge (WNS) and Safari (Apple). */
 const DEFAULT_PUSH_SERVICES = [
   'https://fcm.googleapis.com',
   'https://*.push.services.mozilla.com',
