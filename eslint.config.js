@@ -117,4 +117,9 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The web app's service worker: plain script, run by the browser in its own global scope.
+    files: ['apps/web/public/sw.js'],
+    languageOptions: { sourceType: 'script', globals: { self: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+  },
 );

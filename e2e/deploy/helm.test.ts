@@ -31,7 +31,7 @@ const ENV_NAMES = configEnvNames();
 const FULLNAME = `${RELEASE}-todo-app`;
 const CODE_TOPICS = Object.values(TOPICS);
 const ALLOWED_TOPICS = [...CODE_TOPICS, ...CODE_TOPICS.map(deadLetterTopic)].sort();
-const SECRET_ENV = /(SECRET|PASSWORD|TOKEN|API_KEY)$|^DATABASE_URL$|^SMTP_URL$/;
+const SECRET_ENV = /(SECRET|PASSWORD|TOKEN|API_KEY|PRIVATE_KEY)$|^DATABASE_URL$|^SMTP_URL$/;
 
 const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 const named = (objs: K8sObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -46,6 +46,8 @@ const SECRET_SAMPLES: Record<string, string> = {
   OPENAI_API_KEY: 'sk-test',
   DAPR_API_TOKEN: 'dapr-token',
   APP_API_TOKEN: 'app-token',
+  VAPID_PUBLIC_KEY: `B${'p'.repeat(86)}`,
+  VAPID_PRIVATE_KEY: 'k'.repeat(43),
 };
 
 describe('helm chart deploy/helm/todo-app', () => {
@@ -69,6 +71,10 @@ describe('helm chart deploy/helm/todo-app', () => {
         'SMTP_URL',
         'MAIL_FROM',
         'PUBLIC_URL',
+        'VAPID_PUBLIC_KEY',
+        'VAPID_PRIVATE_KEY',
+        'VAPID_SUBJECT',
+        'PUSH_SERVICES',
         'OPENAI_BASE_URL',
         'OPENAI_API_KEY',
         'CHAT_MODEL',

@@ -30,6 +30,7 @@ import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerNotificationRoutes } from './routes/notification.routes.js';
 import { registerWebhookRoutes } from './routes/webhook.routes.js';
 import { registerCalendarFeedRoutes, registerFeedRoute } from './routes/calendar-feed.routes.js';
+import { registerPushRoutes } from './routes/push.routes.js';
 import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
 import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
@@ -180,6 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerNotificationRoutes(scope, deps.services, deps.sse);
     registerWebhookRoutes(scope, deps.services);
     registerCalendarFeedRoutes(scope, deps.services);
+    registerPushRoutes(scope, deps.services);
     registerAdminRoutes(scope, {
       services: deps.services,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),

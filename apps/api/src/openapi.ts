@@ -106,6 +106,19 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   'GET /api/recurrence/preview': { id: 'previewRecurrence' },
   'GET /api/notifications': { id: 'listNotifications' },
   'POST /api/notifications/{id}/read': { id: 'markNotificationRead' },
+  'GET /api/push/key': {
+    id: 'getPushKey',
+    errors: { 404: 'This server has no VAPID keys and sends no push (PUSH_UNAVAILABLE)' },
+  },
+  'GET /api/push/subscriptions': { id: 'listPushDevices' },
+  'POST /api/push/subscriptions': {
+    id: 'addPushDevice',
+    errors: {
+      404: 'This server has no VAPID keys and sends no push (PUSH_UNAVAILABLE)',
+      409: 'You have the most devices allowed (TOO_MANY_DEVICES): remove one first',
+    },
+  },
+  'DELETE /api/push/subscriptions/{id}': { id: 'removePushDevice' },
   'GET /api/events/stream': {
     id: 'streamEvents',
     responses: {

@@ -24,7 +24,16 @@ export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 export const DATABASE_FOLDER = 'postgres';
 
 /** What todo-app itself keeps in DATA_DIR; anything else makes the folder someone else's. */
-const OURS = new Set([DATABASE_FOLDER, `${DATABASE_FOLDER}.initialising`, 'pglite', 'jwt-secret', 'mail', LOCK_FILE, BACKUP_DIR]);
+const OURS = new Set([
+  DATABASE_FOLDER,
+  `${DATABASE_FOLDER}.initialising`,
+  'pglite',
+  'jwt-secret',
+  'vapid-keys.json',
+  'mail',
+  LOCK_FILE,
+  BACKUP_DIR,
+]);
 const IGNORED = (name: string) =>
   name.startsWith('.') || name === 'lost+found' || name.startsWith(`${LOCK_FILE}.`) || name.startsWith('pglite.');
 

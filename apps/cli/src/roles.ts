@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
-import { fileSender, registerMailer, type MailSender } from '@todo/mailer';
+import { fileSender, registerMailer, registerPush, webPushSender, type MailSender } from '@todo/mailer';
 import { registerNotifier, registerWebhooks, webhookSender, type NotifierRole, type WebhookRole } from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
@@ -40,6 +40,8 @@ export function registerRoles(
     metrics: Metrics;
     /** The SMTP pool when there is a mail server; none: reminder mail is written to files. */
     mailSender?: MailSender;
+    /** Without them (replicas given none), reminders are not pushed. */
+    vapidKeys?: { publicKey: string; privateKey: string };
   },
 ): RoleWiring {
   const { transports, services, logger, metrics } = deps;
@@ -105,6 +107,19 @@ export function registerRoles(
       publicUrl: config.publicUrl,
       logger: logger.child({ role: 'mailer' }),
     });
+    if (deps.vapidKeys) {
+      registerPush({
+        bus,
+        state: transports.state,
+        reminders: services.reminders,
+        devices: services.push,
+        sender: webPushSender({ subject: config.push.subject, ...deps.vapidKeys }),
+        actionTokens: services.actionTokens,
+        clock: deps.clock,
+        publicUrl: config.publicUrl,
+        logger: logger.child({ role: 'mailer', channel: 'push' }),
+      });
+    }
   }
   const recurring = roles.has('recurring')
     ? registerRecurring({

@@ -23,6 +23,7 @@ import { registerRoles } from './roles.js';
 import { createTransports, type Transports } from './transports.js';
 import { Store, WriteHealth, type Database } from '@todo/storage';
 import { jwtSecretFor, openDatabase } from './data-dir.js';
+import { vapidKeysFor } from './vapid-keys.js';
 import { checkDataDir, freeBytes, MIN_FREE_BYTES } from './data-dir-check.js';
 
 /** How often every process folds the list-version rows of users who write without listing. */
@@ -98,6 +99,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // The signing key is read before the database is opened: a bad one stops start-up at once.
   if (!options.database && !config.databaseUrl) checkDataDir(config.dataDir);
   const jwtSecret = jwtSecretFor(config);
+  const vapidKeys = vapidKeysFor(config);
+  if (!vapidKeys) logger.info('no VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY: reminders are not sent by Web Push');
   const database = options.database ?? (await openDatabase(config, logger, SERVER_USE));
   const store = new Store(database.db);
   const metrics = new Metrics(database, clock);
@@ -136,6 +139,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
         onMailError: (err) => logger.warn({ err }, 'account email not sent'),
       },
       webhooks: { allowPrivateTargets: config.webhooks.allowPrivateTargets },
+      push: { services: config.push.services, publicKey: vapidKeys?.publicKey },
     },
   );
   const wiring = registerRoles(config, {
@@ -147,6 +151,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     clock,
     logger,
     ...(mailSender ? { mailSender } : {}),
+    ...(vapidKeys ? { vapidKeys } : {}),
   });
   // A write refused for lack of space makes the process not ready until a write works again.
   const writes = new WriteHealth(

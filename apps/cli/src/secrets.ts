@@ -7,7 +7,7 @@
 import { DaprClient } from '@todo/transport';
 
 /** The settings a secret store may provide, by the same names as the environment variables. */
-export const SECRET_SETTINGS = ['JWT_SECRET', 'SMTP_URL', 'DATABASE_URL'] as const;
+export const SECRET_SETTINGS = ['JWT_SECRET', 'SMTP_URL', 'DATABASE_URL', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY'] as const;
 
 type Env = Record<string, string | undefined>;
 

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { loadConfig } from '@todo/config';
 import { TestClock, createTestDatabase, startSmtpCapture, takeConfirmationToken, type SmtpCapture } from '@todo/testing';
 import { createLogger, createRuntime, type Runtime } from '../src/index.js';
+import { newVapidKeys } from '../src/vapid-keys.js';
 
 export interface Pipeline {
   runtime: Runtime;
@@ -29,7 +30,11 @@ export async function createPipeline(
   const smtp = await startSmtpCapture();
   const clock = new TestClock(start);
   const database = await createTestDatabase({ outboxMode: 'deliver' });
+  // Given, so that the runtime does not keep a generated pair in ./data.
+  const vapid = newVapidKeys();
   const config = loadConfig({
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
     SMTP_URL: smtp.url,
     PUBLIC_URL: 'http://todo.test',
     JWT_SECRET: 'p'.repeat(40),

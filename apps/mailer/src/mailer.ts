@@ -14,13 +14,8 @@ import { parseEventData, TOPICS, type Clock, type CloudEvent } from '@todo/domai
 import type { ActionTokens, NotificationService, ReminderService } from '@todo/services';
 import { PoisonEventError, StateConflictError, type EventBus, type HandlerOutcome, type StateStore } from '@todo/transport';
 import { reminderEmail, reminderSubject, reminderTimeZone } from './email.js';
+import { DeliveryLedger } from './ledger.js';
 import type { MailSender } from './transport.js';
-
-interface LedgerEntry {
-  status: 'sending' | 'sent' | 'skipped' | 'failed';
-  at: string;
-  messageId?: string;
-}
 
 export interface MailerDeps {
   bus: Pick<EventBus, 'subscribe'>;
@@ -48,28 +43,7 @@ export interface MailerDeps {
 export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${reminderId}:${fireAt}`;
 
 export function registerMailer(deps: MailerDeps): void {
-  const lease = deps.claimLeaseMs ?? 5 * 60_000;
-
-  /**
-   * The ledger claim: first-write-wins on a new occurrence — the usual case, one round trip —
-   * and only when that finds an entry, a read to decide whether it is done, being sent, or failed.
-   */
-  async function claim(key: string): Promise<string | null> {
-    const entry: LedgerEntry = { status: 'sending', at: deps.clock.now().toISOString() };
-    try {
-      return await deps.state.set(key, entry, { firstWrite: true });
-    } catch (error) {
-      if (!(error instanceof StateConflictError)) throw error;
-    }
-    const current = await deps.state.get<LedgerEntry>(key);
-    // Deleted meanwhile: the next delivery claims it afresh.
-    if (!current) throw new StateConflictError(key);
-    const { status, at } = current.value;
-    if (status === 'sent' || status === 'skipped') return null;
-    if (status === 'sending' && deps.clock.now().getTime() - new Date(at).getTime() < lease)
-      throw new Error('another delivery is sending this reminder');
-    return deps.state.set(key, entry, { etag: current.etag });
-  }
+  const ledger = new DeliveryLedger(deps.state, deps.clock, deps.claimLeaseMs ?? 5 * 60_000);
 
   async function handle(event: CloudEvent): Promise<HandlerOutcome> {
     const parsed = parseEventData(event, 'todo.reminder.due.v1');
@@ -78,7 +52,7 @@ export function registerMailer(deps: MailerDeps): void {
     const key = ledgerKey(reminderId, fireAt);
     let etag: string | null;
     try {
-      etag = await claim(key);
+      etag = await ledger.claim(key);
     } catch (error) {
       if (error instanceof StateConflictError) return 'retry';
       throw error;
@@ -86,9 +60,9 @@ export function registerMailer(deps: MailerDeps): void {
     if (etag === null) return 'ack';
 
     const delivery = await deps.reminders.forDelivery(userId, taskId);
-    const finish = (value: LedgerEntry) => deps.state.set(key, value, { etag: etag! });
+    const finish = (status: 'sent' | 'skipped' | 'failed', messageId?: string) => ledger.finish(key, etag!, status, messageId);
     if (!delivery) {
-      await finish({ status: 'skipped', at: deps.clock.now().toISOString() });
+      await finish('skipped');
       return 'ack';
     }
     const { task, owner: user } = delivery;
@@ -107,7 +81,7 @@ export function registerMailer(deps: MailerDeps): void {
         openUrl: `${deps.publicUrl}/?task=${task.number}`,
       });
       const sent = await deps.sender.send({ from: deps.from, to: user.email, ...mail, headers: { 'X-Todo-Reminder': key } });
-      await finish({ status: 'sent', at: deps.clock.now().toISOString(), messageId: sent.messageId });
+      await finish('sent', sent.messageId);
       deps.logger.info(
         { cloudEventId: event.id, reminderId, fireAt, messageId: sent.messageId, savedTo: sent.savedTo },
         'reminder email sent',
@@ -115,7 +89,7 @@ export function registerMailer(deps: MailerDeps): void {
       return 'ack';
     } catch (error) {
       // Release the claim so the retry can send at once instead of waiting for the lease.
-      await finish({ status: 'failed', at: deps.clock.now().toISOString() }).catch(() => undefined);
+      await finish('failed').catch(() => undefined);
       throw error;
     }
   }

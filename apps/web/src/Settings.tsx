@@ -1,6 +1,7 @@
-/** Settings: profile (zone, reminder hour, email, name) and API tokens with copy-once secrets. */
+/** Settings: profile (zone, reminder hour, email, name), devices for push reminders, and API tokens with copy-once secrets. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type ApiToken, type User } from './api.js';
+import { PushDevices } from './PushDevices.js';
 import { EmptyState, ErrorState, Field, FormError, fieldMessage, Spinner } from './ui.js';
 
 const zones = (() => {
@@ -16,6 +17,7 @@ export function Settings({ user, onUser }: { user: User; onUser: (user: User) =>
     <div className="settings">
       <h1>Settings</h1>
       <Profile user={user} onUser={onUser} />
+      <PushDevices />
       <Tokens />
     </div>
   );

@@ -4,10 +4,22 @@
  * header the API checks on unsafe methods. Errors are problem+json (`code`, `detail`, `errors[]`).
  */
 
-import type { ApiToken, Label, Notification, Priority, Reminder, ReminderInput, Task, TaskPatch, User } from '@todo/domain';
+import type {
+  ApiToken,
+  Label,
+  Notification,
+  Priority,
+  PushDevice,
+  PushSubscriptionCreate,
+  Reminder,
+  ReminderInput,
+  Task,
+  TaskPatch,
+  User,
+} from '@todo/domain';
 
 // The wire types are the domain's (type-only imports: nothing of the server reaches the bundle).
-export type { ApiToken, Due, Label, Notification, Priority, Reminder, ReminderInput, Task, User } from '@todo/domain';
+export type { ApiToken, Due, Label, Notification, Priority, PushDevice, Reminder, ReminderInput, Task, User } from '@todo/domain';
 export type TaskInput = TaskPatch;
 export const PRIORITIES: readonly Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
 
@@ -122,6 +134,10 @@ export const api = {
   createToken: (body: { name: string; scopes: ('read' | 'write')[]; expiresAt: string | null }) =>
     request<{ token: ApiToken; secret: string }>('POST', '/api/tokens', body),
   revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${encodeURIComponent(id)}`),
+  pushKey: () => request<{ publicKey: string }>('GET', '/api/push/key'),
+  pushDevices: () => request<{ items: PushDevice[] }>('GET', '/api/push/subscriptions'),
+  addPushDevice: (subscription: PushSubscriptionCreate) => request<PushDevice>('POST', '/api/push/subscriptions', subscription),
+  removePushDevice: (id: string) => request<void>('DELETE', `/api/push/subscriptions/${encodeURIComponent(id)}`),
 };
 
 /** A reminder as the API accepts it back (ids and snooze state are server-side). */

@@ -51,6 +51,14 @@ const trustProxy = z
     return list;
   });
 
+/** The push services of Chrome (FCM), Firefox (Mozilla), Edge (WNS) and Safari (Apple). */
+const DEFAULT_PUSH_SERVICES = [
+  'https://fcm.googleapis.com',
+  'https://*.push.services.mozilla.com',
+  'https://*.notify.windows.com',
+  'https://*.push.apple.com',
+];
+
 const optionalText = z
   .string()
   .optional()
@@ -75,6 +83,34 @@ const EnvSchema = z.object({
   SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   MAIL_FROM: z.string().default('todo-app <todo@localhost>'),
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  /** Web Push (VAPID) key pair, base64url; unset in the embedded runtime: generated into DATA_DIR. */
+  VAPID_PUBLIC_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a base64url P-256 public key (87 characters)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url P-256 private key (43 characters)')
+      .optional(),
+  ),
+  /** Who push services contact about this server: a mailto: or https: URL (default: from PUBLIC_URL or MAIL_FROM). */
+  VAPID_SUBJECT: optionalText.pipe(z.url({ protocol: /^(mailto|https)$/ }).optional()),
+  /** Push services browsers may register endpoints of: origins, or https://*.domain for a domain's hosts. */
+  PUSH_SERVICES: optionalText
+    .transform((s) =>
+      (s ?? DEFAULT_PUSH_SERVICES.join(','))
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^https:\/\/(\*\.[a-z0-9.-]+|[a-z0-9.-]+(:\d+)?)$/, 'must be https://host[:port] or https://*.domain'),
+      ),
+    ),
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_API_KEY: optionalText,
   CHAT_MODEL: optionalText,
@@ -133,6 +169,11 @@ export interface Config {
   };
   jwtSecret: string | undefined;
   mail: { smtpUrl: string | undefined; from: string };
+  /**
+   * Web Push: the VAPID key pair (unset: the embedded runtime generates one into DATA_DIR; with
+   * USE_DAPR, push is off), who push services may contact, and which push services may be used.
+   */
+  push: { publicKey: string | undefined; privateKey: string | undefined; subject: string; services: readonly string[] };
   publicUrl: string;
   chat: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined };
   recurrence: { reconcileEveryMs: number; reconcileGraceMs: number };
@@ -176,7 +217,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const problems: string[] = [];
   // Replicas must share the signing key; only the embedded runtime may generate and keep one.
   if (e.USE_DAPR && !e.JWT_SECRET) problems.push('JWT_SECRET: required when USE_DAPR=true (replicas must share it)');
+  if (!e.VAPID_PUBLIC_KEY !== !e.VAPID_PRIVATE_KEY)
+    problems.push('VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: set both (one key pair) or neither');
   if (problems.length) throw new ConfigError(problems);
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const mailAddress = /<([^>]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM.trim();
   return deepFreeze({
     host: e.HOST,
     port: e.PORT,
@@ -195,7 +240,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     jwtSecret: e.JWT_SECRET,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    push: {
+      publicKey: e.VAPID_PUBLIC_KEY,
+      privateKey: e.VAPID_PRIVATE_KEY,
+      subject: e.VAPID_SUBJECT ?? (publicUrl.startsWith('https:') ? publicUrl : `mailto:${mailAddress}`),
+      services: e.PUSH_SERVICES,
+    },
+    publicUrl,
     chat: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.CHAT_MODEL },
     recurrence: { reconcileEveryMs: e.RECURRENCE_RECONCILE_EVERY_MS, reconcileGraceMs: e.RECURRENCE_RECONCILE_GRACE_MS },
     reminders: { reconcileEveryMs: e.REMINDER_RECONCILE_EVERY_MS, reconcileGraceMs: e.REMINDER_RECONCILE_GRACE_MS },

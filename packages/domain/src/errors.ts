@@ -31,12 +31,17 @@ export const ERROR_CODES = {
   TOKEN_NOT_FOUND: 404,
   WEBHOOK_NOT_FOUND: 404,
   DELIVERY_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
+  /** This server has no VAPID keys, so it cannot send Web Push (docs/operations.md). */
+  PUSH_UNAVAILABLE: 404,
   EMAIL_TAKEN: 409,
   NAME_TAKEN: 409,
   CONFLICT: 409,
   PARENT_CYCLE: 409,
   LINK_STALE: 409,
   LINK_USED: 410,
+  /** A user may have at most 20 push devices: each reminder is sent to every one (docs/security.md). */
+  TOO_MANY_DEVICES: 409,
   RATE_LIMITED: 429,
   TOO_MANY_STREAMS: 429,
   OVERLOADED: 503,

@@ -33,6 +33,11 @@ export const EVENT_SCHEMAS = {
     reminderId: z.uuid(),
     /** The instant this reminder occurrence was due to fire; with reminderId, its natural key. */
     fireAt: z.iso.datetime(),
+    /**
+     * Set when the user had Web Push devices at emission: the embedded bus queues the event for
+     * the push subscription only then, so that users without devices cost it nothing.
+     */
+    push: z.literal(true).optional(),
   }),
   /** An in-app notification was written (drives the SSE stream and the notification centre). */
   'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),

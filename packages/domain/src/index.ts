@@ -66,6 +66,8 @@ export {
   TokenScope,
   TokenCreate,
   ApiToken,
+  PushSubscriptionCreate,
+  PushDevice,
   LabelName,
   LabelCreate,
   LabelPatch,
@@ -93,7 +95,7 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, type Caller, type Decision } from './policy.js';
+export { policy, enforce, MAX_PUSH_DEVICES, type Caller, type Decision } from './policy.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { enforce, policy, type Caller } from './policy.js';
+import { enforce, MAX_PUSH_DEVICES, policy, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -77,5 +77,27 @@ describe('policy', () => {
       code: 'WEBHOOK_TARGET_REFUSED',
       issues: [{ field: 'url' }],
     });
+  });
+
+  it('lets a browser name only the push services the operator allows', () => {
+    const allowed = ['https://fcm.googleapis.com', 'https://*.push.services.mozilla.com', 'https://127.0.0.1:4430'];
+    const verdict = (endpoint: string) => policy.pushEndpoint(endpoint, allowed).allowed;
+    expect(verdict('https://fcm.googleapis.com/fcm/send/abc')).toBe(true);
+    expect(verdict('https://updates.push.services.mozilla.com/wpush/v2/abc')).toBe(true);
+    expect(verdict('https://127.0.0.1:4430/push/abc')).toBe(true);
+    expect(verdict('https://127.0.0.1:4431/push/abc')).toBe(false);
+    expect(verdict('https://push.services.mozilla.com.evil.test/abc')).toBe(false);
+    expect(verdict('https://evil.push.services.mozilla.com:8443/abc')).toBe(false);
+    expect(verdict('https://fcm.googleapis.com.evil.test/fcm/send/abc')).toBe(false);
+    expect(policy.pushEndpoint('https://10.0.0.1/x', allowed)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ field: 'endpoint' }],
+    });
+  });
+
+  it('bounds the devices a user gets reminders on, but lets a registered browser register again', () => {
+    expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES - 1, includesThisOne: false }).allowed).toBe(true);
+    expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES, includesThisOne: true }).allowed).toBe(true);
+    expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES, includesThisOne: false })).toMatchObject({ code: 'TOO_MANY_DEVICES' });
   });
 });

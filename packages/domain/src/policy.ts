@@ -26,6 +26,9 @@ export type Decision =
   | { readonly allowed: false; readonly code: ErrorCode; readonly reason: string; readonly issues?: readonly FieldIssue[] };
 
 const ALLOWED: Decision = { allowed: true };
+
+/** Devices one user may receive push reminders on. */
+export const MAX_PUSH_DEVICES = 20;
 const refuse = (code: ErrorCode, reason: string, field?: string): Decision => ({
   allowed: false,
   code,
@@ -115,5 +118,33 @@ export const policy = {
       );
     }
     return ALLOWED;
+  },
+
+  /**
+   * The server sends an HTTP request to whatever endpoint a browser registers, so a user could
+   * otherwise make it call any address, internal ones included. Only the push services the
+   * operator allows (PUSH_SERVICES: origins, or `https://*.domain` for a domain's hosts) may be
+   * named; the major browsers' services are the default.
+   */
+  pushEndpoint(endpoint: string, allowed: readonly string[]): Decision {
+    const url = new URL(endpoint);
+    const permitted = allowed.some((entry) => {
+      const wildcard = /^https:\/\/\*\.(.+)$/.exec(entry);
+      if (wildcard) return url.protocol === 'https:' && url.port === '' && url.hostname.endsWith(`.${wildcard[1]}`);
+      return url.origin === entry;
+    });
+    return permitted
+      ? ALLOWED
+      : refuse('VALIDATION_FAILED', `${url.origin} is not a push service this server sends to (PUSH_SERVICES)`, 'endpoint');
+  },
+
+  /**
+   * Each reminder is sent to every device of its user, so a user's devices are bounded: one
+   * account cannot turn the server into a sender of many requests per reminder. A browser
+   * already registered may always register again (a new key pair, the same device).
+   */
+  addPushDevice(devices: { readonly count: number; readonly includesThisOne: boolean }): Decision {
+    if (devices.includesThisOne || devices.count < MAX_PUSH_DEVICES) return ALLOWED;
+    return refuse('TOO_MANY_DEVICES', `at most ${MAX_PUSH_DEVICES} devices get reminders; remove one in Settings first`);
   },
 };

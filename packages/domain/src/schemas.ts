@@ -85,6 +85,32 @@ export const ApiToken = z.object({
 });
 export type ApiToken = z.infer<typeof ApiToken>;
 
+/**
+ * A browser's push subscription as `PushSubscription.toJSON()` gives it: the push service's
+ * address for this browser, and the keys payloads are encrypted to (RFC 8291).
+ */
+const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, 'must be base64url');
+export const PushSubscriptionCreate = z.object({
+  endpoint: z.url({ protocol: /^https$/ }).max(2000),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({
+    // An uncompressed P-256 point is 65 bytes (87 characters), the auth secret 16 (22).
+    p256dh: Base64Url.min(80).max(100),
+    auth: Base64Url.min(16).max(32),
+  }),
+  /** Shown in the device list, e.g. "Chrome on Linux"; the server falls back to the User-Agent. */
+  label: z.string().trim().min(1).max(100).optional(),
+});
+export type PushSubscriptionCreate = z.infer<typeof PushSubscriptionCreate>;
+
+export const PushDevice = z.object({
+  id: z.uuid(),
+  label: z.string(),
+  createdAt: z.iso.datetime(),
+  lastSuccessAt: z.iso.datetime().nullable(),
+});
+export type PushDevice = z.infer<typeof PushDevice>;
+
 /** A category or tag name, as users create and rename them. */
 export const LabelName = z
   .string()

@@ -11,6 +11,7 @@ import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { TokenService } from './token.service.js';
+import { PushService, type PushOptions } from './push.service.js';
 import { NotificationService } from './notification.service.js';
 import { RecurrenceService } from './recurrence.service.js';
 import { ReminderService } from './reminder.service.js';
@@ -38,6 +39,7 @@ export {
 export type { AccountMail, AccountNotice } from './account-mail.js';
 export { TokenService } from './token.service.js';
 export { CalendarFeedService, MAX_FEED_EVENTS, COMPLETED_FEED_DAYS, type FeedDocument } from './calendar-feed.service.js';
+export { PushService, deviceLabel, type PushOptions } from './push.service.js';
 export { NotificationService, type NewNotification } from './notification.service.js';
 export {
   RecurrenceService,
@@ -83,6 +85,7 @@ export { databaseFailureOf, isStorageFull } from '@todo/storage';
 export interface Services {
   auth: AuthService;
   tokens: TokenService;
+  push: PushService;
   profile: ProfileService;
   confirmations: EmailConfirmationService;
   tasks: TaskService;
@@ -112,6 +115,8 @@ export interface ServiceOptions {
   accounts?: ConfirmationOptions;
   /** Outgoing webhooks: whether they may reach internal addresses (none by default). */
   webhooks?: WebhookOptions;
+  /** Which push services browsers may register (config's PUSH_SERVICES); absent: none. */
+  push?: PushOptions;
 }
 
 export function createServices(deps: ServiceDeps, auth: AuthOptions, options: ServiceOptions = {}): Services {
@@ -124,6 +129,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
+    push: new PushService(deps, options.push ?? { services: [] }),
     profile: new ProfileService(deps, authService, confirmations),
     confirmations,
     tasks,

@@ -72,7 +72,8 @@ export class ReminderService {
     const { task, owner } = found;
     if (reminderFireAt(reminder, task, owner)?.toISOString() !== fireAt) return null;
     // The emission's record and its event in one statement: atomic, and one round trip.
-    const event = pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt });
+    const push = owner.hasPushDevices ? { push: true as const } : {};
+    const event = pendingEvent('todo.reminder.due.v1', taskId, { userId, taskId, reminderId, fireAt, ...push });
     await this.unitOfWork.runStatement({}, [event], (repos, events) =>
       repos.reminders.markEmittedWithEvents(reminderId, new Date(fireAt), this.deps.clock.now(), events),
     );

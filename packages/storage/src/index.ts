@@ -35,6 +35,7 @@ export type { TrashEntry, TrashedTask } from './repositories/trash.repository.js
 export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
+export type { PushSubscriptionRow } from './repositories/push-subscription.repository.js';
 export type { DeadLetterRow } from './repositories/notification.repository.js';
 export type { WebhookTarget } from './repositories/webhook.repository.js';
 export type { ClaimedDelivery, NewDelivery } from './repositories/webhook-delivery.repository.js';

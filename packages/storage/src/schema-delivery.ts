@@ -160,3 +160,27 @@ export const kv = pgTable('kv', {
     .notNull()
     .default(sql`now()`),
 });
+
+/**
+ * Browsers that receive reminders as Web Push notifications: one row per push endpoint (a
+ * browser profile on one device), so a user has as many as devices. The endpoint is the push
+ * service's address for that browser and identifies it: registering it again updates the row.
+ * `p256dh` and `auth` are the browser's public key and secret that payloads are encrypted to.
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    /** A label for the device list, e.g. "Chrome on Linux". */
+    label: text('label').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    lastSuccessAt: instant('last_success_at'),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint), index('push_subscriptions_user_idx').on(t.userId)],
+);

@@ -22,6 +22,7 @@ import { EmailConfirmationRepository } from './repositories/email-confirmation.r
 import { WebhookRepository } from './repositories/webhook.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { CalendarFeedRepository } from './repositories/calendar-feed.repository.js';
+import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
 import { categories, tags } from './schema.js';
 
 export interface Repositories {
@@ -45,6 +46,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   calendarFeeds: CalendarFeedRepository;
+  pushSubscriptions: PushSubscriptionRepository;
 }
 
 const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
@@ -68,6 +70,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   webhooks: new WebhookRepository(db),
   webhookDeliveries: new WebhookDeliveryRepository(db),
   calendarFeeds: new CalendarFeedRepository(db),
+  pushSubscriptions: new PushSubscriptionRepository(db),
 });
 
 export class Store {

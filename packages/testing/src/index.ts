@@ -4,3 +4,4 @@ export { tempDataDir } from './data-dir.js';
 export { createTestDatabase, createPostgresDatabase, postgresBaseUrl } from './databases.js';
 export { connectMigratedPostgres, readsOf, type MigratedPostgres, type Reads } from './pg-reads.js';
 export { startSmtpCapture, takeConfirmationToken, type SmtpCapture, type CapturedMail } from './smtp.js';
+export { startFakePushService, type FakePushService, type FakeSubscription, type ReceivedPush } from './push-service.js';

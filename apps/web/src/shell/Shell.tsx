@@ -50,7 +50,7 @@ export function Shell({
   const quickAddRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const { toasts, toast, runUndo } = useToasts();
+  const { toasts, toast, runUndo, dismiss } = useToasts();
   const { reloadKey, reload } = useReload();
   const today = useToday(user.timeZone);
   const { filters, setFilters, searchText, setSearchText } = useFilters();
@@ -209,7 +209,7 @@ export function Shell({
       {panel === 'chat' && chatAvailable && <ChatPanel onClose={closePanel} onToolResult={reload} />}
       {shortcutsOpen && <ShortcutSheet onClose={() => setShortcutsOpen(false)} />}
 
-      <Toasts toasts={toasts} onUndo={runUndo} />
+      <Toasts toasts={toasts} onUndo={runUndo} dismiss={dismiss} />
     </div>
   );
 }

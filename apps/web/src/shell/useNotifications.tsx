@@ -1,5 +1,5 @@
 /** The notifications centre's data: the list, the unread count, and the actions on a reminder. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, reminderInput, type Notification } from '../api.js';
 import type { ShowToast } from './Toasts.js';
 
@@ -7,6 +7,8 @@ export function useNotifications({ toast, reload }: { toast: ShowToast; reload: 
   const [items, setItems] = useState<Notification[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [unread, setUnread] = useState(0);
+  // A toast's buttons run the actions of the latest render, not of the one that showed the toast.
+  const latest = useRef<{ done: (n: Notification) => Promise<void>; snooze: (n: Notification) => Promise<void> } | null>(null);
 
   const load = useCallback(() => {
     setError(null);
@@ -27,7 +29,20 @@ export function useNotifications({ toast, reload }: { toast: ShowToast; reload: 
         const { notification } = JSON.parse(data) as { notification: Notification };
         setItems((ns) => (ns?.some((n) => n.id === notification.id) ? ns : [notification, ...(ns ?? [])]));
         setUnread((n) => n + 1);
-        toast(`⏰ Reminder: ${notification.title}`);
+        // The reminder's own buttons, as on the notification in the panel.
+        toast(
+          `⏰ Reminder: ${notification.title}`,
+          notification.taskId
+            ? [
+                { label: 'Done', name: `Done: ${notification.title}`, run: () => latest.current?.done(notification) },
+                {
+                  label: 'Snooze 1 hour',
+                  name: `Snooze 1 hour: ${notification.title}`,
+                  run: () => latest.current?.snooze(notification),
+                },
+              ]
+            : [],
+        );
       } catch {
         load();
       }
@@ -75,6 +90,10 @@ export function useNotifications({ toast, reload }: { toast: ShowToast; reload: 
       toast(e instanceof Error ? e.message : 'Could not complete the task');
     }
   }
+
+  useEffect(() => {
+    latest.current = { done, snooze };
+  });
 
   return { items, error, unread, load, received, markRead, snooze, done };
 }

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../db.js';
 import { reminders, tasks, users } from '../schema.js';
+import { pushSubscriptions } from '../schema-delivery.js';
 import { buildListQuery, encodeCursor, listOnlyFields, type ListContext } from './task-list.query.js';
 import { writeTasks, type StoredTaskWrite, type TaskWrite } from './task-write.statement.js';
 import type { TaskWriteBatcher } from './task-write.batcher.js';
@@ -81,7 +82,13 @@ export class TaskRepository {
           task: taskColumns,
           tagNames: tagNamesColumn,
           reminders: remindersColumn,
-          owner: { email: users.email, name: users.name, timeZone: users.timeZone, reminderHour: users.reminderHour },
+          owner: {
+            email: users.email,
+            name: users.name,
+            timeZone: users.timeZone,
+            reminderHour: users.reminderHour,
+            hasPushDevices: sql<boolean>`exists (select 1 from ${pushSubscriptions} p where p.user_id = ${users.id})`,
+          },
         })
         .from(tasks)
         .innerJoin(users, eq(users.id, tasks.userId))
@@ -126,7 +133,10 @@ export class TaskRepository {
   async findWithOwner(
     userId: string,
     id: string,
-  ): Promise<{ task: Task; owner: { email: string; name: string | null; timeZone: string; reminderHour: number } } | null> {
+  ): Promise<{
+    task: Task;
+    owner: { email: string; name: string | null; timeZone: string; reminderHour: number; hasPushDevices: boolean };
+  } | null> {
     const [row] = await this.statements.withOwner.execute({ userId, id });
     return row ? { task: taskFromRow(row.task, row.tagNames, row.reminders), owner: row.owner } : null;
   }
