@@ -16,6 +16,8 @@ export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 export const deadLetterTopic = (topic: Topic): `${Topic}-dlq` => `${topic}-dlq`;
 
 const TaskSnapshot = z.object({ userId: z.uuid(), task: Task });
+/** `userId`: who made the change. */
+const ProjectChange = z.object({ userId: z.uuid(), projectId: z.uuid() });
 
 export const EVENT_SCHEMAS = {
   'todo.task.created.v1': TaskSnapshot,
@@ -32,6 +34,10 @@ export const EVENT_SCHEMAS = {
     /** The instant this reminder occurrence was due to fire; with reminderId, its natural key. */
     fireAt: z.iso.datetime(),
   }),
+  /** A project was created, changed (name, colour, nesting, archive) or deleted with its tasks. */
+  'todo.project.created.v1': ProjectChange,
+  'todo.project.updated.v1': ProjectChange,
+  'todo.project.deleted.v1': ProjectChange,
   /** An in-app notification was written (drives the SSE stream and the notification centre). */
   'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),
 } as const;
@@ -45,6 +51,9 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.task.completed.v1': TOPICS.taskEvents,
   'todo.task.reopened.v1': TOPICS.taskEvents,
   'todo.task.deleted.v1': TOPICS.taskEvents,
+  'todo.project.created.v1': TOPICS.taskEvents,
+  'todo.project.updated.v1': TOPICS.taskEvents,
+  'todo.project.deleted.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
   'todo.notification.created.v1': TOPICS.taskReminders,
 };

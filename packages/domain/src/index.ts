@@ -90,6 +90,22 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, type Caller, type Decision } from './policy.js';
+export {
+  policy,
+  enforce,
+  projectRule,
+  PROJECT_ACTIONS,
+  type Caller,
+  type Decision,
+  type ProjectAction,
+} from './policy.js';
+export {
+  MAX_PROJECT_DEPTH,
+  PROJECT_ROLES,
+  ProjectRole,
+  ProjectCreate,
+  ProjectPatch,
+  Project,
+} from './projects/project.schema.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';

@@ -18,7 +18,8 @@ import { SessionRepository, UserRepository } from './repositories/user.repositor
 import { TokenRepository } from './repositories/token.repository.js';
 import { ActionLinkRepository } from './repositories/action-link.repository.js';
 import { EmailConfirmationRepository } from './repositories/email-confirmation.repository.js';
-import { categories, tags } from './schema.js';
+import { tags } from './schema.js';
+import { ProjectRepository } from './repositories/project.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -26,7 +27,7 @@ export interface Repositories {
   tokens: TokenRepository;
   actionLinks: ActionLinkRepository;
   emailConfirmations: EmailConfirmationRepository;
-  categories: LabelRepository;
+  projects: ProjectRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
@@ -45,7 +46,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   tokens: new TokenRepository(db),
   actionLinks: new ActionLinkRepository(db),
   emailConfirmations: new EmailConfirmationRepository(db),
-  categories: new LabelRepository(db, categories),
+  projects: new ProjectRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   recurrence: new RecurrenceRepository(db),

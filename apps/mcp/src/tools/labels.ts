@@ -1,18 +1,16 @@
-/** Category and tag tools (the same use cases over two kinds), and tagging a task. */
+/** Tag tools, and tagging a task (projects: projects.ts). */
 import { z } from 'zod';
 import { Color, Label, LabelName, TagName } from '@todo/domain';
 import type { LabelService } from '@todo/services';
 import { ADDITIVE, CHANGE, CREATE, READ, defineTool, type ToolContext, type ToolDef } from '../tool.js';
 import { TaskOut, TaskRef, callOf, describeTask, findLabel, pageOf } from './common.js';
+import { projectTools } from './projects.js';
 
-function labelTools(kind: 'category' | 'tag'): ToolDef[] {
-  const plural = kind === 'category' ? 'categories' : 'tags';
-  const service = (ctx: ToolContext): LabelService => (kind === 'category' ? ctx.services.categories : ctx.services.tags);
+function labelTools(kind: 'tag'): ToolDef[] {
+  const plural = 'tags';
+  const service = (ctx: ToolContext): LabelService => ctx.services.tags;
   const Ref = z.string().trim().min(1).max(64).describe(`The ${kind}: its id or its name`);
-  const usage =
-    kind === 'category'
-      ? 'A task has at most one category (its `categoryId`).'
-      : 'A task can have several tags, given by name on the task; tag_task creates unknown tags on the fly.';
+  const usage = 'A task can have several tags, given by name on the task; tag_task creates unknown tags on the fly.';
   const one = z.object({ [kind]: Label }) as z.ZodObject<Record<string, typeof Label>>;
   const summarize = (r: Record<string, unknown>) => {
     const l = r[kind] as Label;
@@ -59,10 +57,7 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
     defineTool({
       name: `delete_${kind}`,
       title: `Delete a ${kind}`,
-      description:
-        kind === 'category'
-          ? 'Deletes a category, found by id or name. Its tasks stay and lose their category. Cannot be undone.'
-          : 'Deletes a tag, found by id or name, and removes it from every task. Cannot be undone.',
+      description: 'Deletes a tag, found by id or name, and removes it from every task. Cannot be undone.',
       input: z.strictObject({ [kind]: Ref }),
       output: z.object({ deleted: z.object({ id: z.uuid(), name: z.string() }) }),
       annotations: CHANGE,
@@ -98,4 +93,4 @@ const untagTask = defineTool({
   summarize: (r) => `Untagged ${describeTask(r.task)}: ${r.task.tags.join(', ') || 'no tags'}`,
 });
 
-export const labelToolList: ToolDef[] = [...labelTools('category'), ...labelTools('tag'), tagTask, untagTask];
+export const labelToolList: ToolDef[] = [...projectTools, ...labelTools('tag'), tagTask, untagTask];

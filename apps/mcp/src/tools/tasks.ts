@@ -13,7 +13,7 @@ import {
   type ToolContext,
   type ToolDef,
 } from '../tool.js';
-import { CategoryRef, Failure, TaskOut, TaskPageOut, TaskRef, callOf, categoryIdOf, describeTask } from './common.js';
+import { Failure, ProjectRef, TaskOut, TaskPageOut, TaskRef, callOf, describeTask, projectIdOf } from './common.js';
 
 const IdempotencyKey = z
   .string()
@@ -25,7 +25,7 @@ const IdempotencyKey = z
   );
 
 const AddTaskIn = TaskCreate.extend({
-  categoryId: CategoryRef.nullable().default(null),
+  projectId: ProjectRef.nullable().default(null),
   idempotencyKey: IdempotencyKey.optional(),
 });
 type AddTaskIn = z.output<typeof AddTaskIn>;
@@ -39,8 +39,8 @@ async function createOne(
   ctx: ToolContext,
   input: AddTaskIn,
 ): Promise<{ task: z.output<typeof TaskOut>['task']; replayed: boolean }> {
-  const { idempotencyKey, categoryId, ...rest } = input;
-  const fields = { ...rest, categoryId: categoryId === null ? null : await categoryIdOf(ctx, categoryId) };
+  const { idempotencyKey, projectId, ...rest } = input;
+  const fields = { ...rest, projectId: projectId === null ? null : await projectIdOf(ctx, projectId) };
   if (!idempotencyKey) return { task: await ctx.services.tasks.create(callOf(ctx), fields), replayed: false };
   return ctx.services.tasks.createOnce(callOf(ctx), fields, idempotencyKey);
 }
@@ -96,7 +96,7 @@ const addTasks = defineTool({
 const getTask = defineTool({
   name: 'get_task',
   title: 'Get a task',
-  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, category and tags.',
+  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, project and tags.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: READ,
@@ -114,7 +114,7 @@ const LocalDateOrInstant = z
 const ListIn = z.strictObject({
   status: z.enum(['open', 'completed', 'all']).default('open').describe('Default: open tasks only'),
   priority: z.array(Priority).max(5).optional().describe('Any of these priorities'),
-  categoryId: CategoryRef.optional(),
+  projectId: ProjectRef.optional(),
   tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Tag names'),
   tagMode: z.enum(['any', 'all']).default('any').describe('Whether a task needs any or all of `tags`'),
   dueBefore: LocalDateOrInstant.optional().describe('Due strictly before this date (user zone) or instant'),
@@ -131,14 +131,14 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists the user's tasks by status, priority, category, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
+    "Lists the user's tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
-  run: async (ctx, { categoryId, ...args }) =>
+  run: async (ctx, { projectId, ...args }) =>
     ctx.services.tasks.list(
       ctx.principal,
-      TaskListQuery.parse({ ...args, ...(categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : {}) }),
+      TaskListQuery.parse({ ...args, ...(projectId ? { projectId: await projectIdOf(ctx, projectId) } : {}) }),
     ),
   summarize: (r) =>
     `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map((t) => describeTask(t)).join('\n')}`,
@@ -169,13 +169,13 @@ const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes the given fields of one task; `null` clears due, recurrence, categoryId or parentId. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
-  input: TaskPatch.extend({ task: TaskRef, categoryId: CategoryRef.nullable().optional() }),
+    'Changes the given fields of one task; `null` clears due, recurrence or parentId; projectId moves it. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
+  input: TaskPatch.extend({ task: TaskRef, projectId: ProjectRef.optional() }),
   output: TaskOut,
   annotations: CHANGE,
-  run: async (ctx, { task, categoryId, ...patch }) => {
-    const category = categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : categoryId === null ? { categoryId } : {};
-    return { task: await ctx.services.tasks.update(callOf(ctx), task, { ...patch, ...category }) };
+  run: async (ctx, { task, projectId, ...patch }) => {
+    const project = projectId ? { projectId: await projectIdOf(ctx, projectId) } : {};
+    return { task: await ctx.services.tasks.update(callOf(ctx), task, { ...patch, ...project }) };
   },
   summarize: (r) => `Updated ${describeTask(r.task)}`,
 });
