@@ -90,15 +90,7 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export {
-  policy,
-  enforce,
-  projectRule,
-  PROJECT_ACTIONS,
-  type Caller,
-  type Decision,
-  type ProjectAction,
-} from './policy.js';
+export { policy, enforce, projectRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
 export {
   MAX_PROJECT_DEPTH,
   PROJECT_ROLES,

@@ -74,14 +74,11 @@ describe('project rules', () => {
     delete: ['owner'],
   };
 
-  it.each(PROJECT_ACTIONS.flatMap((action) => roles.map((role) => [action, role] as const)))(
-    '%s by %s',
-    (action, role) => {
-      const decision = projectRule(role, action);
-      if (allowed[action]!.includes(role)) expect(decision.allowed).toBe(true);
-      else expect(decision).toMatchObject({ allowed: false, code: role === null ? 'PROJECT_NOT_FOUND' : 'FORBIDDEN' });
-    },
-  );
+  it.each(PROJECT_ACTIONS.flatMap((action) => roles.map((role) => [action, role] as const)))('%s by %s', (action, role) => {
+    const decision = projectRule(role, action);
+    if (allowed[action]!.includes(role)) expect(decision.allowed).toBe(true);
+    else expect(decision).toMatchObject({ allowed: false, code: role === null ? 'PROJECT_NOT_FOUND' : 'FORBIDDEN' });
+  });
 
   it('tells a stranger that a task of the project does not exist, and a viewer why not', () => {
     expect(projectRule(null, 'writeTasks', 'task')).toMatchObject({ code: 'TASK_NOT_FOUND', reason: 'no such task' });

@@ -45,7 +45,15 @@ export class ProjectService {
           if ((await repos.projects.ancestors(parent.id)).length + 2 > MAX_PROJECT_DEPTH) throw tooDeep();
           rootId = parent.rootId;
         }
-        await repos.projects.insert({ id, ownerId: userId, name: input.name, color: input.color, parentId: input.parentId, rootId, now });
+        await repos.projects.insert({
+          id,
+          ownerId: userId,
+          name: input.name,
+          color: input.color,
+          parentId: input.parentId,
+          rootId,
+          now,
+        });
         emit(pendingEvent('todo.project.created.v1', id, { userId, projectId: id }));
       }),
     );
@@ -78,7 +86,9 @@ export class ProjectService {
         if (parentId !== undefined && parentId !== project.parentId) await this.move(repos, userId, project, parentId, now);
         await repos.projects.update(project.id, {
           ...fields,
-          ...(archived !== undefined ? { archivedAt: archived ? (project.archivedAt ? new Date(project.archivedAt) : now) : null } : {}),
+          ...(archived !== undefined
+            ? { archivedAt: archived ? (project.archivedAt ? new Date(project.archivedAt) : now) : null }
+            : {}),
           now,
         });
         emit(pendingEvent('todo.project.updated.v1', project.id, { userId, projectId: project.id }));

@@ -190,7 +190,10 @@ export class TaskService {
     const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
     return this.change(ctx, ref, async ({ task: before, row: read }) => {
       if (!changed.length) return null;
-      const row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null } = { ...read, updatedAt: this.deps.clock.now() };
+      const row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null } = {
+        ...read,
+        updatedAt: this.deps.clock.now(),
+      };
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.description !== undefined) row.description = patch.description;
       if (patch.priority !== undefined) row.priority = priorityRank(patch.priority);

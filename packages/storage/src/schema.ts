@@ -193,7 +193,9 @@ export const projects = pgTable(
     uniqueIndex('projects_owner_name_key')
       .on(t.ownerId, sql`lower(${t.name})`)
       .where(sql`not ${t.inbox}`),
-    uniqueIndex('projects_owner_inbox_key').on(t.ownerId).where(sql`${t.inbox}`),
+    uniqueIndex('projects_owner_inbox_key')
+      .on(t.ownerId)
+      .where(sql`${t.inbox}`),
     index('projects_parent_idx').on(t.parentId),
     index('projects_root_idx').on(t.rootId),
   ],

@@ -172,7 +172,13 @@ export function runRepositoryContract(): void {
         .then((r) => [r]);
       await expect(
         f.store.repos.tasks.write([
-          { op: 'insert', row: { ...row!, id: crypto.randomUUID(), number: null, projectNumber: null }, tags: [], reminders: [], events: [] },
+          {
+            op: 'insert',
+            row: { ...row!, id: crypto.randomUUID(), number: null, projectNumber: null },
+            tags: [],
+            reminders: [],
+            events: [],
+          },
         ]),
       ).rejects.toSatisfy(
         (e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'),
@@ -265,7 +271,13 @@ export function runRepositoryContract(): void {
       });
       // The task and its tag could be written, its second reminder cannot (the same id twice): none of it is.
       const projectId = (await f.store.repos.projects.inboxOf(alice.userId))!;
-      const row = plainTaskRow({ id: crypto.randomUUID(), userId: alice.userId, projectId, title: 'half', createdAt: new Date() });
+      const row = plainTaskRow({
+        id: crypto.randomUUID(),
+        userId: alice.userId,
+        projectId,
+        title: 'half',
+        createdAt: new Date(),
+      });
       const reminder = { id: crypto.randomUUID(), kind: 'relative' as const, minutesBefore: 5, at: null };
       const tags = [{ id: crypto.randomUUID(), name: 'half-tag' }];
       await expect(

@@ -86,7 +86,12 @@ export function runTaskWritesContract(): void {
       const cleoInbox = (await f.store.repos.projects.inboxOf(cleo.userId))!;
       const batchesBefore = f.taskWriteBatches.length;
       const writes = Array.from({ length: 9 }, (_, i) =>
-        write(cleo.userId, `w${i}`, cleoInbox, i === 4 ? { tags: ['only-the-bad-one'], projectId: randomUUID() } : { tags: ['fine'] }),
+        write(
+          cleo.userId,
+          `w${i}`,
+          cleoInbox,
+          i === 4 ? { tags: ['only-the-bad-one'], projectId: randomUUID() } : { tags: ['fine'] },
+        ),
       );
       const outcomes = await Promise.allSettled(writes.map((w) => writeOne(f, w)));
 

@@ -14,7 +14,13 @@ export function registerProjectRoutes(app: TypedApp, { projects }: Pick<Services
   });
   app.get(
     '/api/projects',
-    { schema: { tags, summary: 'Your projects, with your role in each', response: { 200: z.object({ items: z.array(Project) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Your projects, with your role in each',
+        response: { 200: z.object({ items: z.array(Project) }) },
+      },
+    },
     async (request) => ({ items: await projects.list(principalOf(request)) }),
   );
   app.post(
@@ -32,7 +38,14 @@ export function registerProjectRoutes(app: TypedApp, { projects }: Pick<Services
   );
   app.delete(
     '/api/projects/:id',
-    { schema: { tags, summary: 'Delete a project, its sub-projects and their tasks', params: IdParams, response: { 204: z.null() } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a project, its sub-projects and their tasks',
+        params: IdParams,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await projects.delete(ctx(request), request.params.id);
       return reply.status(204).send(null);

@@ -1,6 +1,17 @@
 /** Schemas and helpers shared by the tool groups. */
 import { z } from 'zod';
-import { DomainError, Due, Label, Project, RecurrenceInput, Reminder, ReminderInput, Task, instantToLocal, todayIn } from '@todo/domain';
+import {
+  DomainError,
+  Due,
+  Label,
+  Project,
+  RecurrenceInput,
+  Reminder,
+  ReminderInput,
+  Task,
+  instantToLocal,
+  todayIn,
+} from '@todo/domain';
 import type { CallContext } from '@todo/services';
 import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
@@ -42,7 +53,12 @@ export async function userClock(ctx: ToolContext): Promise<{ timeZone: string; t
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Finds a project or tag by UUID or by (case-insensitive) name among the caller's own. */
-export function findLabel<L extends { id: string; name: string }>(labels: L[], ref: string, field: string, kind: 'project' | 'tag'): L {
+export function findLabel<L extends { id: string; name: string }>(
+  labels: L[],
+  ref: string,
+  field: string,
+  kind: 'project' | 'tag',
+): L {
   const wanted = ref.trim();
   const hit = UUID.test(wanted)
     ? labels.find((l) => l.id === wanted.toLowerCase())

@@ -50,7 +50,8 @@ export const projectTools: ToolDef[] = [
     annotations: CHANGE,
     run: async (ctx, { project, parent, ...patch }) => {
       const id = await projectIdOf(ctx, project, 'project');
-      const parentId = parent === undefined ? {} : { parentId: parent === null ? null : await projectIdOf(ctx, parent, 'parent') };
+      const parentId =
+        parent === undefined ? {} : { parentId: parent === null ? null : await projectIdOf(ctx, parent, 'parent') };
       return { project: await ctx.services.projects.update(callOf(ctx), id, { ...patch, ...parentId }) };
     },
     summarize: (r) => `Updated project ${summarize(r.project)}`,

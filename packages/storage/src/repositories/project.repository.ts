@@ -155,7 +155,9 @@ export class ProjectRepository {
 
   /** Deletes the project, its sub-projects and their tasks (foreign keys cascade). */
   async delete(id: string): Promise<boolean> {
-    const result = (await this.db.execute(sql`delete from projects where id = ${id}::uuid and not inbox returning id`)) as unknown as {
+    const result = (await this.db.execute(
+      sql`delete from projects where id = ${id}::uuid and not inbox returning id`,
+    )) as unknown as {
       rows: unknown[];
     };
     return result.rows.length > 0;
