@@ -54,10 +54,7 @@ export function registerProjectRoutes(app: TypedApp, { projects }: Pick<Services
   registerCategoryRedirects(app);
 }
 
-const MOVED = {
-  description: 'Categories are projects now (same ids): repeat the request at `Location`',
-  headers: { Location: { schema: { type: 'string' } } },
-};
+const MOVED = z.null().describe('Categories are projects now (same ids): repeat the request at `Location`');
 
 /** Categories became projects with the same ids: the old routes answer 308, which repeats the method and body. */
 function registerCategoryRedirects(app: TypedApp): void {
