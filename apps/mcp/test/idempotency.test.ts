@@ -96,7 +96,10 @@ describe('idempotency keys of add_task', () => {
   });
 
   it('keeps a key free when its create failed, and keys apart per user', async () => {
-    const otherUsersProject = await h.services.projects.create({ principal: b.principal }, { name: 'Theirs', color: null, parentId: null });
+    const otherUsersProject = await h.services.projects.create(
+      { principal: b.principal },
+      { name: 'Theirs', color: null, parentId: null },
+    );
     const failed = await add(first, { title: 'Pay bill', projectId: otherUsersProject.id, idempotencyKey: 'fail-1' });
     expect(failed.isError).toBe(true);
     const fixed = await add(second, { title: 'Pay bill', idempotencyKey: 'fail-1' });

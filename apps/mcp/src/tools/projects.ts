@@ -11,10 +11,10 @@ export const projectTools: ToolDef[] = [
   defineTool({
     name: 'create_project',
     title: 'Create a project',
-    description: 'Creates a project, optionally under another (3 levels). Names are unique per user.',
+    description: 'Creates a project, optionally under a parent (3 levels).',
     input: z.strictObject({
       name: LabelName,
-      color: Color.nullable().default(null).describe('Like "#3b82f6"'),
+      color: Color.nullable().default(null),
       parent: ProjectRef.optional(),
     }),
     output: One,
@@ -28,7 +28,7 @@ export const projectTools: ToolDef[] = [
   defineTool({
     name: 'list_projects',
     title: 'List projects',
-    description: "Lists the user's projects (Inbox first) with ids and the user's role, 100 per page; pass nextCursor as cursor.",
+    description: "Lists the user's projects, Inbox first, 100 a page; pass nextCursor as cursor.",
     input: z.strictObject({ cursor: z.string().max(100).optional(), limit: z.int().min(1).max(200).default(100) }),
     output: z.object({ items: z.array(Project), nextCursor: z.string().nullable() }),
     annotations: READ,
@@ -38,7 +38,7 @@ export const projectTools: ToolDef[] = [
   defineTool({
     name: 'update_project',
     title: 'Change a project',
-    description: 'Renames, recolours, nests (parent; null: top level) or archives a project found by id or name.',
+    description: 'Renames, recolours, moves (parent null: top level) or archives a project.',
     input: z.strictObject({
       project: ProjectRef,
       name: LabelName.optional(),
@@ -59,7 +59,7 @@ export const projectTools: ToolDef[] = [
   defineTool({
     name: 'delete_project',
     title: 'Delete a project',
-    description: 'Deletes a project found by id or name, its sub-projects and ALL their tasks. Cannot be undone.',
+    description: 'Deletes a project, its sub-projects and ALL their tasks. Cannot be undone.',
     input: z.strictObject({ project: ProjectRef }),
     output: z.object({ deleted: z.object({ id: z.uuid() }) }),
     annotations: CHANGE,

@@ -20,9 +20,7 @@ const IdempotencyKey = z
   .trim()
   .min(1)
   .max(200)
-  .describe(
-    'Any unique string (e.g. a UUID) for this create; retrying with the same key returns the first task instead of a duplicate',
-  );
+  .describe('A unique string (a UUID); a retry with it returns the first task, not a duplicate');
 
 const AddTaskIn = TaskCreate.extend({
   projectId: ProjectRef.nullable().default(null),
@@ -52,7 +50,7 @@ const addTask = defineTool({
     'Creates a task; only `title` is required. parse_due turns words like "next friday 9am" into `due`; preview_recurrence checks a repeat `rule`. Reminders are emailed at their time; new tags are created. An `idempotencyKey` makes a retry safe.',
   input: AddTaskIn,
   output: TaskOut.extend({
-    replayed: z.boolean().describe('True when the idempotency key matched an earlier call and no new task was created'),
+    replayed: z.boolean().describe('True: the key matched an earlier call, nothing was created'),
   }),
   annotations: CREATE,
   run: (ctx, args) => createOne(ctx, args),
@@ -148,7 +146,7 @@ const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    "Full-text search (English stemming) over the user's task titles and descriptions, best first; open and completed unless `status` says otherwise. Paginates with `cursor`.",
+    "Full-text search (English stemming) of the user's task titles and descriptions, best first; open and completed unless `status` says. Paginates with `cursor`.",
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -206,7 +204,7 @@ const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
   description:
-    'Permanently deletes one task (by number or id — never guess from a title) together with its subtasks and pending reminders. Cannot be undone; confirm with the user first.',
+    'Permanently deletes one task (by number or id, never guessed from a title) with its subtasks and reminders. Cannot be undone; confirm first.',
   input: z.strictObject({ task: TaskRef }),
   output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
   annotations: CHANGE,

@@ -15,17 +15,20 @@ export type ProjectRole = z.infer<typeof ProjectRole>;
 export const ProjectCreate = z.strictObject({
   name: LabelName,
   color: Color.nullable().default(null),
-  parentId: z.uuid().nullable().default(null).describe('A project of yours to nest under (3 levels at most)'),
+  /** A project to nest under (3 levels at most). */
+  parentId: z.uuid().nullable().default(null),
 });
 export type ProjectCreate = z.infer<typeof ProjectCreate>;
 
 export const ProjectPatch = z.strictObject({
   name: LabelName.optional(),
   color: Color.nullable().optional(),
-  parentId: z.uuid().nullable().optional().describe('Move under another project; null: to the top level'),
+  /** Move under another project; null: to the top level. */
+  parentId: z.uuid().nullable().optional(),
   archived: z.boolean().optional(),
-  favorite: z.boolean().optional().describe('Your own sidebar only'),
-  position: z.int().min(0).max(1_000_000).optional().describe('Your own sidebar order'),
+  /** The caller's own sidebar: favourite and order. */
+  favorite: z.boolean().optional(),
+  position: z.int().min(0).max(1_000_000).optional(),
 });
 export type ProjectPatch = z.infer<typeof ProjectPatch>;
 
@@ -33,11 +36,14 @@ export const Project = z.object({
   id: z.uuid(),
   name: z.string(),
   color: z.string().nullable(),
-  inbox: z.boolean().describe("The owner's default project: never shared, nested or deleted"),
+  /** The owner's default project: never shared, nested or deleted. */
+  inbox: z.boolean(),
   parentId: z.uuid().nullable(),
-  rootId: z.uuid().describe('The top-level project whose members share this one'),
+  /** The top-level project whose members share this one. */
+  rootId: z.uuid(),
   archivedAt: z.iso.datetime().nullable(),
-  role: ProjectRole.describe('Your role in it'),
+  /** The caller's role in it. */
+  role: ProjectRole,
   favorite: z.boolean(),
   position: z.int(),
   createdAt: z.iso.datetime(),

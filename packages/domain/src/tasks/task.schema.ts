@@ -126,7 +126,7 @@ export const Task = z.object({
   recurrence: Recurrence.nullable(),
   reminders: z.array(Reminder),
   projectId: id(),
-  projectNumber: z.int().describe('Number in its project ("<projectId>/<n>")'),
+  projectNumber: z.int().describe('Number in its project'),
   tags: z.array(z.string()),
   parentId: id().nullable(),
   seriesId: id().nullable().describe('Shared by every occurrence of a recurring task'),
