@@ -4,10 +4,21 @@
  * header the API checks on unsafe methods. Errors are problem+json (`code`, `detail`, `errors[]`).
  */
 
-import type { ApiToken, Label, Notification, Priority, Reminder, ReminderInput, Task, TaskPatch, User } from '@todo/domain';
+import type {
+  ApiToken,
+  Label,
+  Notification,
+  Priority,
+  Project,
+  Reminder,
+  ReminderInput,
+  Task,
+  TaskPatch,
+  User,
+} from '@todo/domain';
 
 // The wire types are the domain's (type-only imports: nothing of the server reaches the bundle).
-export type { ApiToken, Due, Label, Notification, Priority, Reminder, ReminderInput, Task, User } from '@todo/domain';
+export type { ApiToken, Due, Label, Notification, Priority, Project, Reminder, ReminderInput, Task, User } from '@todo/domain';
 export type TaskInput = TaskPatch;
 export const PRIORITIES: readonly Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
 
@@ -99,8 +110,8 @@ export const api = {
   deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${encodeURIComponent(id)}`),
   complete: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/complete`),
   reopen: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/reopen`),
-  categories: () => request<{ items: Label[] }>('GET', '/api/categories'),
-  createCategory: (name: string) => request<Label>('POST', '/api/categories', { name }),
+  projects: () => request<{ items: Project[] }>('GET', '/api/projects'),
+  createProject: (name: string) => request<Project>('POST', '/api/projects', { name }),
   tags: () => request<{ items: Label[] }>('GET', '/api/tags'),
   preview: (params: URLSearchParams) => request<Preview>('GET', `/api/recurrence/preview?${params.toString()}`),
   notifications: () => request<{ items: Notification[]; unread: number }>('GET', '/api/notifications?limit=50'),

@@ -23,7 +23,7 @@ describe('taskQuery', () => {
     expect(q({ kind: 'overdue' })).toEqual({ overdue: 'true', limit: '100' });
     expect(q({ kind: 'all' })).toEqual({ limit: '100' });
     expect(q({ kind: 'completed' })).toEqual({ status: 'completed', sort: '-updated', limit: '100' });
-    expect(q({ kind: 'category', id: 'c1' })).toEqual({ categoryId: 'c1', limit: '100' });
+    expect(q({ kind: 'project', id: 'c1' })).toEqual({ projectId: 'c1', limit: '100' });
     expect(q({ kind: 'tag', name: 'home' })).toEqual({ tags: 'home', limit: '100' });
   });
   it('adds filters, search and sort', () => {
@@ -56,7 +56,7 @@ describe('routing', () => {
     for (const v of [
       { kind: 'today' },
       { kind: 'completed' },
-      { kind: 'category', id: 'a b' },
+      { kind: 'project', id: 'a b' },
       { kind: 'tag', name: 'home/x' },
     ] as View[]) {
       expect(viewFromPath(viewPath(v))).toEqual(v);

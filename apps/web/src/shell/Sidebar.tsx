@@ -1,4 +1,4 @@
-/** The sidebar: the fixed views, then one link per category and per tag; a drawer on phones. */
+/** The sidebar: the fixed views, then one link per project and per tag; a drawer on phones. */
 import { type Label, type User } from '../api.js';
 import { viewPath, type View } from '../views.js';
 
@@ -7,7 +7,7 @@ export function Sidebar({
   onClose,
   navigate,
   currentView,
-  categories,
+  projects,
   tags,
   user,
 }: {
@@ -16,7 +16,7 @@ export function Sidebar({
   navigate: (path: string) => void;
   /** The view on screen, null on other pages (nothing is marked current). */
   currentView: View | null;
-  categories: Label[];
+  projects: Label[];
   tags: Label[];
   user: User;
 }) {
@@ -51,11 +51,11 @@ export function Sidebar({
           {navLink({ kind: 'all' }, 'All tasks')}
           {navLink({ kind: 'completed' }, 'Completed')}
         </ul>
-        <h2 className="nav-heading">Categories</h2>
-        {categories.length === 0 ? (
+        <h2 className="nav-heading">Projects</h2>
+        {projects.length === 0 ? (
           <p className="muted small nav-empty">None yet — add “@work” in quick add.</p>
         ) : (
-          <ul>{categories.map((c) => navLink({ kind: 'category', id: c.id }, c.name))}</ul>
+          <ul>{projects.map((c) => navLink({ kind: 'project', id: c.id }, c.name))}</ul>
         )}
         <h2 className="nav-heading">Tags</h2>
         {tags.length === 0 ? (
