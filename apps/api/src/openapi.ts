@@ -96,7 +96,14 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   'POST /api/tasks/{ref}/tags': { id: 'tagTask' },
   'DELETE /api/tasks/{ref}/tags/{name}': { id: 'untagTask' },
   'GET /api/projects': { id: 'listProjects' },
-  'POST /api/projects': { id: 'createProject', errors: { 409: 'you already have a project with this name' } },
+  'POST /api/projects': {
+    id: 'createProject',
+    errors: {
+      403: 'The token lacks the "write" scope, or your role in the parent project does not allow this',
+      404: 'The parent project is not yours or does not exist',
+      409: 'you already have a project with this name',
+    },
+  },
   'GET /api/projects/{id}': { id: 'getProject' },
   'PATCH /api/projects/{id}': {
     id: 'updateProject',
