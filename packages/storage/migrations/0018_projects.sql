@@ -51,6 +51,8 @@ END $$;--> statement-breakpoint
 CREATE TRIGGER "users_create_inbox" AFTER INSERT ON "users" FOR EACH ROW EXECUTE FUNCTION "todo_create_inbox"();--> statement-breakpoint
 ALTER TABLE "tasks" ADD COLUMN "project_id" uuid;--> statement-breakpoint
 ALTER TABLE "tasks" ADD COLUMN "project_number" integer;--> statement-breakpoint
+-- Hand-edited: drizzle-kit adds "project_id" and "project_number" as NOT NULL, which no table with
+-- tasks in it accepts; they are added empty (above), filled here, then made NOT NULL.
 -- Tasks without a category go to their user's Inbox; project numbers follow the users' numbers.
 UPDATE "tasks" t SET "project_id" = coalesce(t."category_id", (SELECT p."id" FROM "projects" p WHERE p."owner_id" = t."user_id" AND p."inbox"));--> statement-breakpoint
 UPDATE "tasks" t SET "project_number" = n."n"
