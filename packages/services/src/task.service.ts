@@ -1,7 +1,8 @@
 /**
  * Task use cases. Each change is decided here and written by one statement together with the
  * events it causes (`repos.tasks.write`, the outbox), so REST, MCP and chat — which all call
- * this service — emit exactly the same events.
+ * this service — emit exactly the same events. A task event's `userId` is the task's creator
+ * (whose reminders, series and live stream it concerns), whichever member made the change.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -247,7 +248,7 @@ export class TaskService {
         tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
         reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
       );
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed })];
+      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed })];
       return {
         task,
         write: {
@@ -277,7 +278,6 @@ export class TaskService {
 
   /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */
   async snoozeReminder(ctx: CallContext, taskRef: string, reminderId: string, until: Date): Promise<Task> {
-    const userId = ctx.principal.userId;
     return this.change(ctx, taskRef, async ({ task: before, row: read }) => {
       if (!before.reminders.some((r) => r.id === reminderId)) {
         throw DomainError.field('NOT_FOUND', 'reminderId', 'this task has no such reminder');
@@ -288,7 +288,7 @@ export class TaskService {
         ...(r.id === reminderId ? { snoozedUntil: until } : {}),
       }));
       const task = taskFromRow(row, before.tags, reminderJson(reminders));
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed: ['reminders'] })];
+      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed: ['reminders'] })];
       return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, reminders, events } };
     });
   }
@@ -318,16 +318,15 @@ export class TaskService {
       const events = [];
       for (const id of await repos.tasks.descendantIds(task.id)) {
         const sub = await repos.tasks.findById(userId, id);
-        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId, task: sub }));
+        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId: row.userId, task: sub }));
       }
-      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId, task }));
+      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, task }));
       const at = this.deps.clock.now();
       return { task, write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events } };
     });
   }
 
   private setCompleted(ctx: CallContext, ref: string, completed: boolean): Promise<Task> {
-    const userId = ctx.principal.userId;
     return this.change(ctx, ref, async ({ task: before, row: read }) => {
       if ((before.status === 'completed') === completed) return null;
       const now = this.deps.clock.now();
@@ -342,7 +341,12 @@ export class TaskService {
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
       return {
         task,
-        write: { op: 'update', row, readUpdatedAt: read.updatedAt, events: [pendingEvent(type, task.id, { userId, task })] },
+        write: {
+          op: 'update',
+          row,
+          readUpdatedAt: read.updatedAt,
+          events: [pendingEvent(type, task.id, { userId: read.userId, task })],
+        },
       };
     });
   }
