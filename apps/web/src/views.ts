@@ -2,6 +2,7 @@
  * Views, filters and dates: which `GET /api/tasks` query a screen sends, and the time-zone
  * arithmetic the editor needs. Pure (Intl only), unit-tested.
  */
+import type { Project } from '@todo/domain';
 import { addCalendarDays as addDays } from '@todo/domain/browser';
 
 export type View =
@@ -177,4 +178,21 @@ export function isOverdue(dueAt: string | null, due: DueLike | null, today: stri
   if (!due) return false;
   if (due.date) return due.date < today;
   return dueAt !== null && Date.parse(dueAt) < now.getTime();
+}
+
+/** Projects as the sidebar shows them: each under its parent, indented; archived ones (and what is under them) left out. */
+export function projectTree(projects: readonly Project[]): { project: Project; depth: number }[] {
+  const shown = projects.filter((p) => !p.archivedAt);
+  const ids = new Set(projects.map((p) => p.id));
+  const out: { project: Project; depth: number }[] = [];
+  const visit = (parentId: string | null, depth: number) => {
+    for (const p of shown) {
+      const parent = p.parentId !== null && ids.has(p.parentId) ? p.parentId : null;
+      if (parent !== parentId) continue;
+      out.push({ project: p, depth });
+      if (depth < 3) visit(p.id, depth + 1);
+    }
+  };
+  visit(null, 0);
+  return out;
 }

@@ -1,6 +1,6 @@
 /** The sidebar: the fixed views, then one link per project and per tag; a drawer on phones. */
-import { type Label, type User } from '../api.js';
-import { viewPath, type View } from '../views.js';
+import { type Label, type Project, type User } from '../api.js';
+import { projectTree, viewPath, type View } from '../views.js';
 
 export function Sidebar({
   open,
@@ -16,15 +16,15 @@ export function Sidebar({
   navigate: (path: string) => void;
   /** The view on screen, null on other pages (nothing is marked current). */
   currentView: View | null;
-  projects: Label[];
+  projects: Project[];
   tags: Label[];
   user: User;
 }) {
-  const navLink = (v: View, text: string) => {
+  const navLink = (v: View, text: string, depth = 0) => {
     const path = viewPath(v);
     const current = currentView !== null && viewPath(currentView) === path;
     return (
-      <li key={path}>
+      <li key={path} className={depth ? `nav-depth-${depth}` : undefined}>
         <a
           href={path}
           aria-current={current ? 'page' : undefined}
@@ -55,7 +55,9 @@ export function Sidebar({
         {projects.length === 0 ? (
           <p className="muted small nav-empty">None yet — add “@work” in quick add.</p>
         ) : (
-          <ul>{projects.map((c) => navLink({ kind: 'project', id: c.id }, c.name))}</ul>
+          <ul>
+            {projectTree(projects).map(({ project, depth }) => navLink({ kind: 'project', id: project.id }, project.name, depth))}
+          </ul>
         )}
         <h2 className="nav-heading">Tags</h2>
         {tags.length === 0 ? (
