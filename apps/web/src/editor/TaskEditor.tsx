@@ -3,7 +3,7 @@
  * state lives here (a save sends it all at once); each section renders its own fields.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { api, type Label, type Priority, type Task, type TaskInput, type User } from '../api.js';
+import { api, type Priority, type Project, type Task, type TaskInput, type User } from '../api.js';
 import { Field, FormError, fieldMessage, Icon } from '../ui.js';
 import { ClassificationFields } from './ClassificationFields.js';
 import { DescriptionField } from './DescriptionField.js';
@@ -14,25 +14,25 @@ import { Subtasks } from './Subtasks.js';
 import { dueForm, dueInput, reminderInputs, reminderRows, tagList, type DueForm, type ReminderRow } from './taskForm.js';
 
 /** The fields that show their own errors; the form-level error lists the rest. */
-const FIELDS = ['title', 'description', 'priority', 'due', 'recurrence', 'reminders', 'categoryId', 'tags'];
+const FIELDS = ['title', 'description', 'priority', 'due', 'recurrence', 'reminders', 'projectId', 'tags'];
 
 export function TaskEditor({
   task,
   user,
-  categories,
+  projects,
   onSaved,
   onClose,
   onDelete,
-  onCategoryCreated,
+  onProjectCreated,
   onChanged,
 }: {
   task: Task;
   user: User;
-  categories: Label[];
+  projects: Project[];
   onSaved: (task: Task) => void;
   onClose: () => void;
   onDelete: (task: Task) => void;
-  onCategoryCreated: (label: Label) => void;
+  onProjectCreated: (project: Project) => void;
   onChanged: () => void;
 }) {
   const titleId = useId();
@@ -50,7 +50,7 @@ export function TaskEditor({
     setRemindersDirty(true);
     setReminderRows(change);
   };
-  const [categoryId, setCategoryId] = useState(task.categoryId ?? '');
+  const [projectId, setProjectId] = useState(task.projectId ?? '');
   const [tags, setTags] = useState(task.tags.join(', '));
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
@@ -74,7 +74,7 @@ export function TaskEditor({
       due: dueInput(due),
       recurrence: rule.trim() ? { rule: rule.trim(), repeatFrom } : null,
       ...(remindersDirty ? { reminders: reminderInputs(reminders, effectiveZone) } : {}),
-      categoryId: categoryId || null,
+      ...(projectId ? { projectId } : {}),
       tags: tagList(tags),
     };
   }
@@ -117,10 +117,10 @@ export function TaskEditor({
         <ClassificationFields
           priority={priority}
           onPriority={setPriority}
-          categoryId={categoryId}
-          onCategoryId={setCategoryId}
-          categories={categories}
-          onCategoryCreated={onCategoryCreated}
+          projectId={projectId}
+          onProjectId={setProjectId}
+          projects={projects}
+          onProjectCreated={onProjectCreated}
           tags={tags}
           onTags={setTags}
           error={error}

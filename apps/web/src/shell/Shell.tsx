@@ -146,7 +146,7 @@ export function Shell({
         onClose={() => setNavOpen(false)}
         navigate={navigate}
         currentView={route.page === 'tasks' ? view : null}
-        categories={labels.categories}
+        projects={labels.projects}
         tags={labels.tags}
         user={user}
       />
@@ -180,11 +180,11 @@ export function Shell({
           key={editing.id}
           task={editing}
           user={user}
-          categories={labels.categories}
+          projects={labels.projects}
           onSaved={(t) => void actions.saveEdited(t)}
           onClose={closeEditor}
           onDelete={(t) => void actions.deleteTask(t)}
-          onCategoryCreated={labels.addCategory}
+          onProjectCreated={labels.addProject}
           onChanged={reload}
         />
       )}
