@@ -33,7 +33,14 @@ export interface MailerDeps {
   from: string;
   publicUrl: string;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** How long a "sending" claim blocks other deliveries of the same occurrence. */
+  /**
+   * How long a "sending" claim blocks other deliveries of the same occurrence. Default 30 s:
+   * longer than a send takes, and shorter than Dapr's delivery retry budget (the Helm chart's is
+   * about a minute), so that the redeliveries of an email whose mailer died mid-send take it
+   * over before the event is dead-lettered — and on Kafka, where the failing delivery holds its
+   * partition, the other reminders on it wait 30 s, not the whole budget (found by the replica
+   * chaos soak; apps/mailer/test/mailer-ledger.test.ts).
+   */
   claimLeaseMs?: number;
   /**
    * Emails this process works on at once (embedded bus; through Dapr, the sidecar's
@@ -48,7 +55,7 @@ export interface MailerDeps {
 export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${reminderId}:${fireAt}`;
 
 export function registerMailer(deps: MailerDeps): void {
-  const lease = deps.claimLeaseMs ?? 5 * 60_000;
+  const lease = deps.claimLeaseMs ?? 30_000;
 
   /**
    * The ledger claim: first-write-wins on a new occurrence — the usual case, one round trip —
