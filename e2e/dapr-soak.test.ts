@@ -34,8 +34,7 @@ const options = (broker: Broker): SoakOptions => ({
   replicas: replicas(),
   opsPerSecond: Number(process.env.SOAK_OPS_PER_SECOND ?? '3'),
   chaosIntervalMs: full ? interval(process.env.SOAK_INTERVAL ?? '20-40') : [20_000, 30_000],
-  // Above the mailer's 5-minute claim lease in the full soak: a mailer killed between claiming an
-  // email and sending it leaves a claim that only then lets a redelivery send it.
+  // Long enough for what the inbound retry (4 minutes, e2e/soak/cluster.ts) is still carrying over.
   quiesceMs: full ? 360_000 : 120_000,
   log: (line) => process.stderr.write(`${line}\n`),
 });
