@@ -13,12 +13,21 @@ export interface LedgerEntry {
   messageId?: string;
 }
 
+/**
+ * How long a "sending" claim blocks other deliveries of the same effect, by default: longer than
+ * a send takes, and shorter than Dapr's delivery retry budget (the Helm chart's is about a
+ * minute), so that the redeliveries of an effect whose sender died mid-send take it over before
+ * the event is dead-lettered — and on Kafka, where the failing delivery holds its partition, the
+ * other reminders on it wait this long, not the whole budget (found by the replica chaos soak).
+ */
+export const DEFAULT_CLAIM_LEASE_MS = 30_000;
+
 export class DeliveryLedger {
   constructor(
     private readonly state: StateStore,
     private readonly clock: Clock,
     /** How long a "sending" claim blocks other deliveries of the same effect. */
-    private readonly leaseMs: number,
+    private readonly leaseMs: number = DEFAULT_CLAIM_LEASE_MS,
   ) {}
 
   /**

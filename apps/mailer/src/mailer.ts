@@ -28,7 +28,7 @@ export interface MailerDeps {
   from: string;
   publicUrl: string;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** How long a "sending" claim blocks other deliveries of the same occurrence. */
+  /** How long a "sending" claim blocks other deliveries of the same occurrence (DEFAULT_CLAIM_LEASE_MS: why 30 s). */
   claimLeaseMs?: number;
   /**
    * Emails this process works on at once (embedded bus; through Dapr, the sidecar's
@@ -43,7 +43,7 @@ export interface MailerDeps {
 export const ledgerKey = (reminderId: string, fireAt: string) => `reminder:${reminderId}:${fireAt}`;
 
 export function registerMailer(deps: MailerDeps): void {
-  const ledger = new DeliveryLedger(deps.state, deps.clock, deps.claimLeaseMs ?? 5 * 60_000);
+  const ledger = new DeliveryLedger(deps.state, deps.clock, deps.claimLeaseMs);
 
   async function handle(event: CloudEvent): Promise<HandlerOutcome> {
     const parsed = parseEventData(event, 'todo.reminder.due.v1');

@@ -53,7 +53,7 @@ export const pushLedgerKey = (reminderId: string, fireAt: string, deviceId: stri
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export function registerPush(deps: PushDeps): void {
-  const ledger = new DeliveryLedger(deps.state, deps.clock, deps.claimLeaseMs ?? 5 * 60_000);
+  const ledger = new DeliveryLedger(deps.state, deps.clock, deps.claimLeaseMs);
 
   async function payloadFor(task: Task, timeZone: string, claims: { userId: string; reminderId: string }): Promise<string> {
     // One link id for the buttons of every device: the first used spends the others (action-link.service.ts).
