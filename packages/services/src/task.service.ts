@@ -7,8 +7,11 @@ import { createHash } from 'node:crypto';
 import {
   DomainError,
   dueNeedsUserZone,
+  ifMatchAccepts,
   pendingEvent,
   priorityRank,
+  taskEtag,
+  TaskVersionMismatch,
   todayIn,
   type DueFields,
   type EventType,
@@ -45,6 +48,14 @@ import {
   reminderWriteOf,
 } from './task-fields.js';
 import { restoreWrites, subtaskWrites, TRASH_KEPT_MS, undoCompletionWrites, type NextOccurrenceOutcome } from './task-undo.js';
+
+/**
+ * A write on condition (HTTP If-Match): made only if the task is still the version the client
+ * named (`taskEtag`), else `TaskVersionMismatch` with the task as it is. Absent: the last write wins.
+ */
+export interface WriteCondition {
+  ifMatch?: string | undefined;
+}
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -184,14 +195,14 @@ export class TaskService {
     return { ...task, number: stored!.number, tags: stored!.tags ?? task.tags };
   }
 
-  async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {
+  async update(ctx: CallContext, ref: string, patch: TaskPatch, condition: WriteCondition = {}): Promise<Task> {
     const userId = ctx.principal.userId;
     const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
     const { repos } = this.deps.store;
     const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
-    return this.change(ctx, ref, async ({ task: before, row: read }) => {
+    return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
       if (!changed.length) return null;
-      const row: TaskRow = { ...read, updatedAt: this.deps.clock.now() };
+      const row: TaskRow = { ...read, updatedAt: this.nextVersion(read) };
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.description !== undefined) row.description = patch.description;
       if (patch.priority !== undefined) row.priority = priorityRank(patch.priority);
@@ -270,13 +281,19 @@ export class TaskService {
   }
 
   /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */
-  async snoozeReminder(ctx: CallContext, taskRef: string, reminderId: string, until: Date): Promise<Task> {
+  async snoozeReminder(
+    ctx: CallContext,
+    taskRef: string,
+    reminderId: string,
+    until: Date,
+    condition: WriteCondition = {},
+  ): Promise<Task> {
     const userId = ctx.principal.userId;
-    return this.change(ctx, taskRef, async ({ task: before, row: read }) => {
+    return this.change(ctx, taskRef, condition, async ({ task: before, row: read }) => {
       if (!before.reminders.some((r) => r.id === reminderId)) {
         throw DomainError.field('NOT_FOUND', 'reminderId', 'this task has no such reminder');
       }
-      const row = { ...read, updatedAt: this.deps.clock.now() };
+      const row = { ...read, updatedAt: this.nextVersion(read) };
       const reminders = before.reminders.map((r) => ({
         ...reminderWriteOf(r),
         ...(r.id === reminderId ? { snoozedUntil: until } : {}),
@@ -288,17 +305,17 @@ export class TaskService {
   }
 
   /** Idempotent: completing a completed task changes nothing and emits nothing. */
-  complete(ctx: CallContext, ref: string): Promise<Task> {
-    return this.setCompleted(ctx, ref, true);
+  complete(ctx: CallContext, ref: string, condition: WriteCondition = {}): Promise<Task> {
+    return this.setCompleted(ctx, ref, true, condition);
   }
 
   /**
    * Undoes a completion (task-undo.ts): the task opens again, and so do the subtasks closed with
    * it; the next occurrence the completion made goes with it, unless somebody touched it.
    */
-  async reopen(ctx: CallContext, ref: string): Promise<ReopenedTask> {
+  async reopen(ctx: CallContext, ref: string, condition: WriteCondition = {}): Promise<ReopenedTask> {
     let next: NextOccurrenceOutcome | null = null;
-    const task = await this.setCompleted(ctx, ref, false, (outcome) => (next = outcome));
+    const task = await this.setCompleted(ctx, ref, false, condition, (outcome) => (next = outcome));
     return { ...task, nextOccurrence: next };
   }
 
@@ -335,10 +352,10 @@ export class TaskService {
     return this.deps.store.repos.listVersions.compact();
   }
 
-  async delete(ctx: CallContext, ref: string): Promise<void> {
+  async delete(ctx: CallContext, ref: string, condition: WriteCondition = {}): Promise<void> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
-    await this.change(ctx, ref, async ({ task, row }) => {
+    await this.change(ctx, ref, condition, async ({ task, row }) => {
       // Subtasks go with their parent (cascade); each gets its own event so its reminders are cancelled.
       const events = [];
       for (const id of await repos.tasks.descendantIds(userId, task.id)) {
@@ -355,20 +372,22 @@ export class TaskService {
     ctx: CallContext,
     ref: string,
     completed: boolean,
+    condition: WriteCondition,
     onNextOccurrence?: (outcome: NextOccurrenceOutcome | null) => void,
   ): Promise<Task> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
-    return this.change(ctx, ref, async ({ task: before, row: read }) => {
+    return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
       if ((before.status === 'completed') === completed) return null;
       const now = this.deps.clock.now();
-      const row = { ...read, completedAt: completed ? now : null, updatedAt: now };
+      const updatedAt = this.nextVersion(read);
+      const row = { ...read, completedAt: completed ? now : null, updatedAt };
       // Only these fields change: no need to read the task back.
       const task: Task = {
         ...before,
         status: completed ? 'completed' : 'open',
         completedAt: row.completedAt?.toISOString() ?? null,
-        updatedAt: now.toISOString(),
+        updatedAt: updatedAt.toISOString(),
       };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
       const undone = completed ? null : await undoCompletionWrites(repos, userId, read, now);
@@ -397,10 +416,14 @@ export class TaskService {
    * Reads a task, lets `decide` build its change (null: nothing to change) and writes it if the
    * task is still as read: one statement with its events and no transaction holding the row. A
    * concurrent change makes us read and decide again; after a few rounds it is a CONFLICT.
+   * `condition.ifMatch` is checked against each read: the write is guarded by the `updated_at`
+   * of that same read, so a change slipping in between is caught by the statement and the next
+   * read then fails the condition — check and write are one atomic step.
    */
   private async change(
     ctx: CallContext,
     ref: string,
+    condition: WriteCondition,
     decide: (read: { task: Task; row: TaskRow }) => Promise<{
       task: Task;
       write: PendingTaskWrite;
@@ -413,6 +436,9 @@ export class TaskService {
     for (let attempt = 1; ; attempt++) {
       const read = await this.deps.store.repos.tasks.findForChange(userId, parseTaskRef(ref));
       if (!read) throw new DomainError('TASK_NOT_FOUND', `no task ${ref}`);
+      if (condition.ifMatch !== undefined && !ifMatchAccepts(condition.ifMatch, taskEtag(read.task))) {
+        throw new TaskVersionMismatch(read.task);
+      }
       const decided = await decide(read);
       if (!decided) return read.task;
       const more = (decided.more ?? []).map((w, i) => ({ ...w, onlyWith: i + 1 }));
@@ -423,6 +449,16 @@ export class TaskService {
       }
       if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
     }
+  }
+
+  /**
+   * The `updated_at` a write stores: now, but always past the version it read, so that two
+   * writes within one millisecond (or under a stopped test clock) still differ and the second
+   * one guarded by the first one's read is refused.
+   */
+  private nextVersion(read: TaskRow): Date {
+    const now = this.deps.clock.now();
+    return now.getTime() > read.updatedAt.getTime() ? now : new Date(read.updatedAt.getTime() + 1);
   }
 
   private async find(repos: Repositories, userId: string, ref: string): Promise<Task> {
