@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from '@todo/testing';
 import { eventually, startServer, type ServerProcess } from '../support/process.js';
-import { describeViolations, launchChromium, root, seriousViolations } from './browser.js';
+import { describeViolations, launchChromium, root, screenshot, seriousViolations } from './browser.js';
 
 const EMAIL = `ada${Date.now()}@example.org`;
 const PASSWORD = 'correct horse battery';
@@ -154,6 +154,7 @@ describe('web editor: save as you type, conflicts and addresses (issue #24) in C
     expect(await serverTitle(first.task.id)).toBe('Clash one: theirs'); // nothing of mine written yet
     const violations = await seriousViolations(page);
     expect(violations, `editor with the bar: serious/critical axe violations\n${describeViolations(violations)}`).toEqual([]);
+    await screenshot(page, 'editor-conflict-desktop');
     // Esc does not leave the choice unmade.
     await page.keyboard.press('Escape');
     expect(await first.bar.isVisible()).toBe(true);
