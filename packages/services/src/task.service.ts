@@ -442,7 +442,9 @@ export class TaskService {
       const decided = await decide(read);
       if (!decided) return read.task;
       const more = (decided.more ?? []).map((w, i) => ({ ...w, onlyWith: i + 1 }));
-      const [stored, ...others] = await this.unitOfWork.writeTasks(ctx, [decided.write, ...more]);
+      // The change happens now, even when its version (`nextVersion`) had to move past the clock.
+      const write = decided.write.op === 'update' ? { at: this.deps.clock.now(), ...decided.write } : decided.write;
+      const [stored, ...others] = await this.unitOfWork.writeTasks(ctx, [write, ...more]);
       if (stored) {
         decided.written?.(others);
         return { ...decided.task, tags: stored.tags ?? decided.task.tags };
