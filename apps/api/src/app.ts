@@ -19,6 +19,7 @@ import { problem, retryAfterOf, sendProblem, toProblem, type WriteFailures } fro
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
+import { registerProjectRoutes } from './routes/project.routes.js';
 import { registerMeRoutes } from './routes/me.routes.js';
 import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
 import { registerTaskRoutes } from './routes/task.routes.js';
@@ -176,7 +177,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerMeRoutes(scope, deps.services);
     registerTokenRoutes(scope, deps.services);
     registerTaskRoutes(scope, deps.services);
-    registerLabelRoutes(scope, deps.services.categories, 'categories');
+    registerProjectRoutes(scope, deps.services);
     registerLabelRoutes(scope, deps.services.tags, 'tags');
     registerRecurrenceRoutes(scope, deps.services);
     registerNotificationRoutes(scope, deps.services, deps.sse);

@@ -89,7 +89,13 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   'POST /api/tokens': { id: 'createToken' },
   'DELETE /api/tokens/{id}': { id: 'revokeToken' },
   'GET /api/tasks': { id: 'listTasks' },
-  'POST /api/tasks': { id: 'createTask', errors: { 404: 'The parent task or the category is not yours or does not exist' } },
+  'POST /api/tasks': {
+    id: 'createTask',
+    errors: {
+      403: 'The token lacks the "write" scope, or you are a viewer of the project',
+      404: 'The parent task or the project is not yours or does not exist',
+    },
+  },
   'GET /api/tasks/{ref}': { id: 'getTask' },
   'PATCH /api/tasks/{ref}': {
     id: 'updateTask',
@@ -104,10 +110,31 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   },
   'POST /api/tasks/{ref}/tags': { id: 'tagTask' },
   'DELETE /api/tasks/{ref}/tags/{name}': { id: 'untagTask' },
+  'GET /api/projects': { id: 'listProjects' },
+  'POST /api/projects': {
+    id: 'createProject',
+    errors: {
+      403: 'The token lacks the "write" scope, or your role in the parent project does not allow this',
+      404: 'The parent project is not yours or does not exist',
+      409: 'you already have a project with this name',
+    },
+  },
+  'GET /api/projects/{id}': { id: 'getProject' },
+  'PATCH /api/projects/{id}': {
+    id: 'updateProject',
+    errors: {
+      403: 'The token lacks the "write" scope, or your role in the project does not allow this',
+      409: 'you already have a project with this name, or the new parent would make a cycle',
+    },
+  },
+  'DELETE /api/projects/{id}': {
+    id: 'deleteProject',
+    errors: { 403: 'The token lacks the "write" scope, or you are not the owner of the project' },
+  },
   'GET /api/categories': { id: 'listCategories' },
-  'POST /api/categories': { id: 'createCategory', errors: { 409: 'you already have a category with this name' } },
+  'POST /api/categories': { id: 'createCategory' },
   'GET /api/categories/{id}': { id: 'getCategory' },
-  'PATCH /api/categories/{id}': { id: 'updateCategory', errors: { 409: 'you already have a category with this name' } },
+  'PATCH /api/categories/{id}': { id: 'updateCategory' },
   'DELETE /api/categories/{id}': { id: 'deleteCategory' },
   'GET /api/tags': { id: 'listTags' },
   'POST /api/tags': { id: 'createTag', errors: { 409: 'you already have a tag with this name' } },

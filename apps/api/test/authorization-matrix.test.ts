@@ -33,6 +33,12 @@ const ACCESS: Record<string, Access> = {
   'POST /api/tasks/{ref}/restore': 'write',
   'POST /api/tasks/{ref}/tags': 'write',
   'DELETE /api/tasks/{ref}/tags/{name}': 'write',
+  'GET /api/projects': 'read',
+  'POST /api/projects': 'write',
+  'GET /api/projects/{id}': 'read',
+  'PATCH /api/projects/{id}': 'write',
+  'DELETE /api/projects/{id}': 'write',
+  // Redirects to the project routes (deprecated).
   'GET /api/categories': 'read',
   'POST /api/categories': 'write',
   'GET /api/categories/{id}': 'read',

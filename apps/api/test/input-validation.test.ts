@@ -97,7 +97,7 @@ describe('input validation over REST', () => {
       { field: 'title', message: 'must not contain the NUL character (U+0000)' },
       { field: 'tags.1', message: 'must be valid Unicode text: it contains a lone UTF-16 surrogate' },
     ]);
-    expectProblem(await h.call('POST', '/api/categories', u.auth, { name: NUL }), 'INVALID_TEXT', 'name');
+    expectProblem(await h.call('POST', '/api/projects', u.auth, { name: NUL }), 'INVALID_TEXT', 'name');
     expectProblem(await h.call('PATCH', '/api/me', u.auth, { name: LONE_SURROGATE }), 'INVALID_TEXT', 'name');
     expectProblem(await h.call('GET', '/api/tasks?q=a%00', u.auth), 'INVALID_TEXT', 'q');
     expectProblem(await h.call('GET', '/api/tasks?tags=home,a%00', u.auth), 'INVALID_TEXT', 'tags');

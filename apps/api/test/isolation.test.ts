@@ -1,5 +1,5 @@
 /**
- * Every task, category, tag and token route answers 404 for another user's resources — the
+ * Every task, project, tag and token route answers 404 for another user's resources — the
  * same answer as for a resource that does not exist, so existence is not disclosed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +16,10 @@ describe('user isolation', () => {
     owner = await h.user();
     intruder = await h.user();
     await h.call('POST', '/api/tasks', intruder.auth, { title: 'intruder own task' });
-    ids['category'] = (await h.call('POST', '/api/categories', owner.auth, { name: 'Secret' })).body.id;
+    ids['project'] = (await h.call('POST', '/api/projects', owner.auth, { name: 'Secret' })).body.id;
     ids['tag'] = (await h.call('POST', '/api/tags', owner.auth, { name: 'private' })).body.id;
     const task = (
-      await h.call('POST', '/api/tasks', owner.auth, { title: 'Secret plan', tags: ['private'], categoryId: ids['category'] })
+      await h.call('POST', '/api/tasks', owner.auth, { title: 'Secret plan', tags: ['private'], projectId: ids['project'] })
     ).body;
     ids['task'] = task.id;
     ids['token'] = (await h.call('POST', '/api/tokens', owner.auth, { name: 'owner token' })).body.token.id;
@@ -34,9 +34,10 @@ describe('user isolation', () => {
     ['POST', (i) => `/api/tasks/${i['task']}/reopen`],
     ['POST', (i) => `/api/tasks/${i['task']}/tags`, { name: 'x' }],
     ['DELETE', (i) => `/api/tasks/${i['task']}/tags/private`],
-    ['GET', (i) => `/api/categories/${i['category']}`],
-    ['PATCH', (i) => `/api/categories/${i['category']}`, { name: 'mine now' }],
-    ['DELETE', (i) => `/api/categories/${i['category']}`],
+    ['GET', (i) => `/api/projects/${i['project']}`],
+    ['PATCH', (i) => `/api/projects/${i['project']}`, { name: 'mine now' }],
+    ['PATCH', (i) => `/api/projects/${i['project']}`, { favorite: true }],
+    ['DELETE', (i) => `/api/projects/${i['project']}`],
     ['GET', (i) => `/api/tags/${i['tag']}`],
     ['PATCH', (i) => `/api/tags/${i['tag']}`, { name: 'mine now' }],
     ['DELETE', (i) => `/api/tags/${i['tag']}`],
@@ -45,7 +46,7 @@ describe('user isolation', () => {
 
   it.each(
     routes.map(
-      (r) => [`${r[0]} ${r[1]({ task: '{task}', category: '{category}', tag: '{tag}', token: '{token}' })}`, ...r] as const,
+      (r) => [`${r[0]} ${r[1]({ task: '{task}', project: '{project}', tag: '{tag}', token: '{token}' })}`, ...r] as const,
     ),
   )('%s → 404 for another user', async (_name, method, path, body) => {
     const res = await h.call(method, path(ids), intruder.auth, body);
@@ -66,21 +67,33 @@ describe('user isolation', () => {
     ).toEqual(['intruder own task']);
     expect((await h.call('GET', '/api/tasks?q=secret', intruder.auth)).body.items).toEqual([]);
     expect((await h.call('GET', '/api/tasks?tags=private', intruder.auth)).body.items).toEqual([]);
-    expect((await h.call('GET', '/api/categories', intruder.auth)).body.items).toEqual([]);
+    expect((await h.call('GET', '/api/projects', intruder.auth)).body.items.map((p: { name: string }) => p.name)).toEqual([
+      'Inbox',
+    ]);
+    expect((await h.call('GET', `/api/tasks?projectId=${ids['project']}`, intruder.auth)).body.items).toEqual([]);
     expect((await h.call('GET', '/api/tags', intruder.auth)).body.items).toEqual([]);
     expect((await h.call('GET', '/api/tokens', intruder.auth)).body.items).toEqual([]);
   });
 
-  it("cannot attach another user's category or parent to a task", async () => {
-    const withCategory = await h.call('POST', '/api/tasks', intruder.auth, { title: 'x', categoryId: ids['category'] });
-    expect(withCategory.body.code).toBe('CATEGORY_NOT_FOUND');
+  it("cannot put a task in another user's project, under their task or nest a project in theirs", async () => {
+    const own = (await h.call('POST', '/api/tasks', intruder.auth, { title: 'mine' })).body;
+    const withProject = await h.call('POST', '/api/tasks', intruder.auth, { title: 'x', projectId: ids['project'] });
+    expect(withProject.body.code).toBe('PROJECT_NOT_FOUND');
+    const moved = await h.call('PATCH', `/api/tasks/${own.id}`, intruder.auth, { projectId: ids['project'] });
+    expect([moved.status, moved.body.code]).toEqual([404, 'PROJECT_NOT_FOUND']);
+    const nested = await h.call('POST', '/api/projects', intruder.auth, { name: 'Under theirs', parentId: ids['project'] });
+    expect([nested.status, nested.body.code]).toEqual([404, 'PROJECT_NOT_FOUND']);
     const withParent = await h.call('POST', '/api/tasks', intruder.auth, { title: 'x', parentId: ids['task'] });
     expect(withParent.body.code).toBe('TASK_NOT_FOUND');
   });
 
   it("left the owner's data untouched", async () => {
     const task = (await h.call('GET', `/api/tasks/${ids['task']}`, owner.auth)).body;
-    expect(task).toMatchObject({ title: 'Secret plan', status: 'open', tags: ['private'], categoryId: ids['category'] });
+    expect(task).toMatchObject({ title: 'Secret plan', status: 'open', tags: ['private'], projectId: ids['project'] });
+    expect((await h.call('GET', `/api/projects/${ids['project']}`, owner.auth)).body).toMatchObject({
+      name: 'Secret',
+      favorite: false,
+    });
     expect((await h.call('GET', '/api/tokens', owner.auth)).body.items).toHaveLength(1);
   });
 });

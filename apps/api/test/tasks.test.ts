@@ -114,7 +114,7 @@ describe('tasks API', () => {
       ],
       [{ title: 'x', recurrence: { rule: 'daily' } }, 'INVALID_RECURRENCE', 'recurrence'],
       [{ title: 'x', reminders: [{ type: 'relative', minutesBefore: 5 }] }, 'INVALID_REMINDER', 'reminders.0.minutesBefore'],
-      [{ title: 'x', categoryId: '0193e2d4-0000-7000-8000-000000000000' }, 'CATEGORY_NOT_FOUND', 'categoryId'],
+      [{ title: 'x', projectId: '0193e2d4-0000-7000-8000-000000000000' }, 'PROJECT_NOT_FOUND', 'projectId'],
     ];
     for (const [body, code, field] of cases) {
       const res = await h.call('POST', '/api/tasks', u.auth, body);
@@ -198,21 +198,6 @@ describe('tasks API', () => {
     expect(after.headers.etag).not.toBe(etag);
     expect(after.json().items.map((t: { status: string }) => t.status)).toStrictEqual(['completed']);
     expect((await list({ 'if-none-match': String(after.headers.etag) })).statusCode).toBe(304);
-  });
-
-  it('manages categories with case-insensitive unique names', async () => {
-    const c = await h.call('POST', '/api/categories', u.auth, { name: 'Work', color: '#3b82f6' });
-    expect(c.status).toBe(201);
-    const dup = await h.call('POST', '/api/categories', u.auth, { name: 'work' });
-    expect(dup.status).toBe(409);
-    expect(dup.body).toMatchObject({ code: 'NAME_TAKEN', errors: [{ field: 'name' }] });
-    const t = (await h.call('POST', '/api/tasks', u.auth, { title: 'report', categoryId: c.body.id })).body;
-    expect(
-      (await h.call('GET', `/api/tasks?categoryId=${c.body.id}`, u.auth)).body.items.map((x: { id: string }) => x.id),
-    ).toEqual([t.id]);
-    expect((await h.call('PATCH', `/api/categories/${c.body.id}`, u.auth, { color: null })).body.color).toBeNull();
-    expect((await h.call('DELETE', `/api/categories/${c.body.id}`, u.auth)).status).toBe(204);
-    expect((await h.call('GET', `/api/tasks/${t.id}`, u.auth)).body.categoryId).toBeNull();
   });
 
   it('serves OpenAPI 3.1 generated from the schemas, health and readiness', async () => {

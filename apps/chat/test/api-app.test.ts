@@ -94,7 +94,7 @@ describe('MCP and chat on the API app', () => {
     expect(problemOf('GET /api/tasks/{ref}', 404)).toEqual({ $ref: '#/components/schemas/Problem' });
     expect(problemOf('POST /api/tasks', 400)).toBeDefined();
     expect(problemOf('GET /api/me', 401)).toBeDefined();
-    expect(problemOf('POST /api/categories', 409)).toBeDefined();
+    expect(problemOf('POST /api/projects', 409)).toBeDefined();
     expect(problemOf('POST /api/auth/login', 429)).toBeDefined();
     expect(problemOf('POST /api/auth/signup', 401)).toBeUndefined();
     const signup = operations.find((o) => o.key === 'POST /api/auth/signup')!.op;

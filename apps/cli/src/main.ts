@@ -10,6 +10,7 @@ import { registerBackupCommands } from './commands/backup.js';
 import { startCommand } from './commands/start.js';
 import { withDaprSecrets } from './secrets.js';
 import { registerTaskCommands } from './commands/tasks.js';
+import { registerProjectCommands } from './commands/projects.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -32,6 +33,7 @@ program
 registerAdminCommands(program, out);
 registerBackupCommands(program, out);
 registerTaskCommands(program, out);
+registerProjectCommands(program, out);
 registerMcpCommand(program, resolveCredentials);
 
 try {

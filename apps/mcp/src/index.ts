@@ -20,4 +20,4 @@ export { registerMcpRoutes, LOOPBACK_HOSTS, type McpRouteOptions } from './trans
 export { PASS_THROUGH } from './transports/http-doc.js';
 export { TOOLS, toolByName } from './tools/index.js';
 export { runTool, toolError, isMutating, type ToolDef, type ToolContext, type ToolOutcome, type ToolErrorBody } from './tool.js';
-export { CATEGORIES_URI, TAGS_URI } from './resources.js';
+export { PROJECTS_URI, TAGS_URI } from './resources.js';

@@ -96,8 +96,11 @@ describe('idempotency keys of add_task', () => {
   });
 
   it('keeps a key free when its create failed, and keys apart per user', async () => {
-    const otherUsersCategory = await h.services.categories.create(b.principal, { name: 'Theirs' } as never);
-    const failed = await add(first, { title: 'Pay bill', categoryId: otherUsersCategory.id, idempotencyKey: 'fail-1' });
+    const otherUsersProject = await h.services.projects.create(
+      { principal: b.principal },
+      { name: 'Theirs', color: null, parentId: null },
+    );
+    const failed = await add(first, { title: 'Pay bill', projectId: otherUsersProject.id, idempotencyKey: 'fail-1' });
     expect(failed.isError).toBe(true);
     const fixed = await add(second, { title: 'Pay bill', idempotencyKey: 'fail-1' });
     expect(fixed.structuredContent).toMatchObject({ replayed: false, task: { title: 'Pay bill' } });

@@ -135,7 +135,7 @@ describe('MCP input validation', () => {
         due: null,
         recurrence: null,
         reminders: [],
-        categoryId: null,
+        projectId: null,
         tags: [],
         parentId: null,
       },

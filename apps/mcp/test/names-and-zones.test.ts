@@ -1,5 +1,5 @@
 /**
- * Over Streamable HTTP with the official SDK client: a category is accepted by name wherever a
+ * Over Streamable HTTP with the official SDK client: a project is accepted by name wherever a
  * task takes one (as docs/mcp.md promises), and plan-my-day shows times on the user's clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpHarness, errorOf, type McpHarness } from './harness.js';
 
-describe('MCP: categories by name, times in the user zone', () => {
+describe('MCP: projects by name, times in the user zone', () => {
   let h: McpHarness;
   let client: Client;
   const call = async (name: string, args: Record<string, unknown>) =>
@@ -24,22 +24,22 @@ describe('MCP: categories by name, times in the user zone', () => {
   });
   afterAll(() => h?.close());
 
-  it('takes a category by name in add_task, add_tasks, update_task and list_tasks', async () => {
-    const work = value(await call('create_category', { name: 'Work' })).category;
-    const home = value(await call('create_category', { name: 'Home' })).category;
-    const task = value(await call('add_task', { title: 'Report', categoryId: 'work' })).task;
-    expect(task.categoryId).toBe(work.id);
-    const batch = value(await call('add_tasks', { tasks: [{ title: 'Dishes', categoryId: 'HOME' }] }));
-    expect(batch.created[0].task.categoryId).toBe(home.id);
-    expect(value(await call('update_task', { task: `#${task.number}`, categoryId: 'Home' })).task.categoryId).toBe(home.id);
-    expect(value(await call('update_task', { task: `#${task.number}`, categoryId: work.id })).task.categoryId).toBe(work.id);
-    const listed = value(await call('list_tasks', { categoryId: 'Work' })).items.map((t: { id: string }) => t.id);
+  it('takes a project by name in add_task, add_tasks, update_task and list_tasks', async () => {
+    const work = value(await call('create_project', { name: 'Work' })).project;
+    const home = value(await call('create_project', { name: 'Home' })).project;
+    const task = value(await call('add_task', { title: 'Report', projectId: 'work' })).task;
+    expect(task.projectId).toBe(work.id);
+    const batch = value(await call('add_tasks', { tasks: [{ title: 'Dishes', projectId: 'HOME' }] }));
+    expect(batch.created[0].task.projectId).toBe(home.id);
+    expect(value(await call('update_task', { task: `#${task.number}`, projectId: 'Home' })).task.projectId).toBe(home.id);
+    expect(value(await call('update_task', { task: `#${task.number}`, projectId: work.id })).task.projectId).toBe(work.id);
+    const listed = value(await call('list_tasks', { projectId: 'Work' })).items.map((t: { id: string }) => t.id);
     expect(listed).toEqual([task.id]);
 
-    const unknown = errorOf(await call('add_task', { title: 'Nowhere', categoryId: 'Garden' }));
-    expect(unknown.code).toBe('CATEGORY_NOT_FOUND');
-    expect(unknown.issues[0]!.field).toBe('categoryId');
-    expect(errorOf(await call('list_tasks', { categoryId: 'Garden' })).code).toBe('CATEGORY_NOT_FOUND');
+    const unknown = errorOf(await call('add_task', { title: 'Nowhere', projectId: 'Garden' }));
+    expect(unknown.code).toBe('PROJECT_NOT_FOUND');
+    expect(unknown.issues[0]!.field).toBe('projectId');
+    expect(errorOf(await call('list_tasks', { projectId: 'Garden' })).code).toBe('PROJECT_NOT_FOUND');
   });
 
   it("prints plan-my-day's times on the user's clock, not in UTC", async () => {

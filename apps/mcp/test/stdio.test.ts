@@ -51,7 +51,7 @@ describe('MCP over stdio (todo mcp --stdio)', () => {
     expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
     expect(client.getInstructions()).toMatch(/#12/);
     expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(['plan-my-day', 'weekly-review']);
-    expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['todo://categories', 'todo://tags']);
+    expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['todo://projects', 'todo://tags']);
   });
 
   it('calls tools end to end; results match their output schemas', async () => {

@@ -24,7 +24,7 @@ describe('tools/list', () => {
     const taskFields = (byName.get('get_task')!.outputSchema!.properties!['task'] as { properties: object }).properties;
     expect(Object.keys(taskFields)).toEqual(expect.arrayContaining(['id', 'number', 'title', 'due', 'reminders', 'tags']));
     expect(Object.keys(byName.get('add_task')!.inputSchema.properties!)).toEqual(
-      expect.arrayContaining(['title', 'due', 'recurrence', 'reminders', 'categoryId', 'tags', 'idempotencyKey']),
+      expect.arrayContaining(['title', 'due', 'recurrence', 'reminders', 'projectId', 'tags', 'idempotencyKey']),
     );
     // Elsewhere a task is an object that says where its fields are listed.
     expect(byName.get('complete_task')!.outputSchema!.properties!['task']).toMatchObject({

@@ -56,10 +56,10 @@ describe('MCP over Streamable HTTP', () => {
       'get_overview',
       'preview_recurrence',
       'parse_due',
-      'create_category',
-      'list_categories',
-      'update_category',
-      'delete_category',
+      'create_project',
+      'list_projects',
+      'update_project',
+      'delete_project',
       'create_tag',
       'list_tags',
       'update_tag',
@@ -114,11 +114,11 @@ describe('MCP over Streamable HTTP', () => {
       occurrences: ['2026-11-27', '2026-11-30', '2026-12-01'],
     });
 
-    const category = (await ok('create_category', { name: 'Home', color: '#22aa44' })).category;
+    const category = (await ok('create_project', { name: 'Home', color: '#22aa44' })).project;
     const tag = (await ok('create_tag', { name: 'errand' })).tag;
-    expect((await ok('list_categories', {})).items.map((c: any) => c.name)).toEqual(['Home']);
+    expect((await ok('list_projects', {})).items.map((c: any) => c.name)).toEqual(['Inbox', 'Home']);
     expect((await ok('list_tags', {})).items.map((c: any) => c.name)).toEqual(['errand']);
-    expect((await ok('update_category', { category: 'home', name: 'House' })).category.name).toBe('House');
+    expect((await ok('update_project', { project: 'home', name: 'House' })).project.name).toBe('House');
     expect((await ok('update_tag', { tag: tag.id, color: '#112233' })).tag.color).toBe('#112233');
 
     const first = await ok('add_task', {
@@ -126,20 +126,20 @@ describe('MCP over Streamable HTTP', () => {
       priority: 'high',
       due: parsed.due,
       recurrence: { rule: 'monthly' },
-      categoryId: category.id,
+      projectId: category.id,
       tags: ['money'],
       idempotencyKey: 'k-1',
     });
     expect(first).toMatchObject({
       replayed: false,
-      task: { number: 1, title: 'Pay rent', categoryId: category.id, tags: ['money'] },
+      task: { number: 1, title: 'Pay rent', projectId: category.id, projectNumber: 1, tags: ['money'] },
     });
     const again = await ok('add_task', {
       title: 'Pay rent',
       priority: 'high',
       due: parsed.due,
       recurrence: { rule: 'monthly' },
-      categoryId: category.id,
+      projectId: category.id,
       tags: ['money'],
       idempotencyKey: 'k-1',
     });
@@ -213,7 +213,7 @@ describe('MCP over Streamable HTTP', () => {
     expect(errorOf(await call(ca, 'get_task', { task: old })).code).toBe('TASK_NOT_FOUND');
 
     expect((await ok('delete_tag', { tag: 'errand' })).deleted.name).toBe('errand');
-    expect((await ok('delete_category', { category: category.id })).deleted.name).toBe('House');
+    expect((await ok('delete_project', { project: category.id })).deleted.id).toBe(category.id);
 
     const missing = TOOLS.map((t) => t.name).filter((n) => !called.has(n));
     expect(missing).toEqual([]);
@@ -291,14 +291,14 @@ describe('MCP over Streamable HTTP', () => {
     const bState = async () => {
       const cb = await h.client(b.token);
       const tasks = (await cb.callTool({ name: 'list_tasks', arguments: { status: 'all', limit: 100 } })).structuredContent;
-      const cats = (await cb.callTool({ name: 'list_categories', arguments: {} })).structuredContent;
+      const cats = (await cb.callTool({ name: 'list_projects', arguments: {} })).structuredContent;
       const tags = (await cb.callTool({ name: 'list_tags', arguments: {} })).structuredContent;
       return JSON.stringify({ tasks, cats, tags });
     };
 
     beforeAll(async () => {
       const cb = await h.client(b.token);
-      const cat = (await cb.callTool({ name: 'create_category', arguments: { name: 'B-secret-cat' } })).structuredContent as any;
+      const cat = (await cb.callTool({ name: 'create_project', arguments: { name: 'B-secret-cat' } })).structuredContent as any;
       const tag = (await cb.callTool({ name: 'create_tag', arguments: { name: 'b-secret-tag' } })).structuredContent as any;
       const task = (
         await cb.callTool({
@@ -306,7 +306,7 @@ describe('MCP over Streamable HTTP', () => {
           arguments: {
             title: 'B secret milk',
             due: { date: '2026-11-27' },
-            categoryId: cat.category.id,
+            projectId: cat.project.id,
             tags: ['b-secret-tag'],
             reminders: [{ type: 'absolute', at: '2026-11-28T10:00:00Z' }],
           },
@@ -314,13 +314,13 @@ describe('MCP over Streamable HTTP', () => {
       ).structuredContent as any;
       bTask = task.task;
       bReminder = task.task.reminders[0].id;
-      bCategory = cat.category.id;
+      bCategory = cat.project.id;
       bTag = tag.tag.id;
       snapshot = await bState();
     });
 
     const crossArgs = (): Record<string, Record<string, unknown>> => ({
-      add_task: { title: 'steal', categoryId: bCategory },
+      add_task: { title: 'steal', projectId: bCategory },
       add_tasks: { tasks: [{ title: 'steal', parentId: bTask.id }] },
       get_task: { task: bTask.id },
       list_tasks: { status: 'all', limit: 100 },
@@ -334,10 +334,10 @@ describe('MCP over Streamable HTTP', () => {
       reschedule_tasks: { items: [{ task: bTask.id, when: 'tomorrow' }] },
       preview_recurrence: { rule: 'daily' },
       parse_due: { text: 'today' },
-      create_category: { name: 'A own category' },
-      list_categories: {},
-      update_category: { category: bCategory, name: 'pwned' },
-      delete_category: { category: bCategory },
+      create_project: { name: 'A own project' },
+      list_projects: {},
+      update_project: { project: bCategory, name: 'pwned' },
+      delete_project: { project: bCategory },
       create_tag: { name: 'a-own-tag' },
       list_tags: {},
       update_tag: { tag: bTag, name: 'pwned' },
@@ -373,7 +373,7 @@ describe('MCP over Streamable HTTP', () => {
       );
       const result = await ro.callTool({
         name,
-        arguments: { task: '#1', title: 'x', name: 'x', tag: 'x', category: 'x', tasks: [], items: [] },
+        arguments: { task: '#1', title: 'x', name: 'x', tag: 'x', project: 'x', tasks: [], items: [] },
       });
       expect(errorOf(result as never).code).toBe('INSUFFICIENT_SCOPE');
       const after = JSON.stringify(
@@ -389,7 +389,7 @@ describe('MCP over Streamable HTTP', () => {
     });
   });
 
-  it('serves the plan-my-day and weekly-review prompts and the categories/tags resources', async () => {
+  it('serves the plan-my-day and weekly-review prompts and the projects/tags resources', async () => {
     const prompts = (await ca.listPrompts()).prompts.map((p) => p.name);
     expect(prompts).toEqual(expect.arrayContaining(['plan-my-day', 'weekly-review']));
     const plan = await ca.getPrompt({ name: 'plan-my-day', arguments: { focus: 'errands' } });
@@ -399,7 +399,7 @@ describe('MCP over Streamable HTTP', () => {
     const review = await ca.getPrompt({ name: 'weekly-review' });
     expect((review.messages[0]!.content as { text: string }).text).toContain('Completed in the last 7 days');
     const resources = (await ca.listResources()).resources.map((r) => r.uri);
-    expect(resources).toEqual(['todo://categories', 'todo://tags']);
+    expect(resources).toEqual(['todo://projects', 'todo://tags']);
     await ca.callTool({ name: 'create_tag', arguments: { name: 'visible' } });
     const tags = await ca.readResource({ uri: 'todo://tags' });
     const text = (tags.contents[0] as { text: string }).text;

@@ -53,7 +53,7 @@ export const QuickAdd = forwardRef<HTMLInputElement, QuickAddProps>(function Qui
             {parsed.time && <span className="chip">🕘 {parsed.time}</span>}
             {parsed.recurrence && <span className="chip">🔁 {parsed.recurrence.text}</span>}
             {parsed.priority && <span className="chip">! {parsed.priority}</span>}
-            {parsed.category && <span className="chip">@{parsed.category}</span>}
+            {parsed.project && <span className="chip">@{parsed.project}</span>}
             {parsed.tags.map((t) => (
               <span key={t} className="chip">
                 #{t}
@@ -67,8 +67,8 @@ export const QuickAdd = forwardRef<HTMLInputElement, QuickAddProps>(function Qui
           </span>
         ) : (
           <>
-            Type naturally: dates (tomorrow, fri, dec 1), times (at 9am), repeats (every weekday), #tags, @category, !high,
-            “remind me 30 min before”.
+            Type naturally: dates (tomorrow, fri, dec 1), times (at 9am), repeats (every weekday), #tags, @project, !high, “remind
+            me 30 min before”.
             <span className="shortcuts">
               {' '}
               Shortcuts: <kbd>n</kbd> new, <kbd>/</kbd> search, <kbd>x</kbd> complete, <kbd>j</kbd>/<kbd>k</kbd> move,{' '}
@@ -85,20 +85,20 @@ export function FilterBar({
   filters,
   onChange,
   tags,
-  categories,
-  showCategory,
+  projects,
+  showProject,
 }: {
   filters: Filters;
   onChange: (f: Filters) => void;
   tags: Label[];
-  categories: Label[];
-  showCategory: boolean;
+  projects: Label[];
+  showProject: boolean;
 }) {
   const set = (change: Partial<Filters>) => onChange({ ...filters, ...change });
   const active =
     filters.priorities.length +
     filters.tags.length +
-    (filters.categoryId ? 1 : 0) +
+    (filters.projectId ? 1 : 0) +
     (filters.dueAfter ? 1 : 0) +
     (filters.dueBefore ? 1 : 0);
   return (
@@ -139,12 +139,12 @@ export function FilterBar({
               ))}
             </select>
           </div>
-          {showCategory && (
+          {showProject && (
             <div className="field">
-              <label htmlFor="filter-category">Category</label>
-              <select id="filter-category" value={filters.categoryId} onChange={(e) => set({ categoryId: e.target.value })}>
-                <option value="">Any category</option>
-                {categories.map((c) => (
+              <label htmlFor="filter-project">Project</label>
+              <select id="filter-project" value={filters.projectId} onChange={(e) => set({ projectId: e.target.value })}>
+                <option value="">Any project</option>
+                {projects.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
                   </option>

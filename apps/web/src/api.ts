@@ -11,6 +11,7 @@ import type {
   Priority,
   PushDevice,
   PushSubscriptionCreate,
+  Project,
   Reminder,
   ReminderInput,
   Task,
@@ -19,7 +20,7 @@ import type {
 } from '@todo/domain';
 
 // The wire types are the domain's (type-only imports: nothing of the server reaches the bundle).
-export type { ApiToken, Due, Label, Notification, Priority, PushDevice, Reminder, ReminderInput, Task, User } from '@todo/domain';
+export type { ApiToken, Due, Label, Notification, Priority, Project, PushDevice, Reminder, ReminderInput, Task, User } from '@todo/domain';
 export type TaskInput = TaskPatch;
 export const PRIORITIES: readonly Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
 
@@ -153,8 +154,8 @@ export const api = {
     ),
   /** Undoes a delete (within the hour): the task is back with its subtasks. */
   restore: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/restore`),
-  categories: () => request<{ items: Label[] }>('GET', '/api/categories'),
-  createCategory: (name: string) => request<Label>('POST', '/api/categories', { name }),
+  projects: () => request<{ items: Project[] }>('GET', '/api/projects'),
+  createProject: (name: string) => request<Project>('POST', '/api/projects', { name }),
   tags: () => request<{ items: Label[] }>('GET', '/api/tags'),
   preview: (params: URLSearchParams) => request<Preview>('GET', `/api/recurrence/preview?${params.toString()}`),
   notifications: () => request<{ items: Notification[]; unread: number }>('GET', '/api/notifications?limit=50'),

@@ -21,7 +21,7 @@ export function filtersFromSearch(search: string): Filters {
     q: p.get('q') ?? '',
     priorities: list(p.get('priority')),
     tags: list(p.get('tags')),
-    categoryId: p.get('categoryId') ?? '',
+    projectId: p.get('projectId') ?? '',
     dueAfter: p.get('dueAfter') ?? '',
     dueBefore: p.get('dueBefore') ?? '',
     sort: p.get('sort') ?? '',
@@ -34,7 +34,7 @@ export function tasksPath(view: View, filters: Filters = EMPTY_FILTERS, taskId?:
   if (filters.q) p.set('q', filters.q);
   if (filters.priorities.length) p.set('priority', filters.priorities.join(','));
   if (filters.tags.length) p.set('tags', filters.tags.join(','));
-  if (filters.categoryId) p.set('categoryId', filters.categoryId);
+  if (filters.projectId) p.set('projectId', filters.projectId);
   if (filters.dueAfter) p.set('dueAfter', filters.dueAfter);
   if (filters.dueBefore) p.set('dueBefore', filters.dueBefore);
   if (filters.sort) p.set('sort', filters.sort);

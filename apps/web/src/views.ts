@@ -2,6 +2,7 @@
  * Views, filters and dates: which `GET /api/tasks` query a screen sends, and the time-zone
  * arithmetic the editor needs. Pure (Intl only), unit-tested.
  */
+import type { Project } from '@todo/domain';
 import { addCalendarDays as addDays } from '@todo/domain/browser';
 
 export type View =
@@ -10,20 +11,20 @@ export type View =
   | { kind: 'overdue' }
   | { kind: 'all' }
   | { kind: 'completed' }
-  | { kind: 'category'; id: string }
+  | { kind: 'project'; id: string }
   | { kind: 'tag'; name: string };
 
 export interface Filters {
   q: string;
   priorities: string[];
   tags: string[];
-  categoryId: string;
+  projectId: string;
   dueAfter: string;
   dueBefore: string;
   sort: string;
 }
 
-export const EMPTY_FILTERS: Filters = { q: '', priorities: [], tags: [], categoryId: '', dueAfter: '', dueBefore: '', sort: '' };
+export const EMPTY_FILTERS: Filters = { q: '', priorities: [], tags: [], projectId: '', dueAfter: '', dueBefore: '', sort: '' };
 
 export const VIEW_TITLES: Record<View['kind'], string> = {
   today: 'Today',
@@ -31,13 +32,13 @@ export const VIEW_TITLES: Record<View['kind'], string> = {
   overdue: 'Overdue',
   all: 'All tasks',
   completed: 'Completed',
-  category: 'Category',
+  project: 'Project',
   tag: 'Tag',
 };
 
-/** A view's heading; `categories` maps id → name (an unknown id, e.g. still loading, says "Category"). */
-export function viewTitle(view: View, categories: ReadonlyMap<string, string>): string {
-  if (view.kind === 'category') return categories.get(view.id) ?? 'Category';
+/** A view's heading; `projects` maps id → name (an unknown id, e.g. still loading, says "Project"). */
+export function viewTitle(view: View, projects: ReadonlyMap<string, string>): string {
+  if (view.kind === 'project') return projects.get(view.id) ?? 'Project';
   if (view.kind === 'tag') return `#${view.name}`;
   return VIEW_TITLES[view.kind];
 }
@@ -61,8 +62,8 @@ export function taskQuery(view: View, filters: Filters, today: string, limit = 1
       p.set('status', 'completed');
       p.set('sort', '-updated');
       break;
-    case 'category':
-      p.set('categoryId', view.id);
+    case 'project':
+      p.set('projectId', view.id);
       break;
     case 'tag':
       p.set('tags', view.name);
@@ -78,7 +79,7 @@ export function taskQuery(view: View, filters: Filters, today: string, limit = 1
     p.set('tags', tags.join(','));
     if (tags.length > 1) p.set('tagMode', 'all');
   }
-  if (filters.categoryId && view.kind !== 'category') p.set('categoryId', filters.categoryId);
+  if (filters.projectId && view.kind !== 'project') p.set('projectId', filters.projectId);
   if (filters.dueAfter) p.set('dueAfter', filters.dueAfter);
   if (filters.dueBefore) p.set('dueBefore', addDays(filters.dueBefore, 1)); // inclusive in the UI
   if (filters.sort) p.set('sort', filters.sort);
@@ -88,7 +89,7 @@ export function taskQuery(view: View, filters: Filters, today: string, limit = 1
 
 /** Path ↔ view, for client-side routing. */
 export function viewPath(view: View): string {
-  if (view.kind === 'category') return `/category/${encodeURIComponent(view.id)}`;
+  if (view.kind === 'project') return `/project/${encodeURIComponent(view.id)}`;
   if (view.kind === 'tag') return `/tag/${encodeURIComponent(view.name)}`;
   return view.kind === 'today' ? '/' : `/${view.kind}`;
 }
@@ -100,7 +101,8 @@ export function viewFromPath(path: string): View | null {
   if (parts.length === 1 && (['today', 'upcoming', 'overdue', 'all', 'completed'] as const).includes(head as 'today')) {
     return { kind: head as 'today' | 'upcoming' | 'overdue' | 'all' | 'completed' };
   }
-  if (head === 'category' && arg) return { kind: 'category', id: decodeURIComponent(arg) };
+  // `/category/…`: links from before categories became projects (same ids).
+  if ((head === 'project' || head === 'category') && arg) return { kind: 'project', id: decodeURIComponent(arg) };
   if (head === 'tag' && arg) return { kind: 'tag', name: decodeURIComponent(arg) };
   return null;
 }
@@ -176,4 +178,21 @@ export function isOverdue(dueAt: string | null, due: DueLike | null, today: stri
   if (!due) return false;
   if (due.date) return due.date < today;
   return dueAt !== null && Date.parse(dueAt) < now.getTime();
+}
+
+/** Projects as the sidebar shows them: each under its parent, indented; archived ones (and what is under them) left out. */
+export function projectTree(projects: readonly Project[]): { project: Project; depth: number }[] {
+  const shown = projects.filter((p) => !p.archivedAt);
+  const ids = new Set(projects.map((p) => p.id));
+  const out: { project: Project; depth: number }[] = [];
+  const visit = (parentId: string | null, depth: number) => {
+    for (const p of shown) {
+      const parent = p.parentId !== null && ids.has(p.parentId) ? p.parentId : null;
+      if (parent !== parentId) continue;
+      out.push({ project: p, depth });
+      if (depth < 3) visit(p.id, depth + 1);
+    }
+  };
+  visit(null, 0);
+  return out;
 }

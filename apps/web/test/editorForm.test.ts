@@ -13,7 +13,7 @@ const task: Task = {
   dueAt: null,
   recurrence: null,
   reminders: [],
-  categoryId: null,
+  projectId: null,
   parentId: null,
   tags: ['home'],
   completedAt: null,
@@ -39,9 +39,9 @@ describe('the editor form', () => {
 
   it('shows both sides of a field the same way', () => {
     const names = new Map([['c1', 'Work']]);
-    const theirs = { ...task, categoryId: 'c1' } as Task;
-    expect(fieldText(theirs, 'categoryId', names)).toBe('Work');
-    expect(formText(formFromTask(theirs, 'UTC'), 'categoryId', 'UTC', names)).toBe('Work');
+    const theirs = { ...task, projectId: 'c1' } as Task;
+    expect(fieldText(theirs, 'projectId', names)).toBe('Work');
+    expect(formText(formFromTask(theirs, 'UTC'), 'projectId', 'UTC', names)).toBe('Work');
     expect(fieldText(task, 'due')).toBe(formText(formFromTask(task, 'UTC'), 'due', 'UTC', names));
     expect(fieldText(task, 'tags')).toBe('home');
   });

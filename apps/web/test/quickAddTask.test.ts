@@ -6,9 +6,9 @@ import { optimisticTask, quickAddDue, quickAddInput } from '../src/shell/quickAd
 // Monday 2026-12-07, 10:30 in Berlin.
 const clock = { now: '2026-12-07T09:30:00Z', timeZone: 'Europe/Berlin' };
 const parse = (text: string) => parseTaskPhrase(text, clock);
-const send = (text: string, firstDate: string | null = null, categoryId?: string) => {
+const send = (text: string, firstDate: string | null = null, projectId?: string) => {
   const parsed = parse(text);
-  return quickAddInput(parsed, quickAddDue(parsed, firstDate, clock.timeZone), categoryId);
+  return quickAddInput(parsed, quickAddDue(parsed, firstDate, clock.timeZone), projectId);
 };
 
 describe('quick add → the task to create', () => {
@@ -48,7 +48,7 @@ describe('quick add → the task to create', () => {
       recurrence: { rule: 'FREQ=MONTHLY;BYMONTHDAY=1', repeatFrom: 'due' },
       tags: ['home'],
       reminders: [{ type: 'relative', minutesBefore: 60 }],
-      categoryId: 'c1',
+      projectId: 'c1',
     });
     // A typed date wins over the rule's first date.
     expect(send('Gym friday every week', '2026-12-07').due).toEqual({ date: '2026-12-11' });
@@ -68,7 +68,7 @@ describe('optimisticTask', () => {
       due: { date: '2026-12-07' },
       recurrence: { rule: 'FREQ=DAILY', repeatFrom: 'due', text: 'every day' },
       reminders: [],
-      categoryId: 'c1',
+      projectId: 'c1',
       tags: ['home'],
       createdAt: '2026-12-07T09:30:00Z',
     });

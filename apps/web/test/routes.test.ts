@@ -32,13 +32,13 @@ describe('routeFromPath', () => {
 });
 
 describe('viewTitle', () => {
-  const categories = new Map([['c1', 'Work']]);
-  it('names fixed views, categories by name and tags with #', () => {
-    expect(viewTitle({ kind: 'all' }, categories)).toBe('All tasks');
-    expect(viewTitle({ kind: 'category', id: 'c1' }, categories)).toBe('Work');
-    expect(viewTitle({ kind: 'tag', name: 'home' }, categories)).toBe('#home');
+  const projects = new Map([['c1', 'Work']]);
+  it('names fixed views, projects by name and tags with #', () => {
+    expect(viewTitle({ kind: 'all' }, projects)).toBe('All tasks');
+    expect(viewTitle({ kind: 'project', id: 'c1' }, projects)).toBe('Work');
+    expect(viewTitle({ kind: 'tag', name: 'home' }, projects)).toBe('#home');
   });
-  it('says "Category" while the category is unknown', () => {
-    expect(viewTitle({ kind: 'category', id: 'c2' }, categories)).toBe('Category');
+  it('says "Project" while the project is unknown', () => {
+    expect(viewTitle({ kind: 'project', id: 'c2' }, projects)).toBe('Project');
   });
 });

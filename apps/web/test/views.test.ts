@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Project } from '@todo/domain';
 import {
   EMPTY_FILTERS,
+  projectTree,
   formatDue,
   friendlyDate,
   taskQuery,
@@ -23,7 +25,7 @@ describe('taskQuery', () => {
     expect(q({ kind: 'overdue' })).toEqual({ overdue: 'true', limit: '100' });
     expect(q({ kind: 'all' })).toEqual({ limit: '100' });
     expect(q({ kind: 'completed' })).toEqual({ status: 'completed', sort: '-updated', limit: '100' });
-    expect(q({ kind: 'category', id: 'c1' })).toEqual({ categoryId: 'c1', limit: '100' });
+    expect(q({ kind: 'project', id: 'c1' })).toEqual({ projectId: 'c1', limit: '100' });
     expect(q({ kind: 'tag', name: 'home' })).toEqual({ tags: 'home', limit: '100' });
   });
   it('adds filters, search and sort', () => {
@@ -56,7 +58,7 @@ describe('routing', () => {
     for (const v of [
       { kind: 'today' },
       { kind: 'completed' },
-      { kind: 'category', id: 'a b' },
+      { kind: 'project', id: 'a b' },
       { kind: 'tag', name: 'home/x' },
     ] as View[]) {
       expect(viewFromPath(viewPath(v))).toEqual(v);
@@ -115,5 +117,22 @@ describe('SseParser', () => {
       { event: 'delta', data: '{"text":"Hello"}' },
       { event: 'done', data: '{}' },
     ]);
+  });
+});
+
+describe('projectTree', () => {
+  const project = (id: string, parentId: string | null, archived = false) =>
+    ({ id, name: id, parentId, archivedAt: archived ? '2026-11-27T09:00:00.000Z' : null }) as Project;
+
+  it('puts each project under its parent, indented, and leaves archived ones out with what is under them', () => {
+    const tree = projectTree([
+      project('Inbox', null),
+      project('Beds', 'Garden'),
+      project('Home', null),
+      project('Garden', 'Home'),
+      project('Old', null, true),
+      project('Under old', 'Old'),
+    ]);
+    expect(tree.map(({ project: p, depth }) => `${'-'.repeat(depth)}${p.name}`)).toEqual(['Inbox', 'Home', '-Garden', '--Beds']);
   });
 });

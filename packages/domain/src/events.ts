@@ -16,6 +16,8 @@ export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 export const deadLetterTopic = (topic: Topic): `${Topic}-dlq` => `${topic}-dlq`;
 
 const TaskSnapshot = z.object({ userId: z.uuid(), task: Task });
+/** `userId`: who made the change. */
+const ProjectChange = z.object({ userId: z.uuid(), projectId: z.uuid() });
 
 export const EVENT_SCHEMAS = {
   'todo.task.created.v1': TaskSnapshot,
@@ -39,6 +41,10 @@ export const EVENT_SCHEMAS = {
      */
     push: z.literal(true).optional(),
   }),
+  /** A project was created, changed (name, colour, nesting, archive) or deleted with its tasks. */
+  'todo.project.created.v1': ProjectChange,
+  'todo.project.updated.v1': ProjectChange,
+  'todo.project.deleted.v1': ProjectChange,
   /** An in-app notification was written (drives the SSE stream and the notification centre). */
   'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),
 } as const;
@@ -53,6 +59,9 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.task.reopened.v1': TOPICS.taskEvents,
   'todo.task.deleted.v1': TOPICS.taskEvents,
   'todo.task.restored.v1': TOPICS.taskEvents,
+  'todo.project.created.v1': TOPICS.taskEvents,
+  'todo.project.updated.v1': TOPICS.taskEvents,
+  'todo.project.deleted.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
   'todo.notification.created.v1': TOPICS.taskReminders,
 };

@@ -96,7 +96,15 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, MAX_PUSH_DEVICES, type Caller, type Decision } from './policy.js';
+export { policy, enforce, MAX_PUSH_DEVICES, projectRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
+export {
+  MAX_PROJECT_DEPTH,
+  PROJECT_ROLES,
+  ProjectRole,
+  ProjectCreate,
+  ProjectPatch,
+  Project,
+} from './projects/project.schema.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';
 export {

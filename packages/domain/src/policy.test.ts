@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { enforce, MAX_PUSH_DEVICES, policy, type Caller } from './policy.js';
+import { enforce, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -99,5 +99,27 @@ describe('policy', () => {
     expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES - 1, includesThisOne: false }).allowed).toBe(true);
     expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES, includesThisOne: true }).allowed).toBe(true);
     expect(policy.addPushDevice({ count: MAX_PUSH_DEVICES, includesThisOne: false })).toMatchObject({ code: 'TOO_MANY_DEVICES' });
+  });
+});
+
+describe('project rules', () => {
+  const roles = ['owner', 'admin', 'editor', 'viewer', null] as const;
+  // The whole table, written out: a change to who may do what has to change this test too.
+  const allowed: Record<string, readonly (string | null)[]> = {
+    read: ['owner', 'admin', 'editor', 'viewer'],
+    writeTasks: ['owner', 'admin', 'editor'],
+    manage: ['owner', 'admin'],
+    delete: ['owner'],
+  };
+
+  it.each(PROJECT_ACTIONS.flatMap((action) => roles.map((role) => [action, role] as const)))('%s by %s', (action, role) => {
+    const decision = projectRule(role, action);
+    if (allowed[action]!.includes(role)) expect(decision.allowed).toBe(true);
+    else expect(decision).toMatchObject({ allowed: false, code: role === null ? 'PROJECT_NOT_FOUND' : 'FORBIDDEN' });
+  });
+
+  it('tells a stranger that a task of the project does not exist, and a viewer why not', () => {
+    expect(projectRule(null, 'writeTasks', 'task')).toMatchObject({ code: 'TASK_NOT_FOUND', reason: 'no such task' });
+    expect(() => enforce(projectRule('viewer', 'writeTasks', 'task'))).toThrow(/viewers of a project cannot change its tasks/);
   });
 });

@@ -4,12 +4,38 @@
  * refused with the error the caller gets. The edges (REST, MCP, chat, CLI) and the services
  * ask here and enforce the answer; none decides by itself.
  *
- * Which rows are the caller's own is the other half of authorization: every query is scoped to
- * the caller's id, and a row of someone else is answered as not found, so its existence is not
- * disclosed (docs/security.md).
+ * Projects are the unit of access (docs/decisions/0009-projects-and-sharing.md): what a caller
+ * may do with a project and its tasks follows from their role in it (`projectRule`), and a
+ * caller who is no member (role `null`) is told the project or task does not exist, so its
+ * existence is not disclosed (docs/security.md). Rows outside projects (tokens, tags) are
+ * scoped to the caller's id.
  */
 import { DomainError, type ErrorCode, type FieldIssue } from './errors.js';
 import type { TokenScope } from './schemas.js';
+import type { ProjectRole } from './projects/project.schema.js';
+
+/** What can be done with a project and its tasks. */
+export const PROJECT_ACTIONS = ['read', 'writeTasks', 'manage', 'delete'] as const;
+export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
+
+/**
+ * Who may do what, as a table (docs/projects-and-sharing.md shows it to users): read the project
+ * and its tasks; create, edit, complete and delete its tasks; rename, recolour, nest, archive
+ * it; delete it or hand it over.
+ */
+const PROJECT_TABLE: Record<ProjectAction, readonly ProjectRole[]> = {
+  read: ['owner', 'admin', 'editor', 'viewer'],
+  writeTasks: ['owner', 'admin', 'editor'],
+  manage: ['owner', 'admin'],
+  delete: ['owner'],
+};
+
+const PROJECT_REFUSAL: Record<ProjectAction, string> = {
+  read: 'no such project',
+  writeTasks: 'viewers of a project cannot change its tasks',
+  manage: 'only the owner and admins of a project can change it',
+  delete: 'only the owner of a project can delete it',
+};
 
 /** The caller, as far as authorization cares. */
 export interface Caller {
@@ -41,7 +67,19 @@ export function enforce(decision: Decision): void {
   if (!decision.allowed) throw new DomainError(decision.code, decision.reason, decision.issues ?? []);
 }
 
+/**
+ * `role`: the caller's role in the project (of its top-level project), null for none. A
+ * non-member is refused everything as not found (404), a member refused a write as
+ * forbidden (403): they can see the project already.
+ */
+export function projectRule(role: ProjectRole | null, action: ProjectAction, what: 'project' | 'task' = 'project'): Decision {
+  if (role === null) return refuse(what === 'task' ? 'TASK_NOT_FOUND' : 'PROJECT_NOT_FOUND', `no such ${what}`);
+  return PROJECT_TABLE[action].includes(role) ? ALLOWED : refuse('FORBIDDEN', PROJECT_REFUSAL[action]);
+}
+
 export const policy = {
+  project: projectRule,
+
   /**
    * Reading needs the `read` scope, changing anything the `write` scope. Sessions hold both;
    * tokens hold what they were made with.

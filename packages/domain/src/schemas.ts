@@ -1,4 +1,4 @@
-/** Wire shapes of users, tokens, categories and tags. */
+/** Wire shapes of users, tokens and tags. */
 import { z } from 'zod';
 import { Instant, TimeZoneName } from './tasks/task.schema.js';
 
@@ -111,7 +111,7 @@ export const PushDevice = z.object({
 });
 export type PushDevice = z.infer<typeof PushDevice>;
 
-/** A category or tag name, as users create and rename them. */
+/** A project or tag name, as users create and rename them. */
 export const LabelName = z
   .string()
   .trim()
@@ -124,7 +124,7 @@ export type LabelCreate = z.infer<typeof LabelCreate>;
 export const LabelPatch = z.strictObject({ name: LabelName.optional(), color: Color.nullable().optional() });
 export type LabelPatch = z.infer<typeof LabelPatch>;
 
-/** Categories and tags share one shape: a named, coloured label owned by a user. */
+/** A tag: a named, coloured label owned by a user. */
 export const Label = z.object({
   id: z.uuid(),
   name: z.string(),

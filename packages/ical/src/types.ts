@@ -30,7 +30,7 @@ export interface VtodoOptions {
   sequence?: number;
   /** What `parseVtodo` returned as `extras`: put back into the VTODO unchanged. */
   extras?: string;
-  /** The grouping (a project, a category) the task belongs to, as the calendar's display name. */
+  /** The grouping (a project) the task belongs to, as the calendar's display name. */
   calendarName?: string;
 }
 

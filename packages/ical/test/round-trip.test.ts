@@ -56,7 +56,8 @@ describe('task → VTODO → task', () => {
       reminders: [{ id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60', type: 'relative', minutesBefore: 15, snoozedUntil: null }],
       recurrence: { ...TASK.recurrence!, text: 'every 2 weeks on Monday and Friday' },
       dueAt: '2026-03-29T01:30:00.000Z',
-      categoryId: null,
+      projectId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70',
+      projectNumber: 3,
       seriesId: null,
       occurrenceIndex: null,
     };

@@ -7,6 +7,7 @@
 import { AuthService, type AuthOptions } from './auth.service.js';
 import type { ServiceDeps } from './deps.js';
 import { LabelService } from './label.service.js';
+import { ProjectService } from './project.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
@@ -29,6 +30,7 @@ export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } 
 export { TaskService } from './task.service.js';
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
+export { ProjectService } from './project.service.js';
 export { ProfileService, type ProfileUpdate } from './profile.service.js';
 export {
   EmailConfirmationService,
@@ -89,7 +91,7 @@ export interface Services {
   profile: ProfileService;
   confirmations: EmailConfirmationService;
   tasks: TaskService;
-  categories: LabelService;
+  projects: ProjectService;
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
@@ -133,7 +135,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     profile: new ProfileService(deps, authService, confirmations),
     confirmations,
     tasks,
-    categories: new LabelService(deps, 'categories'),
+    projects: new ProjectService(deps),
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),

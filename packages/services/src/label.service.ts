@@ -1,19 +1,15 @@
-/** Categories and tags: the same use cases over two tables. */
+/** Tags (projects, which replaced categories: project.service.ts). */
 import { DomainError, type Label, type LabelCreate, type LabelPatch } from '@todo/domain';
 import { isUniqueViolation, type Repositories } from '@todo/storage';
 import type { Principal, ServiceDeps } from './deps.js';
 
-export type LabelKind = 'categories' | 'tags';
+export type LabelKind = 'tags';
 
 export class LabelService {
-  private readonly notFound: 'CATEGORY_NOT_FOUND' | 'TAG_NOT_FOUND';
-
   constructor(
     private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids'>,
     private readonly kind: LabelKind,
-  ) {
-    this.notFound = kind === 'categories' ? 'CATEGORY_NOT_FOUND' : 'TAG_NOT_FOUND';
-  }
+  ) {}
 
   private get repo(): Repositories[LabelKind] {
     return this.deps.store.repos[this.kind];
@@ -51,7 +47,7 @@ export class LabelService {
   }
 
   private missing(): never {
-    throw new DomainError(this.notFound, `no such ${this.kind === 'categories' ? 'category' : 'tag'}`);
+    throw new DomainError('TAG_NOT_FOUND', 'no such tag');
   }
 
   private async guardName<T>(write: () => Promise<T>): Promise<T> {

@@ -116,6 +116,7 @@ export class RecurrenceService {
       ...row,
       id,
       number: null,
+      projectNumber: null,
       completedAt: null,
       ...due,
       occurrenceIndex: index + 1,
@@ -124,7 +125,7 @@ export class RecurrenceService {
     };
     // The next task and its checklist, every item open again, in one statement with their events:
     // a duplicate delivery fails on the series key and writes none of it, numbers included.
-    const task = taskFromRow({ ...nextRow, number: 0 }, completed.tags, reminderJson(reminders)); // number filled in by the write
+    const task = taskFromRow({ ...nextRow, number: 0, projectNumber: 0 }, completed.tags, reminderJson(reminders)); // number filled in by the write
     const tags = completed.tags.map((name) => ({ id: this.deps.ids.next(), name }));
     const writes: PendingTaskWrite[] = [
       {
@@ -136,8 +137,17 @@ export class RecurrenceService {
         events: [pendingEvent('todo.task.created.v1', id, { userId, task })],
       },
       ...found.subtasks.map((sub): PendingTaskWrite => {
-        const subRow = { ...EMPTY_TASK, id: this.deps.ids.next(), userId, ...sub, parentId: id, createdAt: now, updatedAt: now };
-        const subTask = taskFromRow({ ...subRow, number: 0 }, [], []);
+        const subRow = {
+          ...EMPTY_TASK,
+          id: this.deps.ids.next(),
+          userId,
+          ...sub,
+          projectId: row.projectId,
+          parentId: id,
+          createdAt: now,
+          updatedAt: now,
+        };
+        const subTask = taskFromRow({ ...subRow, number: 0, projectNumber: 0 }, [], []);
         return {
           op: 'insert',
           row: subRow,
@@ -201,9 +211,10 @@ export class RecurrenceService {
   }
 }
 
-/** A copied subtask's fields besides its own: nothing due, no series, no category. */
+/** A copied subtask's fields besides its own and its project: nothing due, no series. */
 const EMPTY_TASK = {
   number: null,
+  projectNumber: null,
   completedAt: null,
   dueDate: null,
   dueTime: null,
@@ -214,5 +225,4 @@ const EMPTY_TASK = {
   seriesId: null,
   seriesStart: null,
   occurrenceIndex: null,
-  categoryId: null,
 } as const;

@@ -9,7 +9,7 @@
  *   back with their ids and numbers and a `todo.task.restored.v1` each, so the notifier arms the
  *   reminders again and other tabs show the task.
  */
-import { pendingEvent, type Task } from '@todo/domain';
+import { DomainError, pendingEvent, type Task } from '@todo/domain';
 import { taskFromRow, type Repositories, type TaskRow, type TrashEntry } from '@todo/storage';
 import type { PendingTaskWrite } from './unit-of-work.js';
 import { reminderJson } from './task-fields.js';
@@ -44,7 +44,7 @@ export async function undoCompletionWrites(
   if (!found || !next) return { writes, next: null };
   if (!found.untouched) return { writes, next: { id: next.id, number: next.number, removed: false } };
   const events = [];
-  for (const id of await repos.tasks.descendantIds(userId, next.id)) {
+  for (const id of await repos.tasks.descendantIds(next.id)) {
     const sub = await repos.tasks.findById(userId, id);
     if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId, task: sub }));
   }
@@ -69,7 +69,7 @@ export async function subtaskWrites(
   if (!parent.recurrenceRule) return [];
   const closedWith = parent.completedAt?.getTime();
   const writes: ChangeWrite[] = [];
-  for (const id of await repos.tasks.descendantIds(userId, parent.id)) {
+  for (const id of await repos.tasks.descendantIds(parent.id)) {
     const read = await repos.tasks.findForChange(userId, { id });
     if (!read || read.row.parentId !== parent.id) continue;
     const closing = completedAt !== null && !read.row.completedAt;
@@ -89,8 +89,8 @@ export async function subtaskWrites(
 }
 
 /**
- * A trash entry as insert writes: each task with its id, number, tags and reminders; a category
- * deleted meanwhile is dropped, as is the parent of the restored task if it has gone since.
+ * A trash entry as insert writes: each task with its id, number, tags and reminders; a task whose
+ * project was deleted meanwhile goes to the Inbox, as is the parent of the restored task if it has gone since.
  */
 export async function restoreWrites(
   repos: Repositories,
@@ -104,7 +104,13 @@ export async function restoreWrites(
   for (const trashed of entry.tasks) {
     const row = { ...trashed.row, updatedAt: at };
     const isRoot = row.id === entry.taskId;
-    if (row.categoryId && !(await repos.categories.find(userId, row.categoryId))) row.categoryId = null;
+    // A trash entry from before projects has no project: the Inbox too.
+    if (!row.projectId || !(await repos.projects.find(userId, row.projectId))) {
+      // Its project went meanwhile: back to its creator's Inbox, numbered there.
+      const inbox = await repos.projects.inboxOf(row.userId);
+      if (!inbox) throw new DomainError('TASK_NOT_FOUND', 'the task can no longer be restored');
+      Object.assign(row, { projectId: inbox, projectNumber: null });
+    }
     if (isRoot && row.parentId && !(await repos.tasks.findRow(userId, row.parentId))) row.parentId = null;
     const reminders = trashed.reminders.map((r) => ({
       id: r.id,

@@ -1,15 +1,18 @@
 /**
  * Task use cases. Each change is decided here and written by one statement together with the
  * events it causes (`repos.tasks.write`, the outbox), so REST, MCP and chat — which all call
- * this service — emit exactly the same events.
+ * this service — emit exactly the same events. A task event's `userId` is the task's creator
+ * (whose reminders, series and live stream it concerns), whichever member made the change.
  */
 import { createHash } from 'node:crypto';
 import {
   DomainError,
   dueNeedsUserZone,
+  enforce,
   ifMatchAccepts,
   pendingEvent,
   priorityRank,
+  projectRule,
   taskEtag,
   TaskVersionMismatch,
   todayIn,
@@ -160,7 +163,7 @@ export class TaskService {
     const due = dueFields(input.due, zone);
     const recurrence = recurrenceFields(input.recurrence, due, zone);
     const reminders = reminderRows(input.reminders, due, () => this.deps.ids.next());
-    await this.checkReferences(repos, userId, { categoryId: input.categoryId, parentId: input.parentId });
+    const projectId = await this.targetProject(repos, userId, input);
     const id = this.deps.ids.next();
     const now = this.deps.clock.now();
     const row = {
@@ -176,7 +179,8 @@ export class TaskService {
       seriesId: recurrence.recurrenceRule ? id : null,
       occurrenceIndex: recurrence.recurrenceRule ? 0 : null,
       seriesStart: recurrence.recurrenceRule ? anchorOf(due) : null,
-      categoryId: input.categoryId,
+      projectId,
+      projectNumber: null,
       parentId: input.parentId,
       createdAt: now,
       updatedAt: now,
@@ -184,7 +188,7 @@ export class TaskService {
     const tags = distinctNames(input.tags).map((name) => ({ id: this.deps.ids.next(), name }));
     // Built from what is written, not read back; the number and tag names as stored come from the write.
     const task = taskFromRow(
-      { ...row, number: 0 },
+      { ...row, number: 0, projectNumber: 0 },
       tags.map((t) => t.name),
       reminderJson(reminders),
     );
@@ -192,7 +196,7 @@ export class TaskService {
     const [stored] = await this.unitOfWork.writeTasks(ctx, [
       { op: 'insert', row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) },
     ]);
-    return { ...task, number: stored!.number, tags: stored!.tags ?? task.tags };
+    return { ...task, number: stored!.number, projectNumber: stored!.projectNumber, tags: stored!.tags ?? task.tags };
   }
 
   async update(ctx: CallContext, ref: string, patch: TaskPatch, condition: WriteCondition = {}): Promise<Task> {
@@ -202,16 +206,23 @@ export class TaskService {
     const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
     return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
       if (!changed.length) return null;
-      const row: TaskRow = { ...read, updatedAt: this.nextVersion(read) };
+      const row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null } = {
+        ...read,
+        updatedAt: this.nextVersion(read),
+      };
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.description !== undefined) row.description = patch.description;
       if (patch.priority !== undefined) row.priority = priorityRank(patch.priority);
-      if (patch.categoryId !== undefined) row.categoryId = patch.categoryId;
+      if (patch.projectId !== undefined && patch.projectId !== read.projectId) {
+        // A move: the task takes the next number of the project it moves to; its `#N` stays.
+        await this.projectToWrite(repos, userId, patch.projectId);
+        row.projectId = patch.projectId;
+        row.projectNumber = null;
+      }
       if (patch.parentId !== undefined) {
         await this.checkParent(repos, userId, before.id, patch.parentId);
         row.parentId = patch.parentId;
       }
-      await this.checkReferences(repos, userId, { categoryId: patch.categoryId ?? null, parentId: null });
 
       const due = patch.due !== undefined ? dueFields(patch.due, zone) : read;
       if (patch.due !== undefined) Object.assign(row, dueOnly(due));
@@ -248,11 +259,11 @@ export class TaskService {
       const tags =
         patch.tags !== undefined ? distinctNames(patch.tags).map((name) => ({ id: this.deps.ids.next(), name })) : undefined;
       const task = taskFromRow(
-        row,
+        { ...row, projectNumber: row.projectNumber ?? read.projectNumber },
         tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
         reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
       );
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed })];
+      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed })];
       return {
         task,
         write: {
@@ -288,7 +299,6 @@ export class TaskService {
     until: Date,
     condition: WriteCondition = {},
   ): Promise<Task> {
-    const userId = ctx.principal.userId;
     return this.change(ctx, taskRef, condition, async ({ task: before, row: read }) => {
       if (!before.reminders.some((r) => r.id === reminderId)) {
         throw DomainError.field('NOT_FOUND', 'reminderId', 'this task has no such reminder');
@@ -299,7 +309,7 @@ export class TaskService {
         ...(r.id === reminderId ? { snoozedUntil: until } : {}),
       }));
       const task = taskFromRow(row, before.tags, reminderJson(reminders));
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId, task, changed: ['reminders'] })];
+      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed: ['reminders'] })];
       return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, reminders, events } };
     });
   }
@@ -358,13 +368,13 @@ export class TaskService {
     await this.change(ctx, ref, condition, async ({ task, row }) => {
       // Subtasks go with their parent (cascade); each gets its own event so its reminders are cancelled.
       const events = [];
-      for (const id of await repos.tasks.descendantIds(userId, task.id)) {
+      for (const id of await repos.tasks.descendantIds(task.id)) {
         const sub = await repos.tasks.findById(userId, id);
-        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId, task: sub }));
+        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId: row.userId, task: sub }));
       }
-      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId, task }));
+      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, task }));
       const at = this.deps.clock.now();
-      return { task, write: { op: 'delete', userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true } };
+      return { task, write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true } };
     });
   }
 
@@ -375,10 +385,11 @@ export class TaskService {
     condition: WriteCondition,
     onNextOccurrence?: (outcome: NextOccurrenceOutcome | null) => void,
   ): Promise<Task> {
-    const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
     return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
       if ((before.status === 'completed') === completed) return null;
+      // The task's creator: its rows, its series and its events are theirs, whichever member acts.
+      const userId = read.userId;
       const now = this.deps.clock.now();
       const updatedAt = this.nextVersion(read);
       const row = { ...read, completedAt: completed ? now : null, updatedAt };
@@ -436,6 +447,8 @@ export class TaskService {
     for (let attempt = 1; ; attempt++) {
       const read = await this.deps.store.repos.tasks.findForChange(userId, parseTaskRef(ref));
       if (!read) throw new DomainError('TASK_NOT_FOUND', `no task ${ref}`);
+      enforce(projectRule(read.role, 'writeTasks', 'task'));
+      // After the role: who may not write learns nothing of the version.
       if (condition.ifMatch !== undefined && !ifMatchAccepts(condition.ifMatch, taskEtag(read.task))) {
         throw new TaskVersionMismatch(read.task);
       }
@@ -447,7 +460,7 @@ export class TaskService {
       const [stored, ...others] = await this.unitOfWork.writeTasks(ctx, [write, ...more]);
       if (stored) {
         decided.written?.(others);
-        return { ...decided.task, tags: stored.tags ?? decided.task.tags };
+        return { ...decided.task, projectNumber: stored.projectNumber, tags: stored.tags ?? decided.task.tags };
       }
       if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
     }
@@ -476,23 +489,48 @@ export class TaskService {
     return user.timeZone;
   }
 
-  /** Referenced rows must be the caller's own: another user's id must not be attachable, nor its existence disclosed. */
-  private async checkReferences(
+  /**
+   * Where a new task goes: the project asked for, else its parent's project, else the caller's
+   * Inbox — a project the caller may write tasks in. Another user's ids are not found, so
+   * their existence is not disclosed.
+   */
+  private async targetProject(
     repos: Repositories,
     userId: string,
-    refs: { categoryId: string | null; parentId: string | null },
-  ) {
-    if (refs.categoryId && !(await repos.categories.find(userId, refs.categoryId))) {
-      throw DomainError.field('CATEGORY_NOT_FOUND', 'categoryId', 'no such category');
+    input: { projectId: string | null; parentId: string | null },
+  ): Promise<string> {
+    const parent = input.parentId ? await repos.tasks.findRow(userId, input.parentId) : null;
+    if (input.parentId && !parent) throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
+    if (input.projectId) return this.projectToWrite(repos, userId, input.projectId);
+    if (parent) {
+      enforce(projectRule(parent.role, 'writeTasks', 'task'));
+      return parent.projectId;
     }
-    if (refs.parentId && !(await repos.tasks.findRow(userId, refs.parentId))) {
-      throw DomainError.field('TASK_NOT_FOUND', 'parentId', 'no such parent task');
-    }
+    return this.inboxOf(repos, userId);
+  }
+
+  private async projectToWrite(repos: Repositories, userId: string, projectId: string): Promise<string> {
+    const project = await repos.projects.find(userId, projectId);
+    if (!project) throw DomainError.field('PROJECT_NOT_FOUND', 'projectId', 'no such project');
+    enforce(projectRule(project.role, 'writeTasks'));
+    return project.id;
+  }
+
+  /** A user's Inbox never changes (it cannot be deleted), so its id is looked up once per process. */
+  private readonly inboxes = new Map<string, string>();
+  private async inboxOf(repos: Repositories, userId: string): Promise<string> {
+    const known = this.inboxes.get(userId);
+    if (known) return known;
+    const inbox = await repos.projects.inboxOf(userId);
+    if (!inbox) throw new DomainError('UNAUTHENTICATED', 'the account no longer exists');
+    if (this.inboxes.size >= 10_000) this.inboxes.clear();
+    this.inboxes.set(userId, inbox);
+    return inbox;
   }
 
   private async checkParent(repos: Repositories, userId: string, taskId: string, parentId: string | null) {
     if (!parentId) return;
-    if (parentId === taskId || (await repos.tasks.descendantIds(userId, taskId)).includes(parentId)) {
+    if (parentId === taskId || (await repos.tasks.descendantIds(taskId)).includes(parentId)) {
       throw DomainError.field('PARENT_CYCLE', 'parentId', 'a task cannot be a subtask of itself or of its own subtask');
     }
     if (!(await repos.tasks.findRow(userId, parentId)))

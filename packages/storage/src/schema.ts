@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL schema of users, tasks and labels (delivery tables: schema-delivery.ts;
+ * The PostgreSQL schema of users, projects, tasks and tags (delivery tables: schema-delivery.ts;
  * calendar feeds: schema-feeds.ts; all: tables.ts). Migrations are generated from the schema by drizzle-kit and committed under
  * `../migrations`.
  */
@@ -147,24 +147,78 @@ export const emailConfirmations = pgTable(
   (t) => [uniqueIndex('email_confirmations_token_key').on(t.tokenHash), index('email_confirmations_expires_idx').on(t.expiresAt)],
 );
 
-const label = (table: 'categories' | 'tags') =>
-  pgTable(
-    table,
-    {
-      id: uuid('id').primaryKey(),
-      userId: uuid('user_id')
-        .notNull()
-        .references(() => users.id, { onDelete: 'cascade' }),
-      name: text('name').notNull(),
-      color: text('color'),
-      createdAt: createdAt(),
-      updatedAt: updatedAt(),
-    },
-    (t) => [uniqueIndex(`${table}_user_name_key`).on(t.userId, sql`lower(${t.name})`)],
-  );
+export const tags = pgTable(
+  'tags',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('tags_user_name_key').on(t.userId, sql`lower(${t.name})`)],
+);
 
-export const categories = label('categories');
-export const tags = label('tags');
+/**
+ * Projects group tasks and are the unit of access (docs/decisions/0009-projects-and-sharing.md).
+ * Membership lives at the top of a tree: `root_id` names it (a top-level project is its own
+ * root), so a task's role is one join. Each user has one Inbox (`inbox`), never shared,
+ * nested or deleted. `task_seq` is the project's counter of `<projectId>/<n>` numbers.
+ */
+export const projects = pgTable(
+  'projects',
+  {
+    id: uuid('id').primaryKey(),
+    /** The user who created the project; its owner is the `owner` member of its root. */
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color'),
+    inbox: boolean('inbox').notNull().default(false),
+    parentId: uuid('parent_id').references((): AnyPgColumn => projects.id, { onDelete: 'cascade' }),
+    rootId: uuid('root_id')
+      .notNull()
+      .references((): AnyPgColumn => projects.id, { onDelete: 'cascade' }),
+    archivedAt: instant('archived_at'),
+    taskSeq: integer('task_seq').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // As categories were: one name per owner, case-insensitively (the Inbox aside).
+    uniqueIndex('projects_owner_name_key')
+      .on(t.ownerId, sql`lower(${t.name})`)
+      .where(sql`not ${t.inbox}`),
+    uniqueIndex('projects_owner_inbox_key')
+      .on(t.ownerId)
+      .where(sql`${t.inbox}`),
+    index('projects_parent_idx').on(t.parentId),
+    index('projects_root_idx').on(t.rootId),
+  ],
+);
+
+/** Who may use a project tree, and how: rows name ROOT projects only. */
+export const projectMembers = pgTable(
+  'project_members',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'admin', 'editor', 'viewer'] }).notNull(),
+    /** The member's own sidebar: one member's favourites and order never move another's. */
+    favorite: boolean('favorite').notNull().default(false),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)],
+);
 
 export const tasks = pgTable(
   'tasks',
@@ -191,7 +245,11 @@ export const tasks = pgTable(
     /** The series' anchor due (local date or date-time), from which the RRULE is expanded. */
     seriesStart: text('series_start'),
     occurrenceIndex: integer('occurrence_index'),
-    categoryId: uuid('category_id').references(() => categories.id, { onDelete: 'set null' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The task's number in its project (`<projectId>/<n>`), from the project's `task_seq`. */
+    projectNumber: integer('project_number').notNull(),
     parentId: uuid('parent_id').references((): AnyPgColumn => tasks.id, { onDelete: 'cascade' }),
     search: tsvector('search')
       .notNull()
@@ -203,6 +261,7 @@ export const tasks = pgTable(
   },
   (t) => [
     uniqueIndex('tasks_user_number_key').on(t.userId, t.number),
+    uniqueIndex('tasks_project_number_key').on(t.projectId, t.projectNumber),
     /** The recurrence consumer's idempotency key: one row per occurrence of a series. */
     uniqueIndex('tasks_series_occurrence_key').on(t.seriesId, t.occurrenceIndex),
     /**
@@ -211,10 +270,10 @@ export const tasks = pgTable(
      * view (open, by due date, undated last) has an index of open tasks only, which the
      * planner picks even before the table has statistics.
      */
-    index('tasks_user_open_due_idx')
-      .on(t.userId, sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
+    index('tasks_project_open_due_idx')
+      .on(t.projectId, sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
       .where(sql`${t.completedAt} is null`),
-    index('tasks_user_created_idx').on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tasks_project_created_idx').on(t.projectId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tasks_parent_idx').on(t.parentId),
     index('tasks_search_idx').using('gin', t.search),
     /** The recurrence reconciliation's scan: completed occurrences of series, by completion time. */

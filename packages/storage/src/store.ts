@@ -23,7 +23,8 @@ import { WebhookRepository } from './repositories/webhook.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { CalendarFeedRepository } from './repositories/calendar-feed.repository.js';
 import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
-import { categories, tags } from './schema.js';
+import { tags } from './schema.js';
+import { ProjectRepository } from './repositories/project.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -31,7 +32,7 @@ export interface Repositories {
   tokens: TokenRepository;
   actionLinks: ActionLinkRepository;
   emailConfirmations: EmailConfirmationRepository;
-  categories: LabelRepository;
+  projects: ProjectRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
@@ -55,7 +56,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   tokens: new TokenRepository(db),
   actionLinks: new ActionLinkRepository(db),
   emailConfirmations: new EmailConfirmationRepository(db),
-  categories: new LabelRepository(db, categories),
+  projects: new ProjectRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   recurrence: new RecurrenceRepository(db),

@@ -42,9 +42,12 @@ export async function createFixture(): Promise<Fixture> {
 }
 
 /** A task row with nothing set but what is given: the plainest task a test can write. */
-export function plainTaskRow(fields: Pick<TaskRow, 'id' | 'userId' | 'title' | 'createdAt'> & Partial<TaskRow>): TaskRow {
+export function plainTaskRow(
+  fields: Pick<TaskRow, 'id' | 'userId' | 'projectId' | 'title' | 'createdAt'> & Partial<TaskRow>,
+): TaskRow {
   return {
     number: 0,
+    projectNumber: 0,
     description: '',
     priority: 0,
     completedAt: null,
@@ -57,7 +60,6 @@ export function plainTaskRow(fields: Pick<TaskRow, 'id' | 'userId' | 'title' | '
     seriesId: null,
     seriesStart: null,
     occurrenceIndex: null,
-    categoryId: null,
     parentId: null,
     updatedAt: fields.createdAt,
     ...fields,

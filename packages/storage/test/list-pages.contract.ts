@@ -29,11 +29,11 @@ export function runListPagesContract(): void {
       const owner = await f.signUp();
       const neighbour = await f.signUp();
       const ctx = { principal: owner };
-      const category = await f.services.categories.create(owner, { name: 'Home', color: '#336699' });
+      const project = await f.services.projects.create(ctx, { name: 'Home', color: '#336699', parentId: null });
       const first = await f.addTask(owner, {
         title: 'water plants',
         tags: ['garden'],
-        categoryId: category.id,
+        projectId: project.id,
         due: { date: '2026-12-01' },
         recurrence: { rule: 'weekly', repeatFrom: 'due' },
         reminders: [{ type: 'relative', minutesBefore: 30 }],
@@ -69,7 +69,10 @@ export function runListPagesContract(): void {
         ['remove a tag', () => f.services.tasks.removeTag(ctx, ref, 'outside')],
         ['rename a tag', async () => f.services.tags.update(owner, await tagId('garden'), { name: 'Garden' })],
         ['delete a tag', async () => f.services.tags.delete(owner, await tagId('Garden'))],
-        ['delete the category', () => f.services.categories.delete(owner, category.id)],
+        [
+          'move to another project',
+          async () => f.services.tasks.update(ctx, ref, { projectId: (await f.services.projects.list(owner))[0]!.id }),
+        ],
         ['complete', () => f.services.tasks.complete(ctx, ref)],
         [
           'the next occurrence',

@@ -1,5 +1,5 @@
 /**
- * A page of the task list reads its own rows, not every task of the user — also on a fresh
+ * A page of the task list reads its own rows, not every task of the user's projects — also on a fresh
  * database whose tables have no statistics yet, under the generic plan a prepared statement
  * caches. Sorting every task per page made list cost grow with the user's task count (the
  * bench:api list read ~10,000 rows per page of 50).
@@ -32,8 +32,9 @@ beforeAll(async () => {
   await store.repos.users.insert({ id: userId, email: 'many@example.test', passwordHash: 'x', createdAt: now, updatedAt: now });
   // Most without a date (they sort last, by id), a tenth with one, a tenth completed.
   await client.query(
-    `insert into tasks (id, user_id, number, title, description, priority, due_date, due_at, completed_at, created_at, updated_at)
-     select gen_random_uuid(), $1, i, 'Task ' || i, '', 0,
+    `insert into tasks (id, user_id, number, project_id, project_number, title, description, priority, due_date, due_at,
+       completed_at, created_at, updated_at)
+     select gen_random_uuid(), $1, i, (select id from projects where owner_id = $1 and inbox), i, 'Task ' || i, '', 0,
        case when i % 10 = 0 then date '2026-12-01' + i % 28 end,
        case when i % 10 = 0 then timestamptz '2026-12-01 00:00Z' + (i % 28) * interval '1 day' end,
        case when i % 10 = 5 then timestamptz '2026-11-20 00:00Z' end,

@@ -38,7 +38,15 @@ it('waits for a tag another writer is creating and links the task to it, instead
     const writing = store.repos.tasks.write([
       {
         op: 'insert',
-        row: plainTaskRow({ id: taskId, userId, number: 1, title: 'Plant tulips', createdAt: now }),
+        row: plainTaskRow({
+          id: taskId,
+          userId,
+          projectId: (await store.repos.projects.inboxOf(userId))!,
+          number: 1,
+          projectNumber: 1,
+          title: 'Plant tulips',
+          createdAt: now,
+        }),
         tags: [{ id: randomUUID(), name: 'garden' }],
         reminders: [],
         events: [],
@@ -53,7 +61,7 @@ it('waits for a tag another writer is creating and links the task to it, instead
       if (polls > 20_000) throw new Error('the create never waited on the uncommitted tag');
     }
     await other.query('commit');
-    expect(await writing).toEqual([{ number: 1, tags: ['Garden'] }]);
+    expect(await writing).toMatchObject([{ number: 1, projectNumber: 1, tags: ['Garden'] }]);
     const task = await store.repos.tasks.findById(userId, taskId);
     expect(task?.tags).toEqual(['Garden']);
     const { rows } = await other.query('select id from tags where user_id = $1', [userId]);

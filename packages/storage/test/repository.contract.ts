@@ -61,7 +61,7 @@ export function runRepositoryContract(): void {
 
     it('lists every field exactly as a single read builds it (the SQL and the Node wire-shape builders agree)', async () => {
       const dave = await f.signUp(undefined, 'America/New_York');
-      const category = await f.services.categories.create(dave, { name: 'Work', color: '#336699' });
+      const project = await f.services.projects.create({ principal: dave }, { name: 'Work', color: '#336699', parentId: null });
       const parent = await f.addTask(dave, { title: 'parent', priority: 'urgent', description: '**bold** "quoted" \\ ünï' });
       const created = [
         parent,
@@ -69,7 +69,7 @@ export function runRepositoryContract(): void {
           title: 'all-day',
           due: { date: '2026-03-08' },
           tags: ['Zeta', 'alpha'],
-          categoryId: category.id,
+          projectId: project.id,
         }),
         await f.addTask(dave, {
           title: 'zoned',
@@ -172,7 +172,13 @@ export function runRepositoryContract(): void {
         .then((r) => [r]);
       await expect(
         f.store.repos.tasks.write([
-          { op: 'insert', row: { ...row!, id: crypto.randomUUID(), number: null }, tags: [], reminders: [], events: [] },
+          {
+            op: 'insert',
+            row: { ...row!, id: crypto.randomUUID(), number: null, projectNumber: null },
+            tags: [],
+            reminders: [],
+            events: [],
+          },
         ]),
       ).rejects.toSatisfy(
         (e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'),
@@ -264,12 +270,19 @@ export function runRepositoryContract(): void {
         code: 'TASK_NOT_FOUND',
       });
       // The task and its tag could be written, its second reminder cannot (the same id twice): none of it is.
-      const row = plainTaskRow({ id: crypto.randomUUID(), userId: alice.userId, title: 'half', createdAt: new Date() });
+      const projectId = (await f.store.repos.projects.inboxOf(alice.userId))!;
+      const row = plainTaskRow({
+        id: crypto.randomUUID(),
+        userId: alice.userId,
+        projectId,
+        title: 'half',
+        createdAt: new Date(),
+      });
       const reminder = { id: crypto.randomUUID(), kind: 'relative' as const, minutesBefore: 5, at: null };
       const tags = [{ id: crypto.randomUUID(), name: 'half-tag' }];
       await expect(
         f.store.repos.tasks.write([
-          { op: 'insert', row: { ...row, number: null }, tags, reminders: [reminder, reminder], events: [] },
+          { op: 'insert', row: { ...row, number: null, projectNumber: null }, tags, reminders: [reminder, reminder], events: [] },
         ]),
       ).rejects.toSatisfy(
         (e: unknown) => JSON.stringify(e).includes('23505') || String((e as Error).cause).includes('duplicate'),

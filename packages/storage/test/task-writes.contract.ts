@@ -15,16 +15,18 @@ import { createFixture, plainTaskRow, type Fixture } from './fixtures.js';
 function write(
   userId: string,
   title: string,
-  extra: { tags?: string[]; categoryId?: string } = {},
+  projectId: string,
+  extra: { tags?: string[]; projectId?: string } = {},
 ): TaskWrite & { op: 'insert' } {
   const id = randomUUID();
   const now = new Date('2026-11-27T09:00:00Z');
-  const row = plainTaskRow({ id, userId, title, createdAt: now, categoryId: extra.categoryId ?? null });
+  const row = plainTaskRow({ id, userId, title, createdAt: now, projectId: extra.projectId ?? projectId });
   // The number and the tags as stored are filled into the event by the write.
   const task = taskFromRow(row, [], []);
   return {
     op: 'insert',
-    row: { ...row, number: null },
+    // A project that does not exist gets no number from it: the foreign key is what refuses it.
+    row: { ...row, number: null, projectNumber: extra.projectId ? 1 : null },
     tags: (extra.tags ?? []).map((name) => ({ id: randomUUID(), name })),
     reminders: [{ id: randomUUID(), kind: 'relative', minutesBefore: 10, at: null }],
     events: toCloudEvents([pendingEvent('todo.task.created.v1', id, { userId, task })], {
@@ -47,9 +49,10 @@ export function runTaskWritesContract(): void {
 
     it('writes creates arriving together in one statement: numbers per owner, one row per new tag, events per task', async () => {
       const [ann, ben] = [await f.signUp(), await f.signUp()];
+      const inbox = [(await f.store.repos.projects.inboxOf(ann.userId))!, (await f.store.repos.projects.inboxOf(ben.userId))!];
       const batchesBefore = f.taskWriteBatches.length;
       const writes = Array.from({ length: 20 }, (_, i) =>
-        write(i % 2 ? ben.userId : ann.userId, `t${i}`, { tags: i % 3 ? ['Shared', `own${i}`] : [] }),
+        write(i % 2 ? ben.userId : ann.userId, `t${i}`, inbox[i % 2]!, { tags: i % 3 ? ['Shared', `own${i}`] : [] }),
       );
       const stored = await Promise.all(writes.map((w) => writeOne(f, w)));
 
@@ -80,16 +83,22 @@ export function runTaskWritesContract(): void {
 
     it('fails only the create that cannot be written, not those batched with it, and writes none of it', async () => {
       const cleo = await f.signUp();
+      const cleoInbox = (await f.store.repos.projects.inboxOf(cleo.userId))!;
       const batchesBefore = f.taskWriteBatches.length;
       const writes = Array.from({ length: 9 }, (_, i) =>
-        write(cleo.userId, `w${i}`, i === 4 ? { tags: ['only-the-bad-one'], categoryId: randomUUID() } : { tags: ['fine'] }),
+        write(
+          cleo.userId,
+          `w${i}`,
+          cleoInbox,
+          i === 4 ? { tags: ['only-the-bad-one'], projectId: randomUUID() } : { tags: ['fine'] },
+        ),
       );
       const outcomes = await Promise.allSettled(writes.map((w) => writeOne(f, w)));
 
       expect(Math.max(...f.taskWriteBatches.slice(batchesBefore))).toBeGreaterThan(1);
       expect(outcomes.map((o) => o.status)).toEqual(writes.map((_, i) => (i === 4 ? 'rejected' : 'fulfilled')));
       const reason = (outcomes[4] as PromiseRejectedResult).reason as { cause?: { code?: string }; code?: string };
-      expect(reason.cause?.code ?? reason.code).toBe('23503'); // the category's foreign key
+      expect(reason.cause?.code ?? reason.code).toBe('23503'); // the project's foreign key
       const numbers = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.number] : []));
       expect(new Set(numbers).size).toBe(8);
       const bad = writes[4]!.row.id;
@@ -143,7 +152,7 @@ export function runTaskWritesContract(): void {
 
       // Two writers that read the same version, in one statement: exactly one of them changes the task.
       const both = await f.store.repos.tasks.write([update(row.updatedAt), { ...update(row.updatedAt), events: [] }]);
-      expect(both.filter(Boolean)).toEqual([{ number: task.number, tags: ['other'] }]);
+      expect(both.filter(Boolean)).toMatchObject([{ number: task.number, tags: ['other'] }]);
       expect(await f.services.tasks.get(dana, task.id)).toMatchObject({ title: 'changed', tags: ['other'], reminders: [] });
     });
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseDuePhrase, type Due, type ReopenedTask, type Task } from '@todo/domain';
 import { ApiClient, resolveCredentials } from '../client.js';
 import { formatTask, formatTaskLine } from '../format.js';
+import { projectIdOf } from './projects.js';
 
 type Out = (line: string) => void;
 
@@ -32,6 +33,7 @@ export function registerTaskCommands(program: Command, out: Out): void {
     .option('--from-completion', 'repeat from the completion date instead of the due date')
     .option('-p, --priority <p>', 'none | low | medium | high | urgent')
     .option('-t, --tag <name...>', 'tags (repeatable)')
+    .option('-P, --project <project>', 'the project (id or name; default: your Inbox)')
     .option('-r, --remind <minutes>', 'remind this many minutes before due', (v) => Number(v))
     .option('--description <text>', 'Markdown description')
     .action(async (titleWords: string[], opts, cmd: Command) => {
@@ -44,6 +46,7 @@ export function registerTaskCommands(program: Command, out: Out): void {
         ...(opts.every ? { recurrence: { rule: opts.every, repeatFrom: opts.fromCompletion ? 'completion' : 'due' } } : {}),
         ...(opts.priority ? { priority: opts.priority } : {}),
         ...(opts.tag ? { tags: opts.tag } : {}),
+        ...(opts.project ? { projectId: await projectIdOf(api, opts.project) } : {}),
         ...(opts.remind !== undefined ? { reminders: [{ type: 'relative', minutesBefore: opts.remind }] } : {}),
       };
       const task = await api.request<Task>('POST', '/api/tasks', body);
@@ -57,6 +60,7 @@ export function registerTaskCommands(program: Command, out: Out): void {
     .option('--done', 'only completed tasks')
     .option('-q, --search <text>', 'full-text search')
     .option('-t, --tag <name...>', 'only tasks with these tags')
+    .option('-P, --project <project>', 'only tasks of this project (id or name)')
     .option('--overdue', 'only overdue tasks')
     .option('-s, --sort <key>', 'due | priority | created | updated | title (prefix - to reverse)')
     .option('-n, --limit <n>', 'how many', '50')
@@ -65,6 +69,7 @@ export function registerTaskCommands(program: Command, out: Out): void {
       const params = new URLSearchParams({ status: opts.done ? 'completed' : opts.all ? 'all' : 'open', limit: opts.limit });
       if (opts.search) params.set('q', opts.search);
       if (opts.tag) params.set('tags', opts.tag.join(','));
+      if (opts.project) params.set('projectId', await projectIdOf(client(cmd), opts.project));
       if (opts.overdue) params.set('overdue', 'true');
       if (opts.sort) params.set('sort', opts.sort);
       const page = await client(cmd).request<{ items: Task[]; nextCursor: string | null }>('GET', `/api/tasks?${params}`);

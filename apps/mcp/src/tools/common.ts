@@ -1,6 +1,17 @@
 /** Schemas and helpers shared by the tool groups. */
 import { z } from 'zod';
-import { DomainError, Due, Label, RecurrenceInput, Reminder, ReminderInput, Task, instantToLocal, todayIn } from '@todo/domain';
+import {
+  DomainError,
+  Due,
+  Label,
+  Project,
+  RecurrenceInput,
+  Reminder,
+  ReminderInput,
+  Task,
+  instantToLocal,
+  todayIn,
+} from '@todo/domain';
 import type { CallContext } from '@todo/services';
 import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
@@ -12,12 +23,13 @@ SHARED_SHAPES.set(Due, DUE_SHAPE);
 SHARED_SHAPES.set(Reminder, { tool: 'get_task', description: 'A reminder, as in get_task' });
 SHARED_SHAPES.set(ReminderInput, { tool: 'add_task', description: 'A reminder, as in add_task' });
 SHARED_SHAPES.set(RecurrenceInput, { tool: 'add_task', description: 'A repeat rule, as in add_task' });
-SHARED_SHAPES.set(Label, { tool: 'list_categories', description: 'A category or tag, as list_categories lists them' });
+SHARED_SHAPES.set(Label, { tool: 'list_tags', description: 'A tag, as list_tags lists them' });
+SHARED_SHAPES.set(Project, { tool: 'list_projects', description: 'A project, as list_projects lists them' });
 
 export const TaskOut = z.object({ task: Task });
 export const TaskPageOut = z.object({
   items: z.array(Task),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null when this is the last page'),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last'),
 });
 export const DueIn = Due.describe('A due, as in add_task; parse_due turns words like "tomorrow 9am" into one');
 SHARED_SHAPES.set(DueIn, DUE_SHAPE);
@@ -40,32 +52,37 @@ export async function userClock(ctx: ToolContext): Promise<{ timeZone: string; t
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Finds a category or tag by UUID or by (case-insensitive) name among the caller's own. */
-export function findLabel(labels: Label[], ref: string, field: string, kind: 'category' | 'tag'): Label {
+/** Finds a project or tag by UUID or by (case-insensitive) name among the caller's own. */
+export function findLabel<L extends { id: string; name: string }>(
+  labels: L[],
+  ref: string,
+  field: string,
+  kind: 'project' | 'tag',
+): L {
   const wanted = ref.trim();
   const hit = UUID.test(wanted)
     ? labels.find((l) => l.id === wanted.toLowerCase())
     : labels.find((l) => l.name.toLowerCase() === wanted.toLowerCase());
   if (!hit) {
     throw DomainError.field(
-      kind === 'category' ? 'CATEGORY_NOT_FOUND' : 'TAG_NOT_FOUND',
+      kind === 'project' ? 'PROJECT_NOT_FOUND' : 'TAG_NOT_FOUND',
       field,
-      `you have no ${kind} "${wanted}"; list_${kind === 'category' ? 'categories' : 'tags'} shows the ones you have`,
+      `you have no ${kind} "${wanted}"; list_${kind}s shows the ones you have`,
     );
   }
   return hit;
 }
 
-export const CategoryRef = z.string().trim().min(1).max(64).describe('Category id or name');
+export const ProjectRef = z.string().trim().min(1).max(64).describe('Project id or name');
 
-/** A category given by id or by name (looked up among the caller's own) → its id. */
-export async function categoryIdOf(ctx: ToolContext, ref: string, field = 'categoryId'): Promise<string> {
+/** A project given by id or by name (looked up among the caller's) → its id. */
+export async function projectIdOf(ctx: ToolContext, ref: string, field = 'projectId'): Promise<string> {
   const wanted = ref.trim();
   if (UUID.test(wanted)) return wanted.toLowerCase();
-  return findLabel(await ctx.services.categories.list(ctx.principal), wanted, field, 'category').id;
+  return findLabel(await ctx.services.projects.list(ctx.principal), wanted, field, 'project').id;
 }
 
-/** Offset cursors for small in-memory lists (categories, tags). */
+/** Offset cursors for small in-memory lists (projects, tags). */
 export function pageOf<T>(items: T[], cursor: string | undefined, limit: number): { items: T[]; nextCursor: string | null } {
   let offset = 0;
   if (cursor !== undefined) {

@@ -1,18 +1,16 @@
-/** Category and tag tools (the same use cases over two kinds), and tagging a task. */
+/** Tag tools, and tagging a task (projects: projects.ts). */
 import { z } from 'zod';
 import { Color, Label, LabelName, TagName } from '@todo/domain';
 import type { LabelService } from '@todo/services';
 import { ADDITIVE, CHANGE, CREATE, READ, defineTool, type ToolContext, type ToolDef } from '../tool.js';
 import { TaskOut, TaskRef, callOf, describeTask, findLabel, pageOf } from './common.js';
+import { projectTools } from './projects.js';
 
-function labelTools(kind: 'category' | 'tag'): ToolDef[] {
-  const plural = kind === 'category' ? 'categories' : 'tags';
-  const service = (ctx: ToolContext): LabelService => (kind === 'category' ? ctx.services.categories : ctx.services.tags);
+function labelTools(kind: 'tag'): ToolDef[] {
+  const plural = 'tags';
+  const service = (ctx: ToolContext): LabelService => ctx.services.tags;
   const Ref = z.string().trim().min(1).max(64).describe(`The ${kind}: its id or its name`);
-  const usage =
-    kind === 'category'
-      ? 'A task has at most one category (its `categoryId`).'
-      : 'A task can have several tags, given by name on the task; tag_task creates unknown tags on the fly.';
+  const usage = 'Tasks take tags by name; tag_task creates unknown ones.';
   const one = z.object({ [kind]: Label }) as z.ZodObject<Record<string, typeof Label>>;
   const summarize = (r: Record<string, unknown>) => {
     const l = r[kind] as Label;
@@ -22,8 +20,8 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
     defineTool({
       name: `create_${kind}`,
       title: `Create a ${kind}`,
-      description: `Creates a ${kind} for the user. Names are unique per user (case-insensitive). ${usage}`,
-      input: z.strictObject({ name: LabelName, color: Color.nullable().default(null).describe('Like "#3b82f6"') }),
+      description: `Creates a ${kind} (names unique per user, any case). ${usage}`,
+      input: z.strictObject({ name: LabelName, color: Color.nullable().default(null) }),
       output: one,
       annotations: CREATE,
       run: async (ctx, args) => ({ [kind]: await service(ctx).create(ctx.principal, args) }),
@@ -32,7 +30,7 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
     defineTool({
       name: `list_${plural}`,
       title: `List ${plural}`,
-      description: `Lists the user's ${plural} by name, with ids, ${100} per page; pass nextCursor as cursor for more.`,
+      description: `Lists the user's ${plural} by name, 100 a page; pass nextCursor as cursor.`,
       input: z.strictObject({ cursor: z.string().max(100).optional(), limit: z.int().min(1).max(200).default(100) }),
       output: z.object({ items: z.array(Label), nextCursor: z.string().nullable() }),
       annotations: READ,
@@ -42,7 +40,7 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
     defineTool({
       name: `update_${kind}`,
       title: `Rename or recolour a ${kind}`,
-      description: `Renames and/or recolours one ${kind}, found by id or name. Tasks keep it.`,
+      description: `Renames or recolours a ${kind}, found by id or name.`,
       input: z.strictObject({ [kind]: Ref, name: LabelName.optional(), color: Color.nullable().optional() }),
       output: one,
       annotations: CHANGE,
@@ -59,10 +57,7 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
     defineTool({
       name: `delete_${kind}`,
       title: `Delete a ${kind}`,
-      description:
-        kind === 'category'
-          ? 'Deletes a category, found by id or name. Its tasks stay and lose their category. Cannot be undone.'
-          : 'Deletes a tag, found by id or name, and removes it from every task. Cannot be undone.',
+      description: 'Deletes a tag, found by id or name, and removes it from every task. Cannot be undone.',
       input: z.strictObject({ [kind]: Ref }),
       output: z.object({ deleted: z.object({ id: z.uuid(), name: z.string() }) }),
       annotations: CHANGE,
@@ -79,7 +74,7 @@ function labelTools(kind: 'category' | 'tag'): ToolDef[] {
 const tagTask = defineTool({
   name: 'tag_task',
   title: 'Add a tag to a task',
-  description: 'Adds a tag (by name; created when new) to a task; a tag it has already changes nothing.',
+  description: 'Adds a tag (by name; created when new) to a task; idempotent.',
   input: z.strictObject({ task: TaskRef, tag: TagName }),
   output: TaskOut,
   annotations: ADDITIVE,
@@ -90,7 +85,7 @@ const tagTask = defineTool({
 const untagTask = defineTool({
   name: 'untag_task',
   title: 'Remove a tag from a task',
-  description: 'Removes a tag (by name) from a task; the tag itself stays, and one the task lacks changes nothing.',
+  description: 'Removes a tag (by name) from a task; the tag stays; idempotent.',
   input: z.strictObject({ task: TaskRef, tag: TagName }),
   output: TaskOut,
   annotations: CHANGE,
@@ -98,4 +93,4 @@ const untagTask = defineTool({
   summarize: (r) => `Untagged ${describeTask(r.task)}: ${r.task.tags.join(', ') || 'no tags'}`,
 });
 
-export const labelToolList: ToolDef[] = [...labelTools('category'), ...labelTools('tag'), tagTask, untagTask];
+export const labelToolList: ToolDef[] = [...projectTools, ...labelTools('tag'), tagTask, untagTask];

@@ -60,7 +60,7 @@ const overview = defineTool({
   name: 'get_overview',
   title: 'Overview: overdue, today, upcoming',
   description:
-    'The user\'s open tasks in their zone: `overdue`, `dueToday` (not yet overdue) and `upcoming` (the next `days` days), each by due then priority, at most `limit` each. The best first call for "what should I do today?".',
+    'The user\'s open tasks in their zone: `overdue`, `dueToday` (not yet overdue) and `upcoming` (next `days` days), by due then priority, `limit` each. Best first call for "what should I do today?".',
   input: z.strictObject({
     days: z.int().min(1).max(31).default(7).describe('How many days after today count as upcoming'),
     limit: z.int().min(1).max(100).default(50).describe('At most this many tasks per group'),
@@ -182,7 +182,7 @@ const previewRecurrence = defineTool({
   name: 'preview_recurrence',
   title: 'Preview a recurrence rule',
   description:
-    'Checks a repeat rule before saving it: normalises an RRULE or a phrase ("every weekday", "every 2 weeks on mon,fri", "last friday of the month") to an RRULE with its English reading and the next `count` occurrences from `start` (default today, in the user\'s zone).',
+    'Checks a repeat rule before saving: an RRULE or a phrase ("every weekday", "last friday of the month") becomes an RRULE, its English reading and the next `count` dates from `start` (default today, user\'s zone).',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
     start: z

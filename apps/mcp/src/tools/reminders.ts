@@ -63,8 +63,7 @@ const setReminder = defineTool({
 const removeReminder = defineTool({
   name: 'remove_reminder',
   title: 'Remove a reminder',
-  description:
-    'Removes one reminder (by its id, from get_task) from a task; its pending delivery is cancelled. Removing a reminder that is gone changes nothing.',
+  description: 'Removes one reminder (its id from get_task) and cancels its delivery; one already gone changes nothing.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid() }),
   output: z.object({ task: Task, removed: z.boolean() }),
   annotations: CHANGE,

@@ -13,19 +13,17 @@ import {
   type ToolContext,
   type ToolDef,
 } from '../tool.js';
-import { CategoryRef, Failure, TaskOut, TaskPageOut, TaskRef, callOf, categoryIdOf, describeTask } from './common.js';
+import { Failure, ProjectRef, TaskOut, TaskPageOut, TaskRef, callOf, describeTask, projectIdOf } from './common.js';
 
 const IdempotencyKey = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .describe(
-    'Any unique string (e.g. a UUID) for this create; retrying with the same key returns the first task instead of a duplicate',
-  );
+  .describe('A unique string (a UUID); a retry with it returns the first task, not a duplicate');
 
 const AddTaskIn = TaskCreate.extend({
-  categoryId: CategoryRef.nullable().default(null),
+  projectId: ProjectRef.nullable().default(null),
   idempotencyKey: IdempotencyKey.optional(),
 });
 type AddTaskIn = z.output<typeof AddTaskIn>;
@@ -39,8 +37,8 @@ async function createOne(
   ctx: ToolContext,
   input: AddTaskIn,
 ): Promise<{ task: z.output<typeof TaskOut>['task']; replayed: boolean }> {
-  const { idempotencyKey, categoryId, ...rest } = input;
-  const fields = { ...rest, categoryId: categoryId === null ? null : await categoryIdOf(ctx, categoryId) };
+  const { idempotencyKey, projectId, ...rest } = input;
+  const fields = { ...rest, projectId: projectId === null ? null : await projectIdOf(ctx, projectId) };
   if (!idempotencyKey) return { task: await ctx.services.tasks.create(callOf(ctx), fields), replayed: false };
   return ctx.services.tasks.createOnce(callOf(ctx), fields, idempotencyKey);
 }
@@ -52,7 +50,7 @@ const addTask = defineTool({
     'Creates a task; only `title` is required. parse_due turns words like "next friday 9am" into `due`; preview_recurrence checks a repeat `rule`. Reminders are emailed at their time; new tags are created. An `idempotencyKey` makes a retry safe.',
   input: AddTaskIn,
   output: TaskOut.extend({
-    replayed: z.boolean().describe('True when the idempotency key matched an earlier call and no new task was created'),
+    replayed: z.boolean().describe('True: the key matched an earlier call, nothing was created'),
   }),
   annotations: CREATE,
   run: (ctx, args) => createOne(ctx, args),
@@ -96,7 +94,7 @@ const addTasks = defineTool({
 const getTask = defineTool({
   name: 'get_task',
   title: 'Get a task',
-  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, category and tags.',
+  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, project and tags.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: READ,
@@ -114,7 +112,7 @@ const LocalDateOrInstant = z
 const ListIn = z.strictObject({
   status: z.enum(['open', 'completed', 'all']).default('open').describe('Default: open tasks only'),
   priority: z.array(Priority).max(5).optional().describe('Any of these priorities'),
-  categoryId: CategoryRef.optional(),
+  projectId: ProjectRef.optional(),
   tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Tag names'),
   tagMode: z.enum(['any', 'all']).default('any').describe('Whether a task needs any or all of `tags`'),
   dueBefore: LocalDateOrInstant.optional().describe('Due strictly before this date (user zone) or instant'),
@@ -131,14 +129,14 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists the user's tasks by status, priority, category, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
+    "Lists the user's tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
-  run: async (ctx, { categoryId, ...args }) =>
+  run: async (ctx, { projectId, ...args }) =>
     ctx.services.tasks.list(
       ctx.principal,
-      TaskListQuery.parse({ ...args, ...(categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : {}) }),
+      TaskListQuery.parse({ ...args, ...(projectId ? { projectId: await projectIdOf(ctx, projectId) } : {}) }),
     ),
   summarize: (r) =>
     `${r.items.length} task(s)${r.nextCursor ? ' (more: pass nextCursor)' : ''}:\n${r.items.map((t) => describeTask(t)).join('\n')}`,
@@ -148,7 +146,7 @@ const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    "Full-text search (English stemming) over the user's task titles and descriptions, best first; open and completed unless `status` says otherwise. Paginates with `cursor`.",
+    "Full-text search (English stemming) of the user's task titles and descriptions, best first; open and completed unless `status` says. Paginates with `cursor`.",
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -169,13 +167,13 @@ const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes the given fields of one task; `null` clears due, recurrence, categoryId or parentId. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
-  input: TaskPatch.extend({ task: TaskRef, categoryId: CategoryRef.nullable().optional() }),
+    'Changes the given fields of one task; `null` clears due, recurrence or parentId; projectId moves it. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
+  input: TaskPatch.extend({ task: TaskRef, projectId: ProjectRef.optional() }),
   output: TaskOut,
   annotations: CHANGE,
-  run: async (ctx, { task, categoryId, ...patch }) => {
-    const category = categoryId ? { categoryId: await categoryIdOf(ctx, categoryId) } : categoryId === null ? { categoryId } : {};
-    return { task: await ctx.services.tasks.update(callOf(ctx), task, { ...patch, ...category }) };
+  run: async (ctx, { task, projectId, ...patch }) => {
+    const project = projectId ? { projectId: await projectIdOf(ctx, projectId) } : {};
+    return { task: await ctx.services.tasks.update(callOf(ctx), task, { ...patch, ...project }) };
   },
   summarize: (r) => `Updated ${describeTask(r.task)}`,
 });
@@ -206,7 +204,7 @@ const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
   description:
-    'Permanently deletes one task (by number or id — never guess from a title) together with its subtasks and pending reminders. Cannot be undone; confirm with the user first.',
+    'Permanently deletes one task (by number or id, never guessed from a title) with its subtasks and reminders. Cannot be undone; confirm first.',
   input: z.strictObject({ task: TaskRef }),
   output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
   annotations: CHANGE,

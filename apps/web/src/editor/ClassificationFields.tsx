@@ -1,15 +1,15 @@
-/** Priority, category (with adding a new one in place) and tags. */
+/** Priority, project (with adding a new one in place) and tags. */
 import { useState } from 'react';
-import { api, PRIORITIES, type Label, type Priority } from '../api.js';
+import { api, PRIORITIES, type Priority, type Project } from '../api.js';
 import { Field, fieldMessage } from '../ui.js';
 
 export function ClassificationFields({
   priority,
   onPriority,
-  categoryId,
-  onCategoryId,
-  categories,
-  onCategoryCreated,
+  projectId,
+  onProjectId,
+  projects,
+  onProjectCreated,
   tags,
   onTags,
   error,
@@ -17,10 +17,10 @@ export function ClassificationFields({
 }: {
   priority: Priority;
   onPriority: (priority: Priority) => void;
-  categoryId: string;
-  onCategoryId: (id: string) => void;
-  categories: Label[];
-  onCategoryCreated: (label: Label) => void;
+  projectId: string;
+  onProjectId: (id: string) => void;
+  projects: Project[];
+  onProjectCreated: (project: Project) => void;
   /** Comma-separated, as typed. */
   tags: string;
   onTags: (tags: string) => void;
@@ -28,15 +28,15 @@ export function ClassificationFields({
   error: unknown;
   onError: (error: unknown) => void;
 }) {
-  const [newCategory, setNewCategory] = useState('');
+  const [newProject, setNewProject] = useState('');
 
-  async function addCategory() {
-    if (!newCategory.trim()) return;
+  async function addProject() {
+    if (!newProject.trim()) return;
     try {
-      const label = await api.createCategory(newCategory.trim());
-      onCategoryCreated(label);
-      onCategoryId(label.id);
-      setNewCategory('');
+      const label = await api.createProject(newProject.trim());
+      onProjectCreated(label);
+      onProjectId(label.id);
+      setNewProject('');
     } catch (e) {
       onError(e);
     }
@@ -56,11 +56,12 @@ export function ClassificationFields({
             </select>
           )}
         </Field>
-        <Field label="Category" error={fieldMessage(error, 'categoryId')}>
+        <Field label="Project" error={fieldMessage(error, 'projectId')}>
           {(p) => (
-            <select {...p} value={categoryId} onChange={(e) => onCategoryId(e.target.value)}>
-              <option value="">No category</option>
-              {categories.map((c) => (
+            <select {...p} value={projectId} onChange={(e) => onProjectId(e.target.value)}>
+              {/* A task is always in a project: a new one without a choice goes to the Inbox. */}
+              {!projectId && <option value="">Inbox</option>}
+              {projects.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
                 </option>
@@ -70,11 +71,11 @@ export function ClassificationFields({
         </Field>
       </div>
       <div className="row inline-add">
-        <Field label="New category">
-          {(p) => <input {...p} value={newCategory} onChange={(e) => setNewCategory(e.target.value)} placeholder="e.g. Work" />}
+        <Field label="New project">
+          {(p) => <input {...p} value={newProject} onChange={(e) => setNewProject(e.target.value)} placeholder="e.g. Work" />}
         </Field>
-        <button type="button" onClick={() => void addCategory()} disabled={!newCategory.trim()}>
-          Add category
+        <button type="button" onClick={() => void addProject()} disabled={!newProject.trim()}>
+          Add project
         </button>
       </div>
 

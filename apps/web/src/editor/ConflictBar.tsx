@@ -7,14 +7,14 @@ export function ConflictBar({
   conflict,
   form,
   userZone,
-  categoryNames,
+  projectNames,
   onKeepMine,
   onTakeTheirs,
 }: {
   conflict: Conflict;
   form: EditorForm;
   userZone: string;
-  categoryNames: ReadonlyMap<string, string>;
+  projectNames: ReadonlyMap<string, string>;
   onKeepMine: () => void;
   onTakeTheirs: () => void;
 }) {
@@ -41,8 +41,8 @@ export function ConflictBar({
           {conflict.fields.map((field) => (
             <tr key={field}>
               <th scope="row">{FIELD_LABELS[field]}</th>
-              <td>{formText(form, field, userZone, categoryNames)}</td>
-              <td>{fieldText(conflict.theirs.task, field, categoryNames)}</td>
+              <td>{formText(form, field, userZone, projectNames)}</td>
+              <td>{fieldText(conflict.theirs.task, field, projectNames)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,10 +1,10 @@
 /**
- * The task editor: every field of a task, saved as you type (useAutosave.ts), with problem+json
+ * The task editor: every field of a task, saved as you type (useAutosave.tsx), with problem+json
  * errors next to each field, a save status, and the "changed elsewhere" bar when another version
  * touched what is being typed. Each section renders its own fields.
  */
 import { useEffect, useId, useMemo, useRef } from 'react';
-import type { Label, Task, User } from '../api.js';
+import type { Project, Task, User } from '../api.js';
 import { Field, FormError, fieldMessage, Icon } from '../ui.js';
 import { ClassificationFields } from './ClassificationFields.js';
 import { ConflictBar } from './ConflictBar.js';
@@ -17,7 +17,7 @@ import { Subtasks } from './Subtasks.js';
 import { useAutosave, type SaveStatus } from './useAutosave.js';
 
 /** The fields that show their own errors; the form-level error lists the rest. */
-const FIELDS = ['title', 'description', 'priority', 'due', 'recurrence', 'reminders', 'categoryId', 'tags'];
+const FIELDS = ['title', 'description', 'priority', 'due', 'recurrence', 'reminders', 'projectId', 'tags'];
 
 const STATUS_TEXT: Record<SaveStatus, string> = {
   idle: '',
@@ -31,22 +31,22 @@ const STATUS_TEXT: Record<SaveStatus, string> = {
 export function TaskEditor({
   task,
   user,
-  categories,
+  projects,
   onSaved,
   onClose,
   onDelete,
-  onCategoryCreated,
+  onProjectCreated,
   onChanged,
   remoteChange,
 }: {
   task: Task;
   user: User;
-  categories: Label[];
+  projects: Project[];
   /** Each version saved (as typed). */
   onSaved: (task: Task) => void;
   onClose: () => void;
   onDelete: (task: Task) => void;
-  onCategoryCreated: (label: Label) => void;
+  onProjectCreated: (project: Project) => void;
   onChanged: () => void;
   /** Counts live updates of this task made elsewhere: each one is read and merged. */
   remoteChange: number;
@@ -58,7 +58,7 @@ export function TaskEditor({
     onSaved,
   });
   const effectiveZone = formZone(form, user.timeZone);
-  const categoryNames = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories]);
+  const projectNames = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
   const titleRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -104,7 +104,7 @@ export function TaskEditor({
           conflict={conflict}
           form={form}
           userZone={user.timeZone}
-          categoryNames={categoryNames}
+          projectNames={projectNames}
           onKeepMine={keepMine}
           onTakeTheirs={takeTheirs}
         />
@@ -132,10 +132,10 @@ export function TaskEditor({
         <ClassificationFields
           priority={form.priority}
           onPriority={(v) => set('priority', v)}
-          categoryId={form.categoryId}
-          onCategoryId={(v) => set('categoryId', v)}
-          categories={categories}
-          onCategoryCreated={onCategoryCreated}
+          projectId={form.projectId}
+          onProjectId={(v) => set('projectId', v)}
+          projects={projects}
+          onProjectCreated={onProjectCreated}
           tags={form.tags}
           onTags={(v) => set('tags', v)}
           error={error}

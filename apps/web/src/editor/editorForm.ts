@@ -14,12 +14,12 @@ export interface EditorForm {
   rule: string;
   repeatFrom: 'due' | 'completion';
   reminders: ReminderRow[];
-  categoryId: string;
+  projectId: string;
   tags: string;
 }
 
 /** A task field the editor writes; `recurrence` is the rule and repeat-from together. */
-export type TaskField = 'title' | 'description' | 'priority' | 'due' | 'recurrence' | 'reminders' | 'categoryId' | 'tags';
+export type TaskField = 'title' | 'description' | 'priority' | 'due' | 'recurrence' | 'reminders' | 'projectId' | 'tags';
 
 export const FIELD_OF: Record<keyof EditorForm, TaskField> = {
   title: 'title',
@@ -29,7 +29,7 @@ export const FIELD_OF: Record<keyof EditorForm, TaskField> = {
   rule: 'recurrence',
   repeatFrom: 'recurrence',
   reminders: 'reminders',
-  categoryId: 'categoryId',
+  projectId: 'projectId',
   tags: 'tags',
 };
 
@@ -40,7 +40,7 @@ export const FIELD_LABELS: Record<TaskField, string> = {
   due: 'Due',
   recurrence: 'Repeat',
   reminders: 'Reminders',
-  categoryId: 'Category',
+  projectId: 'Project',
   tags: 'Tags',
 };
 
@@ -59,7 +59,7 @@ export function formFromTask(task: Task, userZone: string): EditorForm {
     rule: task.recurrence?.rule ?? '',
     repeatFrom: task.recurrence?.repeatFrom ?? 'due',
     reminders: reminderRows(task.reminders, formZone({ due }, userZone)),
-    categoryId: task.categoryId ?? '',
+    projectId: task.projectId ?? '',
     tags: task.tags.join(', '),
   };
 }
@@ -75,21 +75,22 @@ export function withFields(form: EditorForm, from: EditorForm, fields: readonly 
 
 /** What a save sends for `fields` (only those: a field changed elsewhere and not here is left alone). */
 export function patchFor(form: EditorForm, fields: readonly TaskField[], userZone: string): TaskInput {
-  const all: Required<Pick<TaskInput, TaskField>> = {
+  const all: { [F in TaskField]: TaskInput[F] } = {
     title: form.title,
     description: form.description,
     priority: form.priority,
     due: dueInput(form.due),
     recurrence: form.rule.trim() ? { rule: form.rule.trim(), repeatFrom: form.repeatFrom } : null,
     reminders: reminderInputs(form.reminders, formZone(form, userZone)),
-    categoryId: form.categoryId || null,
+    // Every task is in a project: an unset one is left as it is.
+    projectId: form.projectId || undefined,
     tags: tagList(form.tags),
   };
-  return Object.fromEntries(fields.map((f) => [f, all[f]])) as TaskInput;
+  return Object.fromEntries(fields.filter((f) => all[f] !== undefined).map((f) => [f, all[f]])) as TaskInput;
 }
 
 /** A field of a task as text: equal texts mean the same value; also what the "changed elsewhere" bar shows. */
-export function fieldText(task: Task, field: TaskField, categoryNames: ReadonlyMap<string, string> = new Map()): string {
+export function fieldText(task: Task, field: TaskField, projectNames: ReadonlyMap<string, string> = new Map()): string {
   switch (field) {
     case 'due':
       return !task.due ? 'none' : 'date' in task.due ? task.due.date : `${task.due.dateTime.replace('T', ' ')}${task.due.timeZone ? ` ${task.due.timeZone}` : ''}`;
@@ -99,8 +100,8 @@ export function fieldText(task: Task, field: TaskField, categoryNames: ReadonlyM
       return (
         task.reminders.map((r) => (r.type === 'relative' ? `${r.minutesBefore} min before` : `at ${r.at}`)).join(', ') || 'none'
       );
-    case 'categoryId':
-      return task.categoryId ? (categoryNames.get(task.categoryId) ?? task.categoryId) : 'none';
+    case 'projectId':
+      return task.projectId ? (projectNames.get(task.projectId) ?? task.projectId) : 'none';
     case 'tags':
       return task.tags.join(', ') || 'none';
     case 'title':
@@ -116,7 +117,7 @@ const ALL_FIELDS = Object.keys(FIELD_LABELS) as TaskField[];
 export const changedFields = (a: Task, b: Task): TaskField[] => ALL_FIELDS.filter((f) => fieldText(a, f) !== fieldText(b, f));
 
 /** A field of the form as the bar shows it next to `fieldText` of the other version. */
-export function formText(form: EditorForm, field: TaskField, userZone: string, categoryNames: ReadonlyMap<string, string>): string {
+export function formText(form: EditorForm, field: TaskField, userZone: string, projectNames: ReadonlyMap<string, string>): string {
   const patch = patchFor(form, [field], userZone);
   switch (field) {
     case 'recurrence':
@@ -131,8 +132,8 @@ export function formText(form: EditorForm, field: TaskField, userZone: string, c
       const due = patch.due;
       return !due ? 'none' : 'date' in due ? due.date : `${due.dateTime.replace('T', ' ')}${due.timeZone ? ` ${due.timeZone}` : ''}`;
     }
-    case 'categoryId':
-      return form.categoryId ? (categoryNames.get(form.categoryId) ?? form.categoryId) : 'none';
+    case 'projectId':
+      return form.projectId ? (projectNames.get(form.projectId) ?? form.projectId) : 'none';
     case 'tags':
       return tagList(form.tags).join(', ') || 'none';
     case 'title':

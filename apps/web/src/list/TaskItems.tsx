@@ -10,7 +10,9 @@ import { TaskRow, type RowHandlers } from './TaskRow.js';
 export interface ItemsContext {
   today: string;
   userZone: string;
-  categoryNames: ReadonlyMap<string, string>;
+  projectNames: ReadonlyMap<string, string>;
+  /** Rows in the Inbox do not name it. */
+  inboxId?: string | undefined;
   selectedId: string | null;
   collapsed: ReadonlySet<string>;
   handlers: RowHandlers;
@@ -25,7 +27,7 @@ export function TaskItems({ nodes, nested, ctx }: { nodes: readonly TaskNode[]; 
           task={task}
           today={ctx.today}
           userZone={ctx.userZone}
-          categoryName={task.categoryId ? ctx.categoryNames.get(task.categoryId) : undefined}
+          projectName={task.projectId !== ctx.inboxId ? ctx.projectNames.get(task.projectId) : undefined}
           selected={task.id === ctx.selectedId}
           subtasksShown={children.length ? shown : undefined}
           showParent={!nested}

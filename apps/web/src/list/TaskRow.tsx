@@ -15,7 +15,7 @@ export const TaskRow = memo(function TaskRow({
   task,
   today,
   userZone,
-  categoryName,
+  projectName,
   selected,
   /** Its subtasks are in the list under it: whether they are shown (undefined: none there). */
   subtasksShown,
@@ -26,7 +26,7 @@ export const TaskRow = memo(function TaskRow({
   task: Task;
   today: string;
   userZone: string;
-  categoryName: string | undefined;
+  projectName: string | undefined;
   selected: boolean;
   subtasksShown: boolean | undefined;
   showParent: boolean;
@@ -97,7 +97,7 @@ export const TaskRow = memo(function TaskRow({
             </span>
           )}
           {task.priority !== 'none' && <span className={`prio prio-${task.priority}`}>{task.priority}</span>}
-          {categoryName && <span className="category">{categoryName}</span>}
+          {projectName && <span className="project">{projectName}</span>}
           {task.tags.map((t) => (
             <span key={t} className="tag">
               #{t}

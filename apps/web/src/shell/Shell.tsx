@@ -168,7 +168,7 @@ export function Shell({
         onClose={() => setNavOpen(false)}
         navigate={navigate}
         currentView={route.page === 'tasks' ? view : null}
-        categories={labels.categories}
+        projects={labels.projects}
         tags={labels.tags}
         user={user}
       />
@@ -202,11 +202,11 @@ export function Shell({
           key={editing.id}
           task={editing}
           user={user}
-          categories={labels.categories}
+          projects={labels.projects}
           onSaved={actions.saveEdited}
           onClose={closeEditor}
           onDelete={(t) => void actions.deleteTask(t)}
-          onCategoryCreated={labels.addCategory}
+          onProjectCreated={labels.addProject}
           onChanged={reload}
           remoteChange={remoteChange}
         />

@@ -1,13 +1,13 @@
-/** The sidebar: the fixed views, then one link per category and per tag; a drawer on phones. */
-import { type Label, type User } from '../api.js';
-import { viewPath, type View } from '../views.js';
+/** The sidebar: the fixed views, then one link per project and per tag; a drawer on phones. */
+import { type Label, type Project, type User } from '../api.js';
+import { projectTree, viewPath, type View } from '../views.js';
 
 export function Sidebar({
   open,
   onClose,
   navigate,
   currentView,
-  categories,
+  projects,
   tags,
   user,
 }: {
@@ -16,15 +16,15 @@ export function Sidebar({
   navigate: (path: string) => void;
   /** The view on screen, null on other pages (nothing is marked current). */
   currentView: View | null;
-  categories: Label[];
+  projects: Project[];
   tags: Label[];
   user: User;
 }) {
-  const navLink = (v: View, text: string) => {
+  const navLink = (v: View, text: string, depth = 0) => {
     const path = viewPath(v);
     const current = currentView !== null && viewPath(currentView) === path;
     return (
-      <li key={path}>
+      <li key={path} className={depth ? `nav-depth-${depth}` : undefined}>
         <a
           href={path}
           aria-current={current ? 'page' : undefined}
@@ -51,11 +51,13 @@ export function Sidebar({
           {navLink({ kind: 'all' }, 'All tasks')}
           {navLink({ kind: 'completed' }, 'Completed')}
         </ul>
-        <h2 className="nav-heading">Categories</h2>
-        {categories.length === 0 ? (
+        <h2 className="nav-heading">Projects</h2>
+        {projects.length === 0 ? (
           <p className="muted small nav-empty">None yet — add “@work” in quick add.</p>
         ) : (
-          <ul>{categories.map((c) => navLink({ kind: 'category', id: c.id }, c.name))}</ul>
+          <ul>
+            {projectTree(projects).map(({ project, depth }) => navLink({ kind: 'project', id: project.id }, project.name, depth))}
+          </ul>
         )}
         <h2 className="nav-heading">Tags</h2>
         {tags.length === 0 ? (

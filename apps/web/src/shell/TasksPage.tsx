@@ -37,7 +37,7 @@ export function TasksPage({
   onRetry: () => void;
 }) {
   const { tasks, nextCursor, error, selectedId } = list;
-  const title = viewTitle(view, labels.categoryNames);
+  const title = viewTitle(view, labels.projectNames);
   // One handlers object for every row, for the page's life: rows re-render only when their own data changes.
   const latest = useRef({ onToggle, onOpen, list });
   latest.current = { onToggle, onOpen, list };
@@ -66,8 +66,8 @@ export function TasksPage({
         filters={filters}
         onChange={onFilters}
         tags={labels.tags}
-        categories={labels.categories}
-        showCategory={view.kind !== 'category'}
+        projects={labels.projects}
+        showProject={view.kind !== 'project'}
       />
       {error ? (
         <ErrorState error={error} onRetry={onRetry} />
@@ -96,7 +96,8 @@ export function TasksPage({
               ctx={{
                 today,
                 userZone: user.timeZone,
-                categoryNames: labels.categoryNames,
+                projectNames: labels.projectNames,
+                inboxId: labels.inboxId,
                 selectedId,
                 collapsed: list.collapsed,
                 handlers,

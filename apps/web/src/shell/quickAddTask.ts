@@ -1,12 +1,12 @@
 /**
  * Quick add's parsed parts → the task to create, and the optimistic row shown until the server
  * answers. Pure: the caller resolves the due first (a series typed without a date starts at the
- * rule's first date, which takes the API) and the category id.
+ * rule's first date, which takes the API) and the project id.
  */
 import type { TaskPhrase } from '@todo/domain';
 import type { Due, Task, TaskInput } from '../api.js';
 
-export function quickAddInput(parsed: TaskPhrase, due: Due | null, categoryId: string | undefined): TaskInput {
+export function quickAddInput(parsed: TaskPhrase, due: Due | null, projectId: string | undefined): TaskInput {
   return {
     title: parsed.title,
     ...(parsed.priority ? { priority: parsed.priority } : {}),
@@ -16,7 +16,7 @@ export function quickAddInput(parsed: TaskPhrase, due: Due | null, categoryId: s
     ...(parsed.remindersMinutesBefore.length
       ? { reminders: parsed.remindersMinutesBefore.map((m) => ({ type: 'relative' as const, minutesBefore: m })) }
       : {}),
-    ...(categoryId !== undefined ? { categoryId } : {}),
+    ...(projectId !== undefined ? { projectId } : {}),
   };
 }
 
@@ -43,7 +43,8 @@ export function optimisticTask(id: string, parsed: TaskPhrase, input: TaskInput,
     dueAt: null,
     recurrence: parsed.recurrence ? { rule: parsed.recurrence.rule, repeatFrom: 'due', text: parsed.recurrence.text } : null,
     reminders: [],
-    categoryId: input.categoryId ?? null,
+    projectId: input.projectId ?? '',
+    projectNumber: 0,
     tags: parsed.tags,
     parentId: null,
     seriesId: null,

@@ -1,17 +1,17 @@
-/** Categories and tags: for the sidebar, the filters, the editor, and quick add's "@category". */
+/** Projects and tags: for the sidebar, the filters, the editor, and quick add's "@project". */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, type Label } from '../api.js';
+import { api, type Label, type Project } from '../api.js';
 
 export type Labels = ReturnType<typeof useLabels>;
 
 export function useLabels() {
-  const [categories, setCategories] = useState<Label[]>([]);
+  const [projects, setProjects] = useState<Project[]>([]);
   const [tags, setTags] = useState<Label[]>([]);
 
   const loadLabels = useCallback(() => {
     api
-      .categories()
-      .then((r) => setCategories(r.items))
+      .projects()
+      .then((r) => setProjects(r.items))
       .catch(() => {});
     api
       .tags()
@@ -20,18 +20,20 @@ export function useLabels() {
   }, []);
   useEffect(loadLabels, [loadLabels]);
 
-  const categoryNames = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories]);
+  const projectNames = useMemo(() => new Map(projects.map((c) => [c.id, c.name])), [projects]);
+  /** Every task without another project is in the Inbox: rows do not say so. */
+  const inboxId = projects.find((p) => p.inbox)?.id;
 
-  const addCategory = useCallback((category: Label) => setCategories((cs) => [...cs, category]), []);
+  const addProject = useCallback((project: Project) => setProjects((cs) => [...cs, project]), []);
 
-  /** The id of the category with this name (any case), created when there is none. */
-  async function resolveCategory(name: string): Promise<string> {
-    const existing = categories.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  /** The id of the project with this name (any case), created when there is none. */
+  async function resolveProject(name: string): Promise<string> {
+    const existing = projects.find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (existing) return existing.id;
-    const created = await api.createCategory(name);
-    setCategories((cs) => [...cs, created]);
+    const created = await api.createProject(name);
+    setProjects((cs) => [...cs, created]);
     return created.id;
   }
 
-  return { categories, tags, categoryNames, loadLabels, addCategory, resolveCategory };
+  return { projects, tags, projectNames, inboxId, loadLabels, addProject, resolveProject };
 }

@@ -19,7 +19,7 @@ export function useTaskActions({
   view,
   timeZone,
   list: { tasks, setTasks, visible, selectedId, setSelectedId },
-  labels: { loadLabels, resolveCategory },
+  labels: { loadLabels, resolveProject },
   toast,
   reload,
   setEditing,
@@ -50,7 +50,7 @@ export function useTaskActions({
             ) ?? null)
           : null;
       const due = quickAddDue(parsed, firstDate, timeZone);
-      const body = quickAddInput(parsed, due, parsed.category ? await resolveCategory(parsed.category) : undefined);
+      const body = quickAddInput(parsed, due, parsed.project ? await resolveProject(parsed.project) : undefined);
       // Optimistic: the row appears at once, greyed until the server answers.
       const optimistic = optimisticTask(tempId, parsed, body, new Date().toISOString());
       setTasks((ts) => [optimistic, ...(ts ?? [])]);

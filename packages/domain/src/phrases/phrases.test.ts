@@ -179,7 +179,7 @@ describe('parseTaskPhrase: the table', () => {
 });
 
 describe('parseTaskPhrase: the other parts', () => {
-  it('reads tags, category, priority and reminders, and gives the recurrence in words', () => {
+  it('reads tags, project, priority and reminders, and gives the recurrence in words', () => {
     const parsed = parseTaskPhrase(
       'Pay rent every month on the 1st at 9am #home #bills !high @flat remind me 1 hour before',
       CLOCKS.mon,
@@ -187,7 +187,7 @@ describe('parseTaskPhrase: the other parts', () => {
     expect(parsed).toMatchObject({
       title: 'Pay rent',
       tags: ['home', 'bills'],
-      category: 'flat',
+      project: 'flat',
       priority: 'high',
       remindersMinutesBefore: [60],
       recurrence: { phrase: 'every month on the 1st', rule: 'FREQ=MONTHLY;BYMONTHDAY=1', text: 'every month on day 1' },

@@ -11,7 +11,7 @@ import { nowIn, numberOf, readCalendarDate, readMoment, readRelativeDate, readTi
  *   → title "Pay rent", recurrence FREQ=MONTHLY;BYMONTHDAY=1, time 09:00, tags [home], priority high
  *
  * Read in this order, each cutting its words out of the title: reminders ("remind me 30 min
- * before"), #tags, @category, !priority (!low … !urgent, or !1 = urgent … !4 = low), moments
+ * before"), #tags, @project, !priority (!low … !urgent, or !1 = urgent … !4 = low), moments
  * ("in 2 hours"), times, dates no recurrence contains (today, tomorrow, in 3 days, next week,
  * 2026-12-01 …), the recurrence, then month days and weekdays (which "every monday" and
  * "every month on the 15th" use themselves). See when.ts for the date conventions.
@@ -46,7 +46,7 @@ export interface TaskPhrase {
   /** `phrase` as typed; `rule` the normalised RRULE; `text` its English. */
   recurrence: { phrase: string; rule: string; text: string } | null;
   tags: string[];
-  category: string | null;
+  project: string | null;
   priority: Priority | null;
   /** Relative reminders, in minutes before the due. */
   remindersMinutesBefore: number[];
@@ -135,7 +135,7 @@ export function parseTaskPhrase(input: string, clock: PhraseClock): TaskPhrase {
     time: null,
     recurrence: null,
     tags: [],
-    category: null,
+    project: null,
     priority: null,
     remindersMinutesBefore: [],
   };
@@ -154,7 +154,7 @@ export function parseTaskPhrase(input: string, clock: PhraseClock): TaskPhrase {
     })
   );
   s.take(at(String.raw`@([^\s#,!@]+)`), (m) => {
-    result.category = m[1]!;
+    result.project = m[1]!;
   });
   s.take(at(String.raw`!(low|medium|med|high|urgent|none|[1-4])`), (m) => {
     result.priority = PRIORITY_WORDS[m[1]!.toLowerCase()]!;

@@ -38,7 +38,7 @@ export const PageCursor = z.string().max(4000);
 export const TaskListQuery = z.strictObject({
   status: z.enum(['open', 'completed', 'all']).default('open'),
   priority: csv(Priority).optional(),
-  categoryId: z.uuid().optional(),
+  projectId: z.uuid().optional(),
   tags: csv(z.string().min(1).max(64)).optional(),
   tagMode: z.enum(['any', 'all']).default('any'),
   dueBefore: DateOrInstant.optional().describe('Due strictly before this date (local) or instant'),

@@ -92,7 +92,7 @@ export const TaskCreate = z.strictObject({
   due: Due.nullable().default(null),
   recurrence: RecurrenceInput.nullable().default(null),
   reminders: z.array(ReminderInput).max(MAX_REMINDERS).default([]),
-  categoryId: id().nullable().default(null),
+  projectId: id().nullable().default(null),
   tags: z.array(TagName).max(MAX_TAGS).default([]),
   parentId: id().nullable().default(null),
 });
@@ -107,7 +107,7 @@ export const TaskPatch = z.strictObject({
   due: Due.nullable().optional(),
   recurrence: RecurrenceInput.nullable().optional(),
   reminders: z.array(ReminderInput).max(MAX_REMINDERS).optional(),
-  categoryId: id().nullable().optional(),
+  projectId: id().optional(),
   tags: z.array(TagName).max(MAX_TAGS).optional(),
   parentId: id().nullable().optional(),
 });
@@ -125,7 +125,8 @@ export const Task = z.object({
   dueAt: z.iso.datetime().nullable().describe('The due instant, derived from `due`'),
   recurrence: Recurrence.nullable(),
   reminders: z.array(Reminder),
-  categoryId: id().nullable(),
+  projectId: id(),
+  projectNumber: z.int().describe('Number in its project'),
   tags: z.array(z.string()),
   parentId: id().nullable(),
   seriesId: id().nullable().describe('Shared by every occurrence of a recurring task'),

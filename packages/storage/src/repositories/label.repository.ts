@@ -1,10 +1,10 @@
-/** Categories and tags: named, coloured labels, unique per user case-insensitively. */
+/** Tags: named, coloured labels, unique per user case-insensitively. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Label } from '@todo/domain';
 import type { Db } from '../db.js';
-import { type categories, type tags } from '../schema.js';
+import { type tags } from '../schema.js';
 
-type LabelTable = typeof categories | typeof tags;
+type LabelTable = typeof tags;
 type LabelRow = LabelTable['$inferSelect'];
 
 const toLabel = (r: LabelRow): Label => ({

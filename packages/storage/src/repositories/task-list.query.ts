@@ -8,6 +8,7 @@ import { and, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { DomainError, priorityRank, unsafeTextReason, type TaskListQuery, type TaskSort } from '@todo/domain';
 import { tags, taskTags, tasks } from '../schema.js';
 import { OUTER_TASK_ID } from './task.mapper.js';
+import { visibleProjectIds } from './project.repository.js';
 
 export interface ListContext {
   /** Current instant, for `overdue`. */
@@ -25,7 +26,7 @@ interface SortSpec {
   cast: string;
   /**
    * `expr` is never null and the id tie-break runs in `dir` too, so `(expr, id)` compared with
-   * the cursor as a row is what an index on (user, expr, id) seeks to.
+   * the cursor as a row is what an index on (project, expr, id) seeks to.
    */
   seekable?: boolean;
 }
@@ -33,7 +34,7 @@ interface SortSpec {
 /**
  * Undated last, as `nulls last` would put them, but as a value: `infinity` sorts after every
  * date, so the order is a plain `(value, id)` and the cursor a row comparison
- * (`tasks_user_open_due_idx` is built on this expression).
+ * (`tasks_project_open_due_idx` is built on this expression).
  */
 const DUE_OR_NEVER: SortSpec = {
   key: 'due',
@@ -175,24 +176,24 @@ function utcInstant(s: string, field: string): string {
  * view). Each is one probe of an index (`tasks_parent_idx`, the primary key); a task without
  * subtasks reads no row for it. The parent's title is looked for only on a subtask's row: run on
  * every row, that second probe cost about a quarter of a cheap list's throughput (bench:overload's
- * list of 50, 2026-12-08).
+ * list of 50, 2026-12-08). Both look in the row's own project only, which every reader of the row
+ * may read.
  */
 export const listOnlyFields = sql`(select case when count(*) > 0 then json_build_object(
     'done', count(*) filter (where c.completed_at is not null), 'total', count(*)) end
-  from ${tasks} c where c.parent_id = ${OUTER_TASK_ID} and c.user_id = "tasks"."user_id") as "subtasks",
+  from ${tasks} c where c.parent_id = ${OUTER_TASK_ID} and c.project_id = "tasks"."project_id") as "subtasks",
   case when "tasks"."parent_id" is not null then
-    (select p.title from ${tasks} p where p.id = "tasks"."parent_id" and p.user_id = "tasks"."user_id") end as "parentTitle"`;
+    (select p.title from ${tasks} p where p.id = "tasks"."parent_id" and p.project_id = "tasks"."project_id") end as "parentTitle"`;
 
 export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListContext) {
   const spec = sortSpec(query.sort, query.q);
-  const where: SQL[] = [eq(tasks.userId, userId)];
+  const where: SQL[] = [];
   if (query.status === 'open') where.push(isNull(tasks.completedAt));
   if (query.status === 'completed') where.push(isNotNull(tasks.completedAt));
   // Lists travel as one array parameter, so the statement's text (its prepared name) does not
   // change with their length.
   if (query.priority?.length)
     where.push(sql`${tasks.priority} = any(${`{${query.priority.map(priorityRank).join(',')}}`}::smallint[])`);
-  if (query.categoryId) where.push(eq(tasks.categoryId, query.categoryId));
   if (query.parentId) where.push(eq(tasks.parentId, query.parentId));
   if (query.noDate) where.push(isNull(tasks.dueDate));
   if (query.tags?.length) {
@@ -234,8 +235,12 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
         : [sql`${expr} ${sql.raw(spec.dir)} nulls last`, sql`${tasks.id} asc`],
       sql`, `,
     );
+  // The caller's projects first (an init plan over `project_members (user_id)`); each is then
+  // read through the task indexes keyed by project (docs/decisions/0009-projects-and-sharing.md).
+  const visible = visibleProjectIds(userId);
   return {
-    where: and(...where)!,
+    projects: query.projectId ? sql`array(select p from unnest(${visible}) as p where p = ${query.projectId}::uuid)` : visible,
+    where: where.length ? and(...where)! : sql`true`,
     sortExpr: spec.expr,
     orderBy: orderOf(spec.expr),
     /** The same order over a select that exposes the sort expression as `sort_key`. */

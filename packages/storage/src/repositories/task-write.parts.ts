@@ -33,6 +33,30 @@ export const numberParts = (follows: boolean) => {
   ];
 };
 
+/**
+ * Project numbers (`<projectId>/<n>`) of new and moved tasks: each project's counter moves once
+ * per statement, projects locked in id order as owners are above.
+ */
+export const projectNumberParts = (follows: boolean) => [
+  // A next occurrence whose predecessor was reopened meanwhile is not written (numberParts):
+  // it takes no project number either.
+  sql`project_counts as (
+    select project_id, count(*)::int as n from items i
+    where op <> 'delete' and project_number is null
+      ${follows ? sql`and (i.follows is null or i.follows in (select id from followed))` : sql``}
+    group by project_id)`,
+  sql`projects_locked as (
+    select p.id from projects p where p.id in (select project_id from project_counts) order by p.id for no key update)`,
+  sql`projects_numbered as (
+    update projects p set task_seq = p.task_seq + c.n from project_counts c
+    where p.id = c.project_id and p.id in (select id from projects_locked)
+    returning p.id as project_id, p.task_seq - c.n as base)`,
+  sql`project_numbers as (
+    select i.ord, n.base + (row_number() over (partition by i.project_id order by i.ord))::int as allocated
+    from items i join projects_numbered n on n.project_id = i.project_id where i.op <> 'delete' and i.project_number is null
+      ${follows ? sql`and (i.follows is null or i.follows in (select id from followed))` : sql``})`,
+];
+
 /** Tags of the written tasks: found or created by name (see above), linked, and old links removed. */
 export const tagParts = (updates: boolean) => [
   sql`wanted as (

@@ -27,7 +27,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
-import { followedPart, numberParts, redeliveredParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
+import { followedPart, numberParts, projectNumberParts, redeliveredParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface ReminderWrite {
@@ -44,14 +44,17 @@ export interface TagWrite {
   name: string;
 }
 
-/** Outbox rows; a `data.task` of the written task in an event gets the stored number and tag names. */
+/** Outbox rows; a `data.task` of the written task in an event gets the stored numbers, project and tag names. */
 type Events = { topic: string; event: CloudEvent }[];
 
 export type TaskWrite =
   | {
       op: 'insert';
-      /** `number: null` allocates the owner's next `#N` inside the same statement. */
-      row: Omit<TaskRow, 'number'> & { number: number | null };
+      /**
+       * `number: null` allocates the creator's next `#N` inside the same statement, and
+       * `projectNumber: null` the project's next number.
+       */
+      row: Omit<TaskRow, 'number' | 'projectNumber'> & { number: number | null; projectNumber: number | null };
       tags: TagWrite[];
       reminders: ReminderWrite[];
       events: Events;
@@ -70,8 +73,8 @@ export type TaskWrite =
     }
   | {
       op: 'update';
-      /** The task as it is to be stored (every column is written). */
-      row: TaskRow;
+      /** The task as it is to be stored (every column is written); `projectNumber: null` (a move) takes the project's next. */
+      row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null };
       /** The `updatedAt` read before deciding on the change. */
       readUpdatedAt: Date;
       /**
@@ -106,7 +109,7 @@ export type TaskWrite =
  * (existing tags keep their spelling, sorted as reads sort them). Null for an update or delete
  * skipped because the task changed or vanished since it was read.
  */
-export type StoredTaskWrite = { number: number; tags: string[] | null } | null;
+export type StoredTaskWrite = { number: number; projectId: string; projectNumber: number; tags: string[] | null } | null;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -148,7 +151,8 @@ function item(write: TaskWrite, ord: number) {
     series_id: row.seriesId,
     series_start: row.seriesStart,
     occurrence_index: row.occurrenceIndex,
-    category_id: row.categoryId,
+    project_id: row.projectId,
+    project_number: row.projectNumber,
     parent_id: row.parentId,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
@@ -167,7 +171,13 @@ function item(write: TaskWrite, ord: number) {
   };
 }
 
-type WrittenRow = { ord: number; number: number | null; tags: string[] | string | null };
+type WrittenRow = {
+  ord: number;
+  number: number | null;
+  project_id: string | null;
+  project_number: number | null;
+  tags: string[] | string | null;
+};
 
 /** Writes all of `writes` (but the skipped ones) or none of them; results are in the order of `writes`. */
 export async function writeTasks(db: Db, writes: readonly TaskWrite[]): Promise<StoredTaskWrite[]> {
@@ -178,12 +188,13 @@ export async function writeTasks(db: Db, writes: readonly TaskWrite[]): Promise<
     const stored = byOrd.get(ord);
     if (!stored || stored.number === null) return null;
     const tags = typeof stored.tags === 'string' ? (JSON.parse(stored.tags) as string[]) : stored.tags;
-    return { number: Number(stored.number), tags };
+    return { number: Number(stored.number), projectId: stored.project_id!, projectNumber: Number(stored.project_number), tags };
   });
 }
 
 interface Needs {
   insert: boolean;
+  projectNumbers: boolean;
   update: boolean;
   delete: boolean;
   tags: boolean;
@@ -199,6 +210,7 @@ interface Needs {
 
 const needsOf = (writes: readonly TaskWrite[]): Needs => ({
   insert: writes.some((w) => w.op === 'insert'),
+  projectNumbers: writes.some((w) => w.op !== 'delete' && w.row.projectNumber === null),
   update: writes.some((w) => w.op === 'update'),
   delete: writes.some((w) => w.op === 'delete'),
   // An update that replaces its tags with none still needs the parts that unlink the old ones.
@@ -221,7 +233,8 @@ function statementFor(writes: readonly TaskWrite[]): RenderedStatement {
   let statement = shapes.get(key);
   if (!statement) {
     const query = sql`with ${sql.join(parts(needs), sql`,\n`)}
-    select i.ord, s.number, n.tags from items i left join stored s on s.ord = i.ord left join names n on n.ord = i.ord`;
+    select i.ord, s.number, s.project_id, s.project_number, n.tags
+    from items i left join stored s on s.ord = i.ord left join names n on n.ord = i.ord`;
     statement = renderStatement(`todo_write_tasks_${key}`, query);
     shapes.set(key, statement);
   }
@@ -242,7 +255,6 @@ const TASK_FIELDS = [
   'series_id',
   'series_start',
   'occurrence_index',
-  'category_id',
   'parent_id',
   'updated_at',
 ];
@@ -256,47 +268,58 @@ const unchanged = sql.raw(`date_trunc('milliseconds', t.updated_at) = r.read_upd
  * are the one parameter.
  */
 function parts(needs: Needs): SQL[] {
+  const projectNumbered = needs.projectNumbers ? sql`left join project_numbers pn on pn.ord = r.ord` : sql``;
+  const projectNumber = needs.projectNumbers ? sql`coalesce(r.project_number, pn.allocated)` : sql`r.project_number`;
   const written = [
-    ...(needs.insert ? [sql`select i.ord, x.id, x.number from inserted x join items i on i.id = x.id and i.op = 'insert'`] : []),
-    ...(needs.update ? [sql`select ord, id, number from updated`] : []),
-    ...(needs.onlyWith ? [sql`select ord, id, number from updated_with`] : []),
-    ...(needs.delete ? [sql`select ord, id, number from deleted`] : []),
+    ...(needs.insert
+      ? [
+          sql`select i.ord, x.id, x.number, x.project_id, x.project_number
+            from inserted x join items i on i.id = x.id and i.op = 'insert'`,
+        ]
+      : []),
+    ...(needs.update ? [sql`select ord, id, number, project_id, project_number from updated`] : []),
+    ...(needs.onlyWith ? [sql`select ord, id, number, project_id, project_number from updated_with`] : []),
+    ...(needs.delete ? [sql`select ord, id, number, project_id, project_number from deleted`] : []),
   ];
   return [
     sql`items as (
       select * from jsonb_to_recordset(${sql.placeholder('items')}::jsonb) as i(ord int, op text, id uuid, user_id uuid,
         number int, title text, description text, priority int, completed_at timestamptz, due_date date, due_time time,
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
-        occurrence_index int, category_id uuid, parent_id uuid, created_at timestamptz, updated_at timestamptz,
+        occurrence_index int, project_id uuid, project_number int, parent_id uuid, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
         fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb))`,
     ...(needs.follows ? [followedPart] : []),
+    ...(needs.projectNumbers ? projectNumberParts(needs.follows) : []),
     ...(needs.insert ? numberParts(needs.follows) : []),
     ...(needs.insert
       ? [
           sql`inserted as (
-            insert into tasks (id, user_id, number, created_at, ${sql.raw(TASK_FIELDS.join(', '))})
-            select r.id, r.user_id, r.allocated, r.created_at, ${sql.raw(TASK_FIELDS.map((f) => `r.${f}`).join(', '))}
-            from rows r where r.op = 'insert' order by r.ord
-            returning id, number)`,
+            insert into tasks (id, user_id, number, created_at, project_id, project_number, ${sql.raw(TASK_FIELDS.join(', '))})
+            select r.id, r.user_id, r.allocated, r.created_at, r.project_id, ${projectNumber},
+              ${sql.raw(TASK_FIELDS.map((f) => `r.${f}`).join(', '))}
+            from rows r ${projectNumbered} where r.op = 'insert' order by r.ord
+            returning id, number, project_id, project_number)`,
         ]
       : []),
     ...(needs.update
       ? [
           sql`updated as (
-            update tasks t set ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
-            from items r where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+            update tasks t set project_id = r.project_id, project_number = ${projectNumber},
+              ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
+            from items r ${projectNumbered} where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
               ${needs.onlyWith ? sql`and r.only_with is null` : sql``}
-            returning r.ord, t.id, t.number)`,
+            returning r.ord, t.id, t.number, t.project_id, t.project_number)`,
         ]
       : []),
     ...(needs.onlyWith
       ? [
           sql`updated_with as (
-            update tasks t set ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
-            from items r where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
+            update tasks t set project_id = r.project_id, project_number = ${projectNumber},
+              ${sql.raw(TASK_FIELDS.map((f) => `${f} = r.${f}`).join(', '))}
+            from items r ${projectNumbered} where r.op = 'update' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
               and r.only_with is not null and exists (select 1 from updated u where u.ord = r.only_with)
-            returning r.ord, t.id, t.number)`,
+            returning r.ord, t.id, t.number, t.project_id, t.project_number)`,
         ]
       : []),
     ...(needs.delete
@@ -304,7 +327,7 @@ function parts(needs: Needs): SQL[] {
           sql`deleted as (
             delete from tasks t using items r where r.op = 'delete' and t.id = r.id and t.user_id = r.user_id and ${unchanged}
               ${needs.onlyWith ? sql`and (r.only_with is null or exists (select 1 from updated u where u.ord = r.only_with))` : sql``}
-            returning r.ord, t.id, t.number)`,
+            returning r.ord, t.id, t.number, t.project_id, t.project_number)`,
         ]
       : []),
     // By `ord`: of two writes to one task in a batch, only the one that changed it counts as written.
@@ -316,8 +339,10 @@ function parts(needs: Needs): SQL[] {
     sql`emitted as (
       insert into outbox (id, topic, type, partition_key, event, created_at, available_at)
       select (e.item->'event'->>'id')::uuid, e.item->>'topic', e.item->'event'->>'type', e.item->'event'->>'partitionkey',
-        case when n.tags is null or e.item->'event'->'data'->'task'->>'id' is distinct from i.id::text then e.item->'event'
-          else jsonb_set(jsonb_set(e.item->'event', '{data,task,tags}', n.tags), '{data,task,number}', to_jsonb(s.number)) end,
+        case when e.item->'event'->'data'->'task'->>'id' is distinct from i.id::text then e.item->'event'
+          else jsonb_set(jsonb_set(jsonb_set(jsonb_set(e.item->'event',
+            '{data,task,tags}', coalesce(n.tags, e.item->'event'->'data'->'task'->'tags')), '{data,task,number}', to_jsonb(s.number)),
+            '{data,task,projectId}', to_jsonb(s.project_id)), '{data,task,projectNumber}', to_jsonb(s.project_number)) end,
         i.at, i.at
       from items i join stored s on s.ord = i.ord join names n on n.ord = i.ord
       cross join lateral jsonb_array_elements(i.events) with ordinality as e(item, position)

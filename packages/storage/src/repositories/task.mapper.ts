@@ -64,7 +64,8 @@ export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderL
         ? { rule: row.recurrenceRule, repeatFrom: row.repeatFrom, text: describeRecurrence(row.recurrenceRule) }
         : null,
     reminders: reminderList.map(reminderFromJson),
-    categoryId: row.categoryId,
+    projectId: row.projectId,
+    projectNumber: row.projectNumber,
     tags: [...tagNames],
     parentId: row.parentId,
     seriesId: row.seriesId,
@@ -107,7 +108,7 @@ export const taskWireFields = sql`${col('id')} as "id", ${col('number')} as "num
       else json_build_object('id', r.id, 'type', 'absolute', 'at', ${isoSql(sql`r.at`)},
         'snoozedUntil', ${isoSql(sql`r.snoozed_until`)}) end order by r.position)
     from ${reminders} r where r.task_id = ${OUTER_TASK_ID}), '[]'::json) as "reminders",
-  ${col('category_id')} as "categoryId",
+  ${col('project_id')} as "projectId", ${col('project_number')} as "projectNumber",
   coalesce((
     select json_agg(g.name order by lower(g.name) collate "C") from ${taskTags} tt
     join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '[]'::json) as "tags",

@@ -1,8 +1,12 @@
-/** Tasks in SQL. Every method takes the owner's id: no query reaches another user's rows. */
-import { and, eq, sql } from 'drizzle-orm';
-import type { Task, TaskListQuery } from '@todo/domain';
+/**
+ * Tasks in SQL. Reads on behalf of a caller take the caller's id and reach only the tasks of
+ * projects whose root has the caller as a member (`member`), with the caller's role there; the
+ * event pipeline's reads (series, reminders) take the task's creator.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { ProjectRole, Task, TaskListQuery } from '@todo/domain';
 import type { Db } from '../db.js';
-import { reminders, tasks, users } from '../schema.js';
+import { projectMembers, projects, reminders, tasks, users } from '../schema.js';
 import { pushSubscriptions } from '../schema-delivery.js';
 import { buildListQuery, encodeCursor, listOnlyFields, type ListContext } from './task-list.query.js';
 import { writeTasks, type StoredTaskWrite, type TaskWrite } from './task-write.statement.js';
@@ -60,6 +64,7 @@ export class TaskRepository {
   private prepare() {
     const userId = sql.placeholder('userId');
     const id = sql.placeholder('id');
+    const member = memberOf(userId);
     return {
       seriesRow: this.db
         .select({
@@ -73,9 +78,11 @@ export class TaskRepository {
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
         .prepare('todo_task_series_row'),
       byId: this.db
-        .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn })
+        .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn, role: projectMembers.role })
         .from(tasks)
-        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .innerJoin(projects, eq(projects.id, tasks.projectId))
+        .innerJoin(projectMembers, member)
+        .where(eq(tasks.id, id))
         .prepare('todo_task_by_id'),
       withOwner: this.db
         .select({
@@ -115,13 +122,19 @@ export class TaskRepository {
     return this.writes ? this.writes.write(writes) : writeTasks(this.db, writes);
   }
 
-  /** The task as the wire shows it and as it is stored, for a change decided on both. */
-  async findForChange(userId: string, key: { id: string } | { number: number }): Promise<{ task: Task; row: TaskRow } | null> {
+  /**
+   * The task as the wire shows it and as it is stored, with the caller's role in its project,
+   * for a change decided on all three. `#N` is among the tasks the caller created.
+   */
+  async findForChange(
+    userId: string,
+    key: { id: string } | { number: number },
+  ): Promise<{ task: Task; row: TaskRow; role: ProjectRole } | null> {
     const [found] =
       'id' in key
         ? await this.statements.byId.execute({ userId, id: key.id })
-        : await this.selectFull(and(eq(tasks.userId, userId), eq(tasks.number, key.number))!);
-    return found ? { task: taskFromRow(found.task, found.tagNames, found.reminders), row: found.task } : null;
+        : await this.selectFull(userId, and(eq(tasks.userId, userId), eq(tasks.number, key.number))!);
+    return found ? { task: taskFromRow(found.task, found.tagNames, found.reminders), row: found.task, role: found.role } : null;
   }
 
   async findById(userId: string, id: string): Promise<Task | null> {
@@ -142,15 +155,17 @@ export class TaskRepository {
   }
 
   async findByNumber(userId: string, number: number): Promise<Task | null> {
-    return this.findOne(and(eq(tasks.userId, userId), eq(tasks.number, number))!);
+    return this.findOne(userId, and(eq(tasks.userId, userId), eq(tasks.number, number))!);
   }
 
-  /** The raw row, for use cases that need stored fields the wire shape hides (series anchor). */
-  async findRow(userId: string, id: string): Promise<TaskRow | null> {
+  /** The raw row of a task the caller can see, with their role in its project. */
+  async findRow(userId: string, id: string): Promise<(TaskRow & { role: ProjectRole }) | null> {
     const [row] = await this.db
-      .select(taskColumns)
+      .select({ ...taskColumns, role: projectMembers.role })
       .from(tasks)
-      .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
+      .innerJoin(projects, eq(projects.id, tasks.projectId))
+      .innerJoin(projectMembers, memberOf(userId))
+      .where(eq(tasks.id, id));
     return row ?? null;
   }
 
@@ -169,11 +184,11 @@ export class TaskRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Ids of a task's descendants (subtasks, their subtasks …), to refuse parent cycles. */
-  async descendantIds(userId: string, id: string): Promise<string[]> {
+  /** Ids of a task's descendants (subtasks, their subtasks …), to refuse parent cycles; the caller has read the task. */
+  async descendantIds(id: string): Promise<string[]> {
     const result = (await this.db.execute(sql`
       with recursive sub(id) as (
-        select id from ${tasks} where parent_id = ${id}::uuid and user_id = ${userId}::uuid
+        select id from ${tasks} where parent_id = ${id}::uuid
         union select t.id from ${tasks} t join sub on t.parent_id = sub.id)
       select id from sub`)) as { rows: { id: string }[] };
     return result.rows.map((r) => r.id);
@@ -181,13 +196,14 @@ export class TaskRepository {
 
   /**
    * A page of tasks, each already as its wire-shape JSON text (`taskWireFields`): the API sends
-   * them on as they are. The inner select picks the page (in index order where there is one)
+   * them on as they are. The inner select picks the page: a page's worth of each of the caller's
+   * projects (in index order where there is one), merged, so a page reads no more than that,
    * with the sort expression as `sort_key` and without the `tsvector`; only its rows become
    * JSON. It keeps the table's name, so `taskWireFields` reads it as it reads the table.
    * Prepared per query shape (filters and sort, never values).
    */
   async listJson(userId: string, query: TaskListQuery, ctx: ListContext): Promise<TaskJsonPage> {
-    const { where, sortExpr, orderBy, orderBySortKey, sortKey } = buildListQuery(userId, query, ctx);
+    const { projects: projectIds, where, sortExpr, orderBy, orderBySortKey, sortKey } = buildListQuery(userId, query, ctx);
     const { rows } = await executeByShape<{
       json: string;
       id: string;
@@ -200,8 +216,10 @@ export class TaskRepository {
       // The version in the page's own snapshot (read once, an init plan), so a page kept by it is exact.
       sql`select to_json(w)::text as json, "tasks"."id" as id, "tasks"."sort_key"::text as sort_value,
           "tasks"."recurrence_rule" as rule, ${listVersionOf(userId)} as version
-        from (select ${LIST_COLUMNS}, ${sortExpr} as sort_key
-          from ${tasks} where ${where} order by ${orderBy} limit ${query.limit + 1}) as ${tasks}
+        from (select "tasks".* from unnest(${projectIds}) as visible(id)
+          cross join lateral (select ${LIST_COLUMNS}, ${sortExpr} as sort_key
+            from ${tasks} where ${tasks.projectId} = visible.id and ${where} order by ${orderBy} limit ${query.limit + 1}) as ${tasks}
+          order by ${orderBySortKey} limit ${query.limit + 1}) as ${tasks}
         cross join lateral (select ${LIST_WIRE_FIELDS}) as w
         order by ${orderBySortKey}`,
     );
@@ -214,12 +232,22 @@ export class TaskRepository {
     };
   }
 
-  private async findOne(where: ReturnType<typeof and> & object): Promise<Task | null> {
-    const [row] = await this.selectFull(where);
+  private async findOne(userId: string, where: ReturnType<typeof and> & object): Promise<Task | null> {
+    const [row] = await this.selectFull(userId, where);
     return row ? taskFromRow(row.task, row.tagNames, row.reminders) : null;
   }
 
-  private selectFull(where: ReturnType<typeof and> & object) {
-    return this.db.select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn }).from(tasks).where(where);
+  private selectFull(userId: string, where: ReturnType<typeof and> & object) {
+    return this.db
+      .select({ task: taskColumns, tagNames: tagNamesColumn, reminders: remindersColumn, role: projectMembers.role })
+      .from(tasks)
+      .innerJoin(projects, eq(projects.id, tasks.projectId))
+      .innerJoin(projectMembers, memberOf(userId))
+      .where(where);
   }
+}
+
+/** The join condition of the caller's membership of a task's project (`projects` joined on the task). */
+function memberOf(userId: string | SQL.Aliased | ReturnType<typeof sql.placeholder>): SQL {
+  return and(eq(projectMembers.projectId, projects.rootId), eq(projectMembers.userId, userId as string))!;
 }
