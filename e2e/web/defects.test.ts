@@ -288,22 +288,23 @@ describe('web UI defects (issue #24) in Chromium', () => {
     }
   });
 
-  it('keeps a deep link to a task through log in', async () => {
+  it('keeps a deep link to a task, with the search and filters behind it, through log in', async () => {
     const id = (await row('Water the plants').getAttribute('data-task-id'))!;
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    await page.goto(`${server.url}/all?task=${id}`);
+    await page.goto(`${server.url}/all?q=water&task=${id}`);
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'All tasks', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Search: “water”', level: 1 }).waitFor();
+    expect(await page.getByLabel('Search tasks').inputValue()).toBe('water');
     const editor = page.getByRole('dialog', { name: /Edit task/ });
     await editor.waitFor();
     expect(await editor.getByLabel('Title').inputValue()).toBe('Water the plants');
-    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/all?task=${id}`);
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/all?q=water&task=${id}`);
     await page.getByRole('button', { name: 'Close editor' }).click();
     await editor.waitFor({ state: 'detached' });
-    expect(new URL(page.url()).search).toBe('');
+    expect(new URL(page.url()).search).toBe('?q=water');
   });
 });

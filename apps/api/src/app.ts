@@ -36,7 +36,7 @@ import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
 import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
 import { registerWebRoot } from './web-root.js';
-import type { Clock } from '@todo/domain';
+import { taskEtag, TaskVersionMismatch, type Clock } from '@todo/domain';
 import type { Store } from '@todo/storage';
 
 export type App = FastifyInstance;
@@ -119,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler((error, request, reply) => {
     const retryAfter = retryAfterOf(error);
     if (retryAfter) reply.header('retry-after', String(retryAfter));
+    if (error instanceof TaskVersionMismatch) reply.header('etag', taskEtag(error.current));
     return sendProblem(reply, toProblem(error, request, deps.writeHealth));
   });
   registerInputChecks(app);

@@ -24,6 +24,10 @@ export const PROBLEM_SCHEMA = {
     code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', description: 'Stable machine-readable code, e.g. VALIDATION_FAILED' },
     detail: { type: 'string', description: 'What went wrong, for a human' },
     instance: { type: 'string' },
+    current: {
+      type: 'object',
+      description: 'PRECONDITION_FAILED only: the task as it is now (its version is in the ETag header), to resolve against',
+    },
     errors: {
       type: 'array',
       description: 'The offending fields, e.g. `due.dateTime`, each with the reason',
@@ -55,6 +59,10 @@ const RETRY_AFTER = { 'retry-after': { type: 'integer', minimum: 0, description:
 
 /** Methods whose body Fastify parses: they can also fail on the body's JSON, size and media type. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const CURRENT_ETAG = { etag: { type: 'string', description: 'The version of `current`, for If-Match on a retry' } };
+const STALE_VERSION =
+  'If-Match names a version the task no longer has (PRECONDITION_FAILED): nothing was written; `current` is the task now';
 
 /**
  * Operation ids, and error statuses only the service knows about. An operation not listed still gets
@@ -89,10 +97,13 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
     },
   },
   'GET /api/tasks/{ref}': { id: 'getTask' },
-  'PATCH /api/tasks/{ref}': { id: 'updateTask', errors: { 409: 'the new parent would make a cycle' } },
-  'DELETE /api/tasks/{ref}': { id: 'deleteTask' },
-  'POST /api/tasks/{ref}/complete': { id: 'completeTask' },
-  'POST /api/tasks/{ref}/reopen': { id: 'reopenTask' },
+  'PATCH /api/tasks/{ref}': {
+    id: 'updateTask',
+    errors: { 409: 'the new parent would make a cycle', 412: STALE_VERSION },
+  },
+  'DELETE /api/tasks/{ref}': { id: 'deleteTask', errors: { 412: STALE_VERSION } },
+  'POST /api/tasks/{ref}/complete': { id: 'completeTask', errors: { 412: STALE_VERSION } },
+  'POST /api/tasks/{ref}/reopen': { id: 'reopenTask', errors: { 412: STALE_VERSION } },
   'POST /api/tasks/{ref}/restore': {
     id: 'restoreTask',
     errors: { 404: 'No such task was deleted within the last hour' },
@@ -298,7 +309,12 @@ export const openapiTransform: Transform = (input) => {
   // What a route documents itself wins (e.g. `/mcp`, which answers its errors in JSON-RPC).
   const response = {
     ...errorResponses(method, schema, route),
-    ...Object.fromEntries(Object.entries(known?.errors ?? {}).map(([status, why]) => [status, problemResponse(why)])),
+    ...Object.fromEntries(
+      Object.entries(known?.errors ?? {}).map(([status, why]) => [
+        status,
+        problemResponse(why, status === '412' ? CURRENT_ETAG : undefined),
+      ]),
+    ),
     ...OVERLOADED,
     ...(known?.responses ?? {}),
     ...((schema['response'] as Schema | undefined) ?? {}),

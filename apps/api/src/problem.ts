@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ERROR_CODES, isDomainError, type ErrorCode, type FieldIssue } from '@todo/domain';
+import { ERROR_CODES, isDomainError, TaskVersionMismatch, type ErrorCode, type FieldIssue, type Task } from '@todo/domain';
 import { isDataException, isStorageFull } from '@todo/services';
 
 export interface Problem {
@@ -16,6 +16,8 @@ export interface Problem {
   detail: string;
   instance?: string;
   errors: FieldIssue[];
+  /** PRECONDITION_FAILED only: the task as it is now, to resolve against (its ETag is in the header). */
+  current?: Task;
 }
 
 const TITLES: Partial<Record<number, string>> = {
@@ -26,6 +28,7 @@ const TITLES: Partial<Record<number, string>> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   410: 'Gone',
+  412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -63,6 +66,7 @@ export interface WriteFailures {
 }
 
 export function toProblem(error: unknown, request: FastifyRequest, writes?: WriteFailures): Problem {
+  if (error instanceof TaskVersionMismatch) return { ...problem(error.code, error.message), current: error.current };
   if (isDomainError(error)) return problem(error.code, error.message, [...error.issues]);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = LOCATION_PREFIX[error.validationContext ?? 'body'] ?? '';

@@ -8,6 +8,7 @@ import { AuthScreen } from './Auth.js';
 import { routeFromPath, type Route } from './routes.js';
 import { Shell } from './shell/Shell.js';
 import { Spinner } from './ui.js';
+import { EMPTY_FILTERS } from './views.js';
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -15,8 +16,9 @@ export function App() {
   // Where a signed-out visitor was going (a link to a view or a task): back there after log in.
   const returnTo = useRef('/');
 
-  const navigate = useCallback((path: string) => {
-    if (path !== location.pathname + location.search) history.pushState(null, '', path);
+  /** `replace`: the same place refined (search as you type), not a step back/forward should stop at. */
+  const navigate = useCallback((path: string, opts: { replace?: boolean } = {}) => {
+    if (path !== location.pathname + location.search) history[opts.replace ? 'replaceState' : 'pushState'](null, '', path);
     setRoute(routeFromPath(path));
   }, []);
 
@@ -59,7 +61,7 @@ export function App() {
   return (
     <Shell
       user={user}
-      route={route.page === 'login' || route.page === 'signup' ? { page: 'tasks', view: { kind: 'today' } } : route}
+      route={route.page === 'login' || route.page === 'signup' ? { page: 'tasks', view: { kind: 'today' }, filters: EMPTY_FILTERS } : route}
       navigate={navigate}
       onUser={setUser}
       onLoggedOut={() => {

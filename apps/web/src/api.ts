@@ -42,6 +42,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly errors: FieldError[],
+    /** A 412 (PRECONDITION_FAILED): the task as it is now and its version, to resolve against. */
+    readonly current?: Versioned,
   ) {
     super(detail || code || `HTTP ${status}`);
   }
@@ -58,8 +60,14 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/** A task with its version (the ETag), which a conditional write sends back as If-Match. */
+export interface Versioned {
+  task: Task;
+  etag: string;
+}
+
 export async function toApiError(res: Response): Promise<ApiError> {
-  let body: { code?: string; detail?: string; title?: string; errors?: FieldError[] } = {};
+  let body: { code?: string; detail?: string; title?: string; errors?: FieldError[]; current?: Task } = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {
@@ -70,27 +78,49 @@ export async function toApiError(res: Response): Promise<ApiError> {
     body.code ?? `HTTP_${res.status}`,
     body.detail ?? body.title ?? res.statusText,
     body.errors ?? [],
+    body.current && res.headers.get('etag') ? { task: body.current, etag: res.headers.get('etag')! } : undefined,
   );
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+interface SendOptions {
+  quiet401?: boolean;
+  headers?: Record<string, string>;
+  /** Outlives the page (a save as the tab closes). */
+  keepalive?: boolean;
+}
+
+async function send(method: string, path: string, body: unknown, opts: SendOptions): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers:
-        body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...opts.headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
+      ...(opts.keepalive ? { keepalive: true } : {}),
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'The server could not be reached. Check your connection and try again.', []);
   }
   if (res.status === 401 && !opts.quiet401) onUnauthorized();
   if (!res.ok) throw await toApiError(res);
+  return res;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<T> {
+  const res = await send(method, path, body, opts);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function versioned(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<Versioned> {
+  const res = await send(method, path, body, opts);
+  return { task: (await res.json()) as Task, etag: res.headers.get('etag') ?? '' };
 }
 
 export const api = {
@@ -109,6 +139,11 @@ export const api = {
   task: (id: string) => request<Task>('GET', `/api/tasks/${encodeURIComponent(id)}`),
   createTask: (body: TaskInput) => request<Task>('POST', '/api/tasks', body),
   updateTask: (id: string, patch: TaskInput) => request<Task>('PATCH', `/api/tasks/${encodeURIComponent(id)}`, patch),
+  /** A task with its version, for `updateTaskIf`. */
+  versionedTask: (id: string) => versioned('GET', `/api/tasks/${encodeURIComponent(id)}`),
+  /** Writes only if the task is still the version `etag` names; else an ApiError 412 with `current`. */
+  updateTaskIf: (id: string, patch: TaskInput, etag: string, opts: { keepalive?: boolean } = {}) =>
+    versioned('PATCH', `/api/tasks/${encodeURIComponent(id)}`, patch, { ...opts, headers: { 'if-match': etag } }),
   deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${encodeURIComponent(id)}`),
   complete: (id: string) => request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/complete`),
   /** Undoes a completion; `nextOccurrence` says whether the next occurrence it made went too (kept when changed since). */

@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   PARENT_CYCLE: 409,
   LINK_STALE: 409,
+  /** A write named a version (If-Match) the resource no longer has: nothing was written. */
+  PRECONDITION_FAILED: 412,
   LINK_USED: 410,
   /** A user may have at most 20 push devices: each reminder is sent to every one (docs/security.md). */
   TOO_MANY_DEVICES: 409,

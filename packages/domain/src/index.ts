@@ -47,6 +47,7 @@ export {
   priorityFromRank,
   type TaskCreateInput,
 } from './tasks/task.schema.js';
+export { taskEtag, ifMatchAccepts, TaskVersionMismatch } from './tasks/version.js';
 export { ReopenedTask } from './tasks/undo.schema.js';
 export { TaskListQuery, TaskSort, SORT_KEYS, PageCursor, type TaskStatusFilter } from './tasks/task-query.schema.js';
 export { resolveDue, dueNeedsUserZone, dueAnchor, dueFromAnchor, requireDueFor, NO_DUE, type DueFields } from './tasks/due.js';

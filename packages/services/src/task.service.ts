@@ -9,9 +9,12 @@ import {
   DomainError,
   dueNeedsUserZone,
   enforce,
+  ifMatchAccepts,
   pendingEvent,
   priorityRank,
   projectRule,
+  taskEtag,
+  TaskVersionMismatch,
   todayIn,
   type DueFields,
   type EventType,
@@ -48,6 +51,14 @@ import {
   reminderWriteOf,
 } from './task-fields.js';
 import { restoreWrites, subtaskWrites, TRASH_KEPT_MS, undoCompletionWrites, type NextOccurrenceOutcome } from './task-undo.js';
+
+/**
+ * A write on condition (HTTP If-Match): made only if the task is still the version the client
+ * named (`taskEtag`), else `TaskVersionMismatch` with the task as it is. Absent: the last write wins.
+ */
+export interface WriteCondition {
+  ifMatch?: string | undefined;
+}
 
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -188,16 +199,16 @@ export class TaskService {
     return { ...task, number: stored!.number, projectNumber: stored!.projectNumber, tags: stored!.tags ?? task.tags };
   }
 
-  async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {
+  async update(ctx: CallContext, ref: string, patch: TaskPatch, condition: WriteCondition = {}): Promise<Task> {
     const userId = ctx.principal.userId;
     const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
     const { repos } = this.deps.store;
     const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
-    return this.change(ctx, ref, async ({ task: before, row: read }) => {
+    return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
       if (!changed.length) return null;
       const row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null } = {
         ...read,
-        updatedAt: this.deps.clock.now(),
+        updatedAt: this.nextVersion(read),
       };
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.description !== undefined) row.description = patch.description;
@@ -281,12 +292,18 @@ export class TaskService {
   }
 
   /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */
-  async snoozeReminder(ctx: CallContext, taskRef: string, reminderId: string, until: Date): Promise<Task> {
-    return this.change(ctx, taskRef, async ({ task: before, row: read }) => {
+  async snoozeReminder(
+    ctx: CallContext,
+    taskRef: string,
+    reminderId: string,
+    until: Date,
+    condition: WriteCondition = {},
+  ): Promise<Task> {
+    return this.change(ctx, taskRef, condition, async ({ task: before, row: read }) => {
       if (!before.reminders.some((r) => r.id === reminderId)) {
         throw DomainError.field('NOT_FOUND', 'reminderId', 'this task has no such reminder');
       }
-      const row = { ...read, updatedAt: this.deps.clock.now() };
+      const row = { ...read, updatedAt: this.nextVersion(read) };
       const reminders = before.reminders.map((r) => ({
         ...reminderWriteOf(r),
         ...(r.id === reminderId ? { snoozedUntil: until } : {}),
@@ -298,17 +315,17 @@ export class TaskService {
   }
 
   /** Idempotent: completing a completed task changes nothing and emits nothing. */
-  complete(ctx: CallContext, ref: string): Promise<Task> {
-    return this.setCompleted(ctx, ref, true);
+  complete(ctx: CallContext, ref: string, condition: WriteCondition = {}): Promise<Task> {
+    return this.setCompleted(ctx, ref, true, condition);
   }
 
   /**
    * Undoes a completion (task-undo.ts): the task opens again, and so do the subtasks closed with
    * it; the next occurrence the completion made goes with it, unless somebody touched it.
    */
-  async reopen(ctx: CallContext, ref: string): Promise<ReopenedTask> {
+  async reopen(ctx: CallContext, ref: string, condition: WriteCondition = {}): Promise<ReopenedTask> {
     let next: NextOccurrenceOutcome | null = null;
-    const task = await this.setCompleted(ctx, ref, false, (outcome) => (next = outcome));
+    const task = await this.setCompleted(ctx, ref, false, condition, (outcome) => (next = outcome));
     return { ...task, nextOccurrence: next };
   }
 
@@ -345,10 +362,10 @@ export class TaskService {
     return this.deps.store.repos.listVersions.compact();
   }
 
-  async delete(ctx: CallContext, ref: string): Promise<void> {
+  async delete(ctx: CallContext, ref: string, condition: WriteCondition = {}): Promise<void> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
-    await this.change(ctx, ref, async ({ task, row }) => {
+    await this.change(ctx, ref, condition, async ({ task, row }) => {
       // Subtasks go with their parent (cascade); each gets its own event so its reminders are cancelled.
       const events = [];
       for (const id of await repos.tasks.descendantIds(task.id)) {
@@ -365,21 +382,23 @@ export class TaskService {
     ctx: CallContext,
     ref: string,
     completed: boolean,
+    condition: WriteCondition,
     onNextOccurrence?: (outcome: NextOccurrenceOutcome | null) => void,
   ): Promise<Task> {
     const { repos } = this.deps.store;
-    return this.change(ctx, ref, async ({ task: before, row: read }) => {
+    return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
       if ((before.status === 'completed') === completed) return null;
       // The task's creator: its rows, its series and its events are theirs, whichever member acts.
       const userId = read.userId;
       const now = this.deps.clock.now();
-      const row = { ...read, completedAt: completed ? now : null, updatedAt: now };
+      const updatedAt = this.nextVersion(read);
+      const row = { ...read, completedAt: completed ? now : null, updatedAt };
       // Only these fields change: no need to read the task back.
       const task: Task = {
         ...before,
         status: completed ? 'completed' : 'open',
         completedAt: row.completedAt?.toISOString() ?? null,
-        updatedAt: now.toISOString(),
+        updatedAt: updatedAt.toISOString(),
       };
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
       const undone = completed ? null : await undoCompletionWrites(repos, userId, read, now);
@@ -408,10 +427,14 @@ export class TaskService {
    * Reads a task, lets `decide` build its change (null: nothing to change) and writes it if the
    * task is still as read: one statement with its events and no transaction holding the row. A
    * concurrent change makes us read and decide again; after a few rounds it is a CONFLICT.
+   * `condition.ifMatch` is checked against each read: the write is guarded by the `updated_at`
+   * of that same read, so a change slipping in between is caught by the statement and the next
+   * read then fails the condition — check and write are one atomic step.
    */
   private async change(
     ctx: CallContext,
     ref: string,
+    condition: WriteCondition,
     decide: (read: { task: Task; row: TaskRow }) => Promise<{
       task: Task;
       write: PendingTaskWrite;
@@ -425,16 +448,32 @@ export class TaskService {
       const read = await this.deps.store.repos.tasks.findForChange(userId, parseTaskRef(ref));
       if (!read) throw new DomainError('TASK_NOT_FOUND', `no task ${ref}`);
       enforce(projectRule(read.role, 'writeTasks', 'task'));
+      // After the role: who may not write learns nothing of the version.
+      if (condition.ifMatch !== undefined && !ifMatchAccepts(condition.ifMatch, taskEtag(read.task))) {
+        throw new TaskVersionMismatch(read.task);
+      }
       const decided = await decide(read);
       if (!decided) return read.task;
       const more = (decided.more ?? []).map((w, i) => ({ ...w, onlyWith: i + 1 }));
-      const [stored, ...others] = await this.unitOfWork.writeTasks(ctx, [decided.write, ...more]);
+      // The change happens now, even when its version (`nextVersion`) had to move past the clock.
+      const write = decided.write.op === 'update' ? { at: this.deps.clock.now(), ...decided.write } : decided.write;
+      const [stored, ...others] = await this.unitOfWork.writeTasks(ctx, [write, ...more]);
       if (stored) {
         decided.written?.(others);
         return { ...decided.task, projectNumber: stored.projectNumber, tags: stored.tags ?? decided.task.tags };
       }
       if (attempt >= 5) throw new DomainError('CONFLICT', 'the task keeps changing; try again');
     }
+  }
+
+  /**
+   * The `updated_at` a write stores: now, but always past the version it read, so that two
+   * writes within one millisecond (or under a stopped test clock) still differ and the second
+   * one guarded by the first one's read is refused.
+   */
+  private nextVersion(read: TaskRow): Date {
+    const now = this.deps.clock.now();
+    return now.getTime() > read.updatedAt.getTime() ? now : new Date(read.updatedAt.getTime() + 1);
   }
 
   private async find(repos: Repositories, userId: string, ref: string): Promise<Task> {

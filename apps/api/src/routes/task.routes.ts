@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReopenedTask, Task, TagName, TaskCreate, TaskListQuery, TaskPatch } from '@todo/domain';
+import { ReopenedTask, Task, TagName, TaskCreate, TaskListQuery, TaskPatch, taskEtag } from '@todo/domain';
 import type { Services } from '@todo/services';
 import type { TypedApp } from '../typed-app.js';
 import { principalOf, traceparentOf } from '../auth.js';
@@ -18,9 +18,26 @@ function matchesAny(header: string | undefined, etag: string): boolean {
   });
 }
 
+type Request = Parameters<typeof principalOf>[0];
+type Reply = { header(name: string, value: string): unknown };
+
+/** A write's condition: the task version the client holds (If-Match); without one the last write wins. */
+const conditionOf = (request: Request) => ({ ifMatch: request.headers['if-match'] });
+
+/** Every answer that is a task carries its version, for If-Match on the next write (and If-None-Match). */
+function withVersion<T extends Pick<Task, 'id' | 'updatedAt'>>(reply: Reply, task: T): T {
+  reply.header('etag', taskEtag(task));
+  return task;
+}
+
+const VERSIONED =
+  'Answers the task’s version as a strong `ETag`. Send it back as `If-Match` to write only if nobody changed the task ' +
+  'since: otherwise 412 PRECONDITION_FAILED, nothing written, with the task as it is now in `current` (and its ETag). ' +
+  'Without If-Match the last write wins.';
+
 export function registerTaskRoutes(app: TypedApp, services: Services): void {
   const { tasks } = services;
-  const ctx = (request: Parameters<typeof principalOf>[0]) => ({
+  const ctx = (request: Request) => ({
     principal: principalOf(request),
     traceparent: traceparentOf(request),
   });
@@ -55,19 +72,42 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
     {
       schema: { tags, summary: 'Create a task', body: TaskCreate, response: { 201: Task } },
     },
-    async (request, reply) => reply.status(201).send(await tasks.create(ctx(request), request.body)),
+    async (request, reply) => reply.status(201).send(withVersion(reply, await tasks.create(ctx(request), request.body))),
   );
 
-  app.get('/api/tasks/:ref', { schema: { tags, summary: 'One task', params: Ref, response: { 200: Task } } }, async (request) =>
-    tasks.get(principalOf(request), request.params.ref),
+  app.get(
+    '/api/tasks/:ref',
+    {
+      schema: {
+        tags,
+        summary: 'One task',
+        description: 'Answers the task’s version as a strong `ETag`; with a current one in If-None-Match, 304 and no body.',
+        params: Ref,
+        response: { 200: Task, 304: z.null().describe('Not modified: the ETag sent in If-None-Match is still current') },
+      },
+    },
+    async (request, reply) => {
+      const task = withVersion(reply, await tasks.get(principalOf(request), request.params.ref));
+      reply.header('cache-control', 'private, no-cache');
+      if (matchesAny(request.headers['if-none-match'], taskEtag(task))) return reply.code(304).send(null);
+      return task;
+    },
   );
 
   app.patch(
     '/api/tasks/:ref',
     {
-      schema: { tags, summary: 'Change a task; null clears a field', params: Ref, body: TaskPatch, response: { 200: Task } },
+      schema: {
+        tags,
+        summary: 'Change a task; null clears a field',
+        description: VERSIONED,
+        params: Ref,
+        body: TaskPatch,
+        response: { 200: Task },
+      },
     },
-    async (request) => tasks.update(ctx(request), request.params.ref, request.body),
+    async (request, reply) =>
+      withVersion(reply, await tasks.update(ctx(request), request.params.ref, request.body, conditionOf(request))),
   );
 
   app.delete(
@@ -76,12 +116,13 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
       schema: {
         tags,
         summary: 'Delete a task and its subtasks (restorable for an hour)',
+        description: 'With If-Match, deletes only the version named (else 412 PRECONDITION_FAILED with `current`).',
         params: Ref,
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await tasks.delete(ctx(request), request.params.ref);
+      await tasks.delete(ctx(request), request.params.ref, conditionOf(request));
       return reply.status(204).send(null);
     },
   );
@@ -89,9 +130,9 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
   app.post(
     '/api/tasks/:ref/complete',
     {
-      schema: { tags, summary: 'Complete a task (idempotent)', params: Ref, response: { 200: Task } },
+      schema: { tags, summary: 'Complete a task (idempotent)', description: VERSIONED, params: Ref, response: { 200: Task } },
     },
-    async (request) => tasks.complete(ctx(request), request.params.ref),
+    async (request, reply) => withVersion(reply, await tasks.complete(ctx(request), request.params.ref, conditionOf(request))),
   );
 
   app.post(
@@ -102,12 +143,13 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
         summary: 'Reopen a completed task (idempotent); undoes its completion',
         description:
           'The subtasks closed with a repeating task open again, and the next occurrence its completion made is removed ' +
-          'unless it was changed since: `nextOccurrence` says which.',
+          'unless it was changed since: `nextOccurrence` says which. ' +
+          VERSIONED,
         params: Ref,
         response: { 200: ReopenedTask },
       },
     },
-    async (request) => tasks.reopen(ctx(request), request.params.ref),
+    async (request, reply) => withVersion(reply, await tasks.reopen(ctx(request), request.params.ref, conditionOf(request))),
   );
 
   app.post(
@@ -123,7 +165,7 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
         response: { 200: Task },
       },
     },
-    async (request) => tasks.restore(ctx(request), request.params.ref),
+    async (request, reply) => withVersion(reply, await tasks.restore(ctx(request), request.params.ref)),
   );
 
   app.post(
@@ -137,7 +179,7 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
         response: { 200: Task },
       },
     },
-    async (request) => tasks.addTag(ctx(request), request.params.ref, request.body.name),
+    async (request, reply) => withVersion(reply, await tasks.addTag(ctx(request), request.params.ref, request.body.name)),
   );
 
   app.delete(
@@ -145,6 +187,7 @@ export function registerTaskRoutes(app: TypedApp, services: Services): void {
     {
       schema: { tags, summary: 'Untag a task', params: Ref.extend({ name: TagName }), response: { 200: Task } },
     },
-    async (request) => tasks.removeTag(ctx(request), request.params.ref, request.params.name),
+    async (request, reply) =>
+      withVersion(reply, await tasks.removeTag(ctx(request), request.params.ref, request.params.name)),
   );
 }

@@ -8,9 +8,9 @@ import { api, type Task, type User } from '../api.js';
 import { ChatPanel } from '../Chat.js';
 import { TaskEditor } from '../editor/TaskEditor.js';
 import { NotificationsPanel } from '../Notifications.js';
-import type { Route } from '../routes.js';
+import { tasksPath, type Route } from '../routes.js';
 import { Settings } from '../Settings.js';
-import type { View } from '../views.js';
+import { EMPTY_FILTERS, type View } from '../views.js';
 import { focusRowSoon } from './focus.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
 import { Sidebar } from './Sidebar.js';
@@ -33,7 +33,7 @@ export function Shell({
 }: {
   user: User;
   route: Route;
-  navigate: (path: string) => void;
+  navigate: (path: string, opts?: { replace?: boolean }) => void;
   onUser: (u: User) => void;
   onLoggedOut: () => void;
 }) {
@@ -53,34 +53,56 @@ export function Shell({
   const { toasts, toast, runUndo, dismiss } = useToasts();
   const { reloadKey, reload } = useReload();
   const today = useToday(user.timeZone);
-  const { filters, setFilters, searchText, setSearchText } = useFilters();
+  const editingId = useRef<string | null>(null);
+  editingId.current = editing?.id ?? null;
+  const { filters, setFilters, searchText, setSearchText } = useFilters(
+    route.page === 'tasks' ? route.filters : EMPTY_FILTERS,
+    (next, opts) => navigate(tasksPath(view, next, editingId.current), opts),
+  );
   const labels = useLabels();
   const notifications = useNotifications({ toast, reload });
   const list = useTaskList({ view, filters, today, active: route.page === 'tasks', reloadKey, toast });
 
-  // A new view closes the menu drawer and the editor (the list resets itself).
+  // A new view closes the menu drawer (the list resets itself; the editor follows the address).
   useEffect(() => {
     setNavOpen(false);
-    setEditing(null);
   }, [route.page, view.kind, 'id' in view ? view.id : '', 'name' in view ? view.name : '']);
 
-  const live = useLiveUpdates(reload, notifications.received);
+  // A live update of the task being edited is read and merged by the editor (never over what is being typed).
+  const [remoteChange, setRemoteChange] = useState(0);
+  const onTaskChange = useCallback(
+    (taskId: string | null) => {
+      if (taskId && taskId === editingId.current) setRemoteChange((n) => n + 1);
+      reload();
+    },
+    [reload],
+  );
+  const live = useLiveUpdates(onTaskChange, notifications.received);
   const actions = useTaskActions({ view, timeZone: user.timeZone, list, labels, toast, reload, setEditing });
 
-  // A task's editor has an address (`?task=<id>` on the view): a link to it opens it, and the
-  // address follows the editor as it opens and closes.
+  // A task's editor has an address (`?task=<id or number>` on the view): a link to it opens it,
+  // back/forward open and close it, and opening or closing it is a step in the history.
   const linkedTask = route.page === 'tasks' ? route.taskId : undefined;
   useEffect(() => {
-    if (linkedTask) void actions.openTask(linkedTask);
+    const open = editingId.current;
+    if (!linkedTask) {
+      if (open) setEditing(null);
+    } else if (linkedTask !== open && !(editing && String(editing.number) === linkedTask)) {
+      void actions.openTask(linkedTask);
+    }
     // Only when the address names another task; `actions` changes every render.
   }, [linkedTask]);
+  const shownId = useRef<string | null | undefined>(undefined);
   useEffect(() => {
-    if (route.page !== 'tasks') return;
-    const url = new URL(location.href);
-    if (editing) url.searchParams.set('task', editing.id);
-    else url.searchParams.delete('task');
-    if (url.href !== location.href) history.replaceState(null, '', url);
-  }, [editing?.id, route]);
+    const changed = shownId.current !== undefined && shownId.current !== (editing?.id ?? null);
+    shownId.current = editing?.id ?? null;
+    if (!changed || route.page !== 'tasks') return;
+    const named = route.taskId ?? null;
+    const open = editing ? editing.id : null;
+    if (named === open || (editing && named === String(editing.number))) return;
+    navigate(tasksPath(view, route.filters, open));
+    // Only when the editor opens, closes or switches: the address follows it.
+  }, [editing?.id]);
 
   const closeEditor = () => {
     if (editing) focusRowSoon(editing.id);
@@ -126,7 +148,7 @@ export function Shell({
         searchText={searchText}
         onSearch={(text) => {
           setSearchText(text);
-          if (route.page !== 'tasks') navigate('/all');
+          if (route.page !== 'tasks') navigate(tasksPath({ kind: 'all' }, { ...EMPTY_FILTERS, q: text }));
         }}
         live={live}
         unread={notifications.unread}
@@ -181,11 +203,12 @@ export function Shell({
           task={editing}
           user={user}
           projects={labels.projects}
-          onSaved={(t) => void actions.saveEdited(t)}
+          onSaved={actions.saveEdited}
           onClose={closeEditor}
           onDelete={(t) => void actions.deleteTask(t)}
           onProjectCreated={labels.addProject}
           onChanged={reload}
+          remoteChange={remoteChange}
         />
       )}
       {panel === 'notifications' && (

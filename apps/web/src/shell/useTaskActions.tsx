@@ -130,13 +130,11 @@ export function useTaskActions({
     reload();
   }
 
-  async function saveEdited(task: Task) {
-    setTasks((ts) => ts?.map((t) => (t.id === task.id ? task : t)) ?? null);
-    setEditing(null);
-    focusRowSoon(task.id);
-    toast(`Saved “${task.title}”`);
-    loadLabels();
-    reload();
+  /** A version the editor saved as the user typed: the row shows it; a new tag joins the sidebar. */
+  function saveEdited(saved: Task) {
+    const before = tasks?.find((t) => t.id === saved.id);
+    setTasks((ts) => ts?.map((t) => (t.id === saved.id ? saved : t)) ?? null);
+    if (before?.tags.join() !== saved.tags.join()) loadLabels();
   }
 
   /** Deletes at once, without asking: the toast's Undo restores the task with its subtasks. */

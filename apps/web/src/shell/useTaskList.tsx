@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Task } from '../api.js';
 import { nestTasks, visibleTasks } from '../list/taskTree.js';
-import { EMPTY_FILTERS, taskQuery, todayIn, type Filters, type View } from '../views.js';
+import { taskQuery, todayIn, type Filters, type View } from '../views.js';
 
 const MAX_AUTO_ITEMS = 500;
 const PAGE = 200;
@@ -32,14 +32,27 @@ export function useToday(timeZone: string): string {
   return today;
 }
 
-export function useFilters() {
-  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
-  const [searchText, setSearchText] = useState('');
-  // Search as you type (debounced).
+/**
+ * The filters are the address's (routes.ts): a change is a new address, so back/forward and
+ * links restore them. The search box searches as you type (debounced); its first letter is a
+ * new history entry, the rest refine it in place.
+ */
+export function useFilters(filters: Filters, navigateTo: (filters: Filters, opts: { replace: boolean }) => void) {
+  const [searchText, setSearchText] = useState(filters.q);
+  const latest = useRef({ filters, navigateTo });
+  latest.current = { filters, navigateTo };
+  // Back/forward or a link brought another search: the box shows it.
   useEffect(() => {
-    const timer = setTimeout(() => setFilters((f) => (f.q === searchText ? f : { ...f, q: searchText })), 200);
+    setSearchText(filters.q);
+  }, [filters.q]);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const { filters: now, navigateTo: go } = latest.current;
+      if (now.q !== searchText) go({ ...now, q: searchText }, { replace: now.q !== '' });
+    }, 200);
     return () => clearTimeout(timer);
   }, [searchText]);
+  const setFilters = useCallback((next: Filters) => latest.current.navigateTo(next, { replace: false }), []);
   return { filters, setFilters, searchText, setSearchText };
 }
 

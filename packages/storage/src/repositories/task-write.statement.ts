@@ -77,6 +77,11 @@ export type TaskWrite =
       row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null };
       /** The `updatedAt` read before deciding on the change. */
       readUpdatedAt: Date;
+      /**
+       * When the change was made (its events' time, new tags'): `row.updatedAt` when absent. They
+       * differ when the clock has not passed the version read and `updatedAt` moves on past it.
+       */
+      at?: Date;
       /** The new tag list and reminder list; absent: unchanged. */
       tags?: TagWrite[];
       reminders?: ReminderWrite[];
@@ -151,7 +156,7 @@ function item(write: TaskWrite, ord: number) {
     parent_id: row.parentId,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
-    at: iso(write.op === 'insert' ? row.createdAt : row.updatedAt),
+    at: iso(write.op === 'insert' ? row.createdAt : (write.at ?? row.updatedAt)),
     read_updated_at: write.op === 'update' ? iso(write.readUpdatedAt) : null,
     tags: write.tags ?? null,
     reminders: reminderItems(write.reminders),
