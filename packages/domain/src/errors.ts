@@ -42,6 +42,10 @@ export const ERROR_CODES = {
   LINK_USED: 410,
   /** A user may have at most 20 push devices: each reminder is sent to every one (docs/security.md). */
   TOO_MANY_DEVICES: 409,
+  /** A CalDAV write whose If-Match / If-None-Match did not hold (docs/caldav.md). */
+  PRECONDITION_FAILED: 412,
+  /** A CalDAV sync token that is not ours or older than deletions are kept (docs/caldav.md). */
+  INVALID_SYNC_TOKEN: 403,
   RATE_LIMITED: 429,
   TOO_MANY_STREAMS: 429,
   OVERLOADED: 503,

@@ -120,6 +120,8 @@ export class RecurrenceService {
       completedAt: null,
       ...due,
       occurrenceIndex: index + 1,
+      // A client's UID names the completed occurrence; the next one is the app's (its extras go with the series).
+      icalUid: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -225,4 +227,6 @@ const EMPTY_TASK = {
   seriesId: null,
   seriesStart: null,
   occurrenceIndex: null,
+  icalUid: null,
+  icalExtras: null,
 } as const;

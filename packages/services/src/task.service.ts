@@ -49,6 +49,12 @@ import {
 } from './task-fields.js';
 import { restoreWrites, subtaskWrites, TRASH_KEPT_MS, undoCompletionWrites, type NextOccurrenceOutcome } from './task-undo.js';
 
+/** What a CalDAV client wrote that the app does not model: its own UID and the VTODO's other properties. */
+export interface IcalKept {
+  uid: string | null;
+  extras: string | null;
+}
+
 /** How long a create's idempotency key holds: a client's retries come within minutes. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -144,7 +150,12 @@ export class TaskService {
     }
   }
 
-  async create(ctx: CallContext, input: TaskCreate, idempotency?: { key: string; fingerprint: string }): Promise<Task> {
+  async create(
+    ctx: CallContext,
+    input: TaskCreate,
+    idempotency?: { key: string; fingerprint: string },
+    ical?: IcalKept,
+  ): Promise<Task> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
     // Only a due without its own zone needs the owner's zone first; otherwise the create is one round trip.
@@ -171,6 +182,8 @@ export class TaskService {
       projectId,
       projectNumber: null,
       parentId: input.parentId,
+      icalUid: ical?.uid ?? null,
+      icalExtras: ical?.extras ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -188,19 +201,22 @@ export class TaskService {
     return { ...task, number: stored!.number, projectNumber: stored!.projectNumber, tags: stored!.tags ?? task.tags };
   }
 
-  async update(ctx: CallContext, ref: string, patch: TaskPatch): Promise<Task> {
+  /** `ical`: a CalDAV write's VTODO properties the app does not model, kept with the task. */
+  async update(ctx: CallContext, ref: string, patch: TaskPatch, ical?: Pick<IcalKept, 'extras'>): Promise<Task> {
     const userId = ctx.principal.userId;
     const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
     const { repos } = this.deps.store;
     const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
     return this.change(ctx, ref, async ({ task: before, row: read }) => {
-      if (!changed.length) return null;
+      const extrasChanged = ical !== undefined && (ical.extras ?? null) !== read.icalExtras;
+      if (!changed.length && !extrasChanged) return null;
       const row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null } = {
         ...read,
         updatedAt: this.deps.clock.now(),
       };
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.description !== undefined) row.description = patch.description;
+      if (extrasChanged) row.icalExtras = ical.extras ?? null;
       if (patch.priority !== undefined) row.priority = priorityRank(patch.priority);
       if (patch.projectId !== undefined && patch.projectId !== read.projectId) {
         // A move: the task takes the next number of the project it moves to; its `#N` stays.
