@@ -23,9 +23,18 @@ function caldavPython(): string {
   return bin;
 }
 
-function run(bin: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const child = spawn(bin, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -35,10 +44,23 @@ function run(bin: string, args: string[], env: Record<string, string>): Promise<
   });
 }
 
-const VTODO_FILTER = [{ 'comp-filter': { _attributes: { name: 'VCALENDAR' }, 'comp-filter': { _attributes: { name: 'VTODO' } } } }];
+const VTODO_FILTER = [
+  { 'comp-filter': { _attributes: { name: 'VCALENDAR' }, 'comp-filter': { _attributes: { name: 'VTODO' } } } },
+];
 
 const vtodo = (uid: string, lines: string[]) =>
-  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//tsdav test//EN', 'BEGIN:VTODO', `UID:${uid}`, 'DTSTAMP:20261201T090000Z', ...lines, 'END:VTODO', 'END:VCALENDAR', ''].join('\r\n');
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//tsdav test//EN',
+    'BEGIN:VTODO',
+    `UID:${uid}`,
+    'DTSTAMP:20261201T090000Z',
+    ...lines,
+    'END:VTODO',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
 describe('CalDAV with real clients', () => {
   let python: string;
@@ -51,9 +73,20 @@ describe('CalDAV with real clients', () => {
   beforeAll(async () => {
     python = caldavPython();
     db = await createPostgresDatabase('todo_caldav');
-    server = await startServer({ DATABASE_URL: db.url, JWT_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn' });
+    server = await startServer({
+      DATABASE_URL: db.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PUBLIC_URL: 'http://127.0.0.1',
+      LOG_LEVEL: 'warn',
+    });
     email = 'dav@example.test';
-    session = (await api(server.url, 'POST', '/api/auth/signup', undefined, { email, password: 'correct horse battery', timeZone: 'Europe/Berlin' })).token;
+    session = (
+      await api(server.url, 'POST', '/api/auth/signup', undefined, {
+        email,
+        password: 'correct horse battery',
+        timeZone: 'Europe/Berlin',
+      })
+    ).token;
     appPassword = (await api(server.url, 'POST', '/api/tokens', session, { name: 'CalDAV', scopes: ['read', 'write'] })).secret;
   }, 660_000);
   afterAll(async () => {
@@ -95,7 +128,11 @@ describe('CalDAV with real clients', () => {
     const token = calendar.syncToken as string;
 
     for (const uid of ['ts-keep', 'ts-done', 'ts-gone']) {
-      const made = await client.createCalendarObject({ calendar, filename: `${uid}.ics`, iCalString: vtodo(uid, [`SUMMARY:${uid}`]) });
+      const made = await client.createCalendarObject({
+        calendar,
+        filename: `${uid}.ics`,
+        iCalString: vtodo(uid, [`SUMMARY:${uid}`]),
+      });
       expect(made.status).toBe(201);
     }
     const objects = await client.fetchCalendarObjects({ calendar, filters: VTODO_FILTER });
@@ -103,9 +140,13 @@ describe('CalDAV with real clients', () => {
     const byUid = (uid: string) => objects.find((o) => o.url.endsWith(`/${uid}.ics`))!;
 
     const kept = byUid('ts-keep');
-    const renamed = await client.updateCalendarObject({ calendarObject: { ...kept, data: (kept.data as string).replace('SUMMARY:ts-keep', 'SUMMARY:kept, renamed') } });
+    const renamed = await client.updateCalendarObject({
+      calendarObject: { ...kept, data: (kept.data as string).replace('SUMMARY:ts-keep', 'SUMMARY:kept, renamed') },
+    });
     expect(renamed.status).toBe(204);
-    const stale = await client.updateCalendarObject({ calendarObject: { ...kept, data: (kept.data as string).replace('SUMMARY:ts-keep', 'SUMMARY:stale') } });
+    const stale = await client.updateCalendarObject({
+      calendarObject: { ...kept, data: (kept.data as string).replace('SUMMARY:ts-keep', 'SUMMARY:stale') },
+    });
     expect(stale.status).toBe(412);
     const done = byUid('ts-done');
     const completed = (done.data as string).replace('STATUS:NEEDS-ACTION', 'STATUS:COMPLETED\r\nCOMPLETED:20261201T100000Z');

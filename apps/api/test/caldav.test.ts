@@ -10,14 +10,31 @@ import { createHarness, type Harness } from './harness.js';
 type Account = Awaited<ReturnType<Harness['user']>> & { basic: string; inbox: string };
 
 const vtodo = (uid: string, lines: string[]) =>
-  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Someone else//Client 1.0//EN', 'BEGIN:VTODO', `UID:${uid}`, 'DTSTAMP:20261127T090000Z', ...lines, 'END:VTODO', 'END:VCALENDAR', ''].join('\r\n');
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Someone else//Client 1.0//EN',
+    'BEGIN:VTODO',
+    `UID:${uid}`,
+    'DTSTAMP:20261127T090000Z',
+    ...lines,
+    'END:VTODO',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
 describe('CalDAV', () => {
   let h: Harness;
   let alice: Account;
   let bob: Account;
 
-  const dav = (method: string, url: string, account: { basic: string } | null, body?: string, headers: Record<string, string> = {}) =>
+  const dav = (
+    method: string,
+    url: string,
+    account: { basic: string } | null,
+    body?: string,
+    headers: Record<string, string> = {},
+  ) =>
     h.app.inject({
       method: method as 'GET',
       url,
@@ -25,7 +42,10 @@ describe('CalDAV', () => {
       ...(body === undefined ? {} : { payload: body }),
     });
   const put = (account: Account, project: string, uid: string, text: string, headers: Record<string, string> = {}) =>
-    dav('PUT', `/dav/calendars/${project}/${encodeURIComponent(uid)}.ics`, account, text, { 'content-type': 'text/calendar', ...headers });
+    dav('PUT', `/dav/calendars/${project}/${encodeURIComponent(uid)}.ics`, account, text, {
+      'content-type': 'text/calendar',
+      ...headers,
+    });
 
   const account = async (scopes: string[] = ['read', 'write']): Promise<Account> => {
     const user = await h.user();
@@ -48,7 +68,9 @@ describe('CalDAV', () => {
     expect(none.headers['www-authenticate']).toMatch(/^Basic realm="/);
     const password = { basic: `Basic ${Buffer.from(`${alice.email}:correct horse battery`).toString('base64')}` };
     expect((await dav('PROPFIND', '/dav/principal/', password)).statusCode).toBe(401);
-    const othersEmail = { basic: `Basic ${Buffer.from(`${bob.email}:${atob(alice.basic.slice(6)).split(':')[1]}`).toString('base64')}` };
+    const othersEmail = {
+      basic: `Basic ${Buffer.from(`${bob.email}:${atob(alice.basic.slice(6)).split(':')[1]}`).toString('base64')}`,
+    };
     expect((await dav('PROPFIND', '/dav/principal/', othersEmail)).statusCode).toBe(401);
     expect((await dav('PROPFIND', '/dav/principal/', alice, undefined, { depth: '0' })).statusCode).toBe(207);
   });
@@ -57,11 +79,23 @@ describe('CalDAV', () => {
     const wellKnown = await dav('PROPFIND', '/.well-known/caldav', null);
     expect(wellKnown.statusCode).toBe(301);
     expect(wellKnown.headers.location).toBe('/dav/principal/');
-    const principal = await dav('PROPFIND', '/dav/principal/', alice, '<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><prop><current-user-principal/><C:calendar-home-set/></prop></propfind>', { depth: '0' });
+    const principal = await dav(
+      'PROPFIND',
+      '/dav/principal/',
+      alice,
+      '<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><prop><current-user-principal/><C:calendar-home-set/></prop></propfind>',
+      { depth: '0' },
+    );
     expect(principal.body).toContain('<d:current-user-principal><d:href>/dav/principal/</d:href>');
     expect(principal.body).toContain('<c:calendar-home-set><d:href>/dav/calendars/</d:href>');
     await h.call('POST', '/api/projects', alice.auth, { name: 'Garden & <house>' });
-    const home = await dav('PROPFIND', '/dav/calendars/', alice, '<A:propfind xmlns:A="DAV:"><A:prop><A:displayname/><A:resourcetype/><B:supported-calendar-component-set xmlns:B="urn:ietf:params:xml:ns:caldav"/><A:sync-token/></A:prop></A:propfind>', { depth: '1' });
+    const home = await dav(
+      'PROPFIND',
+      '/dav/calendars/',
+      alice,
+      '<A:propfind xmlns:A="DAV:"><A:prop><A:displayname/><A:resourcetype/><B:supported-calendar-component-set xmlns:B="urn:ietf:params:xml:ns:caldav"/><A:sync-token/></A:prop></A:propfind>',
+      { depth: '1' },
+    );
     expect(home.statusCode).toBe(207);
     expect(home.body).toContain(`<d:href>/dav/calendars/${alice.inbox}/</d:href>`);
     expect(home.body).toContain('<d:displayname>Garden &amp; &lt;house&gt;</d:displayname>');
@@ -91,7 +125,13 @@ describe('CalDAV', () => {
 
     const got = await dav('GET', `/dav/calendars/${alice.inbox}/${encodeURIComponent(uid)}.ics`, alice);
     expect(got.headers.etag).toBe(etag);
-    for (const line of [`UID:${uid}`, 'X-PHONE-FLAGGED:TRUE', 'GEO:52.52;13.405', 'ATTACH:https://example.com/plants.png', 'TRIGGER;RELATED=END:-PT15M']) {
+    for (const line of [
+      `UID:${uid}`,
+      'X-PHONE-FLAGGED:TRUE',
+      'GEO:52.52;13.405',
+      'ATTACH:https://example.com/plants.png',
+      'TRIGGER;RELATED=END:-PT15M',
+    ]) {
       expect(got.body.replace(/\r\n /g, '')).toContain(line);
     }
     const tasks = await h.call('GET', '/api/tasks', alice.auth);
@@ -106,7 +146,9 @@ describe('CalDAV', () => {
     const fresh = await put(alice, alice.inbox, uid, text.replace('Water the plants', 'Water them'), { 'if-match': etag });
     expect(fresh.statusCode).toBe(204);
     expect(fresh.headers.etag).not.toBe(etag);
-    expect((await h.services.tasks.get({ userId: alice.id, scopes: ['read'], via: 'session' }, task.id)).title).toBe('Water them');
+    expect((await h.services.tasks.get({ userId: alice.id, scopes: ['read'], via: 'session' }, task.id)).title).toBe(
+      'Water them',
+    );
   });
 
   it('completes a recurring VTODO into exactly one next occurrence', async () => {
@@ -133,7 +175,12 @@ describe('CalDAV', () => {
     const project = (await h.call('POST', '/api/projects', alice.auth, { name: 'Sync' })).body.id as string;
     for (const uid of ['a@x', 'b@x']) await put(alice, project, uid, vtodo(uid, [`SUMMARY:${uid}`]));
     const sync = (token: string) =>
-      dav('REPORT', `/dav/calendars/${project}/`, alice, `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`);
+      dav(
+        'REPORT',
+        `/dav/calendars/${project}/`,
+        alice,
+        `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`,
+      );
     const first = await sync('');
     expect(first.body.match(/<d:getetag>/g)).toHaveLength(2);
     const token = /<d:sync-token>([^<]+)<\/d:sync-token>/.exec(first.body)![1]!;
@@ -143,7 +190,9 @@ describe('CalDAV', () => {
     const delta = await sync(token);
     expect(delta.statusCode).toBe(207);
     expect(delta.body).toContain(`<d:href>/dav/calendars/${project}/a%40x.ics</d:href><d:propstat>`);
-    expect(delta.body).toContain(`<d:href>/dav/calendars/${project}/b%40x.ics</d:href><d:status>HTTP/1.1 404 Not Found</d:status>`);
+    expect(delta.body).toContain(
+      `<d:href>/dav/calendars/${project}/b%40x.ics</d:href><d:status>HTTP/1.1 404 Not Found</d:status>`,
+    );
     h.clock.advance(2 * 60 * 60 * 1000);
     const expired = await sync(token);
     expect(expired.statusCode).toBe(403);
@@ -155,7 +204,13 @@ describe('CalDAV', () => {
     expect((await put(bob, alice.inbox, 'sneaky@x', vtodo('sneaky@x', ['SUMMARY:no']))).statusCode).toBe(404);
     const shared = (await h.call('POST', '/api/projects', alice.auth, { name: 'Shared' })).body.id as string;
     await h.store.repos.projects.addMember(shared, bob.id, 'viewer', h.clock.now());
-    const seen = await dav('PROPFIND', `/dav/calendars/${shared}/`, bob, '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>', { depth: '0' });
+    const seen = await dav(
+      'PROPFIND',
+      `/dav/calendars/${shared}/`,
+      bob,
+      '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>',
+      { depth: '0' },
+    );
     expect(seen.statusCode).toBe(207);
     expect(seen.body).toContain('<d:privilege><d:read/></d:privilege>');
     expect(seen.body).not.toContain('<d:write/>');
@@ -172,7 +227,12 @@ describe('CalDAV', () => {
 
   it('makes a project for MKCALENDAR', async () => {
     const id = '0193a3c1-7d7e-7000-8000-00000000abcd';
-    const made = await dav('MKCALENDAR', `/dav/calendars/${id}/`, alice, '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Errands</D:displayname></D:prop></D:set></C:mkcalendar>');
+    const made = await dav(
+      'MKCALENDAR',
+      `/dav/calendars/${id}/`,
+      alice,
+      '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Errands</D:displayname></D:prop></D:set></C:mkcalendar>',
+    );
     expect(made.statusCode).toBe(201);
     const project = await h.call('GET', `/api/projects/${id}`, alice.auth);
     expect(project.body).toMatchObject({ id, name: 'Errands', role: 'owner' });

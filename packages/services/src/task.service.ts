@@ -373,7 +373,10 @@ export class TaskService {
       }
       events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, task }));
       const at = this.deps.clock.now();
-      return { task, write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true } };
+      return {
+        task,
+        write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true },
+      };
     });
   }
 

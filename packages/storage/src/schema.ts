@@ -279,7 +279,9 @@ export const tasks = pgTable(
       .where(sql`${t.completedAt} is null`),
     index('tasks_project_created_idx').on(t.projectId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tasks_parent_idx').on(t.parentId),
-    index('tasks_project_ical_uid_idx').on(t.projectId, t.icalUid).where(sql`${t.icalUid} is not null`),
+    index('tasks_project_ical_uid_idx')
+      .on(t.projectId, t.icalUid)
+      .where(sql`${t.icalUid} is not null`),
     index('tasks_search_idx').using('gin', t.search),
     /** The recurrence reconciliation's scan: completed occurrences of series, by completion time. */
     index('tasks_recurring_completed_idx')

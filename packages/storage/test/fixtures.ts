@@ -61,6 +61,8 @@ export function plainTaskRow(
     seriesStart: null,
     occurrenceIndex: null,
     parentId: null,
+    icalUid: null,
+    icalExtras: null,
     updatedAt: fields.createdAt,
     ...fields,
   };

@@ -37,12 +37,14 @@ export function registerCaldavRoutes(scope: FastifyInstance, services: Services)
   scope.route({
     method: ['GET', 'PROPFIND'],
     url: '/.well-known/caldav',
+    schema: { hide: true },
     handler: (_request, reply) => reply.redirect(PRINCIPAL, 301),
   });
 
   scope.route({
     method: ['GET', 'PUT', 'DELETE', 'OPTIONS', ...DAV_METHODS],
     url: '/dav/*',
+    schema: { hide: true },
     // iCalendar text is checked by its parser (and carries CR LF line ends).
     config: { ownTextCheck: true },
     onRequest: async (request) => {
@@ -50,7 +52,8 @@ export function registerCaldavRoutes(scope: FastifyInstance, services: Services)
     },
     handler: async (request, reply) => {
       const target = targetOf(request.url);
-      if (request.method === 'OPTIONS') return reply.header('dav', '1, 3, calendar-access').header('allow', ALLOW).code(204).send();
+      if (request.method === 'OPTIONS')
+        return reply.header('dav', '1, 3, calendar-access').header('allow', ALLOW).code(204).send();
       if (!target) throw new DomainError('NOT_FOUND', `nothing at ${request.url.split('?')[0]}`);
       return dispatch(services, request, reply, target);
     },
@@ -68,14 +71,20 @@ async function dispatch(services: Services, request: FastifyRequest, reply: Fast
   const conditions = { ifMatch: header('if-match'), ifNoneMatchAny: header('if-none-match')?.trim() === '*' };
   switch (request.method) {
     case 'PROPFIND':
-      return reply.code(207).type(XML).send(await propfind(services, principal, target, header('depth'), body));
+      return reply
+        .code(207)
+        .type(XML)
+        .send(await propfind(services, principal, target, header('depth'), body));
     case 'PROPPATCH':
       // Calendar names and colours are edited in the app; accepting the change silently would lose it.
       wantedProps(body);
       throw new DomainError('FORBIDDEN', 'calendar properties are changed in the app (rename the project there)');
     case 'REPORT':
       if (target.kind !== 'calendar') throw new DomainError('NOT_FOUND', 'REPORT is answered on a calendar');
-      return reply.code(207).type(XML).send(await report(services, principal, target.projectId, body));
+      return reply
+        .code(207)
+        .type(XML)
+        .send(await report(services, principal, target.projectId, body));
     case 'MKCALENDAR': {
       if (target.kind !== 'calendar') throw new DomainError('FORBIDDEN', 'calendars are made under /dav/calendars/<uuid>/');
       await services.caldav.createCalendar(ctx, target.projectId, displayNameOf(body) ?? 'New calendar');
@@ -91,7 +100,10 @@ async function dispatch(services: Services, request: FastifyRequest, reply: Fast
     }
     case 'PUT': {
       const written = await services.caldav.put(ctx, target.projectId, target.name, body ?? '', conditions);
-      return reply.code(written.created ? 201 : 204).header('etag', written.etag).send();
+      return reply
+        .code(written.created ? 201 : 204)
+        .header('etag', written.etag)
+        .send();
     }
     default:
       await services.caldav.remove(ctx, target.projectId, target.name, conditions);
@@ -119,12 +131,18 @@ function displayNameOf(body: string | undefined): string | null {
 function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const code = isDomainError(error) ? error.code : undefined;
   if (code === 'UNAUTHENTICATED' || code === 'INVALID_CREDENTIALS') reply.header('www-authenticate', REALM);
-  if (code === 'INVALID_SYNC_TOKEN') return reply.code(403).type(XML).send(errorBody({ ns: DAV, name: 'valid-sync-token' }));
+  if (code === 'INVALID_SYNC_TOKEN')
+    return reply
+      .code(403)
+      .type(XML)
+      .send(errorBody({ ns: DAV, name: 'valid-sync-token' }));
   if (code === 'PRECONDITION_FAILED' && request.method === 'PUT' && request.headers['if-none-match']) {
-    return reply.code(412).type(XML).send(errorBody({ ns: CALDAV, name: 'no-uid-conflict' }));
+    return reply
+      .code(412)
+      .type(XML)
+      .send(errorBody({ ns: CALDAV, name: 'no-uid-conflict' }));
   }
   const retryAfter = retryAfterOf(error);
   if (retryAfter) reply.header('retry-after', String(retryAfter));
   return sendProblem(reply, toProblem(error, request));
 }
-

@@ -9,7 +9,8 @@ export const DAV_ROOT = '/dav/';
 export const PRINCIPAL = '/dav/principal/';
 export const HOME = '/dav/calendars/';
 export const calendarHref = (projectId: string): string => `${HOME}${projectId}/`;
-export const resourceHref = (projectId: string, name: string): string => `${calendarHref(projectId)}${encodeURIComponent(name)}.ics`;
+export const resourceHref = (projectId: string, name: string): string =>
+  `${calendarHref(projectId)}${encodeURIComponent(name)}.ics`;
 
 /** A property's value as XML, or undefined when this resource does not have it (reported 404). */
 export type PropSource = (q: QName) => string | undefined;
@@ -74,8 +75,7 @@ export function calendarProps(calendar: DavCalendar): PropSource {
       [`{${CALSERVER}}getctag`]: escapeXml(calendar.ctag),
       [`{${DAV}}sync-token`]: escapeXml(calendar.syncToken),
       [`{${DAV}}current-user-privilege-set`]: privileges(calendar.writable),
-      [`{${DAV}}supported-report-set`]:
-        REPORTS.join('') + d('supported-report', d('report', d('sync-collection'))),
+      [`{${DAV}}supported-report-set`]: REPORTS.join('') + d('supported-report', d('report', d('sync-collection'))),
       [`{${APPLE}}calendar-color`]: project.color ? escapeXml(project.color) : undefined,
       [`{${CALDAV}}calendar-timezone`]: undefined,
     });

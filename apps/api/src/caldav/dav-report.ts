@@ -7,9 +7,26 @@ import { DomainError, type Task } from '@todo/domain';
 import type { DavResource, Principal, Services } from '@todo/services';
 import { evaluate, resourceHref, resourceProps } from './dav-props.js';
 import { targetOf } from './dav-target.js';
-import { CALDAV, child, children, DAV, descendants, goneResponse, multistatus, parseXml, qnameOf, response, textOf } from './dav-xml.js';
+import {
+  CALDAV,
+  child,
+  children,
+  DAV,
+  descendants,
+  goneResponse,
+  multistatus,
+  parseXml,
+  qnameOf,
+  response,
+  textOf,
+} from './dav-xml.js';
 
-export async function report(services: Services, principal: Principal, projectId: string, body: string | undefined): Promise<string> {
+export async function report(
+  services: Services,
+  principal: Principal,
+  projectId: string,
+  body: string | undefined,
+): Promise<string> {
   const root = parseXml(body);
   if (!root) throw DomainError.field('VALIDATION_FAILED', 'body', 'a REPORT needs a body');
   const prop = child(root, DAV, 'prop');
@@ -22,8 +39,14 @@ export async function report(services: Services, principal: Principal, projectId
   const { ns, name } = qnameOf(root);
   if (ns === CALDAV && name === 'calendar-multiget') {
     const hrefs = children(root, DAV, 'href').map(textOf);
-    const names = hrefs.map((h) => targetOf(pathOf(h))).map((t) => (t?.kind === 'resource' && t.projectId === projectId ? t.name : null));
-    const found = await services.caldav.resources(principal, projectId, names.filter((n): n is string => n !== null));
+    const names = hrefs
+      .map((h) => targetOf(pathOf(h)))
+      .map((t) => (t?.kind === 'resource' && t.projectId === projectId ? t.name : null));
+    const found = await services.caldav.resources(
+      principal,
+      projectId,
+      names.filter((n): n is string => n !== null),
+    );
     const byName = new Map(found.map((r) => [r.name, r]));
     return multistatus(
       hrefs.map((href, i) => {

@@ -71,8 +71,7 @@ export const c = (name: string, inner = ''): string => element({ ns: CALDAV, nam
 
 /** One `<d:response>`: found properties with 200, missing ones with 404 (RFC 4918 §9.1). */
 export function response(href: string, found: readonly [QName, string][], missing: readonly QName[] = []): string {
-  const stat = (props: string, status: string) =>
-    d('propstat', d('prop', props) + d('status', `HTTP/1.1 ${status}`));
+  const stat = (props: string, status: string) => d('propstat', d('prop', props) + d('status', `HTTP/1.1 ${status}`));
   return d(
     'response',
     d('href', escapeXml(href)) +

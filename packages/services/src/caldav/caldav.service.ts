@@ -119,7 +119,8 @@ export class CaldavService {
     const extras = parsed.extras || null;
     let task: Task;
     if (!existing) {
-      if (parsed.taskId) throw DomainError.field('VALIDATION_FAILED', 'UID', 'this UID names a task that is not in this calendar');
+      if (parsed.taskId)
+        throw DomainError.field('VALIDATION_FAILED', 'UID', 'this UID names a task that is not in this calendar');
       task = await this.tasks.create(ctx, { ...parsed.fields, projectId, parentId }, undefined, { uid: parsed.uid, extras });
     } else {
       task = await this.tasks.update(ctx, existing.task.id, patchOf(existing, parsed, parentId), { extras });
@@ -174,7 +175,8 @@ function selectorOf(names: readonly string[]): { ids: string[]; icalUids: string
 }
 
 function checkPreconditions(existing: DavResource | null, conditions: DavPreconditions): void {
-  if (conditions.ifNoneMatchAny && existing) throw new DomainError('PRECONDITION_FAILED', 'the resource exists (If-None-Match: *)');
+  if (conditions.ifNoneMatchAny && existing)
+    throw new DomainError('PRECONDITION_FAILED', 'the resource exists (If-None-Match: *)');
   if (conditions.ifMatch !== undefined) {
     const wanted = conditions.ifMatch.split(',').map((t) => t.trim());
     if (!existing || !(wanted.includes('*') || wanted.includes(existing.etag))) {
