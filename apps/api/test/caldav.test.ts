@@ -75,6 +75,14 @@ describe('CalDAV', () => {
     expect((await dav('PROPFIND', '/dav/principal/', alice, undefined, { depth: '0' })).statusCode).toBe(207);
   });
 
+  it('throttles failed app passwords like failed logins', async () => {
+    const wrong = { basic: `Basic ${Buffer.from('guess@example.test:todo_guessed').toString('base64')}` };
+    for (let i = 0; i < 6; i++) expect((await dav('PROPFIND', '/dav/principal/', wrong)).statusCode).toBe(401);
+    const refused = await dav('PROPFIND', '/dav/principal/', wrong);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
   it('is found from the well-known URL and lists one VTODO calendar per project', async () => {
     const wellKnown = await dav('PROPFIND', '/.well-known/caldav', null);
     expect(wellKnown.statusCode).toBe(301);
