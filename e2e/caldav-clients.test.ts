@@ -1,12 +1,16 @@
 /**
  * CalDAV with clients nobody here wrote, against `todo start` on PostgreSQL: the Python
  * `caldav` library (pinned, in .cache, installed by scripts/infra/caldav-clients.sh — a client
- * that cannot be installed fails the suite, never skips it) runs e2e/caldav/python_session.py,
- * and `tsdav` (pinned devDependency) does the same from TypeScript. What they write is read
- * back through the REST API.
+ * that cannot be installed fails the suite, never skips it) runs e2e/caldav/python_session.py;
+ * vdirsyncer syncs a project to a folder where todoman adds a todo, and back (same virtualenv);
+ * `tsdav` (pinned devDependency) runs the Python session's steps from TypeScript. What they
+ * write is read back through the REST API.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAVClient } from 'tsdav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +114,34 @@ describe('CalDAV with real clients', () => {
     process.stderr.write(`[caldav python] ${result.stdout}`);
     expect(await titles('open', project.id)).toEqual(['Buy soy milk']);
     expect(await titles('all', project.id)).toEqual(['Buy soy milk', 'Finish report']);
+  });
+
+  it('vdirsyncer syncs a project to a folder and back; todoman edits there reach the API', { timeout: 180_000 }, async () => {
+    const project = await api(server.url, 'POST', '/api/projects', session, { name: 'Terminal' });
+    await api(server.url, 'POST', '/api/tasks', session, { title: 'Made in the app', projectId: project.id });
+    const work = mkdtempSync(join(tmpdir(), 'todo-vdirsyncer-'));
+    const env = { CALDAV_URL: `${server.url}/dav/`, CALDAV_USER: email, CALDAV_PASSWORD: appPassword };
+    const step = (name: string) =>
+      run('bash', ['e2e/caldav/vdirsyncer_session.sh', dirname(python), work, project.id, name], env);
+    try {
+      const added = await step('pull-and-add');
+      expect(added.code, `${added.stderr}\n${added.stdout}`).toBe(0);
+      const tasks = (await api(server.url, 'GET', `/api/tasks?projectId=${project.id}`, session)).items as {
+        id: string;
+        title: string;
+        priority: string;
+      }[];
+      expect(tasks.map((t) => t.title).sort()).toEqual(['Made in the app', 'Written in todoman']);
+      expect(tasks.find((t) => t.title === 'Written in todoman')?.priority).toBe('urgent');
+      const made = tasks.find((t) => t.title === 'Made in the app')!;
+      await api(server.url, 'PATCH', `/api/tasks/${made.id}`, session, { title: 'Renamed in the app' });
+      const listed = await step('pull-and-list');
+      expect(listed.code, `${listed.stderr}\n${listed.stdout}`).toBe(0);
+      const seen = (JSON.parse(listed.stdout) as { summary: string }[]).map((t) => t.summary).sort();
+      expect(seen).toEqual(['Renamed in the app', 'Written in todoman']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('tsdav: discovery, todos, completion, deletion, sync deltas, a 412', { timeout: 120_000 }, async () => {

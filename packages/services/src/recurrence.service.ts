@@ -122,6 +122,7 @@ export class RecurrenceService {
       occurrenceIndex: index + 1,
       // A client's UID names the completed occurrence; the next one is the app's (its extras go with the series).
       icalUid: null,
+      icalName: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -228,5 +229,6 @@ const EMPTY_TASK = {
   seriesStart: null,
   occurrenceIndex: null,
   icalUid: null,
+  icalName: null,
   icalExtras: null,
 } as const;

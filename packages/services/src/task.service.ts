@@ -52,6 +52,8 @@ import { restoreWrites, subtaskWrites, TRASH_KEPT_MS, undoCompletionWrites, type
 /** What a CalDAV client wrote that the app does not model: its own UID and the VTODO's other properties. */
 export interface IcalKept {
   uid: string | null;
+  /** The resource name it was created under, when not its UID. */
+  name: string | null;
   extras: string | null;
 }
 
@@ -183,6 +185,7 @@ export class TaskService {
       projectNumber: null,
       parentId: input.parentId,
       icalUid: ical?.uid ?? null,
+      icalName: ical?.name ?? null,
       icalExtras: ical?.extras ?? null,
       createdAt: now,
       updatedAt: now,

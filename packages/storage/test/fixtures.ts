@@ -62,6 +62,7 @@ export function plainTaskRow(
     occurrenceIndex: null,
     parentId: null,
     icalUid: null,
+    icalName: null,
     icalExtras: null,
     updatedAt: fields.createdAt,
     ...fields,

@@ -22,7 +22,7 @@ export interface DavCalendar {
 }
 
 export interface DavResource {
-  /** The resource's name in its calendar, without `.ics`: the VTODO's UID. */
+  /** The resource's name in its calendar, without `.ics`: the one its client chose, else the VTODO's UID. */
   name: string;
   etag: string;
   ics: string;
@@ -94,7 +94,7 @@ export class CaldavService {
     const present = new Set(changed.map((r) => r.task.id));
     const deleted = (await caldav.deletedAfter(projectId, after))
       .filter((d) => !present.has(d.id))
-      .map((d) => d.icalUid ?? taskUid(d.id));
+      .map((d) => d.icalName ?? taskUid(d.id));
     return { syncToken: calendar.syncToken, changed, deleted };
   }
 
@@ -110,9 +110,6 @@ export class CaldavService {
     enforce(projectRule(calendar.project.role, 'writeTasks'));
     const zone = await this.userZone(ctx.principal.userId);
     const parsed = parseVtodo(ics, { timeZone: zone });
-    if (parsed.uid !== name) {
-      throw DomainError.field('VALIDATION_FAILED', 'UID', `the VTODO's UID must be the resource's name (${name})`);
-    }
     const existing = await this.resource(ctx.principal, projectId, name);
     checkPreconditions(existing, conditions);
     const parentId = await this.parentOf(ctx.principal, projectId, parsed);
@@ -121,7 +118,11 @@ export class CaldavService {
     if (!existing) {
       if (parsed.taskId)
         throw DomainError.field('VALIDATION_FAILED', 'UID', 'this UID names a task that is not in this calendar');
-      task = await this.tasks.create(ctx, { ...parsed.fields, projectId, parentId }, undefined, { uid: parsed.uid, extras });
+      task = await this.tasks.create(ctx, { ...parsed.fields, projectId, parentId }, undefined, {
+        uid: parsed.uid,
+        name,
+        extras,
+      });
     } else {
       task = await this.tasks.update(ctx, existing.task.id, patchOf(existing, parsed, parentId), { extras });
     }
@@ -164,14 +165,14 @@ export class CaldavService {
 const etagOf = (ics: string): string => `"${createHash('sha256').update(ics).digest('base64url').slice(0, 27)}"`;
 
 function resourceOf({ task, row }: DavTask): DavResource {
-  const name = row.icalUid ?? taskUid(task.id);
-  const ics = taskToVtodo(task, { uid: name, ...(row.icalExtras ? { extras: row.icalExtras } : {}) });
+  const name = row.icalName ?? taskUid(task.id);
+  const ics = taskToVtodo(task, { uid: row.icalUid ?? taskUid(task.id), ...(row.icalExtras ? { extras: row.icalExtras } : {}) });
   return { name, etag: etagOf(ics), ics, task };
 }
 
-function selectorOf(names: readonly string[]): { ids: string[]; icalUids: string[] } {
+function selectorOf(names: readonly string[]): { ids: string[]; icalNames: string[] } {
   const ids = names.map(taskIdOfUid).filter((id): id is string => id !== null);
-  return { ids, icalUids: names.filter((n) => taskIdOfUid(n) === null) };
+  return { ids, icalNames: names.filter((n) => taskIdOfUid(n) === null) };
 }
 
 function checkPreconditions(existing: DavResource | null, conditions: DavPreconditions): void {

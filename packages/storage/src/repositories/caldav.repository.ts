@@ -16,7 +16,7 @@ export interface DavTask {
 
 export interface DavTombstone {
   id: string;
-  icalUid: string | null;
+  icalName: string | null;
 }
 
 export class CaldavRepository {
@@ -24,20 +24,20 @@ export class CaldavRepository {
 
   /**
    * The tasks of a project the caller is a member of (of its top-level project); `changedAfter`
-   * keeps those written later, `ids` those named (multiget), `icalUid` the client's UID.
+   * keeps those written later, `ids` (the app's UIDs) and `icalNames` (a client's resource names) those named.
    */
   async tasks(
     userId: string,
     projectId: string,
-    only: { changedAfter?: Date; ids?: readonly string[]; icalUids?: readonly string[] } = {},
+    only: { changedAfter?: Date; ids?: readonly string[]; icalNames?: readonly string[] } = {},
   ): Promise<DavTask[]> {
     const conditions = [eq(tasks.projectId, projectId)];
     if (only.changedAfter) conditions.push(sql`${tasks.updatedAt} > ${only.changedAfter.toISOString()}::timestamptz`);
-    if (only.ids || only.icalUids) {
+    if (only.ids || only.icalNames) {
       const ids = only.ids ?? [];
-      const uids = only.icalUids ?? [];
+      const names = only.icalNames ?? [];
       conditions.push(
-        sql`(${tasks.id}::text = any(${sql.param(ids)}::text[]) or ${tasks.icalUid} = any(${sql.param(uids)}::text[]))`,
+        sql`(${tasks.id}::text = any(${sql.param(ids)}::text[]) or ${tasks.icalName} = any(${sql.param(names)}::text[]))`,
       );
     }
     const rows = await this.db
@@ -64,7 +64,7 @@ export class CaldavRepository {
   /** Tasks deleted from the project after `after`, while the trash still holds them. */
   async deletedAfter(projectId: string, after: Date): Promise<DavTombstone[]> {
     const result = (await this.db.execute(sql`
-      select e->'row'->>'id' as id, e->'row'->>'ical_uid' as "icalUid"
+      select e->'row'->>'id' as id, e->'row'->>'ical_name' as "icalName"
       from task_trash t, jsonb_array_elements(t.tasks) e
       where t.deleted_at > ${after.toISOString()}::timestamptz and e->'row'->>'project_id' = ${projectId}`)) as unknown as {
       rows: DavTombstone[];
