@@ -64,6 +64,11 @@ if (existsSync(join(root, 'e2e/schemathesis.test.ts'))) {
   Object.assign(env, infra('schemathesis.sh'));
 }
 
+if (existsSync(join(root, 'e2e/caldav-clients.test.ts'))) {
+  step('CalDAV clients (Python caldav) in a virtualenv under .cache (scripts/infra/caldav-clients.sh)');
+  Object.assign(env, infra('caldav-clients.sh'));
+}
+
 step('running test suites (vitest)');
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -32,6 +32,7 @@ import { registerNotificationRoutes } from './routes/notification.routes.js';
 import { registerWebhookRoutes } from './routes/webhook.routes.js';
 import { registerCalendarFeedRoutes, registerFeedRoute } from './routes/calendar-feed.routes.js';
 import { registerPushRoutes } from './routes/push.routes.js';
+import { addDavMethods, registerCaldavRoutes } from './caldav/caldav.routes.js';
 import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
 import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
@@ -97,6 +98,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Excess requests are refused by the server's own listener, before Fastify's work.
     ...(shedder ? { serverFactory: shedder.serverFactory } : {}),
   }) as unknown as App;
+  addDavMethods(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The caller's trace context joins every log line of the request.
@@ -171,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerAuthRoutes(scope, deps.services, { rateLimit: deps.authRateLimit ?? 10, secureCookies: deps.secureCookies ?? false });
     registerFeedRoute(scope, deps.services, { rateLimit: deps.feedRateLimit ?? 60 });
   });
+  await app.register(async (scope) => registerCaldavRoutes(scope, deps.services));
   await typed.register(async (scope) => {
     scope.decorateRequest('principal', null);
     scope.addHook('onRequest', (request) => authenticate(deps.services.auth, request));

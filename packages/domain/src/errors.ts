@@ -39,11 +39,16 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   PARENT_CYCLE: 409,
   LINK_STALE: 409,
-  /** A write named a version (If-Match) the resource no longer has: nothing was written. */
+  /**
+   * A write named a version (If-Match, If-None-Match: * over CalDAV) the resource no longer has,
+   * or does: nothing was written.
+   */
   PRECONDITION_FAILED: 412,
   LINK_USED: 410,
   /** A user may have at most 20 push devices: each reminder is sent to every one (docs/security.md). */
   TOO_MANY_DEVICES: 409,
+  /** A CalDAV sync token that is not ours or older than deletions are kept (docs/caldav.md). */
+  INVALID_SYNC_TOKEN: 403,
   RATE_LIMITED: 429,
   TOO_MANY_STREAMS: 429,
   OVERLOADED: 503,

@@ -173,6 +173,28 @@ export class AuthService {
     return this.authenticateSession(credential);
   }
 
+  /**
+   * CalDAV's HTTP Basic: the account's email and one of its API tokens as the password (an app
+   * password); the account password is never accepted there. A failure counts under the login
+   * throttle, so guessing is refused as at login (docs/caldav.md).
+   */
+  async authenticateAppPassword(email: string, secret: string, client: ClientKey = 'local'): Promise<Principal> {
+    let principal: Principal | null = null;
+    if (looksLikeApiToken(secret)) {
+      try {
+        principal = await this.authenticateToken(secret);
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'UNAUTHENTICATED')) throw error;
+      }
+    }
+    if (principal) {
+      const user = await this.deps.store.repos.users.findById(principal.userId);
+      if (user?.email.toLowerCase() === email.trim().toLowerCase()) return principal;
+    }
+    await this.throttle.guard(email, client, () => Promise.resolve(null));
+    throw new DomainError('INVALID_CREDENTIALS', 'use the account email and an app password (an API token)');
+  }
+
   /** A new session for an account whose owner just proved who they are (login, a confirmed sign-up). */
   async openSession(user: User): Promise<Session> {
     const sessionId = randomUUID();

@@ -10,6 +10,7 @@ import { LabelService } from './label.service.js';
 import { ProjectService } from './project.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
+import { CaldavService } from './caldav/caldav.service.js';
 import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import { TokenService } from './token.service.js';
 import { PushService, type PushOptions } from './push.service.js';
@@ -27,7 +28,14 @@ import { CalendarFeedService } from './calendar-feed.service.js';
 
 export { AuthService, type AuthOptions, type ClientKey, type Session } from './auth.service.js';
 export { LoginThrottle, RetryLaterError, clientKey, type LoginThrottleOptions } from './security/login-throttle.js';
-export { TaskService } from './task.service.js';
+export { TaskService, type IcalKept } from './task.service.js';
+export {
+  CaldavService,
+  type DavCalendar,
+  type DavChanges,
+  type DavPreconditions,
+  type DavResource,
+} from './caldav/caldav.service.js';
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
 export { ProjectService } from './project.service.js';
@@ -103,6 +111,7 @@ export interface Services {
   webhooks: WebhookService;
   webhookDeliveries: WebhookDeliveryService;
   calendarFeeds: CalendarFeedService;
+  caldav: CaldavService;
 }
 
 export interface ServiceOptions {
@@ -128,6 +137,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
   const actionTokens = new ActionTokens(auth.jwtSecret, deps.clock);
   const accounts = options.accounts ?? { publicUrl: 'http://localhost:8080' };
   const confirmations = new EmailConfirmationService(deps, authService, accounts);
+  const projects = new ProjectService(deps);
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
@@ -135,7 +145,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     profile: new ProfileService(deps, authService, confirmations),
     confirmations,
     tasks,
-    projects: new ProjectService(deps),
+    projects,
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),
@@ -147,5 +157,6 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     webhooks: new WebhookService(deps, options.webhooks ?? { allowPrivateTargets: false }),
     webhookDeliveries: new WebhookDeliveryService(deps),
     calendarFeeds: new CalendarFeedService(deps, tasks, { publicUrl: accounts.publicUrl }),
+    caldav: new CaldavService(deps, tasks, projects, authService),
   };
 }

@@ -33,9 +33,9 @@ export class ProjectService {
     return this.allowed(this.deps.store.repos, principal.userId, id, 'read');
   }
 
-  async create(ctx: CallContext, input: ProjectCreate): Promise<Project> {
+  /** `id`: a CalDAV client's MKCALENDAR names the new calendar's URL, and so the project's id. */
+  async create(ctx: CallContext, input: ProjectCreate, id: string = this.deps.ids.next()): Promise<Project> {
     const userId = ctx.principal.userId;
-    const id = this.deps.ids.next();
     const now = this.deps.clock.now();
     await this.guardName(() =>
       this.unitOfWork.run(ctx, async (repos, emit) => {

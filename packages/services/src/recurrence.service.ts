@@ -120,6 +120,9 @@ export class RecurrenceService {
       completedAt: null,
       ...due,
       occurrenceIndex: index + 1,
+      // A client's UID names the completed occurrence; the next one is the app's (its extras go with the series).
+      icalUid: null,
+      icalName: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -225,4 +228,7 @@ const EMPTY_TASK = {
   seriesId: null,
   seriesStart: null,
   occurrenceIndex: null,
+  icalUid: null,
+  icalName: null,
+  icalExtras: null,
 } as const;

@@ -52,6 +52,14 @@ import {
 } from './task-fields.js';
 import { restoreWrites, subtaskWrites, TRASH_KEPT_MS, undoCompletionWrites, type NextOccurrenceOutcome } from './task-undo.js';
 
+/** What a CalDAV client wrote that the app does not model: its own UID and the VTODO's other properties. */
+export interface IcalKept {
+  uid: string | null;
+  /** The resource name it was created under, when not its UID. */
+  name: string | null;
+  extras: string | null;
+}
+
 /**
  * A write on condition (HTTP If-Match): made only if the task is still the version the client
  * named (`taskEtag`), else `TaskVersionMismatch` with the task as it is. Absent: the last write wins.
@@ -155,7 +163,12 @@ export class TaskService {
     }
   }
 
-  async create(ctx: CallContext, input: TaskCreate, idempotency?: { key: string; fingerprint: string }): Promise<Task> {
+  async create(
+    ctx: CallContext,
+    input: TaskCreate,
+    idempotency?: { key: string; fingerprint: string },
+    ical?: IcalKept,
+  ): Promise<Task> {
     const userId = ctx.principal.userId;
     const { repos } = this.deps.store;
     // Only a due without its own zone needs the owner's zone first; otherwise the create is one round trip.
@@ -182,6 +195,9 @@ export class TaskService {
       projectId,
       projectNumber: null,
       parentId: input.parentId,
+      icalUid: ical?.uid ?? null,
+      icalName: ical?.name ?? null,
+      icalExtras: ical?.extras ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -199,19 +215,28 @@ export class TaskService {
     return { ...task, number: stored!.number, projectNumber: stored!.projectNumber, tags: stored!.tags ?? task.tags };
   }
 
-  async update(ctx: CallContext, ref: string, patch: TaskPatch, condition: WriteCondition = {}): Promise<Task> {
+  /** `ical`: a CalDAV write's VTODO properties the app does not model, kept with the task. */
+  async update(
+    ctx: CallContext,
+    ref: string,
+    patch: TaskPatch,
+    condition: WriteCondition = {},
+    ical?: Pick<IcalKept, 'extras'>,
+  ): Promise<Task> {
     const userId = ctx.principal.userId;
     const changed = Object.keys(patch).filter((k) => patch[k as keyof TaskPatch] !== undefined);
     const { repos } = this.deps.store;
     const zone = patch.due !== undefined || patch.recurrence !== undefined ? await this.userZone(userId) : 'UTC';
     return this.change(ctx, ref, condition, async ({ task: before, row: read }) => {
-      if (!changed.length) return null;
+      const extrasChanged = ical !== undefined && (ical.extras ?? null) !== read.icalExtras;
+      if (!changed.length && !extrasChanged) return null;
       const row: Omit<TaskRow, 'projectNumber'> & { projectNumber: number | null } = {
         ...read,
         updatedAt: this.nextVersion(read),
       };
       if (patch.title !== undefined) row.title = patch.title;
       if (patch.description !== undefined) row.description = patch.description;
+      if (extrasChanged) row.icalExtras = ical.extras ?? null;
       if (patch.priority !== undefined) row.priority = priorityRank(patch.priority);
       if (patch.projectId !== undefined && patch.projectId !== read.projectId) {
         // A move: the task takes the next number of the project it moves to; its `#N` stays.
@@ -374,7 +399,10 @@ export class TaskService {
       }
       events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, task }));
       const at = this.deps.clock.now();
-      return { task, write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true } };
+      return {
+        task,
+        write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true },
+      };
     });
   }
 

@@ -32,6 +32,7 @@ export { toUser } from './repositories/user.repository.js';
 export type { ReminderWrite, StoredTaskWrite, TagWrite, TaskWrite } from './repositories/task-write.statement.js';
 export type { TaskWriteBatcherOptions } from './repositories/task-write.batcher.js';
 export type { NextOccurrence, UnhandledCompletion } from './repositories/recurrence.repository.js';
+export type { DavTask, DavTombstone } from './repositories/caldav.repository.js';
 export type { TrashEntry, TrashedTask } from './repositories/trash.repository.js';
 export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';

@@ -251,6 +251,12 @@ export const tasks = pgTable(
     /** The task's number in its project (`<projectId>/<n>`), from the project's `task_seq`. */
     projectNumber: integer('project_number').notNull(),
     parentId: uuid('parent_id').references((): AnyPgColumn => tasks.id, { onDelete: 'cascade' }),
+    /** CalDAV: the UID a client gave the task; null for the app's own `<id>@todo-app` (docs/caldav.md). */
+    icalUid: text('ical_uid'),
+    /** CalDAV: the resource name (`<name>.ics`) a client created the task under; null: its UID, `<id>@todo-app`. */
+    icalName: text('ical_name'),
+    /** CalDAV: the VTODO's properties the app does not model, as iCalendar text, given back on GET. */
+    icalExtras: text('ical_extras'),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
@@ -275,6 +281,9 @@ export const tasks = pgTable(
       .where(sql`${t.completedAt} is null`),
     index('tasks_project_created_idx').on(t.projectId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tasks_parent_idx').on(t.parentId),
+    index('tasks_project_ical_name_idx')
+      .on(t.projectId, t.icalName)
+      .where(sql`${t.icalName} is not null`),
     index('tasks_search_idx').using('gin', t.search),
     /** The recurrence reconciliation's scan: completed occurrences of series, by completion time. */
     index('tasks_recurring_completed_idx')

@@ -13,6 +13,7 @@ import { DeadLetterRepository, NotificationRepository } from './repositories/not
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { RecurrenceRepository } from './repositories/recurrence.repository.js';
 import { TaskRepository } from './repositories/task.repository.js';
+import { CaldavRepository } from './repositories/caldav.repository.js';
 import { TrashRepository } from './repositories/trash.repository.js';
 import { TaskWriteBatcher, type TaskWriteBatcherOptions } from './repositories/task-write.batcher.js';
 import { SessionRepository, UserRepository } from './repositories/user.repository.js';
@@ -35,6 +36,7 @@ export interface Repositories {
   projects: ProjectRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
+  caldav: CaldavRepository;
   recurrence: RecurrenceRepository;
   trash: TrashRepository;
   idempotency: IdempotencyRepository;
@@ -59,6 +61,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   projects: new ProjectRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
+  caldav: new CaldavRepository(db),
   recurrence: new RecurrenceRepository(db),
   trash: new TrashRepository(db),
   idempotency: new IdempotencyRepository(db),

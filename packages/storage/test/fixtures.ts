@@ -61,6 +61,9 @@ export function plainTaskRow(
     seriesStart: null,
     occurrenceIndex: null,
     parentId: null,
+    icalUid: null,
+    icalName: null,
+    icalExtras: null,
     updatedAt: fields.createdAt,
     ...fields,
   };

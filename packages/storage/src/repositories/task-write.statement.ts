@@ -27,7 +27,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
-import { followedPart, numberParts, projectNumberParts, redeliveredParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
+import {
+  followedPart,
+  numberParts,
+  projectNumberParts,
+  redeliveredParts,
+  reminderParts,
+  tagParts,
+  trashedPart,
+} from './task-write.parts.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface ReminderWrite {
@@ -154,6 +162,9 @@ function item(write: TaskWrite, ord: number) {
     project_id: row.projectId,
     project_number: row.projectNumber,
     parent_id: row.parentId,
+    ical_uid: row.icalUid ?? null,
+    ical_name: row.icalName ?? null,
+    ical_extras: row.icalExtras ?? null,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
     at: iso(write.op === 'insert' ? row.createdAt : (write.at ?? row.updatedAt)),
@@ -256,6 +267,9 @@ const TASK_FIELDS = [
   'series_start',
   'occurrence_index',
   'parent_id',
+  'ical_uid',
+  'ical_name',
+  'ical_extras',
   'updated_at',
 ];
 
@@ -286,7 +300,7 @@ function parts(needs: Needs): SQL[] {
       select * from jsonb_to_recordset(${sql.placeholder('items')}::jsonb) as i(ord int, op text, id uuid, user_id uuid,
         number int, title text, description text, priority int, completed_at timestamptz, due_date date, due_time time,
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
-        occurrence_index int, project_id uuid, project_number int, parent_id uuid, created_at timestamptz, updated_at timestamptz,
+        occurrence_index int, project_id uuid, project_number int, parent_id uuid, ical_uid text, ical_name text, ical_extras text, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
         fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb))`,
     ...(needs.follows ? [followedPart] : []),
