@@ -25,6 +25,8 @@ import { CalendarFeedRepository } from './repositories/calendar-feed.repository.
 import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
 import { tags } from './schema.js';
 import { ProjectRepository } from './repositories/project.repository.js';
+import { CommentRepository } from './repositories/comment.repository.js';
+import { ActivityRepository } from './repositories/activity.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -48,6 +50,8 @@ export interface Repositories {
   webhookDeliveries: WebhookDeliveryRepository;
   calendarFeeds: CalendarFeedRepository;
   pushSubscriptions: PushSubscriptionRepository;
+  comments: CommentRepository;
+  activity: ActivityRepository;
 }
 
 const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
@@ -57,6 +61,8 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   actionLinks: new ActionLinkRepository(db),
   emailConfirmations: new EmailConfirmationRepository(db),
   projects: new ProjectRepository(db),
+  comments: new CommentRepository(db),
+  activity: new ActivityRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   recurrence: new RecurrenceRepository(db),
