@@ -30,7 +30,8 @@ describe('comments over REST', () => {
   });
   afterAll(() => h?.close());
 
-  const post = (who: Who, body: unknown, ref: string = task.id) => h.call('POST', `/api/tasks/${ref}/comments`, users[who].auth, body);
+  const post = (who: Who, body: unknown, ref: string = task.id) =>
+    h.call('POST', `/api/tasks/${ref}/comments`, users[who].auth, body);
   const local = (who: Who) => users[who].email.split('@')[0]!;
   const outboxCount = async (type: string, subject: string) =>
     Number(
@@ -42,12 +43,15 @@ describe('comments over REST', () => {
     );
 
   it('lets owners, admins and editors comment; a viewer only where the project allows it; a stranger gets 404', async () => {
-    for (const who of ['owner', 'admin', 'editor'] as const) expect((await post(who, { body: `by ${who}` })).status, who).toBe(201);
+    for (const who of ['owner', 'admin', 'editor'] as const)
+      expect((await post(who, { body: `by ${who}` })).status, who).toBe(201);
     expect((await post('viewer', { body: 'by viewer' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     expect((await post('stranger', { body: 'by stranger' })).body).toMatchObject({ status: 404, code: 'TASK_NOT_FOUND' });
     expect((await h.call('GET', `/api/tasks/${task.id}/comments`, users.stranger.auth)).status).toBe(404);
 
-    expect((await h.call('PATCH', `/api/projects/${project.id}`, users.editor.auth, { commentsByViewers: true })).status).toBe(403);
+    expect((await h.call('PATCH', `/api/projects/${project.id}`, users.editor.auth, { commentsByViewers: true })).status).toBe(
+      403,
+    );
     const allowed = await h.call('PATCH', `/api/projects/${project.id}`, users.admin.auth, { commentsByViewers: true });
     expect(allowed.body.commentsByViewers).toBe(true);
     expect((await post('viewer', { body: 'by viewer' })).status).toBe(201);
@@ -78,7 +82,9 @@ describe('comments over REST', () => {
       expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
     }
     expect((await post('owner', { body: 'x'.repeat(10_000) })).status).toBe(201);
-    expect((await h.call('GET', `/api/tasks/${task.id}/comments?cursor=nope`, users.owner.auth)).body.code).toBe('INVALID_CURSOR');
+    expect((await h.call('GET', `/api/tasks/${task.id}/comments?cursor=nope`, users.owner.auth)).body.code).toBe(
+      'INVALID_CURSOR',
+    );
     expect((await h.call('PATCH', `/api/comments/not-a-uuid`, users.owner.auth, { body: 'x' })).status).toBe(400);
   });
 
@@ -99,13 +105,19 @@ describe('comments over REST', () => {
     await h.call('PATCH', `/api/comments/${written.id}`, users.admin.auth, { body: 'refused' });
     await h.call('DELETE', `/api/comments/${written.id}`, users.editor.auth);
     await h.call('DELETE', `/api/comments/${written.id}`, users.editor.auth);
-    for (const type of ['created', 'updated', 'deleted']) expect(await outboxCount(`todo.comment.${type}.v1`, own.id), type).toBe(1);
+    for (const type of ['created', 'updated', 'deleted'])
+      expect(await outboxCount(`todo.comment.${type}.v1`, own.id), type).toBe(1);
     const [event] = (
       (await h.database.db.execute(
         sql`select event from outbox where type = 'todo.comment.updated.v1' and event->>'subject' = ${own.id}`,
       )) as unknown as { rows: { event: { data: Record<string, unknown> } }[] }
     ).rows;
-    expect(event!.event.data).toMatchObject({ userId: users.editor.id, actorId: users.editor.id, projectId: project.id, taskId: own.id });
+    expect(event!.event.data).toMatchObject({
+      userId: users.editor.id,
+      actorId: users.editor.id,
+      projectId: project.id,
+      taskId: own.id,
+    });
   });
 
   it('pages oldest first with a cursor', async () => {

@@ -4,7 +4,14 @@ import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
 import { fileSender, registerMailer, registerPush, webPushSender, type MailSender } from '@todo/mailer';
-import { registerActivity, registerNotifier, registerWebhooks, webhookSender, type NotifierRole, type WebhookRole } from '@todo/notifier';
+import {
+  registerActivity,
+  registerNotifier,
+  registerWebhooks,
+  webhookSender,
+  type NotifierRole,
+  type WebhookRole,
+} from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
 import type { Database } from '@todo/storage';

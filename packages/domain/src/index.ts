@@ -95,7 +95,17 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, MAX_PUSH_DEVICES, projectRule, commentRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
+export {
+  policy,
+  enforce,
+  MAX_PUSH_DEVICES,
+  projectRule,
+  commentRule,
+  PROJECT_ACTIONS,
+  type Caller,
+  type Decision,
+  type ProjectAction,
+} from './policy.js';
 export {
   MAX_PROJECT_DEPTH,
   PROJECT_ROLES,

@@ -140,7 +140,15 @@ describe('project rules', () => {
     const decision = commentRule(role, action, { own }, { commentsByViewers });
     const mayComment = role !== null && (role !== 'viewer' || commentsByViewers);
     const expected =
-      role === null ? 'NOT_FOUND' : own ? (mayComment ? null : 'FORBIDDEN') : action === 'delete' && (role === 'owner' || role === 'admin') ? null : 'FORBIDDEN';
+      role === null
+        ? 'NOT_FOUND'
+        : own
+          ? mayComment
+            ? null
+            : 'FORBIDDEN'
+          : action === 'delete' && (role === 'owner' || role === 'admin')
+            ? null
+            : 'FORBIDDEN';
     if (expected === null) expect(decision.allowed).toBe(true);
     else expect(decision).toMatchObject({ allowed: false, code: expected });
   });

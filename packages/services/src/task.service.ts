@@ -252,7 +252,9 @@ export class TaskService {
         tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
         reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
       );
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, actorId: ctx.principal.userId, task, changed })];
+      const events = [
+        pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, actorId: ctx.principal.userId, task, changed }),
+      ];
       return {
         task,
         write: {
@@ -292,7 +294,14 @@ export class TaskService {
         ...(r.id === reminderId ? { snoozedUntil: until } : {}),
       }));
       const task = taskFromRow(row, before.tags, reminderJson(reminders));
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, actorId: ctx.principal.userId, task, changed: ['reminders'] })];
+      const events = [
+        pendingEvent('todo.task.updated.v1', task.id, {
+          userId: read.userId,
+          actorId: ctx.principal.userId,
+          task,
+          changed: ['reminders'],
+        }),
+      ];
       return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, reminders, events } };
     });
   }
@@ -357,7 +366,10 @@ export class TaskService {
       }
       events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, actorId: userId, task }));
       const at = this.deps.clock.now();
-      return { task, write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true } };
+      return {
+        task,
+        write: { op: 'delete', userId: row.userId, id: task.id, readUpdatedAt: row.updatedAt, at, events, trash: true },
+      };
     });
   }
 

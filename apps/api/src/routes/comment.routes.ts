@@ -23,7 +23,13 @@ export function registerCommentRoutes(app: TypedApp, { comments, activity }: Pic
   app.get(
     '/api/tasks/:ref/comments',
     {
-      schema: { tags, summary: "A task's comments, oldest first", params: Ref, querystring: Page, response: { 200: CommentPage } },
+      schema: {
+        tags,
+        summary: "A task's comments, oldest first",
+        params: Ref,
+        querystring: Page,
+        response: { 200: CommentPage },
+      },
     },
     async (request) => comments.list(principalOf(request), request.params.ref, request.query),
   );

@@ -20,7 +20,8 @@ export function registerCommentCommands(program: Command, out: Out): void {
         body: words.join(' '),
       });
       out(`commented  ${written.id}`);
-      if (written.unresolvedMentions.length) out(`not members of the project, left as text: ${written.unresolvedMentions.join(', ')}`);
+      if (written.unresolvedMentions.length)
+        out(`not members of the project, left as text: ${written.unresolvedMentions.join(', ')}`);
     });
   program
     .command('comments')
@@ -30,7 +31,7 @@ export function registerCommentCommands(program: Command, out: Out): void {
     .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => {
       const api = apiClient(cmd);
       const items: Comment[] = [];
-      for (let cursor: string | null = null; ; ) {
+      for (let cursor: string | null = null; ;) {
         const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
         const page: { items: Comment[]; nextCursor: string | null } = await api.request(
           'GET',

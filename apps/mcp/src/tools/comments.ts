@@ -26,7 +26,8 @@ export const commentTools: ToolDef[] = [
     annotations: WRITE,
     run: async (ctx, { action, task, commentId, body }) => {
       const { comments } = ctx.services;
-      if (action === 'add') return { comment: await comments.create(callOf(ctx), required(task, 'task'), required(body, 'body')) };
+      if (action === 'add')
+        return { comment: await comments.create(callOf(ctx), required(task, 'task'), required(body, 'body')) };
       const id = required(commentId, 'commentId');
       if (action === 'edit') return { comment: await comments.update(callOf(ctx), id, required(body, 'body')) };
       await comments.delete(callOf(ctx), id);

@@ -29,7 +29,7 @@ SHARED_SHAPES.set(Project, { tool: 'list_projects', description: 'A project (see
 export const TaskOut = z.object({ task: Task });
 export const TaskPageOut = z.object({
   items: z.array(Task),
-  nextCursor: z.string().nullable().describe('The next page\'s `cursor`; null on the last'),
+  nextCursor: z.string().nullable().describe("The next page's `cursor`; null on the last"),
 });
 export const DueIn = Due.describe('A due, as in add_task; parse_due turns words like "tomorrow 9am" into one');
 SHARED_SHAPES.set(DueIn, DUE_SHAPE);

@@ -185,10 +185,7 @@ const previewRecurrence = defineTool({
     'Checks a repeat rule: an RRULE or a phrase ("every weekday") becomes an RRULE, its English reading and the next `count` dates from `start` (default today).',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
-    start: z
-      .union([LocalDate, LocalDateTime])
-      .optional()
-      .describe("Series anchor; default: the rule's first date from today"),
+    start: z.union([LocalDate, LocalDateTime]).optional().describe("Series anchor; default: the rule's first date from today"),
     timeZone: TimeZoneName.optional().describe("Default: the user's zone"),
     count: z.int().min(1).max(50).default(5),
   }),

@@ -129,7 +129,7 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page. Words: search_tasks; today: get_overview.",
+    'Lists tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page. Words: search_tasks; today: get_overview.',
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
@@ -145,8 +145,7 @@ const listTasks = defineTool({
 const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
-  description:
-    "Full-text search of task titles and descriptions, best first; open and completed unless `status` says.",
+  description: 'Full-text search of task titles and descriptions, best first; open and completed unless `status` says.',
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -203,8 +202,7 @@ const reopenTask = defineTool({
 const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
-  description:
-    'Deletes one task (number or id, never guessed from a title) with its subtasks. Confirm first.',
+  description: 'Deletes one task (number or id, never guessed from a title) with its subtasks. Confirm first.',
   input: z.strictObject({ task: TaskRef }),
   output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
   annotations: CHANGE,

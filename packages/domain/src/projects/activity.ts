@@ -38,11 +38,19 @@ export function activityOf(event: Pick<CloudEvent, 'id' | 'type' | 'time' | 'dat
   const base = { eventId: event.id, type, at: new Date(event.time) };
   const taskVerb = TASK_VERBS[type];
   if (taskVerb) {
-    const parsed = EVENT_SCHEMAS['todo.task.created.v1'].extend({ changed: EVENT_SCHEMAS['todo.task.updated.v1'].shape.changed.optional() }).safeParse(event.data);
+    const parsed = EVENT_SCHEMAS['todo.task.created.v1']
+      .extend({ changed: EVENT_SCHEMAS['todo.task.updated.v1'].shape.changed.optional() })
+      .safeParse(event.data);
     if (!parsed.success) return null;
     const { task, userId, actorId, changed } = parsed.data;
     const what = changed?.length ? ` (${changed.join(', ')})` : '';
-    return { ...base, projectId: task.projectId, taskId: task.id, actorId: actorId ?? userId, summary: `${taskVerb} ${quote(task.title)}${what}` };
+    return {
+      ...base,
+      projectId: task.projectId,
+      taskId: task.id,
+      actorId: actorId ?? userId,
+      summary: `${taskVerb} ${quote(task.title)}${what}`,
+    };
   }
   const commentVerb = COMMENT_VERBS[type];
   if (commentVerb) {

@@ -76,7 +76,8 @@ export function resolveMentions(
   for (const token of tokens) {
     const wanted = token.toLowerCase();
     const member = members.find(
-      (m) => (m.name !== null && squash(m.name) === wanted) || m.email.slice(0, m.email.lastIndexOf('@')).toLowerCase() === wanted,
+      (m) =>
+        (m.name !== null && squash(m.name) === wanted) || m.email.slice(0, m.email.lastIndexOf('@')).toLowerCase() === wanted,
     );
     if (member) ids.add(member.id);
     else unresolved.push(token);
