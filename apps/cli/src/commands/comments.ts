@@ -42,7 +42,10 @@ export function registerCommentCommands(program: Command, out: Out): void {
         if (!cursor) break;
       }
       if (opts.json) return out(JSON.stringify(items, null, 2));
-      for (const c of items) out(`${c.createdAt}  ${c.authorId}\n  ${c.body.replace(/\n/g, '\n  ')}`);
+      for (const c of items) {
+        out(`${c.createdAt}  ${c.authorId}`);
+        for (const line of c.body.split('\n')) out(`  ${line}`);
+      }
     });
   program
     .command('activity')
