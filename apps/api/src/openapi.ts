@@ -110,6 +110,24 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
   },
   'POST /api/tasks/{ref}/tags': { id: 'tagTask' },
   'DELETE /api/tasks/{ref}/tags/{name}': { id: 'untagTask' },
+  'GET /api/tasks/{ref}/comments': { id: 'listComments' },
+  'POST /api/tasks/{ref}/comments': {
+    id: 'addComment',
+    errors: { 403: 'The token lacks the "write" scope, or you are a viewer and the project does not let viewers comment' },
+  },
+  'PATCH /api/comments/{id}': {
+    id: 'editComment',
+    errors: { 403: 'The token lacks the "write" scope, or the comment is not yours', 404: 'No such comment you can see' },
+  },
+  'DELETE /api/comments/{id}': {
+    id: 'deleteComment',
+    errors: {
+      403: 'The token lacks the "write" scope, or the comment is not yours and you are not an owner or admin of the project',
+      404: 'No such comment you can see',
+    },
+  },
+  'GET /api/tasks/{ref}/activity': { id: 'getTaskActivity' },
+  'GET /api/projects/{id}/activity': { id: 'getProjectActivity' },
   'GET /api/projects': { id: 'listProjects' },
   'POST /api/projects': {
     id: 'createProject',

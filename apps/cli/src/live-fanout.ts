@@ -29,6 +29,9 @@ export const LIVE_TYPES = [
   'todo.task.deleted.v1',
   'todo.task.restored.v1',
   'todo.notification.created.v1',
+  'todo.comment.created.v1',
+  'todo.comment.updated.v1',
+  'todo.comment.deleted.v1',
 ];
 
 export class LiveFanout {

@@ -4,7 +4,14 @@ import { SseHub } from '@todo/api';
 import type { Config } from '@todo/config';
 import { TOPICS, type Clock } from '@todo/domain';
 import { fileSender, registerMailer, registerPush, webPushSender, type MailSender } from '@todo/mailer';
-import { registerNotifier, registerWebhooks, webhookSender, type NotifierRole, type WebhookRole } from '@todo/notifier';
+import {
+  registerActivity,
+  registerNotifier,
+  registerWebhooks,
+  webhookSender,
+  type NotifierRole,
+  type WebhookRole,
+} from '@todo/notifier';
 import { registerRecurring, type RecurringRole } from '@todo/recurring';
 import type { ServiceDeps, Services } from '@todo/services';
 import type { Database } from '@todo/storage';
@@ -93,6 +100,8 @@ export function registerRoles(
         retryEveryMs: config.webhooks.retryEveryMs,
       })
     : undefined;
+  // The activity history is a projection of the same events, kept with the notifier role.
+  if (roles.has('notifier')) registerActivity({ bus, activity: services.activity });
   if (roles.has('mailer')) {
     registerMailer({
       bus,

@@ -212,6 +212,21 @@ describe('MCP over Streamable HTTP', () => {
     expect((await ok('delete_task', { task: old })).deleted).toMatchObject({ number: batch.created[1].task.number });
     expect(errorOf(await call(ca, 'get_task', { task: old })).code).toBe('TASK_NOT_FOUND');
 
+    const cb = await h.client(b.token);
+    const commented = await ok('comment', { action: 'add', task: milk, body: 'Oat milk, @nobody' });
+    expect(commented.comment).toMatchObject({ unresolvedMentions: ['nobody'] });
+    expect((await ok('comment', { action: 'edit', commentId: commented.comment.id, body: 'Oat' })).comment.id).toBe(
+      commented.comment.id,
+    );
+    expect(errorOf(await call(ca, 'comment', { action: 'edit', commentId: commented.comment.id })).issues).toEqual([
+      { field: 'body', message: expect.any(String) },
+    ]);
+    expect(errorOf(await call(cb, 'comment', { action: 'delete', commentId: commented.comment.id })).code).toBe('NOT_FOUND');
+    expect((await ok('comment', { action: 'delete', commentId: commented.comment.id })).deleted).toBe(commented.comment.id);
+    // The history is the projection's, fed by the bus (apps/cli/test/activity.test.ts); here it is read.
+    expect((await ok('get_activity', { task: milk })).items).toEqual([]);
+    expect(errorOf(await call(cb, 'get_activity', { task: milk })).code).toBe('TASK_NOT_FOUND');
+
     expect((await ok('delete_tag', { tag: 'errand' })).deleted.name).toBe('errand');
     expect((await ok('delete_project', { project: category.id })).deleted.id).toBe(category.id);
 
@@ -347,6 +362,8 @@ describe('MCP over Streamable HTTP', () => {
       set_reminder: { task: bTask.id, minutesBefore: 5 },
       remove_reminder: { task: bTask.id, reminderId: bReminder },
       snooze_reminder: { task: bTask.id, reminderId: bReminder, minutes: 5 },
+      comment: { action: 'add', task: bTask.id, body: 'steal' },
+      get_activity: { project: bCategory },
     });
 
     it.each(TOOLS.map((t) => t.name))("%s with user A's token never reads or changes user B's data", async (name) => {

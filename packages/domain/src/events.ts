@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Notification } from './schemas.js';
+import { Comment } from './projects/comment.schema.js';
 import { Task } from './tasks/task.schema.js';
 
 export const TOPICS = {
@@ -15,9 +16,22 @@ export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
 export const deadLetterTopic = (topic: Topic): `${Topic}-dlq` => `${topic}-dlq`;
 
-const TaskSnapshot = z.object({ userId: z.uuid(), task: Task });
+/**
+ * `userId`: the task's creator; `actorId`: who made the change (absent in events written before
+ * it was recorded: then the creator).
+ */
+const TaskSnapshot = z.object({ userId: z.uuid(), actorId: z.uuid().optional(), task: Task });
 /** `userId`: who made the change. */
 const ProjectChange = z.object({ userId: z.uuid(), projectId: z.uuid() });
+/** `userId` (= `actorId`): who wrote, edited or deleted the comment; `projectId`: the task's project then. */
+const CommentChange = z.object({
+  userId: z.uuid(),
+  actorId: z.uuid().optional(),
+  projectId: z.uuid(),
+  taskId: z.uuid(),
+  taskTitle: z.string(),
+  comment: Comment,
+});
 
 export const EVENT_SCHEMAS = {
   'todo.task.created.v1': TaskSnapshot,
@@ -45,6 +59,10 @@ export const EVENT_SCHEMAS = {
   'todo.project.created.v1': ProjectChange,
   'todo.project.updated.v1': ProjectChange,
   'todo.project.deleted.v1': ProjectChange,
+  /** A comment on a task was written, edited or deleted (`comment`: as it is, or was, last). */
+  'todo.comment.created.v1': CommentChange,
+  'todo.comment.updated.v1': CommentChange,
+  'todo.comment.deleted.v1': CommentChange,
   /** An in-app notification was written (drives the SSE stream and the notification centre). */
   'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),
 } as const;
@@ -62,6 +80,9 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.project.created.v1': TOPICS.taskEvents,
   'todo.project.updated.v1': TOPICS.taskEvents,
   'todo.project.deleted.v1': TOPICS.taskEvents,
+  'todo.comment.created.v1': TOPICS.taskEvents,
+  'todo.comment.updated.v1': TOPICS.taskEvents,
+  'todo.comment.deleted.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
   'todo.notification.created.v1': TOPICS.taskReminders,
 };

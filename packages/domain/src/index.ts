@@ -96,7 +96,17 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, MAX_PUSH_DEVICES, projectRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
+export {
+  policy,
+  enforce,
+  MAX_PUSH_DEVICES,
+  projectRule,
+  commentRule,
+  PROJECT_ACTIONS,
+  type Caller,
+  type Decision,
+  type ProjectAction,
+} from './policy.js';
 export {
   MAX_PROJECT_DEPTH,
   PROJECT_ROLES,
@@ -105,6 +115,17 @@ export {
   ProjectPatch,
   Project,
 } from './projects/project.schema.js';
+export {
+  MAX_COMMENT_LENGTH,
+  CommentInput,
+  Comment,
+  CommentWritten,
+  ActivityEntry,
+  mentionTokens,
+  resolveMentions,
+  type MentionCandidate,
+} from './projects/comment.schema.js';
+export { activityOf, ACTIVITY_TYPES, type ActivityFact } from './projects/activity.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';
 export {

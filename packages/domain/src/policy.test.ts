@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { enforce, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
+import { commentRule, enforce, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -108,14 +108,49 @@ describe('project rules', () => {
   const allowed: Record<string, readonly (string | null)[]> = {
     read: ['owner', 'admin', 'editor', 'viewer'],
     writeTasks: ['owner', 'admin', 'editor'],
+    comment: ['owner', 'admin', 'editor'],
+    editOwnComment: ['owner', 'admin', 'editor'],
+    deleteAnyComment: ['owner', 'admin'],
     manage: ['owner', 'admin'],
     delete: ['owner'],
   };
+  // Where the project lets viewers comment (`commentsByViewers`), viewers comment and edit their own too.
+  const withViewerComments: Record<string, readonly (string | null)[]> = {
+    ...allowed,
+    comment: ['owner', 'admin', 'editor', 'viewer'],
+    editOwnComment: ['owner', 'admin', 'editor', 'viewer'],
+  };
 
-  it.each(PROJECT_ACTIONS.flatMap((action) => roles.map((role) => [action, role] as const)))('%s by %s', (action, role) => {
-    const decision = projectRule(role, action);
-    if (allowed[action]!.includes(role)) expect(decision.allowed).toBe(true);
+  const cells = PROJECT_ACTIONS.flatMap((action) =>
+    roles.flatMap((role) => [false, true].map((commentsByViewers) => [action, role, commentsByViewers] as const)),
+  );
+  it.each(cells)('%s by %s (viewers may comment: %s)', (action, role, commentsByViewers) => {
+    const decision = projectRule(role, action, 'project', { commentsByViewers });
+    if ((commentsByViewers ? withViewerComments : allowed)[action]!.includes(role)) expect(decision.allowed).toBe(true);
     else expect(decision).toMatchObject({ allowed: false, code: role === null ? 'PROJECT_NOT_FOUND' : 'FORBIDDEN' });
+  });
+
+  // Every (role, action, own comment?, viewers may comment?) cell of editing and deleting a comment.
+  const commentCells = roles.flatMap((role) =>
+    (['edit', 'delete'] as const).flatMap((action) =>
+      [true, false].flatMap((own) => [false, true].map((commentsByViewers) => [role, action, own, commentsByViewers] as const)),
+    ),
+  );
+  it.each(commentCells)('comment %s: %s, own %s (viewers may comment: %s)', (role, action, own, commentsByViewers) => {
+    const decision = commentRule(role, action, { own }, { commentsByViewers });
+    const mayComment = role !== null && (role !== 'viewer' || commentsByViewers);
+    const expected =
+      role === null
+        ? 'NOT_FOUND'
+        : own
+          ? mayComment
+            ? null
+            : 'FORBIDDEN'
+          : action === 'delete' && (role === 'owner' || role === 'admin')
+            ? null
+            : 'FORBIDDEN';
+    if (expected === null) expect(decision.allowed).toBe(true);
+    else expect(decision).toMatchObject({ allowed: false, code: expected });
   });
 
   it('tells a stranger that a task of the project does not exist, and a viewer why not', () => {

@@ -15,7 +15,15 @@ import type { TokenScope } from './schemas.js';
 import type { ProjectRole } from './projects/project.schema.js';
 
 /** What can be done with a project and its tasks. */
-export const PROJECT_ACTIONS = ['read', 'writeTasks', 'manage', 'delete'] as const;
+export const PROJECT_ACTIONS = [
+  'read',
+  'writeTasks',
+  'comment',
+  'editOwnComment',
+  'deleteAnyComment',
+  'manage',
+  'delete',
+] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
 
 /**
@@ -26,6 +34,11 @@ export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
 const PROJECT_TABLE: Record<ProjectAction, readonly ProjectRole[]> = {
   read: ['owner', 'admin', 'editor', 'viewer'],
   writeTasks: ['owner', 'admin', 'editor'],
+  // Viewers comment, and edit or delete their own comments, only where the project lets them
+  // (`commentsByViewers`): see projectRule.
+  comment: ['owner', 'admin', 'editor'],
+  editOwnComment: ['owner', 'admin', 'editor'],
+  deleteAnyComment: ['owner', 'admin'],
   manage: ['owner', 'admin'],
   delete: ['owner'],
 };
@@ -33,6 +46,9 @@ const PROJECT_TABLE: Record<ProjectAction, readonly ProjectRole[]> = {
 const PROJECT_REFUSAL: Record<ProjectAction, string> = {
   read: 'no such project',
   writeTasks: 'viewers of a project cannot change its tasks',
+  comment: 'viewers of this project cannot comment',
+  editOwnComment: 'viewers of this project cannot comment',
+  deleteAnyComment: 'only the owner and admins of a project can delete the comments of others',
   manage: 'only the owner and admins of a project can change it',
   delete: 'only the owner of a project can delete it',
 };
@@ -72,13 +88,39 @@ export function enforce(decision: Decision): void {
  * non-member is refused everything as not found (404), a member refused a write as
  * forbidden (403): they can see the project already.
  */
-export function projectRule(role: ProjectRole | null, action: ProjectAction, what: 'project' | 'task' = 'project'): Decision {
-  if (role === null) return refuse(what === 'task' ? 'TASK_NOT_FOUND' : 'PROJECT_NOT_FOUND', `no such ${what}`);
+export function projectRule(
+  role: ProjectRole | null,
+  action: ProjectAction,
+  what: 'project' | 'task' | 'comment' = 'project',
+  project: { readonly commentsByViewers?: boolean } = {},
+): Decision {
+  if (role === null) return refuse(NOT_FOUND[what], `no such ${what}`);
+  if (role === 'viewer' && project.commentsByViewers && COMMENTING.has(action)) return ALLOWED;
   return PROJECT_TABLE[action].includes(role) ? ALLOWED : refuse('FORBIDDEN', PROJECT_REFUSAL[action]);
+}
+
+const NOT_FOUND = { project: 'PROJECT_NOT_FOUND', task: 'TASK_NOT_FOUND', comment: 'NOT_FOUND' } as const;
+const COMMENTING: ReadonlySet<ProjectAction> = new Set(['comment', 'editOwnComment']);
+
+/**
+ * Editing a comment is for its author (while they may comment); deleting one is for its author
+ * too, or for the project's owner and admins, whoever wrote it.
+ */
+export function commentRule(
+  role: ProjectRole | null,
+  action: 'edit' | 'delete',
+  comment: { readonly own: boolean },
+  project: { readonly commentsByViewers?: boolean } = {},
+): Decision {
+  if (role === null) return projectRule(role, 'read', 'comment');
+  if (comment.own) return projectRule(role, 'editOwnComment', 'comment', project);
+  if (action === 'delete') return projectRule(role, 'deleteAnyComment', 'comment', project);
+  return refuse('FORBIDDEN', 'only its author can edit a comment');
 }
 
 export const policy = {
   project: projectRule,
+  comment: commentRule,
 
   /**
    * Reading needs the `read` scope, changing anything the `write` scope. Sessions hold both;

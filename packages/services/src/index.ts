@@ -8,6 +8,8 @@ import { AuthService, type AuthOptions } from './auth.service.js';
 import type { ServiceDeps } from './deps.js';
 import { LabelService } from './label.service.js';
 import { ProjectService } from './project.service.js';
+import { CommentService } from './comment.service.js';
+import { ActivityService } from './activity.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { CaldavService } from './caldav/caldav.service.js';
@@ -39,6 +41,8 @@ export {
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
 export { ProjectService } from './project.service.js';
+export { CommentService } from './comment.service.js';
+export { ActivityService } from './activity.service.js';
 export { ProfileService, type ProfileUpdate } from './profile.service.js';
 export {
   EmailConfirmationService,
@@ -100,6 +104,8 @@ export interface Services {
   confirmations: EmailConfirmationService;
   tasks: TaskService;
   projects: ProjectService;
+  comments: CommentService;
+  activity: ActivityService;
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
@@ -146,6 +152,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     confirmations,
     tasks,
     projects,
+    comments: new CommentService(deps),
+    activity: new ActivityService(deps),
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),

@@ -73,7 +73,15 @@ export class ProfileService {
         if (timeZone || patch.reminderHour !== undefined) {
           for (const id of await repos.tasks.openIdsWithReminders(principal.userId)) {
             const task = await repos.tasks.findById(principal.userId, id);
-            if (task) emit(pendingEvent('todo.task.updated.v1', id, { userId: principal.userId, task, changed: ['reminders'] }));
+            if (task)
+              emit(
+                pendingEvent('todo.task.updated.v1', id, {
+                  userId: principal.userId,
+                  actorId: principal.userId,
+                  task,
+                  changed: ['reminders'],
+                }),
+              );
           }
         }
         return toUser(row);

@@ -126,7 +126,7 @@ export async function restoreWrites(
       row,
       tags: trashed.tags.map((name) => ({ id: newId(), name })),
       reminders,
-      events: [pendingEvent('todo.task.restored.v1', row.id, { userId, task })],
+      events: [pendingEvent('todo.task.restored.v1', row.id, { userId, actorId: userId, task })],
       delivery: trashed.delivery,
       ...(isRoot ? { restores: entry.taskId } : {}),
     });

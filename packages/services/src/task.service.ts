@@ -208,7 +208,7 @@ export class TaskService {
       tags.map((t) => t.name),
       reminderJson(reminders),
     );
-    const events = [pendingEvent('todo.task.created.v1', id, { userId, task })];
+    const events = [pendingEvent('todo.task.created.v1', id, { userId, actorId: ctx.principal.userId, task })];
     const [stored] = await this.unitOfWork.writeTasks(ctx, [
       { op: 'insert', row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) },
     ]);
@@ -288,7 +288,9 @@ export class TaskService {
         tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
         reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
       );
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed })];
+      const events = [
+        pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, actorId: ctx.principal.userId, task, changed }),
+      ];
       return {
         task,
         write: {
@@ -334,7 +336,14 @@ export class TaskService {
         ...(r.id === reminderId ? { snoozedUntil: until } : {}),
       }));
       const task = taskFromRow(row, before.tags, reminderJson(reminders));
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed: ['reminders'] })];
+      const events = [
+        pendingEvent('todo.task.updated.v1', task.id, {
+          userId: read.userId,
+          actorId: ctx.principal.userId,
+          task,
+          changed: ['reminders'],
+        }),
+      ];
       return { task, write: { op: 'update', row, readUpdatedAt: read.updatedAt, reminders, events } };
     });
   }
@@ -395,9 +404,9 @@ export class TaskService {
       const events = [];
       for (const id of await repos.tasks.descendantIds(task.id)) {
         const sub = await repos.tasks.findById(userId, id);
-        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId: row.userId, task: sub }));
+        if (sub) events.push(pendingEvent('todo.task.deleted.v1', id, { userId: row.userId, actorId: userId, task: sub }));
       }
-      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, task }));
+      events.push(pendingEvent('todo.task.deleted.v1', task.id, { userId: row.userId, actorId: userId, task }));
       const at = this.deps.clock.now();
       return {
         task,
@@ -431,7 +440,7 @@ export class TaskService {
       const type: EventType = completed ? 'todo.task.completed.v1' : 'todo.task.reopened.v1';
       const undone = completed ? null : await undoCompletionWrites(repos, userId, read, now);
       const more = undone?.writes ?? (await subtaskWrites(repos, userId, read, now, now));
-      const events = [pendingEvent(type, task.id, { userId, task })];
+      const events = [pendingEvent(type, task.id, { userId, actorId: ctx.principal.userId, task })];
       return {
         task,
         write: {

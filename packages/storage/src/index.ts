@@ -25,6 +25,8 @@ export type { ListContext } from './repositories/task-list.query.js';
 export type { TaskRow, NewTaskRow } from './repositories/task.mapper.js';
 export { dueFromRow, taskFromRow, type ReminderJson } from './repositories/task.mapper.js';
 export type { ProjectInsert } from './repositories/project.repository.js';
+export type { CommentTarget } from './repositories/comment.repository.js';
+export { decodeActivityCursor } from './repositories/activity.repository.js';
 export type { UserRow } from './repositories/user.repository.js';
 export type { EmailConfirmationRow } from './repositories/email-confirmation.repository.js';
 export type { ListVersion } from './repositories/list-version.repository.js';

@@ -184,6 +184,7 @@ export const projects = pgTable(
       .notNull()
       .references((): AnyPgColumn => projects.id, { onDelete: 'cascade' }),
     archivedAt: instant('archived_at'),
+    commentsByViewers: boolean('comments_by_viewers').notNull().default(false),
     taskSeq: integer('task_seq').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

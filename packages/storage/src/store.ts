@@ -26,6 +26,8 @@ import { CalendarFeedRepository } from './repositories/calendar-feed.repository.
 import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
 import { tags } from './schema.js';
 import { ProjectRepository } from './repositories/project.repository.js';
+import { CommentRepository } from './repositories/comment.repository.js';
+import { ActivityRepository } from './repositories/activity.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -50,6 +52,8 @@ export interface Repositories {
   webhookDeliveries: WebhookDeliveryRepository;
   calendarFeeds: CalendarFeedRepository;
   pushSubscriptions: PushSubscriptionRepository;
+  comments: CommentRepository;
+  activity: ActivityRepository;
 }
 
 const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
@@ -59,6 +63,8 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   actionLinks: new ActionLinkRepository(db),
   emailConfirmations: new EmailConfirmationRepository(db),
   projects: new ProjectRepository(db),
+  comments: new CommentRepository(db),
+  activity: new ActivityRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   caldav: new CaldavRepository(db),

@@ -15,21 +15,21 @@ import {
 import type { CallContext } from '@todo/services';
 import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
-export const TaskRef = z.string().trim().min(1).max(64).describe('Task number ("#12" or "12") or UUID');
+export const TaskRef = z.string().trim().min(1).max(64).describe('Task #number or UUID');
 
-SHARED_SHAPES.set(Task, { tool: 'get_task', description: 'A task, with the fields get_task lists' });
+SHARED_SHAPES.set(Task, { tool: 'get_task', description: 'A task (see get_task)' });
 const DUE_SHAPE = { tool: 'add_task', description: 'A due, as in add_task' };
 SHARED_SHAPES.set(Due, DUE_SHAPE);
 SHARED_SHAPES.set(Reminder, { tool: 'get_task', description: 'A reminder, as in get_task' });
 SHARED_SHAPES.set(ReminderInput, { tool: 'add_task', description: 'A reminder, as in add_task' });
 SHARED_SHAPES.set(RecurrenceInput, { tool: 'add_task', description: 'A repeat rule, as in add_task' });
 SHARED_SHAPES.set(Label, { tool: 'list_tags', description: 'A tag, as list_tags lists them' });
-SHARED_SHAPES.set(Project, { tool: 'list_projects', description: 'A project, as list_projects lists them' });
+SHARED_SHAPES.set(Project, { tool: 'list_projects', description: 'A project (see list_projects)' });
 
 export const TaskOut = z.object({ task: Task });
 export const TaskPageOut = z.object({
   items: z.array(Task),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last'),
+  nextCursor: z.string().nullable().describe("The next page's `cursor`; null on the last"),
 });
 export const DueIn = Due.describe('A due, as in add_task; parse_due turns words like "tomorrow 9am" into one');
 SHARED_SHAPES.set(DueIn, DUE_SHAPE);
@@ -39,7 +39,7 @@ export const Failure = z.object({
   message: z.string(),
   issues: z.array(z.object({ field: z.string(), message: z.string() })),
 });
-SHARED_SHAPES.set(Failure, { tool: 'add_tasks', description: 'A failed item: index, code, message, issues [{field, message}]' });
+SHARED_SHAPES.set(Failure, { tool: 'add_tasks', description: 'index, code, message, issues [{field, message}]' });
 
 export const callOf = (ctx: ToolContext): CallContext => ({ principal: ctx.principal, traceparent: ctx.traceparent });
 

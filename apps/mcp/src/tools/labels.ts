@@ -10,7 +10,7 @@ function labelTools(kind: 'tag'): ToolDef[] {
   const plural = 'tags';
   const service = (ctx: ToolContext): LabelService => ctx.services.tags;
   const Ref = z.string().trim().min(1).max(64).describe(`The ${kind}: its id or its name`);
-  const usage = 'Tasks take tags by name; tag_task creates unknown ones.';
+  const usage = 'tag_task creates unknown ones.';
   const one = z.object({ [kind]: Label }) as z.ZodObject<Record<string, typeof Label>>;
   const summarize = (r: Record<string, unknown>) => {
     const l = r[kind] as Label;
@@ -57,7 +57,7 @@ function labelTools(kind: 'tag'): ToolDef[] {
     defineTool({
       name: `delete_${kind}`,
       title: `Delete a ${kind}`,
-      description: 'Deletes a tag, found by id or name, and removes it from every task. Cannot be undone.',
+      description: 'Deletes a tag (id or name) and removes it from every task. Cannot be undone.',
       input: z.strictObject({ [kind]: Ref }),
       output: z.object({ deleted: z.object({ id: z.uuid(), name: z.string() }) }),
       annotations: CHANGE,
@@ -85,7 +85,7 @@ const tagTask = defineTool({
 const untagTask = defineTool({
   name: 'untag_task',
   title: 'Remove a tag from a task',
-  description: 'Removes a tag (by name) from a task; the tag stays; idempotent.',
+  description: 'Removes a tag (by name) from a task; idempotent.',
   input: z.strictObject({ task: TaskRef, tag: TagName }),
   output: TaskOut,
   annotations: CHANGE,

@@ -28,7 +28,7 @@ export const projectTools: ToolDef[] = [
   defineTool({
     name: 'list_projects',
     title: 'List projects',
-    description: "Lists the user's projects, Inbox first, 100 a page; pass nextCursor as cursor.",
+    description: "The user's projects, Inbox first, 100 a page.",
     input: z.strictObject({ cursor: z.string().max(100).optional(), limit: z.int().min(1).max(200).default(100) }),
     output: z.object({ items: z.array(Project), nextCursor: z.string().nullable() }),
     annotations: READ,

@@ -20,7 +20,7 @@ const setReminder = defineTool({
   name: 'set_reminder',
   title: 'Set a reminder',
   description:
-    "Adds a reminder, delivered by email and in-app at its time (not now). Give `minutesBefore` the due (needs a due; all-day tasks count back from the user's reminder hour; 1440 = a day) or `at`, a future ISO instant. Setting the same one again changes nothing; at most 10.",
+    "Adds a reminder (email and in-app, at its time): `minutesBefore` the due (all-day: from the user's reminder hour; 1440 = a day) or `at`, a future ISO instant. Idempotent; at most 10.",
   input: z.strictObject({
     task: TaskRef,
     minutesBefore: z.int().min(0).max(527_040).optional(),
@@ -63,7 +63,7 @@ const setReminder = defineTool({
 const removeReminder = defineTool({
   name: 'remove_reminder',
   title: 'Remove a reminder',
-  description: 'Removes one reminder (its id from get_task) and cancels its delivery; one already gone changes nothing.',
+  description: 'Removes one reminder (its id from get_task) and cancels it; idempotent.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid() }),
   output: z.object({ task: Task, removed: z.boolean() }),
   annotations: CHANGE,
@@ -79,7 +79,7 @@ const removeReminder = defineTool({
 const snoozeReminder = defineTool({
   name: 'snooze_reminder',
   title: 'Snooze a reminder',
-  description: 'Delays one reminder of a task by `minutes` from now (once); it is then delivered at the new time.',
+  description: 'Delays one reminder of a task by `minutes` from now, once.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid(), minutes: z.int().min(1).max(10_080) }),
   output: z.object({ task: Task, until: z.iso.datetime() }),
   annotations: CHANGE,

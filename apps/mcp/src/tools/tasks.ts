@@ -20,7 +20,7 @@ const IdempotencyKey = z
   .trim()
   .min(1)
   .max(200)
-  .describe('A unique string (a UUID); a retry with it returns the first task, not a duplicate');
+  .describe('A unique string (a UUID): a retry with it returns the first task');
 
 const AddTaskIn = TaskCreate.extend({
   projectId: ProjectRef.nullable().default(null),
@@ -47,7 +47,7 @@ const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    'Creates a task; only `title` is required. parse_due turns words like "next friday 9am" into `due`; preview_recurrence checks a repeat `rule`. Reminders are emailed at their time; new tags are created. An `idempotencyKey` makes a retry safe.',
+    'Creates a task; only `title` is required. parse_due turns words into `due`; preview_recurrence checks a `rule`. New tags are created.',
   input: AddTaskIn,
   output: TaskOut.extend({
     replayed: z.boolean().describe('True: the key matched an earlier call, nothing was created'),
@@ -61,7 +61,7 @@ const addTasks = defineTool({
   name: 'add_tasks',
   title: 'Add several tasks',
   description:
-    'Creates up to 25 tasks (each as add_task), independently: the result lists `created` and `failures` (index, field, reason). After a partial failure re-send only the failed items, never the whole batch.',
+    'Creates up to 25 tasks (each as add_task) independently: returns `created` and `failures`. Re-send only the failed items.',
   input: z.strictObject({ tasks: z.array(AddTaskItem).min(1).max(25) }),
   batchOf: 'tasks',
   output: z.object({
@@ -94,7 +94,7 @@ const addTasks = defineTool({
 const getTask = defineTool({
   name: 'get_task',
   title: 'Get a task',
-  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, project and tags.',
+  description: 'One task by number ("#12") or id, with all its fields.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: READ,
@@ -115,12 +115,12 @@ const ListIn = z.strictObject({
   projectId: ProjectRef.optional(),
   tags: z.array(z.string().min(1).max(64)).max(20).optional().describe('Tag names'),
   tagMode: z.enum(['any', 'all']).default('any').describe('Whether a task needs any or all of `tags`'),
-  dueBefore: LocalDateOrInstant.optional().describe('Due strictly before this date (user zone) or instant'),
+  dueBefore: LocalDateOrInstant.optional().describe('Due before this date (user zone) or instant'),
   dueAfter: LocalDateOrInstant.optional().describe('Due on or after this date (user zone) or instant'),
   overdue: z.boolean().optional().describe('Only open tasks whose due has passed'),
   noDate: z.boolean().optional().describe('Only tasks without a due date'),
   parentId: z.uuid().optional().describe('Only subtasks of this task'),
-  sort: TaskSort.optional().describe('due, priority, created, updated, title or number; prefix "-" to reverse. Default: due'),
+  sort: TaskSort.optional().describe('due (default), priority, created, updated, title or number; "-" reverses'),
   cursor: PageCursor.optional().describe('nextCursor from the previous page'),
   limit: z.int().min(1).max(100).default(25),
 });
@@ -129,7 +129,7 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists the user's tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
+    'Lists tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page. Words: search_tasks; today: get_overview.',
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
@@ -145,8 +145,7 @@ const listTasks = defineTool({
 const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
-  description:
-    "Full-text search (English stemming) of the user's task titles and descriptions, best first; open and completed unless `status` says. Paginates with `cursor`.",
+  description: 'Full-text search of task titles and descriptions, best first; open and completed unless `status` says.',
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -167,7 +166,7 @@ const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes the given fields of one task; `null` clears due, recurrence or parentId; projectId moves it. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
+    'Changes the given fields of one task; `null` clears due, recurrence or parentId; projectId moves it. `tags`/`reminders` replace the list. For dates prefer reschedule_tasks.',
   input: TaskPatch.extend({ task: TaskRef, projectId: ProjectRef.optional() }),
   output: TaskOut,
   annotations: CHANGE,
@@ -181,7 +180,7 @@ const updateTask = defineTool({
 const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description: 'Marks a task done (again: no change). A recurring task gets its next occurrence, once, a moment later.',
+  description: 'Marks a task done (idempotent). A recurring task then gets its next occurrence.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },
@@ -192,7 +191,7 @@ const completeTask = defineTool({
 const reopenTask = defineTool({
   name: 'reopen_task',
   title: 'Reopen a task',
-  description: 'Marks a completed task as open again. Reopening an open task changes nothing.',
+  description: 'Marks a completed task open again (idempotent).',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },
@@ -203,8 +202,7 @@ const reopenTask = defineTool({
 const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
-  description:
-    'Permanently deletes one task (by number or id, never guessed from a title) with its subtasks and reminders. Cannot be undone; confirm first.',
+  description: 'Deletes one task (number or id, never guessed from a title) with its subtasks. Confirm first.',
   input: z.strictObject({ task: TaskRef }),
   output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
   annotations: CHANGE,

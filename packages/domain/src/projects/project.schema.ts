@@ -26,6 +26,8 @@ export const ProjectPatch = z.strictObject({
   /** Move under another project; null: to the top level. */
   parentId: z.uuid().nullable().optional(),
   archived: z.boolean().optional(),
+  /** Whether viewers may comment (owner and admins set it). */
+  commentsByViewers: z.boolean().optional(),
   /** The caller's own sidebar: favourite and order. */
   favorite: z.boolean().optional(),
   position: z.int().min(0).max(1_000_000).optional(),
@@ -42,6 +44,8 @@ export const Project = z.object({
   /** The top-level project whose members share this one. */
   rootId: z.uuid(),
   archivedAt: z.iso.datetime().nullable(),
+  /** Whether viewers may comment on its tasks (owners, admins and editors always may). */
+  commentsByViewers: z.boolean(),
   /** The caller's role in it. */
   role: ProjectRole,
   favorite: z.boolean(),

@@ -14,6 +14,7 @@ interface ProjectRecord {
   parent_id: string | null;
   root_id: string;
   archived_at: Date | string | null;
+  comments_by_viewers: boolean;
   role: ProjectRole;
   favorite: boolean;
   position: number;
@@ -31,6 +32,7 @@ const toProject = (r: ProjectRecord): Project => ({
   parentId: r.parent_id,
   rootId: r.root_id,
   archivedAt: r.archived_at === null ? null : iso(r.archived_at),
+  commentsByViewers: r.comments_by_viewers,
   role: r.role,
   favorite: r.favorite,
   position: Number(r.position),
@@ -40,7 +42,7 @@ const toProject = (r: ProjectRecord): Project => ({
 
 /** The projects `userId` is a member of (through their roots), with the member's role and sidebar. */
 const visible = (userId: string, where: SQL = sql`true`) => sql`
-  select p.id, p.name, p.color, p.inbox, p.parent_id, p.root_id, p.archived_at, m.role, m.favorite, m.position,
+  select p.id, p.name, p.color, p.inbox, p.parent_id, p.root_id, p.archived_at, p.comments_by_viewers, m.role, m.favorite, m.position,
     p.created_at, p.updated_at
   from projects p join project_members m on m.project_id = p.root_id and m.user_id = ${userId}::uuid
   where ${where}`;
@@ -117,10 +119,14 @@ export class ProjectRepository {
       values (${projectId}::uuid, ${userId}::uuid, ${role}, ${now.toISOString()}::timestamptz)`);
   }
 
-  async update(id: string, changes: { name?: string; color?: string | null; archivedAt?: Date | null; now: Date }) {
+  async update(
+    id: string,
+    changes: { name?: string; color?: string | null; archivedAt?: Date | null; commentsByViewers?: boolean; now: Date },
+  ) {
     const sets: SQL[] = [sql`updated_at = ${changes.now.toISOString()}::timestamptz`];
     if (changes.name !== undefined) sets.push(sql`name = ${changes.name}`);
     if (changes.color !== undefined) sets.push(sql`color = ${changes.color}`);
+    if (changes.commentsByViewers !== undefined) sets.push(sql`comments_by_viewers = ${changes.commentsByViewers}`);
     if (changes.archivedAt !== undefined) sets.push(sql`archived_at = ${changes.archivedAt?.toISOString() ?? null}::timestamptz`);
     await this.db.execute(sql`update projects set ${sql.join(sets, sql`, `)} where id = ${id}::uuid`);
   }

@@ -138,12 +138,17 @@ export const redeliveredParts = [
     insert into reminder_emissions select e.* from items i join stored s on s.ord = i.ord
     cross join lateral jsonb_populate_recordset(null::reminder_emissions, i.delivery->'emissions') e
     where i.delivery is not null on conflict do nothing)`,
+  sql`recommented as (
+    insert into task_comments select c.* from items i join stored s on s.ord = i.ord
+    cross join lateral jsonb_populate_recordset(null::task_comments, i.delivery->'comments') c
+    where i.delivery is not null on conflict do nothing)`,
 ];
 
 /**
  * What a trashing delete removed, read in the statement's snapshot (the rows are still there
  * for it): the task and its subtasks, parents first, with tag names and reminders, and what the
- * reminders already did (notifications, emissions: restored with them, they do not fire again).
+ * reminders already did (notifications, emissions: restored with them, they do not fire again),
+ * and its comments.
  */
 export const trashedPart = sql`trashed as (
   insert into task_trash (task_id, user_id, number, deleted_at, tasks)
@@ -158,6 +163,7 @@ export const trashedPart = sql`trashed as (
         'at', r.at, 'snoozedUntil', r.snoozed_until) order by r.position) from reminders r where r.task_id = t.id), '[]'::jsonb),
       'delivery', jsonb_build_object(
         'notifications', coalesce((select jsonb_agg(to_jsonb(n)) from notifications n where n.task_id = t.id), '[]'::jsonb),
+        'comments', coalesce((select jsonb_agg(to_jsonb(c)) from task_comments c where c.task_id = t.id), '[]'::jsonb),
         'emissions', coalesce((select jsonb_agg(to_jsonb(e)) from reminder_emissions e join reminders r on r.id = e.reminder_id
           where r.task_id = t.id), '[]'::jsonb)))
       order by tree.depth, t.number)
