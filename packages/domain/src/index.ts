@@ -95,7 +95,7 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, MAX_PUSH_DEVICES, projectRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
+export { policy, enforce, MAX_PUSH_DEVICES, MAX_IMPORT_TASKS, projectRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
 export {
   MAX_PROJECT_DEPTH,
   PROJECT_ROLES,

@@ -8,6 +8,8 @@ import { AuthService, type AuthOptions } from './auth.service.js';
 import type { ServiceDeps } from './deps.js';
 import { LabelService } from './label.service.js';
 import { ProjectService } from './project.service.js';
+import { ImportService } from './interop/import.service.js';
+import { ExportService } from './interop/export.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
@@ -66,6 +68,9 @@ export { parseTaskRef } from './task-fields.js';
 export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
 export { WebhookService, type WebhookOptions } from './webhook.service.js';
+export { ImportService, IMPORT_BATCH, type ImportReport, type ImportProgress } from './interop/import.service.js';
+export { ExportService } from './interop/export.service.js';
+export { IMPORT_FORMATS, type ImportFormat } from './interop/plan.js';
 export {
   WebhookDeliveryService,
   type AttemptResult,
@@ -103,6 +108,8 @@ export interface Services {
   webhooks: WebhookService;
   webhookDeliveries: WebhookDeliveryService;
   calendarFeeds: CalendarFeedService;
+  imports: ImportService;
+  exports: ExportService;
 }
 
 export interface ServiceOptions {
@@ -128,6 +135,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
   const actionTokens = new ActionTokens(auth.jwtSecret, deps.clock);
   const accounts = options.accounts ?? { publicUrl: 'http://localhost:8080' };
   const confirmations = new EmailConfirmationService(deps, authService, accounts);
+  const projects = new ProjectService(deps);
   return {
     auth: authService,
     tokens: new TokenService(deps, authService),
@@ -135,7 +143,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     profile: new ProfileService(deps, authService, confirmations),
     confirmations,
     tasks,
-    projects: new ProjectService(deps),
+    projects,
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),
@@ -147,5 +155,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     webhooks: new WebhookService(deps, options.webhooks ?? { allowPrivateTargets: false }),
     webhookDeliveries: new WebhookDeliveryService(deps),
     calendarFeeds: new CalendarFeedService(deps, tasks, { publicUrl: accounts.publicUrl }),
+    imports: new ImportService(deps, projects),
+    exports: new ExportService(deps, projects, tasks),
   };
 }

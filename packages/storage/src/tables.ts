@@ -3,3 +3,4 @@ export * from './schema.js';
 export * from './schema-delivery.js';
 export * from './schema-webhooks.js';
 export * from './schema-feeds.js';
+export * from './schema-imports.js';
