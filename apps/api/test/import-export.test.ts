@@ -24,17 +24,29 @@ describe('import and export', () => {
       headers: { ...auth, 'content-type': type },
       payload: typeof body === 'string' ? body : Buffer.from(body),
     });
-    return { status: res.statusCode, body: res.json() as Record<string, unknown> & { unmapped: { where: string; reason: string }[] } };
+    return {
+      status: res.statusCode,
+      body: res.json() as Record<string, unknown> & { unmapped: { where: string; reason: string }[] },
+    };
   };
 
   /** Every task the user can see, as the API lists it, without what differs between accounts. */
   const everything = async (auth: Auth) => {
-    const projects = (await h.call('GET', '/api/projects', auth)).body.items as { id: string; name: string; inbox: boolean; parentId: string | null }[];
+    const projects = (await h.call('GET', '/api/projects', auth)).body.items as {
+      id: string;
+      name: string;
+      inbox: boolean;
+      parentId: string | null;
+    }[];
     const nameOf = new Map(projects.map((p) => [p.id, p.inbox ? '(Inbox)' : p.name]));
     const tasks: Record<string, unknown>[] = [];
     let cursor: string | null = null;
     do {
-      const page = await h.call('GET', `/api/tasks?status=all&sort=number&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, auth);
+      const page = await h.call(
+        'GET',
+        `/api/tasks?status=all&sort=number&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        auth,
+      );
       tasks.push(...(page.body.items as Record<string, unknown>[]));
       cursor = page.body.nextCursor as string | null;
     } while (cursor);
@@ -61,7 +73,13 @@ describe('import and export', () => {
     const fixture = todoistCsv(600);
     const preview = await upload(user.auth, fixture.csv, 'dryRun=true&name=Home.csv');
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ format: 'todoist', dryRun: true, tasks: fixture.tasks, projects: 1 + fixture.sections, duplicates: 0 });
+    expect(preview.body).toMatchObject({
+      format: 'todoist',
+      dryRun: true,
+      tasks: fixture.tasks,
+      projects: 1 + fixture.sections,
+      duplicates: 0,
+    });
     expect((preview.body.tags as number) > 0).toBe(true);
     const comments = preview.body.unmapped.filter((u) => u.reason.includes('comment'));
     expect(comments).toHaveLength(fixture.notes);
@@ -110,7 +128,17 @@ describe('import and export', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const files = unzipSync(res.rawPayload);
-    expect(Object.keys(files).sort()).toEqual(['Backlog 1.ics', 'Errands.ics', 'Inbox.ics', 'This week 1.ics', 'Waiting for 1.ics', 'Work tasks.ics', 'todo-app.json'].sort());
+    expect(Object.keys(files).sort()).toEqual(
+      [
+        'Backlog 1.ics',
+        'Errands.ics',
+        'Inbox.ics',
+        'This week 1.ics',
+        'Waiting for 1.ics',
+        'Work tasks.ics',
+        'todo-app.json',
+      ].sort(),
+    );
     const doc = JSON.parse(new TextDecoder().decode(files['todo-app.json'])) as { version: number; tasks: unknown[] };
     expect(doc.version).toBe(1);
     expect(doc.tasks).toHaveLength(500);
@@ -131,7 +159,12 @@ describe('import and export', () => {
     expect(JSON.stringify(res.body.errors)).toMatch(/Broken\.csv line \d+/);
     const notCalendar = await upload(user.auth, 'BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\n', 'format=ical', 'text/calendar');
     expect(notCalendar).toMatchObject({ status: 400, body: { code: 'IMPORT_INVALID' } });
-    const badDoc = await upload(user.auth, JSON.stringify({ format: 'todo-app', version: 1, tasks: 'no' }), '', 'application/json');
+    const badDoc = await upload(
+      user.auth,
+      JSON.stringify({ format: 'todo-app', version: 1, tasks: 'no' }),
+      '',
+      'application/json',
+    );
     expect(badDoc).toMatchObject({ status: 400, body: { code: 'IMPORT_INVALID' } });
     const unknown = await upload(user.auth, 'hello', '', 'text/plain');
     expect(unknown).toMatchObject({ status: 400, body: { code: 'IMPORT_INVALID' } });

@@ -122,7 +122,9 @@ function exportedTask(t: Task): ExportedTask {
     completedAt: t.completedAt,
     due: t.due,
     recurrence: t.recurrence ? { rule: t.recurrence.rule, repeatFrom: t.recurrence.repeatFrom } : null,
-    reminders: t.reminders.map((r) => (r.type === 'relative' ? { type: r.type, minutesBefore: r.minutesBefore } : { type: r.type, at: r.at })),
+    reminders: t.reminders.map((r) =>
+      r.type === 'relative' ? { type: r.type, minutesBefore: r.minutesBefore } : { type: r.type, at: r.at },
+    ),
     tags: t.tags,
     seriesId: t.seriesId,
     occurrenceIndex: t.occurrenceIndex,

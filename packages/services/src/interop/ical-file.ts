@@ -41,7 +41,8 @@ function readFile(file: IcalFile, timeZone: string, plan: ImportPlan): void {
   if (name && !/^inbox$/i.test(name.trim())) {
     const clean = cleanName(name, 'Calendar');
     projectKey = `ical:${clean.toLowerCase()}`;
-    if (!plan.projects.some((p) => p.key === projectKey)) plan.projects.push({ key: projectKey, name: clean, parentKey: null, color: null });
+    if (!plan.projects.some((p) => p.key === projectKey))
+      plan.projects.push({ key: projectKey, name: clean, parentKey: null, color: null });
   }
   const vtimezones = root.getAllSubcomponents('vtimezone');
   root.getAllSubcomponents('vtodo').forEach((vtodo, i) => {
@@ -69,5 +70,9 @@ function readFile(file: IcalFile, timeZone: string, plan: ImportPlan): void {
     }
   });
   const others = root.getAllSubcomponents().filter((c) => c.name !== 'vtodo' && c.name !== 'vtimezone');
-  if (others.length) plan.unmapped.push({ where: file.name, reason: `${others.length} ${others[0]!.name.toUpperCase()}… components are not tasks: not imported` });
+  if (others.length)
+    plan.unmapped.push({
+      where: file.name,
+      reason: `${others.length} ${others[0]!.name.toUpperCase()}… components are not tasks: not imported`,
+    });
 }

@@ -9,7 +9,15 @@ import { anchorOf, distinctNames, dueFields, recurrenceFields, reminderJson, rem
 import type { ImportFormat, PlannedTask } from './plan.js';
 
 /** The fields as the API takes them for a new task. */
-const FIELDS = TaskCreate.pick({ title: true, description: true, priority: true, due: true, recurrence: true, reminders: true, tags: true });
+const FIELDS = TaskCreate.pick({
+  title: true,
+  description: true,
+  priority: true,
+  due: true,
+  recurrence: true,
+  reminders: true,
+  tags: true,
+});
 
 export interface RowContext {
   userId: string;
@@ -27,8 +35,24 @@ export function importWrite(
 ): PendingTaskWrite {
   // What the API's input check refuses (NUL, lone surrogates) is refused here too: the file is input.
   assertSafeText({ title: task.title, description: task.description, tags: task.tags });
-  const { title, description, priority, due: dueInput, recurrence: recurrenceInput, reminders: reminderInput, tags: tagNames } = task;
-  const fields = FIELDS.safeParse({ title, description, priority, due: dueInput, recurrence: recurrenceInput, reminders: reminderInput, tags: tagNames });
+  const {
+    title,
+    description,
+    priority,
+    due: dueInput,
+    recurrence: recurrenceInput,
+    reminders: reminderInput,
+    tags: tagNames,
+  } = task;
+  const fields = FIELDS.safeParse({
+    title,
+    description,
+    priority,
+    due: dueInput,
+    recurrence: recurrenceInput,
+    reminders: reminderInput,
+    tags: tagNames,
+  });
   if (!fields.success) {
     const issue = fields.error.issues[0]!;
     const field = issue.path.join('.') || 'task';
@@ -59,7 +83,11 @@ export function importWrite(
     updatedAt: ctx.now,
   };
   const tags = distinctNames(task.tags).map((name) => ({ id: ctx.newId(), name }));
-  const event = taskFromRow({ ...row, number: 0, projectNumber: 0 }, tags.map((t) => t.name), reminderJson(reminders));
+  const event = taskFromRow(
+    { ...row, number: 0, projectNumber: 0 },
+    tags.map((t) => t.name),
+    reminderJson(reminders),
+  );
   return {
     op: 'insert',
     row,

@@ -43,7 +43,11 @@ export class ImportService {
     this.unitOfWork = new UnitOfWork(deps);
   }
 
-  async run(ctx: CallContext, file: UploadedFile, options: { dryRun: boolean; onProgress?: ImportProgress }): Promise<ImportReport> {
+  async run(
+    ctx: CallContext,
+    file: UploadedFile,
+    options: { dryRun: boolean; onProgress?: ImportProgress },
+  ): Promise<ImportReport> {
     const { repos } = this.deps.store;
     const userId = ctx.principal.userId;
     const user = await repos.users.findById(userId);
@@ -53,13 +57,18 @@ export class ImportService {
     enforce(policy.importFile({ tasks: plan.tasks.length }));
     uniqueProjectNames(plan.projects);
 
-    const known = await repos.importKeys.find(userId, plan.format, plan.tasks.map((t) => t.externalId));
+    const known = await repos.importKeys.find(
+      userId,
+      plan.format,
+      plan.tasks.map((t) => t.externalId),
+    );
     const seen = new Set<string>();
     const fresh: PlannedTask[] = [];
     let duplicates = 0;
     for (const task of plan.tasks) {
       if (known.has(task.externalId)) duplicates++;
-      else if (seen.has(task.externalId)) plan.unmapped.push({ where: task.where, reason: 'the same item appears twice: imported once' });
+      else if (seen.has(task.externalId))
+        plan.unmapped.push({ where: task.where, reason: 'the same item appears twice: imported once' });
       else fresh.push(task);
       seen.add(task.externalId);
     }
@@ -81,7 +90,15 @@ export class ImportService {
     };
     if (!options.dryRun) {
       const projectIds = await this.placeProjects(ctx, plan, needed, byName, existing);
-      report.tasks = await this.writeTasks(ctx, fresh, known, projectIds, { userId, timeZone: user.timeZone, now, format: plan.format }, plan.unmapped, options.onProgress);
+      report.tasks = await this.writeTasks(
+        ctx,
+        fresh,
+        known,
+        projectIds,
+        { userId, timeZone: user.timeZone, now, format: plan.format },
+        plan.unmapped,
+        options.onProgress,
+      );
     } else {
       const rowCtx: RowContext = { userId, timeZone: user.timeZone, now, newId: () => '', format: plan.format };
       report.tasks = fresh.filter((task) => this.check(task, rowCtx, plan.unmapped)).length;
@@ -118,14 +135,26 @@ export class ImportService {
       const found = byName.get(project.name.toLowerCase());
       if (found) {
         if (projectRule(found.role, 'writeTasks').allowed) ids.set(project.key, found.id);
-        else plan.unmapped.push({ where: `project "${project.name}"`, reason: 'a project of that name is shared with you read-only: its tasks go to the Inbox' });
+        else
+          plan.unmapped.push({
+            where: `project "${project.name}"`,
+            reason: 'a project of that name is shared with you read-only: its tasks go to the Inbox',
+          });
         continue;
       }
       const parentId = project.parentKey ? ids.get(project.parentKey) : undefined;
       const level = parentId && project.parentKey ? (depth.get(project.parentKey) ?? 1) + 1 : 1;
       const nested = parentId && level <= MAX_PROJECT_DEPTH;
-      if (parentId && !nested) plan.unmapped.push({ where: `project "${project.name}"`, reason: `projects nest ${MAX_PROJECT_DEPTH} deep at most: made top-level` });
-      const created = await this.projects.create(ctx, { name: project.name, color: project.color, parentId: nested ? parentId : null });
+      if (parentId && !nested)
+        plan.unmapped.push({
+          where: `project "${project.name}"`,
+          reason: `projects nest ${MAX_PROJECT_DEPTH} deep at most: made top-level`,
+        });
+      const created = await this.projects.create(ctx, {
+        name: project.name,
+        color: project.color,
+        parentId: nested ? parentId : null,
+      });
       ids.set(project.key, created.id);
       depth.set(project.key, nested ? level : 1);
     }
@@ -151,7 +180,8 @@ export class ImportService {
       const parent = task.parentExternalId
         ? (placed.get(task.parentExternalId) ?? earlierParents.get(task.parentExternalId) ?? null)
         : null;
-      if (task.parentExternalId && !parent) unmapped.push({ where: task.where, reason: 'its parent task is not imported: made a top-level task' });
+      if (task.parentExternalId && !parent)
+        unmapped.push({ where: task.where, reason: 'its parent task is not imported: made a top-level task' });
       const projectId = parent?.projectId ?? projectIds.get(task.projectKey) ?? projectIds.get(null)!;
       try {
         writes.push(importWrite(task, { id, projectId, parentId: parent?.id ?? null }, rowCtx));
@@ -166,7 +196,10 @@ export class ImportService {
         await this.unitOfWork.writeTasks(ctx, writes.slice(i, i + IMPORT_BATCH));
       } catch (error) {
         if (!isImportKeyTaken(error)) throw error;
-        throw new DomainError('CONFLICT', 'the same file is being imported at the same time; run the import again when it is done: it picks up where it stopped');
+        throw new DomainError(
+          'CONFLICT',
+          'the same file is being imported at the same time; run the import again when it is done: it picks up where it stopped',
+        );
       }
       onProgress?.(Math.min(i + IMPORT_BATCH, writes.length), writes.length);
     }
@@ -217,5 +250,8 @@ function parentsFirst(tasks: PlannedTask[]): PlannedTask[] {
     depth.set(task.externalId, d);
     return d;
   };
-  return tasks.map((t, i) => ({ t, i, d: depthOf(t) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.t);
+  return tasks
+    .map((t, i) => ({ t, i, d: depthOf(t) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .map((x) => x.t);
 }

@@ -54,7 +54,12 @@ export const importInvalid = (where: string, reason: string): DomainError =>
 
 /** A name as projects and tags take it: no "," or "#", at most 64 characters. */
 export function cleanName(name: string, fallback: string): string {
-  const cleaned = name.replace(/[,#]|\p{Cc}|\p{Cs}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 64).trim();
+  const cleaned = name
+    .replace(/[,#]|\p{Cc}|\p{Cs}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 64)
+    .trim();
   return cleaned || fallback;
 }
 

@@ -54,7 +54,10 @@ function formatOf(files: NamedText[]): ImportFormat {
   if (first.startsWith('{')) return 'todo-app';
   if (/^BEGIN:VCALENDAR/i.test(first) || files.some((f) => /\.ics$/i.test(f.name))) return 'ical';
   if (/^\uFEFF?"?TYPE"?\s*,/i.test(first) || files.some((f) => /\.csv$/i.test(f.name))) return 'todoist';
-  throw importInvalid('file', 'not a format this app imports: todo-app export (.zip or .json), Todoist CSV (or its backup .zip), iCalendar (.ics)');
+  throw importInvalid(
+    'file',
+    'not a format this app imports: todo-app export (.zip or .json), Todoist CSV (or its backup .zip), iCalendar (.ics)',
+  );
 }
 
 /** The file as a plan. `clock`: for Todoist's date words ("tomorrow") and the zone of floating times. */

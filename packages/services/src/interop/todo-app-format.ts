@@ -81,12 +81,18 @@ function planOf(doc: ExportDocument): ImportPlan {
   const known = new Set(doc.projects.map((p) => p.id));
   for (const project of doc.projects) {
     if (project.inbox) continue;
-    plan.projects.push({ key: keyOf(project.id)!, name: cleanName(project.name, 'Project'), parentKey: keyOf(project.parentId), color: project.color });
+    plan.projects.push({
+      key: keyOf(project.id)!,
+      name: cleanName(project.name, 'Project'),
+      parentKey: keyOf(project.parentId),
+      color: project.color,
+    });
   }
   const taskIds = new Set(doc.tasks.map((t) => t.id));
   doc.tasks.forEach((task, i) => {
     const where = `task ${i + 1} (#${task.number})`;
-    if (!known.has(task.projectId)) plan.unmapped.push({ where, reason: 'its project is not in the document: imported into the Inbox' });
+    if (!known.has(task.projectId))
+      plan.unmapped.push({ where, reason: 'its project is not in the document: imported into the Inbox' });
     plan.tasks.push({
       externalId: task.id,
       projectKey: known.has(task.projectId) ? keyOf(task.projectId) : null,

@@ -8,7 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { firstOccurrenceOnOrAfter, parseDuePhrase, parseTaskPhrase, todayIn, type Due, type Priority, type RecurrenceInput } from '@todo/domain';
+import {
+  firstOccurrenceOnOrAfter,
+  parseDuePhrase,
+  parseTaskPhrase,
+  todayIn,
+  type Due,
+  type Priority,
+  type RecurrenceInput,
+} from '@todo/domain';
 import { cleanName, cleanTags, cleanTitle, importInvalid, type ImportPlan, type PlannedTask, type Unmapped } from './plan.js';
 
 /** Todoist's PRIORITY column: 4 is its most urgent (shown as p1), 1 is no priority (p4). */
@@ -59,7 +67,8 @@ function readFile(file: TodoistFile, clock: PhraseContext, plan: ImportPlan): vo
   }
   const projectName = cleanName(file.name.replace(/\.csv$/i, '').replace(/\s*\[\d+\]$/, ''), 'Todoist');
   const projectKey = `todoist:${projectName.toLowerCase()}`;
-  if (!plan.projects.some((p) => p.key === projectKey)) plan.projects.push({ key: projectKey, name: projectName, parentKey: null, color: null });
+  if (!plan.projects.some((p) => p.key === projectKey))
+    plan.projects.push({ key: projectKey, name: projectName, parentKey: null, color: null });
   const unused = columns.filter((c) => !KNOWN.has(c));
   let sectionKey: string | null = null;
   let section = '';
@@ -80,7 +89,10 @@ function readFile(file: TodoistFile, clock: PhraseContext, plan: ImportPlan): vo
       return;
     }
     if (type === 'note') {
-      plan.unmapped.push({ where, reason: `a comment${last ? ` on "${last.title.slice(0, 60)}"` : ''}: comments are not imported yet` });
+      plan.unmapped.push({
+        where,
+        reason: `a comment${last ? ` on "${last.title.slice(0, 60)}"` : ''}: comments are not imported yet`,
+      });
       return;
     }
     if (type !== 'task') {
@@ -112,14 +124,15 @@ function readFile(file: TodoistFile, clock: PhraseContext, plan: ImportPlan): vo
       completedAt: null,
       where,
     };
-    if (!(((row.PRIORITY ?? '').trim()) in PRIORITY)) {
+    if (!((row.PRIORITY ?? '').trim() in PRIORITY)) {
       plan.unmapped.push({ where, reason: `PRIORITY "${row.PRIORITY!.slice(0, 10)}" is not 1–4: imported without one` });
     }
     if ((row.RESPONSIBLE ?? '').trim()) plan.unmapped.push({ where, reason: 'RESPONSIBLE: assignees are not imported' });
     for (const column of unused) {
       if ((row[column] ?? '').trim()) plan.unmapped.push({ where, reason: `${column} is not imported` });
     }
-    if (depth > 1 && !parent) plan.unmapped.push({ where, reason: `INDENT ${depth} without a task above it: imported at the top` });
+    if (depth > 1 && !parent)
+      plan.unmapped.push({ where, reason: `INDENT ${depth} without a task above it: imported at the top` });
     plan.tasks.push(task);
     stack.push({ id: externalId, path: `${parent?.path ?? ''}/${title}`.toLowerCase() });
     last = task;
@@ -145,9 +158,13 @@ function dateOf(
       const recurrence = phrase.recurrence ? { rule: phrase.recurrence.rule, repeatFrom } : null;
       if (phrase.due) return { due: phrase.due, recurrence };
       // A series named without a date starts on its first date from today, as quick add does.
-      const first = recurrence && firstOccurrenceOnOrAfter(recurrence.rule, phrase.date ?? todayIn(phraseClock.timeZone, clock.now.toISOString()));
+      const first =
+        recurrence &&
+        firstOccurrenceOnOrAfter(recurrence.rule, phrase.date ?? todayIn(phraseClock.timeZone, clock.now.toISOString()));
       if (recurrence && first) {
-        const due: Due = phrase.time ? { dateTime: `${first}T${phrase.time}:00`, timeZone: phraseClock.timeZone } : { date: first };
+        const due: Due = phrase.time
+          ? { dateTime: `${first}T${phrase.time}:00`, timeZone: phraseClock.timeZone }
+          : { date: first };
         return { due, recurrence };
       }
     }

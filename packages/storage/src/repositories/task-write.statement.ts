@@ -27,7 +27,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { CloudEvent } from '@todo/domain';
 import type { Db } from '../db.js';
 import { executeRendered, renderStatement, type RenderedStatement } from '../named-statement.js';
-import { followedPart, numberParts, projectNumberParts, redeliveredParts, reminderParts, tagParts, trashedPart } from './task-write.parts.js';
+import {
+  followedPart,
+  numberParts,
+  projectNumberParts,
+  redeliveredParts,
+  reminderParts,
+  tagParts,
+  trashedPart,
+} from './task-write.parts.js';
 import type { TaskRow } from './task.mapper.js';
 
 export interface ReminderWrite {
