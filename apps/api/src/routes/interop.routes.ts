@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { assertSafeText } from '@todo/domain';
 import { IMPORT_FORMATS, type ImportReport, type Services } from '@todo/services';
 import type { TypedApp } from '../typed-app.js';
 import { principalOf, traceparentOf } from '../auth.js';
@@ -66,8 +67,10 @@ export function registerInteropRoutes(app: TypedApp, services: Services): void {
       '/api/imports',
       {
         bodyLimit: IMPORT_BODY_LIMIT,
-        // The file is checked as it is read (text a task cannot hold is reported per item).
+        // The file's text is checked as it is read (what a task cannot hold is reported per item),
+        // not walked byte by byte as a body; the query string is checked as everywhere.
         config: { ownTextCheck: true },
+        preValidation: async (request) => assertSafeText({ ...(request.query as object) }),
         schema: {
           tags: ['import-export'],
           summary: 'Import a file: todo-app export, Todoist CSV (or backup zip), or iCalendar VTODOs',
