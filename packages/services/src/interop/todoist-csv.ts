@@ -34,6 +34,8 @@ export interface TodoistFile {
 export interface PhraseContext {
   now: Date;
   timeZone: string;
+  /** Dates read so far in this import, by zone and words. */
+  read?: Map<string, DateRead>;
 }
 
 const LABEL = /(^|\s)@([^\s@,#]+)/g;
@@ -41,7 +43,8 @@ const LABEL = /(^|\s)@([^\s@,#]+)/g;
 /** Reads the files into one plan: each file a project, each section a sub-project of it. */
 export function readTodoist(files: readonly TodoistFile[], clock: PhraseContext): ImportPlan {
   const plan: ImportPlan = { format: 'todoist', projects: [], tasks: [], unmapped: [] };
-  for (const file of files) readFile(file, clock, plan);
+  const withCache = { ...clock, read: new Map<string, DateRead>() };
+  for (const file of files) readFile(file, withCache, plan);
   return plan;
 }
 
@@ -149,6 +152,20 @@ function dateOf(
   const words = (row.DATE ?? '').trim();
   if (!words) return { due: null, recurrence: null };
   const timeZone = (row.TIMEZONE ?? '').trim() || clock.timeZone;
+  // The same words in the same zone read the same (a file repeats "every monday" often).
+  const key = `${timeZone}\n${words}`;
+  let read = clock.read?.get(key);
+  if (!read) {
+    read = readDate(words, timeZone, clock);
+    clock.read?.set(key, read);
+  }
+  if (!read.understood) unmapped.push({ where, reason: `DATE "${words.slice(0, 60)}" is not understood: imported without a due date` });
+  return { due: read.due, recurrence: read.recurrence };
+}
+
+type DateRead = { due: Due | null; recurrence: RecurrenceInput | null; understood: boolean };
+
+function readDate(words: string, timeZone: string, clock: PhraseContext): DateRead {
   const phraseClock = { now: clock.now, timeZone: validZone(timeZone) ? timeZone : clock.timeZone };
   try {
     // "every!" is Todoist's repeat from completion.
@@ -156,7 +173,7 @@ function dateOf(
     if (phrase.title.trim().toLowerCase() === 'task' && (phrase.due || phrase.recurrence)) {
       const repeatFrom: RecurrenceInput['repeatFrom'] = /\bevery!/i.test(words) ? 'completion' : 'due';
       const recurrence = phrase.recurrence ? { rule: phrase.recurrence.rule, repeatFrom } : null;
-      if (phrase.due) return { due: phrase.due, recurrence };
+      if (phrase.due) return { due: phrase.due, recurrence, understood: true };
       // A series named without a date starts on its first date from today, as quick add does.
       const first =
         recurrence &&
@@ -165,25 +182,31 @@ function dateOf(
         const due: Due = phrase.time
           ? { dateTime: `${first}T${phrase.time}:00`, timeZone: phraseClock.timeZone }
           : { date: first };
-        return { due, recurrence };
+        return { due, recurrence, understood: true };
       }
     }
   } catch {
     // Not a task phrase: tried as a date alone below.
   }
   try {
-    return { due: parseDuePhrase(words, phraseClock, 'DATE').due, recurrence: null };
+    return { due: parseDuePhrase(words, phraseClock, 'DATE').due, recurrence: null, understood: true };
   } catch {
-    unmapped.push({ where, reason: `DATE "${words.slice(0, 60)}" is not understood: imported without a due date` });
-    return { due: null, recurrence: null };
+    return { due: null, recurrence: null, understood: false };
   }
 }
 
+/** Zones checked so far: making a formatter per row costs more than reading the whole row. */
+const zones = new Map<string, boolean>();
 function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = zones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (zones.size < 1000) zones.set(zone, valid);
   }
+  return valid;
 }
