@@ -4,6 +4,7 @@
  * it is a dry run, written: projects through the ProjectService, tasks in batches through the
  * one task write (each batch one statement, its import keys and events with it).
  */
+import { setImmediate } from 'node:timers/promises';
 import { DomainError, MAX_PROJECT_DEPTH, enforce, isDomainError, policy, projectRule, type Project } from '@todo/domain';
 import { isImportKeyTaken } from '@todo/storage';
 import type { CallContext, ServiceDeps } from '../deps.js';
@@ -173,37 +174,47 @@ export class ImportService {
     const rowCtx: RowContext = { ...row, newId: () => this.deps.ids.next() };
     const newIds = new Map(fresh.map((t) => [t.externalId, this.deps.ids.next()]));
     const placed = new Map<string, { id: string; projectId: string }>();
-    const writes: PendingTaskWrite[] = [];
     const earlierParents = await this.existingParents(ctx, fresh, known);
-    for (const task of parentsFirst(fresh)) {
-      const id = newIds.get(task.externalId)!;
-      const parent = task.parentExternalId
-        ? (placed.get(task.parentExternalId) ?? earlierParents.get(task.parentExternalId) ?? null)
-        : null;
-      if (task.parentExternalId && !parent)
-        unmapped.push({ where: task.where, reason: 'its parent task is not imported: made a top-level task' });
-      const projectId = parent?.projectId ?? projectIds.get(task.projectKey) ?? projectIds.get(null)!;
-      try {
-        writes.push(importWrite(task, { id, projectId, parentId: parent?.id ?? null }, rowCtx));
-        placed.set(task.externalId, { id, projectId });
-      } catch (error) {
-        if (!isDomainError(error)) throw error;
-        unmapped.push({ where: task.where, reason: `${error.message}: not imported` });
+    const ordered = parentsFirst(fresh);
+    let written = 0;
+    for (let i = 0; i < ordered.length; i += IMPORT_BATCH) {
+      // Each batch is built just before it is written, after other requests had their turn:
+      // building 500 writes is CPU work that would otherwise hold the event loop in one piece.
+      await setImmediate();
+      const writes: PendingTaskWrite[] = [];
+      for (const task of ordered.slice(i, i + IMPORT_BATCH)) {
+        const id = newIds.get(task.externalId)!;
+        const parent = task.parentExternalId
+          ? (placed.get(task.parentExternalId) ?? earlierParents.get(task.parentExternalId) ?? null)
+          : null;
+        if (task.parentExternalId && !parent)
+          unmapped.push({ where: task.where, reason: 'its parent task is not imported: made a top-level task' });
+        const projectId = parent?.projectId ?? projectIds.get(task.projectKey) ?? projectIds.get(null)!;
+        try {
+          writes.push(importWrite(task, { id, projectId, parentId: parent?.id ?? null }, rowCtx));
+          placed.set(task.externalId, { id, projectId });
+        } catch (error) {
+          if (!isDomainError(error)) throw error;
+          unmapped.push({ where: task.where, reason: `${error.message}: not imported` });
+        }
       }
+      if (writes.length) await this.write(ctx, writes);
+      written += writes.length;
+      onProgress?.(Math.min(i + IMPORT_BATCH, ordered.length), ordered.length);
     }
-    for (let i = 0; i < writes.length; i += IMPORT_BATCH) {
-      try {
-        await this.unitOfWork.writeTasks(ctx, writes.slice(i, i + IMPORT_BATCH));
-      } catch (error) {
-        if (!isImportKeyTaken(error)) throw error;
-        throw new DomainError(
-          'CONFLICT',
-          'the same file is being imported at the same time; run the import again when it is done: it picks up where it stopped',
-        );
-      }
-      onProgress?.(Math.min(i + IMPORT_BATCH, writes.length), writes.length);
+    return written;
+  }
+
+  private async write(ctx: CallContext, writes: PendingTaskWrite[]): Promise<void> {
+    try {
+      await this.unitOfWork.writeTasks(ctx, writes);
+    } catch (error) {
+      if (!isImportKeyTaken(error)) throw error;
+      throw new DomainError(
+        'CONFLICT',
+        'the same file is being imported at the same time; run the import again when it is done: it picks up where it stopped',
+      );
     }
-    return writes.length;
   }
 
   /** Parents imported by an earlier run that new subtasks hang under, if they still exist. */
