@@ -8,6 +8,7 @@ export default defineConfig({
     './src/schema-webhooks.ts',
     './src/schema-feeds.ts',
     './src/schema-comments.ts',
+    './src/schema-imports.ts',
   ],
   out: './migrations',
 });

@@ -34,6 +34,7 @@ import { registerWebhookRoutes } from './routes/webhook.routes.js';
 import { registerCalendarFeedRoutes, registerFeedRoute } from './routes/calendar-feed.routes.js';
 import { registerPushRoutes } from './routes/push.routes.js';
 import { addDavMethods, registerCaldavRoutes } from './caldav/caldav.routes.js';
+import { registerInteropRoutes } from './routes/interop.routes.js';
 import type { SseHub } from './sse-hub.js';
 import { registerHttpPolicy } from './http-policy.js';
 import { LoadShedder, type LoadSheddingOptions } from './load-shedding.js';
@@ -189,6 +190,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerWebhookRoutes(scope, deps.services);
     registerCalendarFeedRoutes(scope, deps.services);
     registerPushRoutes(scope, deps.services);
+    registerInteropRoutes(scope, deps.services);
     registerAdminRoutes(scope, {
       services: deps.services,
       ...(deps.replayDeadLetter ? { replayDeadLetter: deps.replayDeadLetter } : {}),

@@ -215,6 +215,24 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
       304: { description: 'The copy named by If-None-Match is current' },
     },
   },
+  'GET /api/export': {
+    id: 'exportAccount',
+    responses: {
+      200: {
+        description: 'A zip: todo-app.json and one .ics per project (docs/import-export.md)',
+        content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+      },
+    },
+  },
+  'POST /api/imports': {
+    id: 'importFile',
+    errors: {
+      400: 'The input is invalid, or the file cannot be read (IMPORT_INVALID: `errors` names the row or line and why); nothing was imported',
+      409: 'The same file is being imported at the same time; run it again when that is done',
+      413: 'The file is larger than 32 MiB, or has more than 50,000 tasks (IMPORT_TOO_LARGE)',
+      415: 'The body is not a zip, CSV, iCalendar, JSON or octet-stream',
+    },
+  },
   'GET /api/admin/dead-letters': { id: 'listDeadLetters' },
   'POST /api/admin/dead-letters/{id}/replay': { id: 'replayDeadLetter' },
   'POST /api/chat': { id: 'chat' },

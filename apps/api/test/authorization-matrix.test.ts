@@ -73,6 +73,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/calendar-feeds': 'read',
   'POST /api/calendar-feeds': 'write',
   'DELETE /api/calendar-feeds/{id}': 'write',
+  'GET /api/export': 'read',
+  'POST /api/imports': 'write',
   // The URL's secret is the credential: open to anyone, an unknown secret answers 404.
   'GET /feeds/{token}.ics': 'public',
   'GET /api/admin/dead-letters': 'administer',

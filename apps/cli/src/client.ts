@@ -52,15 +52,33 @@ export class ApiClient {
   ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+    const response = await this.send(method, path, {
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    if (response.status === 204) return undefined as T;
+    return (await (await ApiClient.checked(response)).json().catch(() => ({}))) as T;
+  }
+
+  /** The response as it comes (a download, a stream of lines), with the credential; an error status is thrown as `request` throws it. */
+  async stream(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: Uint8Array | null } = {},
+  ): Promise<Response> {
+    return ApiClient.checked(await this.send(method, path, init));
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: Uint8Array | string | null },
+  ) {
     try {
-      response = await fetch(new URL(path, this.server), {
+      return await fetch(new URL(path, this.server), {
         method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        },
-        body: body === undefined ? null : JSON.stringify(body),
+        headers: { ...init.headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        body: init.body ?? null,
       });
     } catch (error) {
       throw new ApiError(
@@ -69,15 +87,15 @@ export class ApiClient {
         `cannot reach ${this.server} (${(error as Error).message}); is \`todo start\` running?`,
       );
     }
-    if (response.status === 204) return undefined as T;
+  }
+
+  private static async checked(response: Response): Promise<Response> {
+    if (response.ok) return response;
     const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok) {
-      const errors = Array.isArray(payload['errors']) ? (payload['errors'] as { field: string; message: string }[]) : [];
-      const message = errors.length
-        ? errors.map((e) => `${e.field}: ${e.message}`).join('\n')
-        : String(payload['detail'] ?? response.statusText);
-      throw new ApiError(response.status, String(payload['code'] ?? response.status), message);
-    }
-    return payload as T;
+    const errors = Array.isArray(payload['errors']) ? (payload['errors'] as { field: string; message: string }[]) : [];
+    const message = errors.length
+      ? errors.map((e) => `${e.field}: ${e.message}`).join('\n')
+      : String(payload['detail'] ?? response.statusText);
+    throw new ApiError(response.status, String(payload['code'] ?? response.status), message);
   }
 }

@@ -12,6 +12,7 @@ import { withDaprSecrets } from './secrets.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerProjectCommands } from './commands/projects.js';
 import { registerCommentCommands } from './commands/comments.js';
+import { registerInteropCommands } from './commands/interop.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -36,6 +37,7 @@ registerBackupCommands(program, out);
 registerTaskCommands(program, out);
 registerProjectCommands(program, out);
 registerCommentCommands(program, out);
+registerInteropCommands(program, out);
 registerMcpCommand(program, resolveCredentials);
 
 try {

@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   /** A webhook URL whose host resolves to a private, loopback or otherwise internal address (docs/webhooks.md). */
   WEBHOOK_TARGET_REFUSED: 400,
   PAYLOAD_TOO_LARGE: 413,
+  /** A file to import that cannot be read: the problem names the row or line and why (docs/import-export.md). */
+  IMPORT_INVALID: 400,
+  /** A file to import with more tasks than one import takes (docs/import-export.md). */
+  IMPORT_TOO_LARGE: 413,
   METHOD_NOT_ALLOWED: 405,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,

@@ -100,6 +100,7 @@ export {
   policy,
   enforce,
   MAX_PUSH_DEVICES,
+  MAX_IMPORT_TASKS,
   projectRule,
   commentRule,
   PROJECT_ACTIONS,

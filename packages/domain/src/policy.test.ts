@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { commentRule, enforce, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
+import { commentRule, enforce, MAX_IMPORT_TASKS, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -156,5 +156,10 @@ describe('project rules', () => {
   it('tells a stranger that a task of the project does not exist, and a viewer why not', () => {
     expect(projectRule(null, 'writeTasks', 'task')).toMatchObject({ code: 'TASK_NOT_FOUND', reason: 'no such task' });
     expect(() => enforce(projectRule('viewer', 'writeTasks', 'task'))).toThrow(/viewers of a project cannot change its tasks/);
+  });
+
+  it('takes an import of up to MAX_IMPORT_TASKS tasks and refuses a larger one as too large', () => {
+    expect(policy.importFile({ tasks: MAX_IMPORT_TASKS })).toEqual({ allowed: true });
+    expect(policy.importFile({ tasks: MAX_IMPORT_TASKS + 1 })).toMatchObject({ allowed: false, code: 'IMPORT_TOO_LARGE' });
   });
 });

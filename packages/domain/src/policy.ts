@@ -69,6 +69,9 @@ export type Decision =
 
 const ALLOWED: Decision = { allowed: true };
 
+/** Tasks one import may create (docs/import-export.md): larger accounts import in several files. */
+export const MAX_IMPORT_TASKS = 50_000;
+
 /** Devices one user may receive push reminders on. */
 export const MAX_PUSH_DEVICES = 20;
 const refuse = (code: ErrorCode, reason: string, field?: string): Decision => ({
@@ -216,6 +219,15 @@ export const policy = {
     return permitted
       ? ALLOWED
       : refuse('VALIDATION_FAILED', `${url.origin} is not a push service this server sends to (PUSH_SERVICES)`, 'endpoint');
+  },
+
+  /**
+   * An import writes many tasks at once: bounded per file, so that one upload cannot hold the
+   * write path for long. Tasks land only in projects the caller may write to (`projectRule`).
+   */
+  importFile(file: { readonly tasks: number }): Decision {
+    if (file.tasks <= MAX_IMPORT_TASKS) return ALLOWED;
+    return refuse('IMPORT_TOO_LARGE', `the file has ${file.tasks} tasks; one import takes at most ${MAX_IMPORT_TASKS}: split it`);
   },
 
   /**

@@ -10,6 +10,8 @@ import { LabelService } from './label.service.js';
 import { ProjectService } from './project.service.js';
 import { CommentService } from './comment.service.js';
 import { ActivityService } from './activity.service.js';
+import { ImportService } from './interop/import.service.js';
+import { ExportService } from './interop/export.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { CaldavService } from './caldav/caldav.service.js';
@@ -78,6 +80,9 @@ export { parseTaskRef } from './task-fields.js';
 export { UnitOfWork, type Emit } from './unit-of-work.js';
 export { hashPassword, verifyPassword } from './security/password.js';
 export { WebhookService, type WebhookOptions } from './webhook.service.js';
+export { ImportService, IMPORT_BATCH, type ImportReport, type ImportProgress } from './interop/import.service.js';
+export { ExportService } from './interop/export.service.js';
+export { IMPORT_FORMATS, type ImportFormat } from './interop/plan.js';
 export {
   WebhookDeliveryService,
   type AttemptResult,
@@ -118,6 +123,8 @@ export interface Services {
   webhookDeliveries: WebhookDeliveryService;
   calendarFeeds: CalendarFeedService;
   caldav: CaldavService;
+  imports: ImportService;
+  exports: ExportService;
 }
 
 export interface ServiceOptions {
@@ -166,5 +173,7 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     webhookDeliveries: new WebhookDeliveryService(deps),
     calendarFeeds: new CalendarFeedService(deps, tasks, { publicUrl: accounts.publicUrl }),
     caldav: new CaldavService(deps, tasks, projects, authService),
+    imports: new ImportService(deps, projects),
+    exports: new ExportService(deps, projects, tasks),
   };
 }

@@ -37,6 +37,7 @@ export type { NextOccurrence, UnhandledCompletion } from './repositories/recurre
 export type { DavTask, DavTombstone } from './repositories/caldav.repository.js';
 export type { TrashEntry, TrashedTask } from './repositories/trash.repository.js';
 export type { UnnotifiedReminder } from './repositories/reminder.repository.js';
+export { isImportKeyTaken } from './repositories/import-key.repository.js';
 export { isIdempotencyKeyTaken, type StoredIdempotencyKey } from './repositories/idempotency.repository.js';
 export { ChatRepository, type ChatAppendOptions, type ChatConversationSummary } from './repositories/chat.repository.js';
 export type { PushSubscriptionRow } from './repositories/push-subscription.repository.js';

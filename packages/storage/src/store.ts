@@ -23,6 +23,7 @@ import { EmailConfirmationRepository } from './repositories/email-confirmation.r
 import { WebhookRepository } from './repositories/webhook.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { CalendarFeedRepository } from './repositories/calendar-feed.repository.js';
+import { ImportKeyRepository } from './repositories/import-key.repository.js';
 import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
 import { tags } from './schema.js';
 import { ProjectRepository } from './repositories/project.repository.js';
@@ -51,6 +52,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   calendarFeeds: CalendarFeedRepository;
+  importKeys: ImportKeyRepository;
   pushSubscriptions: PushSubscriptionRepository;
   comments: CommentRepository;
   activity: ActivityRepository;
@@ -80,6 +82,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   webhooks: new WebhookRepository(db),
   webhookDeliveries: new WebhookDeliveryRepository(db),
   calendarFeeds: new CalendarFeedRepository(db),
+  importKeys: new ImportKeyRepository(db),
   pushSubscriptions: new PushSubscriptionRepository(db),
 });
 

@@ -4,3 +4,4 @@ export * from './schema-delivery.js';
 export * from './schema-webhooks.js';
 export * from './schema-feeds.js';
 export * from './schema-comments.js';
+export * from './schema-imports.js';

@@ -5,3 +5,4 @@ export { createTestDatabase, createPostgresDatabase, postgresBaseUrl } from './d
 export { connectMigratedPostgres, readsOf, type MigratedPostgres, type Reads } from './pg-reads.js';
 export { startSmtpCapture, takeConfirmationToken, type SmtpCapture, type CapturedMail } from './smtp.js';
 export { startFakePushService, type FakePushService, type FakeSubscription, type ReceivedPush } from './push-service.js';
+export { todoistCsv, icalTodos, seeded, type TodoistFixture, type IcalFixture } from './fixtures/import-files.js';

@@ -2,8 +2,8 @@
  * The one way tasks are written. Every change to a task — create, edit, snooze, completion,
  * reopening, delete, restore, a next occurrence with its copied subtasks — is a list of
  * `TaskWrite`s that this module turns into ONE statement: the task rows, their tags (found or
- * created by name), their reminders, their outbox events, the ledgers (idempotency key, handled
- * completion) and the trash a delete leaves for its undo. A single statement is atomic on its own, so a write needs no BEGIN/COMMIT and
+ * created by name), their reminders, their outbox events, the ledgers (idempotency key, import
+ * key, handled completion) and the trash a delete leaves for its undo. A single statement is atomic on its own, so a write needs no BEGIN/COMMIT and
  * costs one round trip; writes of different callers arriving together share one
  * (task-write.batcher.ts).
  *
@@ -78,6 +78,8 @@ export type TaskWrite =
       delivery?: unknown;
       /** A client's idempotency key; a key already taken fails the statement (`isIdempotencyKeyTaken`). */
       idempotency?: { key: string; fingerprint: string };
+      /** An imported item's key (`import_keys`); a key already taken fails the statement (`isImportKeyTaken`). */
+      importKey?: { source: string; externalId: string };
     }
   | {
       op: 'update';
@@ -179,6 +181,8 @@ function item(write: TaskWrite, ord: number) {
     only_with: write.op === 'update' && write.onlyWith ? ord - write.onlyWith : null,
     key: (write.op === 'insert' && write.idempotency?.key) || null,
     fingerprint: (write.op === 'insert' && write.idempotency?.fingerprint) || null,
+    import_source: (write.op === 'insert' && write.importKey?.source) || null,
+    import_id: (write.op === 'insert' && write.importKey?.externalId) || null,
   };
 }
 
@@ -212,6 +216,7 @@ interface Needs {
   reminders: boolean;
   follows: boolean;
   idempotency: boolean;
+  imported: boolean;
   restores: boolean;
   delivery: boolean;
   reopens: boolean;
@@ -229,6 +234,7 @@ const needsOf = (writes: readonly TaskWrite[]): Needs => ({
   reminders: writes.some((w) => w.op !== 'delete' && w.reminders && (w.reminders.length > 0 || w.op === 'update')),
   follows: writes.some((w) => w.op === 'insert' && w.follows),
   idempotency: writes.some((w) => w.op === 'insert' && w.idempotency),
+  imported: writes.some((w) => w.op === 'insert' && w.importKey),
   restores: writes.some((w) => w.op === 'insert' && w.restores),
   delivery: writes.some((w) => w.op === 'insert' && w.delivery),
   reopens: writes.some((w) => w.op === 'update' && w.reopens),
@@ -302,7 +308,8 @@ function parts(needs: Needs): SQL[] {
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
         occurrence_index int, project_id uuid, project_number int, parent_id uuid, ical_uid text, ical_name text, ical_extras text, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
-        fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb))`,
+        fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb,
+        import_source text, import_id text))`,
     ...(needs.follows ? [followedPart] : []),
     ...(needs.projectNumbers ? projectNumberParts(needs.follows) : []),
     ...(needs.insert ? numberParts(needs.follows) : []),
@@ -390,6 +397,13 @@ function parts(needs: Needs): SQL[] {
           sql`keyed as (
             insert into idempotency_keys (user_id, key, fingerprint, task_id, created_at)
             select i.user_id, i.key, i.fingerprint, i.id, i.at from items i where i.key is not null)`,
+        ]
+      : []),
+    ...(needs.imported
+      ? [
+          sql`import_keyed as (
+            insert into import_keys (user_id, source, external_id, task_id, created_at)
+            select i.user_id, i.import_source, i.import_id, i.id, i.at from items i where i.import_id is not null)`,
         ]
       : []),
   ];
