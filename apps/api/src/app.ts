@@ -20,6 +20,7 @@ import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.routes.js';
 import { registerLabelRoutes } from './routes/label.routes.js';
 import { registerProjectRoutes } from './routes/project.routes.js';
+import { registerSharingRoutes } from './routes/sharing.routes.js';
 import { registerMeRoutes } from './routes/me.routes.js';
 import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
 import { registerTaskRoutes } from './routes/task.routes.js';
@@ -177,6 +178,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerTokenRoutes(scope, deps.services);
     registerTaskRoutes(scope, deps.services);
     registerProjectRoutes(scope, deps.services);
+    registerSharingRoutes(scope, deps.services);
     registerLabelRoutes(scope, deps.services.tags, 'tags');
     registerRecurrenceRoutes(scope, deps.services);
     registerNotificationRoutes(scope, deps.services, deps.sse);

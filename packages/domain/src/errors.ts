@@ -38,6 +38,12 @@ export const ERROR_CODES = {
   NAME_TAKEN: 409,
   CONFLICT: 409,
   PARENT_CYCLE: 409,
+  INVITATION_NOT_FOUND: 404,
+  /** Inviting yourself, or someone already a member of the project. */
+  SELF_INVITE: 409,
+  ALREADY_MEMBER: 409,
+  /** A project holds at most MAX_PROJECT_MEMBERS members and pending invitations. */
+  TOO_MANY_MEMBERS: 409,
   LINK_STALE: 409,
   LINK_USED: 410,
   /** A user may have at most 20 push devices: each reminder is sent to every one (docs/security.md). */

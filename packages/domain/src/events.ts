@@ -18,6 +18,8 @@ export const deadLetterTopic = (topic: Topic): `${Topic}-dlq` => `${topic}-dlq`;
 const TaskSnapshot = z.object({ userId: z.uuid(), task: Task });
 /** `userId`: who made the change. */
 const ProjectChange = z.object({ userId: z.uuid(), projectId: z.uuid() });
+/** `userId`: who made the change; `memberId`: whose membership changed; `role`: theirs now (removed: was). */
+const MemberChange = ProjectChange.extend({ memberId: z.uuid(), role: z.enum(['owner', 'admin', 'editor', 'viewer']) });
 
 export const EVENT_SCHEMAS = {
   'todo.task.created.v1': TaskSnapshot,
@@ -45,6 +47,16 @@ export const EVENT_SCHEMAS = {
   'todo.project.created.v1': ProjectChange,
   'todo.project.updated.v1': ProjectChange,
   'todo.project.deleted.v1': ProjectChange,
+  /** Someone joined a project (accepted an invitation), got another role, or left or was removed. */
+  'todo.member.added.v1': MemberChange,
+  'todo.member.updated.v1': MemberChange,
+  'todo.member.removed.v1': MemberChange,
+  /** A task got another assignee (or none): `userId` is the task's creator, as in every task event; `actorId` who assigned. */
+  'todo.task.assigned.v1': TaskSnapshot.extend({
+    assigneeId: z.uuid().nullable(),
+    previous: z.uuid().nullable(),
+    actorId: z.uuid(),
+  }),
   /** An in-app notification was written (drives the SSE stream and the notification centre). */
   'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),
 } as const;
@@ -62,6 +74,10 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.project.created.v1': TOPICS.taskEvents,
   'todo.project.updated.v1': TOPICS.taskEvents,
   'todo.project.deleted.v1': TOPICS.taskEvents,
+  'todo.member.added.v1': TOPICS.taskEvents,
+  'todo.member.updated.v1': TOPICS.taskEvents,
+  'todo.member.removed.v1': TOPICS.taskEvents,
+  'todo.task.assigned.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
   'todo.notification.created.v1': TOPICS.taskReminders,
 };

@@ -95,7 +95,13 @@ export {
   addDaysToDate,
   SUPPORTED_YEARS,
 } from './time/index.js';
-export { policy, enforce, MAX_PUSH_DEVICES, projectRule, PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
+export {
+  policy,
+  enforce,
+  memberRule,
+  MAX_PUSH_DEVICES,
+  projectRule,
+  PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
 export {
   MAX_PROJECT_DEPTH,
   PROJECT_ROLES,
@@ -104,6 +110,16 @@ export {
   ProjectPatch,
   Project,
 } from './projects/project.schema.js';
+export {
+  MAX_PROJECT_MEMBERS,
+  INVITATION_TTL_MS,
+  MemberRole,
+  InvitationCreate,
+  Invitation,
+  Member,
+  MemberPatch,
+  Transfer,
+} from './projects/sharing.schema.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { enforce, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
+import { enforce, MAX_PUSH_DEVICES, memberRule, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -108,7 +108,12 @@ describe('project rules', () => {
   const allowed: Record<string, readonly (string | null)[]> = {
     read: ['owner', 'admin', 'editor', 'viewer'],
     writeTasks: ['owner', 'admin', 'editor'],
+    assign: ['owner', 'admin', 'editor'],
     manage: ['owner', 'admin'],
+    invite: ['owner', 'admin'],
+    manageMembers: ['owner', 'admin'],
+    transfer: ['owner'],
+    leave: ['admin', 'editor', 'viewer'],
     delete: ['owner'],
   };
 
@@ -121,5 +126,19 @@ describe('project rules', () => {
   it('tells a stranger that a task of the project does not exist, and a viewer why not', () => {
     expect(projectRule(null, 'writeTasks', 'task')).toMatchObject({ code: 'TASK_NOT_FOUND', reason: 'no such task' });
     expect(() => enforce(projectRule('viewer', 'writeTasks', 'task'))).toThrow(/viewers of a project cannot change its tasks/);
+  });
+
+  // Every (caller, target, change) cell: only owners and admins change members, nobody the owner, nobody into an owner.
+  const members = ['owner', 'admin', 'editor', 'viewer'] as const;
+  it.each(
+    roles.flatMap((caller) =>
+      members.flatMap((target) => [...members, 'remove' as const].map((change) => [caller, target, change] as const)),
+    ),
+  )('member change by %s of a %s to %s', (caller, target, change) => {
+    const decision = memberRule(caller, target, change);
+    if (caller === null) expect(decision).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+    else if (caller !== 'owner' && caller !== 'admin') expect(decision).toMatchObject({ code: 'FORBIDDEN' });
+    else if (target === 'owner' || change === 'owner') expect(decision).toMatchObject({ code: 'FORBIDDEN' });
+    else expect(decision.allowed).toBe(true);
   });
 });

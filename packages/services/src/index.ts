@@ -8,6 +8,8 @@ import { AuthService, type AuthOptions } from './auth.service.js';
 import type { ServiceDeps } from './deps.js';
 import { LabelService } from './label.service.js';
 import { ProjectService } from './project.service.js';
+import { InvitationService } from './sharing/invitation.service.js';
+import { MemberService } from './sharing/member.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { ListPageCache, type ListPageOutcome } from './task-list-pages.js';
@@ -31,6 +33,8 @@ export { TaskService } from './task.service.js';
 export { ListPageCache, type ListPage, type ListPageOutcome } from './task-list-pages.js';
 export { LabelService, type LabelKind } from './label.service.js';
 export { ProjectService } from './project.service.js';
+export { InvitationService } from './sharing/invitation.service.js';
+export { MemberService } from './sharing/member.service.js';
 export { ProfileService, type ProfileUpdate } from './profile.service.js';
 export {
   EmailConfirmationService,
@@ -92,6 +96,8 @@ export interface Services {
   confirmations: EmailConfirmationService;
   tasks: TaskService;
   projects: ProjectService;
+  invitations: InvitationService;
+  members: MemberService;
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
@@ -136,6 +142,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     confirmations,
     tasks,
     projects: new ProjectService(deps),
+    invitations: new InvitationService(deps, confirmations),
+    members: new MemberService(deps),
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),

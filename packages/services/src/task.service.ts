@@ -33,6 +33,7 @@ import {
   type TaskPage,
 } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
+import { assignedEvents, assigneeAfterMove, checkedAssignee } from './task-assignment.js';
 import { UnitOfWork, type PendingTaskWrite } from './unit-of-work.js';
 import { TaskListPages, type ListPage, type ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import {
@@ -168,6 +169,7 @@ export class TaskService {
       seriesId: recurrence.recurrenceRule ? id : null,
       occurrenceIndex: recurrence.recurrenceRule ? 0 : null,
       seriesStart: recurrence.recurrenceRule ? anchorOf(due) : null,
+      assigneeId: await checkedAssignee(repos, projectId, input.assigneeId),
       projectId,
       projectNumber: null,
       parentId: input.parentId,
@@ -181,7 +183,7 @@ export class TaskService {
       tags.map((t) => t.name),
       reminderJson(reminders),
     );
-    const events = [pendingEvent('todo.task.created.v1', id, { userId, task })];
+    const events = [pendingEvent('todo.task.created.v1', id, { userId, task }), ...assignedEvents(task, null, userId, userId)];
     const [stored] = await this.unitOfWork.writeTasks(ctx, [
       { op: 'insert', row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) },
     ]);
@@ -207,7 +209,9 @@ export class TaskService {
         await this.projectToWrite(repos, userId, patch.projectId);
         row.projectId = patch.projectId;
         row.projectNumber = null;
+        row.assigneeId = await assigneeAfterMove(repos, row.projectId, read.assigneeId);
       }
+      if (patch.assigneeId !== undefined) row.assigneeId = await checkedAssignee(repos, row.projectId, patch.assigneeId);
       if (patch.parentId !== undefined) {
         await this.checkParent(repos, userId, before.id, patch.parentId);
         row.parentId = patch.parentId;
@@ -252,7 +256,10 @@ export class TaskService {
         tags ? tags.map((t) => t.name).sort(byLowerName) : before.tags,
         reminders ? reminderJson(reminders) : before.reminders.map(reminderJsonOf),
       );
-      const events = [pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed })];
+      const events = [
+        pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, task, changed }),
+        ...assignedEvents(task, read.assigneeId, read.userId, userId),
+      ];
       return {
         task,
         write: {

@@ -25,6 +25,7 @@ import { CalendarFeedRepository } from './repositories/calendar-feed.repository.
 import { PushSubscriptionRepository } from './repositories/push-subscription.repository.js';
 import { tags } from './schema.js';
 import { ProjectRepository } from './repositories/project.repository.js';
+import { SharingRepository } from './repositories/sharing.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -33,6 +34,7 @@ export interface Repositories {
   actionLinks: ActionLinkRepository;
   emailConfirmations: EmailConfirmationRepository;
   projects: ProjectRepository;
+  sharing: SharingRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
   recurrence: RecurrenceRepository;
@@ -57,6 +59,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   actionLinks: new ActionLinkRepository(db),
   emailConfirmations: new EmailConfirmationRepository(db),
   projects: new ProjectRepository(db),
+  sharing: new SharingRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   recurrence: new RecurrenceRepository(db),

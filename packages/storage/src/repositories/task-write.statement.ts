@@ -149,6 +149,7 @@ function item(write: TaskWrite, ord: number) {
     project_id: row.projectId,
     project_number: row.projectNumber,
     parent_id: row.parentId,
+    assignee_id: row.assigneeId,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
     at: iso(write.op === 'insert' ? row.createdAt : row.updatedAt),
@@ -251,6 +252,7 @@ const TASK_FIELDS = [
   'series_start',
   'occurrence_index',
   'parent_id',
+  'assignee_id',
   'updated_at',
 ];
 
@@ -281,7 +283,7 @@ function parts(needs: Needs): SQL[] {
       select * from jsonb_to_recordset(${sql.placeholder('items')}::jsonb) as i(ord int, op text, id uuid, user_id uuid,
         number int, title text, description text, priority int, completed_at timestamptz, due_date date, due_time time,
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
-        occurrence_index int, project_id uuid, project_number int, parent_id uuid, created_at timestamptz, updated_at timestamptz,
+        occurrence_index int, project_id uuid, project_number int, parent_id uuid, assignee_id uuid, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
         fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb))`,
     ...(needs.follows ? [followedPart] : []),
