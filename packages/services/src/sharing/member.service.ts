@@ -70,6 +70,15 @@ export class MemberService {
     return this.deps.store.repos.sharing.members(rootId);
   }
 
+  /**
+   * Who is told of a change in project `projectId` as it happens: its tree's members now, looked
+   * up at delivery (a removed member's open stream stops receiving the project at once); null
+   * when the project is gone.
+   */
+  audience(projectId: string): Promise<string[] | null> {
+    return this.deps.store.repos.sharing.audience(projectId);
+  }
+
   private async memberOf(repos: Repositories, rootId: string, memberId: string) {
     const role = await repos.sharing.roleOf(rootId, memberId);
     if (role === null) throw noSuchMember();

@@ -78,6 +78,13 @@ export class SharingRepository {
     return row?.hit ?? false;
   }
 
+  /** The members of the tree `projectId` is in; null when there is no such project (any more). */
+  async audience(projectId: string): Promise<string[] | null> {
+    const rows = await this.rows<{ user_id: string | null }>(sql`
+      select m.user_id from projects p left join project_members m on m.project_id = p.root_id where p.id = ${projectId}::uuid`);
+    return rows.length ? rows.flatMap((r) => (r.user_id ? [r.user_id] : [])) : null;
+  }
+
   /** Whether the holder of `email` is a member already (the same query whether or not the address has an account). */
   async isMemberByEmail(projectId: string, email: string): Promise<boolean> {
     const [row] = await this.rows<{ hit: boolean }>(sql`
