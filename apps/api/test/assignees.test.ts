@@ -53,6 +53,31 @@ describe('assignees', () => {
     ]);
   });
 
+  it("invalidates every member's kept list pages when one member changes the project", async () => {
+    const list = (who: User) => h.call('GET', `/api/tasks?projectId=${project.id}&status=all`, who.auth);
+    const before = [await list(ann), await list(bob)];
+    const task = (await h.call('POST', '/api/tasks', bob.auth, { title: 'Seen by both', projectId: project.id })).body;
+    for (const who of [ann, bob]) expect(ids(await list(who))).toContain(task.id);
+    await h.call('POST', `/api/tasks/${task.id}/complete`, ann.auth);
+    const bobs = (await list(bob)).body.items.find((t: { id: string }) => t.id === task.id);
+    expect(bobs.status).toBe('completed');
+    const etag = (await list(bob)).headers.etag as string;
+    expect(etag).not.toBe(before[1]!.headers.etag);
+    const notModified = await h.app.inject({
+      method: 'GET',
+      url: `/api/tasks?projectId=${project.id}&status=all`,
+      headers: { ...bob.auth, 'if-none-match': etag },
+    });
+    expect(notModified.statusCode).toBe(304);
+    await h.call('PATCH', `/api/tasks/${task.id}`, ann.auth, { title: 'Renamed by Ann' });
+    const again = await h.app.inject({
+      method: 'GET',
+      url: `/api/tasks?projectId=${project.id}&status=all`,
+      headers: { ...bob.auth, 'if-none-match': etag },
+    });
+    expect(again.statusCode).toBe(200);
+  });
+
   it('lists "assigned to me" and "assigned by me"', async () => {
     const forAnn = (await h.call('POST', '/api/tasks', bob.auth, { title: 'For Ann', projectId: project.id, assigneeId: ann.id })).body;
     const mine = (await h.call('POST', '/api/tasks', bob.auth, { title: 'Bob himself', projectId: project.id, assigneeId: bob.id }))

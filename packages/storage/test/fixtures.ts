@@ -61,6 +61,7 @@ export function plainTaskRow(
     seriesStart: null,
     occurrenceIndex: null,
     parentId: null,
+    assigneeId: null,
     updatedAt: fields.createdAt,
     ...fields,
   };

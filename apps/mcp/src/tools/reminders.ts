@@ -63,7 +63,7 @@ const setReminder = defineTool({
 const removeReminder = defineTool({
   name: 'remove_reminder',
   title: 'Remove a reminder',
-  description: 'Removes one reminder (its id from get_task) and cancels its delivery; one already gone changes nothing.',
+  description: 'Removes a reminder (id from get_task); idempotent.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid() }),
   output: z.object({ task: Task, removed: z.boolean() }),
   annotations: CHANGE,
@@ -79,7 +79,7 @@ const removeReminder = defineTool({
 const snoozeReminder = defineTool({
   name: 'snooze_reminder',
   title: 'Snooze a reminder',
-  description: 'Delays one reminder of a task by `minutes` from now (once); it is then delivered at the new time.',
+  description: 'Delays a reminder by `minutes` from now, once.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid(), minutes: z.int().min(1).max(10_080) }),
   output: z.object({ task: Task, until: z.iso.datetime() }),
   annotations: CHANGE,

@@ -94,7 +94,7 @@ const addTasks = defineTool({
 const getTask = defineTool({
   name: 'get_task',
   title: 'Get a task',
-  description: 'Returns one of the user\'s tasks by number ("#12") or id, with due, recurrence, reminders, project and tags.',
+  description: 'Returns a task by number ("#12") or id, with all its fields.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: READ,
@@ -181,7 +181,7 @@ const updateTask = defineTool({
 const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description: 'Marks a task done (again: no change). A recurring task gets its next occurrence, once, a moment later.',
+  description: 'Marks a task done (idempotent); a recurring one gets its next occurrence.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },
@@ -192,7 +192,7 @@ const completeTask = defineTool({
 const reopenTask = defineTool({
   name: 'reopen_task',
   title: 'Reopen a task',
-  description: 'Marks a completed task as open again. Reopening an open task changes nothing.',
+  description: 'Reopens a completed task; idempotent.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },

@@ -122,6 +122,12 @@ export class SharingRepository {
     await this.touch(userId);
   }
 
+  /** Every member of the tree rooted at `rootId`: their lists change (the tree is deleted or moved). */
+  async touchMembers(rootId: string): Promise<void> {
+    await this.db.execute(sql`
+      insert into list_changes (user_id, weight) select user_id, 1 from project_members where project_id = ${rootId}::uuid`);
+  }
+
   /** A membership change changes what the member's lists contain: their cached pages must go. */
   async touch(userId: string): Promise<void> {
     await this.db.execute(sql`insert into list_changes (user_id, weight) values (${userId}::uuid, 1)`);
