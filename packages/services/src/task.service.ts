@@ -277,14 +277,15 @@ export class TaskService {
   /** Adds a tag by name (created when new); adding a tag the task has is a no-op. */
   async addTag(ctx: CallContext, ref: string, name: string): Promise<Task> {
     const task = await this.get(ctx.principal, ref);
-    if (task.tags.some((t) => t.toLowerCase() === name.toLowerCase())) return task;
+    // Already there: nothing to write, but the caller must still be one who may write it.
+    if (task.tags.some((t) => t.toLowerCase() === name.toLowerCase())) return this.update(ctx, task.id, {});
     return this.update(ctx, task.id, { tags: [...task.tags, name] });
   }
 
   async removeTag(ctx: CallContext, ref: string, name: string): Promise<Task> {
     const task = await this.get(ctx.principal, ref);
     const rest = task.tags.filter((t) => t.toLowerCase() !== name.toLowerCase());
-    return rest.length === task.tags.length ? task : this.update(ctx, task.id, { tags: rest });
+    return this.update(ctx, task.id, rest.length === task.tags.length ? {} : { tags: rest });
   }
 
   /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */
