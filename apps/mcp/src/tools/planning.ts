@@ -22,7 +22,7 @@ const whoAmI = defineTool({
   name: 'get_user_context',
   title: 'Who and when am I',
   description:
-    "The user's time zone, today's date and local time there, the hour all-day tasks remind at, and the token's scopes. Call it before reasoning about \"today\".",
+    "The user's zone, today's date and local time, reminder hour and the token's scopes. Call before reasoning about \"today\".",
   input: z.strictObject({}),
   output: z.object({
     name: z.string().nullable(),
@@ -60,7 +60,7 @@ const overview = defineTool({
   name: 'get_overview',
   title: 'Overview: overdue, today, upcoming',
   description:
-    'The user\'s open tasks in their zone: `overdue`, `dueToday` (not yet overdue) and `upcoming` (next `days` days), by due then priority, `limit` each. Best first call for "what should I do today?".',
+    'Open tasks: `overdue`, `dueToday` and `upcoming` (next `days` days), by due then priority, `limit` each. Best first call for "what should I do today?".',
   input: z.strictObject({
     days: z.int().min(1).max(31).default(7).describe('How many days after today count as upcoming'),
     limit: z.int().min(1).max(100).default(50).describe('At most this many tasks per group'),
@@ -118,7 +118,7 @@ const reschedule = defineTool({
   name: 'reschedule_tasks',
   title: 'Reschedule tasks',
   description:
-    'Moves the due of up to 25 tasks, each by `due` or by `when` ("tomorrow", "next monday", "in 3 days"). Keeps the time of day and the recurrence (the series re-anchors); reports per-item failures.',
+    'Moves the due of up to 25 tasks, by `due` or `when` ("next monday"), keeping time of day and recurrence; reports per-item failures.',
   input: z.strictObject({
     items: z
       .array(
@@ -182,7 +182,7 @@ const previewRecurrence = defineTool({
   name: 'preview_recurrence',
   title: 'Preview a recurrence rule',
   description:
-    'Checks a repeat rule before saving: an RRULE or a phrase ("every weekday", "last friday of the month") becomes an RRULE, its English reading and the next `count` dates from `start` (default today, user\'s zone).',
+    'Checks a repeat rule (RRULE or phrase like "every weekday"): the RRULE, its reading and the next `count` dates from `start` (default today).',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
     start: z
@@ -202,7 +202,7 @@ const parseDueTool = defineTool({
   name: 'parse_due',
   title: 'Read a due date from words',
   description:
-    'Turns words into a `due` for add_task/update_task in the user\'s zone, saving nothing: "today", "tonight", "tomorrow 9am", "friday" (soonest, today included), "next friday" (after today), "next week" (Monday), "in 3 days", "in 2 hours", "dec 24", "24 december 2027 18:30", "2026-12-01", "end of month", "noon"/"evening". A bare time already past means tomorrow. Confirm `interpretation` with the user.',
+    'Turns words into a `due` for add_task/update_task (user\'s zone; saves nothing): "tonight", "tomorrow 9am", "friday" (today included), "next friday" (after today), "next week", "in 3 days", "dec 24 18:30", "end of month". A past bare time means tomorrow. Confirm `interpretation` with the user.',
   input: z.strictObject({ text: z.string().trim().min(1).max(100).describe('e.g. "tomorrow 9am"') }),
   output: z.object({
     due: DueOut,

@@ -20,7 +20,7 @@ const setReminder = defineTool({
   name: 'set_reminder',
   title: 'Set a reminder',
   description:
-    "Adds a reminder, delivered by email and in-app at its time (not now). Give `minutesBefore` the due (needs a due; all-day tasks count back from the user's reminder hour; 1440 = a day) or `at`, a future ISO instant. Setting the same one again changes nothing; at most 10.",
+    "Adds a reminder (email and in-app, at its time): `minutesBefore` the due (all-day tasks: before the user's reminder hour; 1440 = a day) or `at`, a future instant. Idempotent; at most 10.",
   input: z.strictObject({
     task: TaskRef,
     minutesBefore: z.int().min(0).max(527_040).optional(),

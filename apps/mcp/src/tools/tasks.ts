@@ -20,7 +20,7 @@ const IdempotencyKey = z
   .trim()
   .min(1)
   .max(200)
-  .describe('A unique string (a UUID); a retry with it returns the first task, not a duplicate');
+  .describe('A UUID; a retry returns the first task');
 
 const AddTaskIn = TaskCreate.extend({
   projectId: ProjectRef.nullable().default(null),
@@ -47,10 +47,10 @@ const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    'Creates a task; only `title` is required. parse_due turns words like "next friday 9am" into `due`; preview_recurrence checks a repeat `rule`. Reminders are emailed at their time; new tags are created. An `idempotencyKey` makes a retry safe.',
+    'Creates a task; only `title` is required. parse_due turns words into `due`; preview_recurrence checks a `rule`. New tags are created. `idempotencyKey` makes a retry safe.',
   input: AddTaskIn,
   output: TaskOut.extend({
-    replayed: z.boolean().describe('True: the key matched an earlier call, nothing was created'),
+    replayed: z.boolean().describe('True: an earlier call made it'),
   }),
   annotations: CREATE,
   run: (ctx, args) => createOne(ctx, args),
@@ -61,7 +61,7 @@ const addTasks = defineTool({
   name: 'add_tasks',
   title: 'Add several tasks',
   description:
-    'Creates up to 25 tasks (each as add_task), independently: the result lists `created` and `failures` (index, field, reason). After a partial failure re-send only the failed items, never the whole batch.',
+    'Creates up to 25 tasks (each as add_task), independently: lists `created` and `failures`. Re-send only the failed items.',
   input: z.strictObject({ tasks: z.array(AddTaskItem).min(1).max(25) }),
   batchOf: 'tasks',
   output: z.object({
@@ -129,7 +129,7 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists the user's tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page; while `nextCursor` is not null pass it as `cursor`. For words use search_tasks; for today use get_overview.",
+    "Lists tasks by status, priority, project, tags, due range, parent or assignee, 25 a page; pass `nextCursor` as `cursor`. Words: search_tasks; today: get_overview.",
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
@@ -146,7 +146,7 @@ const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    "Full-text search (English stemming) of the user's task titles and descriptions, best first; open and completed unless `status` says. Paginates with `cursor`.",
+    "Full-text search of task titles and descriptions, best first; open and completed unless `status` says; pages by `cursor`.",
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -167,7 +167,7 @@ const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes the given fields of one task; `null` clears due, recurrence or parentId; projectId moves it. `tags` and `reminders` replace the whole list (tag_task/untag_task, set_reminder/remove_reminder change one). To move dates prefer reschedule_tasks.',
+    'Changes the given fields of a task; `null` clears; projectId moves it; assigneeId: a member. `tags` and `reminders` replace the list (tag_task, set_reminder change one). Dates: prefer reschedule_tasks.',
   input: TaskPatch.extend({ task: TaskRef, projectId: ProjectRef.optional() }),
   output: TaskOut,
   annotations: CHANGE,
@@ -192,7 +192,7 @@ const completeTask = defineTool({
 const reopenTask = defineTool({
   name: 'reopen_task',
   title: 'Reopen a task',
-  description: 'Reopens a completed task; idempotent.',
+  description: 'Reopens a completed task (an open one stays open).',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },
@@ -204,7 +204,7 @@ const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
   description:
-    'Permanently deletes one task (by number or id, never guessed from a title) with its subtasks and reminders. Cannot be undone; confirm first.',
+    'Deletes a task (by number or id, never guessed from a title) with its subtasks. Confirm first.',
   input: z.strictObject({ task: TaskRef }),
   output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
   annotations: CHANGE,
