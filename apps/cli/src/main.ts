@@ -11,6 +11,7 @@ import { startCommand } from './commands/start.js';
 import { withDaprSecrets } from './secrets.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerProjectCommands } from './commands/projects.js';
+import { registerSharingCommands } from './commands/sharing.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,6 +35,7 @@ registerAdminCommands(program, out);
 registerBackupCommands(program, out);
 registerTaskCommands(program, out);
 registerProjectCommands(program, out);
+registerSharingCommands(program, out);
 registerMcpCommand(program, resolveCredentials);
 
 try {
