@@ -34,9 +34,14 @@ describe('assignees', () => {
   it('assigns to members only, on create and update, and says which field is wrong otherwise', async () => {
     const stranger = await h.user();
     const refused = await h.call('POST', '/api/tasks', bob.auth, { title: 'x', projectId: project.id, assigneeId: stranger.id });
-    expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'assigneeId']);
-    const task = (await h.call('POST', '/api/tasks', bob.auth, { title: 'Call the plumber', projectId: project.id, assigneeId: ann.id }))
-      .body;
+    expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'assigneeId',
+    ]);
+    const task = (
+      await h.call('POST', '/api/tasks', bob.auth, { title: 'Call the plumber', projectId: project.id, assigneeId: ann.id })
+    ).body;
     expect(task.assigneeId).toBe(ann.id);
     const updated = await h.call('PATCH', `/api/tasks/${task.id}`, ann.auth, { assigneeId: bob.id });
     expect(updated.body.assigneeId).toBe(bob.id);
@@ -79,9 +84,11 @@ describe('assignees', () => {
   });
 
   it('lists "assigned to me" and "assigned by me"', async () => {
-    const forAnn = (await h.call('POST', '/api/tasks', bob.auth, { title: 'For Ann', projectId: project.id, assigneeId: ann.id })).body;
-    const mine = (await h.call('POST', '/api/tasks', bob.auth, { title: 'Bob himself', projectId: project.id, assigneeId: bob.id }))
+    const forAnn = (await h.call('POST', '/api/tasks', bob.auth, { title: 'For Ann', projectId: project.id, assigneeId: ann.id }))
       .body;
+    const mine = (
+      await h.call('POST', '/api/tasks', bob.auth, { title: 'Bob himself', projectId: project.id, assigneeId: bob.id })
+    ).body;
     expect(ids(await h.call('GET', '/api/tasks?assigned=me', ann.auth))).toContain(forAnn.id);
     expect(ids(await h.call('GET', '/api/tasks?assigned=me', ann.auth))).not.toContain(mine.id);
     const byBob = ids(await h.call('GET', '/api/tasks?assigned=byMe', bob.auth));
@@ -91,7 +98,8 @@ describe('assignees', () => {
   });
 
   it('clears an assignee who is not a member where the task moves; keeps one who is', async () => {
-    const task = (await h.call('POST', '/api/tasks', ann.auth, { title: 'Move me', projectId: project.id, assigneeId: bob.id })).body;
+    const task = (await h.call('POST', '/api/tasks', ann.auth, { title: 'Move me', projectId: project.id, assigneeId: bob.id }))
+      .body;
     const sub = (await h.call('POST', '/api/projects', ann.auth, { name: 'Sub', parentId: project.id })).body;
     expect((await h.call('PATCH', `/api/tasks/${task.id}`, ann.auth, { projectId: sub.id })).body.assigneeId).toBe(bob.id);
     const solo = (await h.call('POST', '/api/projects', ann.auth, { name: 'Solo' })).body;
@@ -100,7 +108,8 @@ describe('assignees', () => {
 
   it('unassigns what was assigned to a member who leaves; what they created stays', async () => {
     const created = (await h.call('POST', '/api/tasks', bob.auth, { title: 'Bob made', projectId: project.id })).body;
-    const theirs = (await h.call('POST', '/api/tasks', ann.auth, { title: 'For Bob', projectId: project.id, assigneeId: bob.id })).body;
+    const theirs = (await h.call('POST', '/api/tasks', ann.auth, { title: 'For Bob', projectId: project.id, assigneeId: bob.id }))
+      .body;
     expect((await h.call('DELETE', `/api/projects/${project.id}/members/me`, bob.auth)).status).toBe(204);
     expect((await h.call('GET', `/api/tasks/${theirs.id}`, ann.auth)).body.assigneeId).toBeNull();
     expect((await h.call('GET', `/api/tasks/${created.id}`, ann.auth)).body.title).toBe('Bob made');

@@ -43,9 +43,21 @@ const managers = ['owner', 'admin'] as const;
 
 const ROWS: Record<string, Row> = {
   'GET /api/tasks/{ref}': { allowed: MEMBERS, ok: 200, request: async (f) => ({ url: `/api/tasks/${f.task}` }) },
-  'PATCH /api/tasks/{ref}': { allowed: editors, ok: 200, request: async (f) => ({ url: `/api/tasks/${f.task}`, body: { priority: 'high' } }) },
-  'DELETE /api/tasks/{ref}': { allowed: editors, ok: 204, request: async (f, _w, h) => ({ url: `/api/tasks/${await freshTask(h, f)}` }) },
-  'POST /api/tasks/{ref}/complete': { allowed: editors, ok: 200, request: async (f) => ({ url: `/api/tasks/${f.task}/complete` }) },
+  'PATCH /api/tasks/{ref}': {
+    allowed: editors,
+    ok: 200,
+    request: async (f) => ({ url: `/api/tasks/${f.task}`, body: { priority: 'high' } }),
+  },
+  'DELETE /api/tasks/{ref}': {
+    allowed: editors,
+    ok: 204,
+    request: async (f, _w, h) => ({ url: `/api/tasks/${await freshTask(h, f)}` }),
+  },
+  'POST /api/tasks/{ref}/complete': {
+    allowed: editors,
+    ok: 200,
+    request: async (f) => ({ url: `/api/tasks/${f.task}/complete` }),
+  },
   'POST /api/tasks/{ref}/reopen': { allowed: editors, ok: 200, request: async (f) => ({ url: `/api/tasks/${f.task}/reopen` }) },
   // Undo belongs to whoever deleted (here the owner): for anyone else there is nothing to restore.
   'POST /api/tasks/{ref}/restore': {
@@ -58,10 +70,22 @@ const ROWS: Record<string, Row> = {
       return { url: `/api/tasks/${id}/restore` };
     },
   },
-  'POST /api/tasks/{ref}/tags': { allowed: editors, ok: 200, request: async (f) => ({ url: `/api/tasks/${f.task}/tags`, body: { name: 'x' } }) },
-  'DELETE /api/tasks/{ref}/tags/{name}': { allowed: editors, ok: 200, request: async (f) => ({ url: `/api/tasks/${f.task}/tags/x` }) },
+  'POST /api/tasks/{ref}/tags': {
+    allowed: editors,
+    ok: 200,
+    request: async (f) => ({ url: `/api/tasks/${f.task}/tags`, body: { name: 'x' } }),
+  },
+  'DELETE /api/tasks/{ref}/tags/{name}': {
+    allowed: editors,
+    ok: 200,
+    request: async (f) => ({ url: `/api/tasks/${f.task}/tags/x` }),
+  },
   'GET /api/projects/{id}': { allowed: MEMBERS, ok: 200, request: async (f) => ({ url: `/api/projects/${f.sub}` }) },
-  'PATCH /api/projects/{id}': { allowed: managers, ok: 200, request: async (f) => ({ url: `/api/projects/${f.sub}`, body: { color: '#ff0000' } }) },
+  'PATCH /api/projects/{id}': {
+    allowed: managers,
+    ok: 200,
+    request: async (f) => ({ url: `/api/projects/${f.sub}`, body: { color: '#ff0000' } }),
+  },
   'DELETE /api/projects/{id}': {
     allowed: ['owner'],
     ok: 204,
@@ -74,16 +98,26 @@ const ROWS: Record<string, Row> = {
     ok: 201,
     request: async (f) => ({ url: `/api/projects/${f.root}/invitations`, body: { email: `${randomUUID()}@example.test` } }),
   },
-  'GET /api/projects/{id}/invitations': { allowed: managers, ok: 200, request: async (f) => ({ url: `/api/projects/${f.root}/invitations` }) },
+  'GET /api/projects/{id}/invitations': {
+    allowed: managers,
+    ok: 200,
+    request: async (f) => ({ url: `/api/projects/${f.root}/invitations` }),
+  },
   'DELETE /api/projects/{id}/invitations/{invitationId}': {
     allowed: managers,
     ok: 204,
     request: async (f, _w, h) => {
-      const made = await h.call('POST', `/api/projects/${f.root}/invitations`, f.users.owner.auth, { email: `${randomUUID()}@example.test` });
+      const made = await h.call('POST', `/api/projects/${f.root}/invitations`, f.users.owner.auth, {
+        email: `${randomUUID()}@example.test`,
+      });
       return { url: `/api/projects/${f.root}/invitations/${made.body.id}` };
     },
   },
-  'GET /api/projects/{id}/members': { allowed: MEMBERS, ok: 200, request: async (f) => ({ url: `/api/projects/${f.sub}/members` }) },
+  'GET /api/projects/{id}/members': {
+    allowed: MEMBERS,
+    ok: 200,
+    request: async (f) => ({ url: `/api/projects/${f.sub}/members` }),
+  },
   'PATCH /api/projects/{id}/members/{userId}': {
     allowed: managers,
     ok: 200,
@@ -118,7 +152,8 @@ const ROWS: Record<string, Row> = {
   'DELETE /api/categories/{id}': { allowed: WHO, ok: 308, request: async (f) => ({ url: `/api/categories/${f.sub}` }) },
 };
 
-const touchesProjects = (path: string) => /\{ref\}|^\/api\/projects\/\{id\}|^\/api\/invitations\/\{id\}|^\/api\/categories\/\{id\}/.test(path);
+const touchesProjects = (path: string) =>
+  /\{ref\}|^\/api\/projects\/\{id\}|^\/api\/invitations\/\{id\}|^\/api\/categories\/\{id\}/.test(path);
 
 describe('authorization by role on a shared project: every route × every relation', () => {
   let h: Harness;
@@ -130,7 +165,9 @@ describe('authorization by role on a shared project: every route × every relati
     const { db } = h.database;
     await db.execute(sql`delete from project_members where project_id = ${f.root}::uuid`);
     for (const role of MEMBERS) {
-      await db.execute(sql`insert into project_members (project_id, user_id, role) values (${f.root}::uuid, ${f.users[role].id}::uuid, ${role})`);
+      await db.execute(
+        sql`insert into project_members (project_id, user_id, role) values (${f.root}::uuid, ${f.users[role].id}::uuid, ${role})`,
+      );
     }
     await db.execute(sql`
       insert into project_invitations (id, project_id, email, role, invited_by, expires_at)
@@ -173,11 +210,7 @@ describe('authorization by role on a shared project: every route × every relati
         const { url, body } = await row.request(f, who, h);
         const res = await h.call(method, url, f.users[who].auth, body);
         const member = (MEMBERS as readonly string[]).includes(who);
-        const expected = row.allowed.includes(who)
-          ? row.ok
-          : member
-            ? (row.memberRefusal ?? 403)
-            : (row.strangerStatus ?? 404);
+        const expected = row.allowed.includes(who) ? row.ok : member ? (row.memberRefusal ?? 403) : (row.strangerStatus ?? 404);
         got.push(`${operation} as ${who}: ${res.status}`);
         wanted.push(`${operation} as ${who}: ${expected}`);
       }

@@ -23,7 +23,9 @@ describe('sharing a project', () => {
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     sender = smtpSender(smtp.url);
-    h = await createHarness({ accounts: { mail: accountMailer(sender, 'todo <todo@example.com>'), publicUrl: 'https://todo.example' } });
+    h = await createHarness({
+      accounts: { mail: accountMailer(sender, 'todo <todo@example.com>'), publicUrl: 'https://todo.example' },
+    });
     ann = await h.user();
     bob = await h.user();
     project = (await h.call('POST', '/api/projects', ann.auth, { name: 'Household' })).body;
@@ -81,7 +83,9 @@ describe('sharing a project', () => {
   it('lets the invitee accept: a member with the role, and nobody else can use the invitation', async () => {
     const [invitation] = (await h.call('GET', '/api/invitations', bob.auth)).body.items;
     const stranger = await h.user();
-    expect((await h.call('POST', `/api/invitations/${invitation.id}/accept`, stranger.auth)).body.code).toBe('INVITATION_NOT_FOUND');
+    expect((await h.call('POST', `/api/invitations/${invitation.id}/accept`, stranger.auth)).body.code).toBe(
+      'INVITATION_NOT_FOUND',
+    );
     const accepted = await h.call('POST', `/api/invitations/${invitation.id}/accept`, bob.auth);
     expect(accepted.body).toMatchObject({ id: project.id, role: 'editor' });
     const members = (await h.call('GET', `/api/projects/${project.id}/members`, bob.auth)).body.items;
@@ -104,7 +108,10 @@ describe('sharing a project', () => {
     const byEditor = await invite(bob, 'x@example.test');
     expect([byEditor.status, byEditor.body.code]).toEqual([403, 'FORBIDDEN']);
     expect((await invite(await h.user(), 'x@example.test')).status).toBe(404);
-    expect((await h.call('POST', `/api/projects/${project.id}/invitations`, ann.auth, { email: 'x@example.test', role: 'owner' })).status).toBe(400);
+    expect(
+      (await h.call('POST', `/api/projects/${project.id}/invitations`, ann.auth, { email: 'x@example.test', role: 'owner' }))
+        .status,
+    ).toBe(400);
   });
 
   it('expires invitations after 14 days', async () => {

@@ -41,9 +41,13 @@ describe('todo share / invitations / members / assign', () => {
     expect(await todo(b, 'invitations')).toEqual(['no invitations']);
     expect(await todo(a, 'members', 'Home')).toEqual([`${ann.email}  owner  Pat`, `${bob.email}  editor  Pat`]);
     await todo(a, 'add', 'Fix', 'the', 'tap', '--project', 'Home');
-    const task = (await p.call('GET', '/api/tasks', ann.auth)).body.items.find((t: { title: string }) => t.title === 'Fix the tap');
+    const task = (await p.call('GET', '/api/tasks', ann.auth)).body.items.find(
+      (t: { title: string }) => t.title === 'Fix the tap',
+    );
     expect(await todo(a, 'assign', String(task.number), bob.email)).toEqual([`assigned #${task.number} to ${bob.email}`]);
-    expect((await p.call('GET', '/api/tasks?assigned=me', bob.auth)).body.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    expect((await p.call('GET', '/api/tasks?assigned=me', bob.auth)).body.items.map((t: { id: string }) => t.id)).toEqual([
+      task.id,
+    ]);
     expect(await todo(a, 'assign', String(task.number), 'me')).toEqual([`assigned #${task.number} to me`]);
     expect(await todo(a, 'assign', String(task.number), 'none')).toEqual([`#${task.number} is assigned to nobody`]);
     await expect(todo(a, 'assign', String(task.number), 'nobody@example.test')).rejects.toThrow(/not a member/);

@@ -51,7 +51,10 @@ describe('two people share a project (API, live streams, mail)', () => {
     const a = await p.user('UTC');
     const b = await p.user('UTC');
     const project = (await p.call('POST', '/api/projects', a.auth, { name: 'Household' })).body;
-    const [streamA, streamB] = [await openStream(`${base}/api/events/stream`, a.auth), await openStream(`${base}/api/events/stream`, b.auth)];
+    const [streamA, streamB] = [
+      await openStream(`${base}/api/events/stream`, a.auth),
+      await openStream(`${base}/api/events/stream`, b.auth),
+    ];
     try {
       const invited = await p.call('POST', `/api/projects/${project.id}/invitations`, a.auth, { email: b.email, role: 'editor' });
       expect(invited.status).toBe(201);
@@ -64,10 +67,13 @@ describe('two people share a project (API, live streams, mail)', () => {
       await p.settle();
       for (const stream of [streamA, streamB]) expect((await stream.next()).type).toBe('todo.member.added.v1');
 
-      const task = (await p.call('POST', '/api/tasks', b.auth, { title: 'Buy milk', projectId: project.id, assigneeId: a.id })).body;
+      const task = (await p.call('POST', '/api/tasks', b.auth, { title: 'Buy milk', projectId: project.id, assigneeId: a.id }))
+        .body;
       expect(task.assigneeId).toBe(a.id);
       await p.settle();
-      expect((await p.call('GET', '/api/tasks?assigned=me', a.auth)).body.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+      expect((await p.call('GET', '/api/tasks?assigned=me', a.auth)).body.items.map((t: { id: string }) => t.id)).toEqual([
+        task.id,
+      ]);
       const done = await p.call('POST', `/api/tasks/${task.id}/complete`, a.auth);
       expect(done.body.status).toBe('completed');
       await p.settle();

@@ -214,12 +214,20 @@ describe('MCP over Streamable HTTP', () => {
 
     // Sharing: the owner invites B, B accepts (REST's side), then the owner manages B by the id `list` gives.
     const shared = await ok('create_project', { name: 'Shared' });
-    expect((await ok('share_project', { project: 'Shared', action: 'invite', email: b.email, role: 'viewer' })).members).toHaveLength(1);
+    expect(
+      (await ok('share_project', { project: 'Shared', action: 'invite', email: b.email, role: 'viewer' })).members,
+    ).toHaveLength(1);
     const [invitation] = await h.services.invitations.mine(b.principal);
     await h.services.invitations.accept({ principal: b.principal }, invitation!.id);
     const roles = await ok('share_project', { project: shared.project.id, action: 'set_role', member: b.id, role: 'editor' });
     expect(roles.members).toEqual([expect.stringContaining(' owner '), `${b.email} editor ${b.id}`]);
-    const refused = errorOf(await call(await h.client(b.token), 'share_project', { project: shared.project.id, action: 'invite', email: 'x@example.test' }));
+    const refused = errorOf(
+      await call(await h.client(b.token), 'share_project', {
+        project: shared.project.id,
+        action: 'invite',
+        email: 'x@example.test',
+      }),
+    );
     expect(refused.code).toBe('FORBIDDEN');
     expect((await ok('share_project', { project: shared.project.id, action: 'remove', member: b.id })).members).toHaveLength(1);
     expect(errorOf(await call(ca, 'share_project', { project: shared.project.id, action: 'leave' })).code).toBe('FORBIDDEN');

@@ -101,7 +101,11 @@ export {
   memberRule,
   MAX_PUSH_DEVICES,
   projectRule,
-  PROJECT_ACTIONS, type Caller, type Decision, type ProjectAction } from './policy.js';
+  PROJECT_ACTIONS,
+  type Caller,
+  type Decision,
+  type ProjectAction,
+} from './policy.js';
 export {
   MAX_PROJECT_DEPTH,
   PROJECT_ROLES,

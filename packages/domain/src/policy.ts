@@ -52,7 +52,7 @@ const PROJECT_REFUSAL: Record<ProjectAction, string> = {
   assign: 'viewers of a project cannot assign its tasks',
   manage: 'only the owner and admins of a project can change it',
   invite: 'only the owner and admins of a project can invite people to it',
-  manageMembers: "only the owner and admins of a project can change its members",
+  manageMembers: 'only the owner and admins of a project can change its members',
   transfer: 'only the owner of a project can hand it over',
   leave: 'the owner cannot leave a project: transfer it to another member first',
   delete: 'only the owner of a project can delete it',
@@ -103,11 +103,7 @@ export function projectRule(role: ProjectRole | null, action: ProjectAction, wha
  * transfer makes or unmakes the owner, and an admin may change editors, viewers and admins but
  * never the owner. `change`: the new role, or 'remove'.
  */
-export function memberRule(
-  callerRole: ProjectRole | null,
-  targetRole: ProjectRole,
-  change: ProjectRole | 'remove',
-): Decision {
+export function memberRule(callerRole: ProjectRole | null, targetRole: ProjectRole, change: ProjectRole | 'remove'): Decision {
   const manage = projectRule(callerRole, 'manageMembers');
   if (!manage.allowed) return manage;
   if (targetRole === 'owner') return refuse('FORBIDDEN', 'the owner stays the owner until they transfer the project');

@@ -16,7 +16,15 @@ export type AccountNotice =
    * `invitedBy` invited `to` into a project. The same mail whether or not the address has an
    * account: signing in, or signing up with it, shows the invitation.
    */
-  | { kind: 'project-invitation'; to: string; invitedBy: string; projectName: string; role: string; url: string; expiresAt: Date };
+  | {
+      kind: 'project-invitation';
+      to: string;
+      invitedBy: string;
+      projectName: string;
+      role: string;
+      url: string;
+      expiresAt: Date;
+    };
 
 export interface AccountMail {
   send(notice: AccountNotice): Promise<void>;

@@ -13,7 +13,11 @@ export async function checkedAssignee(repos: Repositories, projectId: string, as
 }
 
 /** After a move: the assignee stays if they are a member where the task goes, and is cleared otherwise. */
-export async function assigneeAfterMove(repos: Repositories, projectId: string, assigneeId: string | null): Promise<string | null> {
+export async function assigneeAfterMove(
+  repos: Repositories,
+  projectId: string,
+  assigneeId: string | null,
+): Promise<string | null> {
   if (assigneeId === null) return null;
   return (await repos.sharing.isMemberOfTree(projectId, assigneeId)) ? assigneeId : null;
 }

@@ -69,7 +69,9 @@ export function registerSharingRoutes(app: TypedApp, { invitations, members }: P
   app.patch(
     '/api/projects/:id/members/:userId',
     { schema: { tags, summary: "Change a member's role", params: MemberParams, body: MemberPatch, response: { 200: Members } } },
-    async (request) => ({ items: await members.setRole(ctx(request), request.params.id, request.params.userId, request.body.role) }),
+    async (request) => ({
+      items: await members.setRole(ctx(request), request.params.id, request.params.userId, request.body.role),
+    }),
   );
   app.delete(
     '/api/projects/:id/members/:userId',

@@ -16,7 +16,9 @@ export function registerSharingCommands(program: Command, out: Out): void {
       const api = apiClient(cmd);
       const id = await projectIdOf(api, ref);
       const invitation = await api.request<Invitation>('POST', `/api/projects/${id}/invitations`, { email, role: opts.role });
-      out(`invited ${invitation.email} to ${invitation.projectName} as ${invitation.role} (until ${invitation.expiresAt.slice(0, 10)})`);
+      out(
+        `invited ${invitation.email} to ${invitation.projectName} as ${invitation.role} (until ${invitation.expiresAt.slice(0, 10)})`,
+      );
     });
   program
     .command('members')

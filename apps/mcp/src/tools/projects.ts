@@ -75,7 +75,7 @@ export const projectTools: ToolDef[] = [
     name: 'share_project',
     title: 'Share',
     description:
-      'A top-level project\'s members: list, invite (email, role), set_role (member, role), remove, leave, transfer (to member).',
+      "A top-level project's members: list, invite (email, role), set_role (member, role), remove, leave, transfer (to member).",
     input: z.strictObject({
       project: ProjectRef,
       action: z.enum(['list', 'invite', 'set_role', 'remove', 'leave', 'transfer']),

@@ -15,12 +15,7 @@ import {
 } from '../tool.js';
 import { Failure, ProjectRef, TaskOut, TaskPageOut, TaskRef, callOf, describeTask, projectIdOf } from './common.js';
 
-const IdempotencyKey = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .describe('A UUID; a retry returns the first task');
+const IdempotencyKey = z.string().trim().min(1).max(200).describe('A UUID; a retry returns the first task');
 
 const AddTaskIn = TaskCreate.extend({
   projectId: ProjectRef.nullable().default(null),
@@ -129,7 +124,7 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    "Lists tasks by status, priority, project, tags, due range, parent or assignee, 25 a page; pass `nextCursor` as `cursor`. Words: search_tasks; today: get_overview.",
+    'Lists tasks by status, priority, project, tags, due range, parent or assignee, 25 a page; pass `nextCursor` as `cursor`. Words: search_tasks; today: get_overview.',
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
@@ -146,7 +141,7 @@ const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    "Full-text search of task titles and descriptions, best first; open and completed unless `status` says; pages by `cursor`.",
+    'Full-text search of task titles and descriptions, best first; open and completed unless `status` says; pages by `cursor`.',
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -203,8 +198,7 @@ const reopenTask = defineTool({
 const deleteTask = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
-  description:
-    'Deletes a task (by number or id, never guessed from a title) with its subtasks. Confirm first.',
+  description: 'Deletes a task (by number or id, never guessed from a title) with its subtasks. Confirm first.',
   input: z.strictObject({ task: TaskRef }),
   output: z.object({ deleted: z.object({ id: z.uuid(), number: z.int(), title: z.string() }) }),
   annotations: CHANGE,

@@ -55,7 +55,13 @@ export class SharingRepository {
   }
 
   async members(projectId: string): Promise<Member[]> {
-    const rows = await this.rows<{ user_id: string; email: string; name: string | null; role: ProjectRole; created_at: Date }>(sql`
+    const rows = await this.rows<{
+      user_id: string;
+      email: string;
+      name: string | null;
+      role: ProjectRole;
+      created_at: Date;
+    }>(sql`
       select m.user_id, u.email, u.name, m.role, m.created_at from project_members m join users u on u.id = m.user_id
       where m.project_id = ${projectId}::uuid
       order by case m.role when 'owner' then 0 when 'admin' then 1 when 'editor' then 2 else 3 end, lower(u.email)`);
@@ -116,9 +122,7 @@ export class SharingRepository {
     await this.db.execute(sql`
       update tasks set assignee_id = null
       where assignee_id = ${userId}::uuid and project_id in (select id from projects where root_id = ${projectId}::uuid)`);
-    await this.db.execute(
-      sql`delete from project_members where project_id = ${projectId}::uuid and user_id = ${userId}::uuid`,
-    );
+    await this.db.execute(sql`delete from project_members where project_id = ${projectId}::uuid and user_id = ${userId}::uuid`);
     await this.touch(userId);
   }
 
@@ -148,7 +152,9 @@ export class SharingRepository {
 
   async pendingFor(projectId: string, now: Date): Promise<Invitation[]> {
     const rows = await this.rows<InvitationRecord>(
-      invitations(sql`i.project_id = ${projectId}::uuid and i.expires_at > ${now.toISOString()}::timestamptz order by i.created_at, i.id`),
+      invitations(
+        sql`i.project_id = ${projectId}::uuid and i.expires_at > ${now.toISOString()}::timestamptz order by i.created_at, i.id`,
+      ),
     );
     return rows.map(toInvitation);
   }
