@@ -85,10 +85,3 @@ export class MemberService {
     return role;
   }
 }
-
-/** Whether `userId` may be given tasks of the tree rooted at `rootId`: a member of it. */
-export async function assertAssignable(repos: Repositories, rootId: string, userId: string): Promise<void> {
-  if ((await repos.sharing.roleOf(rootId, userId)) === null) {
-    throw DomainError.field('VALIDATION_FAILED', 'assigneeId', 'tasks are assigned to members of their project only');
-  }
-}
