@@ -21,6 +21,7 @@ import { registerHealthRoutes, type ReadinessCheck } from './routes/health.route
 import { registerLabelRoutes } from './routes/label.routes.js';
 import { registerProjectRoutes } from './routes/project.routes.js';
 import { registerCommentRoutes } from './routes/comment.routes.js';
+import { registerSharingRoutes } from './routes/sharing.routes.js';
 import { registerMeRoutes } from './routes/me.routes.js';
 import { registerRecurrenceRoutes } from './routes/recurrence.routes.js';
 import { registerTaskRoutes } from './routes/task.routes.js';
@@ -184,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registerTaskRoutes(scope, deps.services);
     registerProjectRoutes(scope, deps.services);
     registerCommentRoutes(scope, deps.services);
+    registerSharingRoutes(scope, deps.services);
     registerLabelRoutes(scope, deps.services.tags, 'tags');
     registerRecurrenceRoutes(scope, deps.services);
     registerNotificationRoutes(scope, deps.services, deps.sse);

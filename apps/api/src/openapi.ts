@@ -149,6 +149,33 @@ const OPERATIONS: Record<string, { id: string; errors?: Record<number, string>; 
     id: 'deleteProject',
     errors: { 403: 'The token lacks the "write" scope, or you are not the owner of the project' },
   },
+  'POST /api/projects/{id}/invitations': {
+    id: 'inviteToProject',
+    errors: {
+      400: 'Not a top-level project (invite to its top-level project), or the Inbox',
+      403: 'The token lacks the "write" scope, or you are not the owner or an admin of the project',
+      409: 'Yourself, someone already a member, or the project is full',
+      429: 'Too many invitations from you this hour',
+    },
+  },
+  'GET /api/projects/{id}/invitations': { id: 'listProjectInvitations' },
+  'DELETE /api/projects/{id}/invitations/{invitationId}': { id: 'revokeInvitation' },
+  'GET /api/invitations': { id: 'listMyInvitations' },
+  'POST /api/invitations/{id}/accept': { id: 'acceptInvitation' },
+  'POST /api/invitations/{id}/decline': { id: 'declineInvitation' },
+  'GET /api/projects/{id}/members': { id: 'listMembers' },
+  'PATCH /api/projects/{id}/members/{userId}': {
+    id: 'changeMemberRole',
+    errors: { 403: 'Not the owner or an admin, or the change would touch the owner or make one' },
+  },
+  'DELETE /api/projects/{id}/members/{userId}': {
+    id: 'removeMember',
+    errors: { 403: 'Not the owner or an admin; or the owner leaving without transferring first' },
+  },
+  'POST /api/projects/{id}/transfer': {
+    id: 'transferProject',
+    errors: { 403: 'Only the owner hands a project over' },
+  },
   'GET /api/categories': { id: 'listCategories' },
   'POST /api/categories': { id: 'createCategory' },
   'GET /api/categories/{id}': { id: 'getCategory' },

@@ -54,6 +54,12 @@ export class SseHub {
     for (const res of streams) res.write(frame);
   }
 
+  /** Sends the event to the open streams of these users (the members of its project, looked up by the caller). */
+  publishTo(userIds: Iterable<string>, event: { id: string; type: string; data: unknown }): void {
+    const frame = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    for (const userId of userIds) for (const res of this.streams.get(userId) ?? []) res.write(frame);
+  }
+
   /** Whether any stream of this user is open here. */
   watching(userId: string): boolean {
     return this.streams.has(userId);

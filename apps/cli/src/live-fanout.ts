@@ -13,7 +13,7 @@
  */
 import type { SseHub } from '@todo/api';
 import type { CloudEvent } from '@todo/domain';
-import type { EventLogService } from '@todo/services';
+import type { EventLogService, MemberService } from '@todo/services';
 import type { Database, Unlisten } from '@todo/storage';
 import { announceEvents, type AnnouncedEvent } from '@todo/transport';
 import type { Logger } from 'pino';
@@ -28,6 +28,10 @@ export const LIVE_TYPES = [
   'todo.task.reopened.v1',
   'todo.task.deleted.v1',
   'todo.task.restored.v1',
+  'todo.task.assigned.v1',
+  'todo.member.added.v1',
+  'todo.member.updated.v1',
+  'todo.member.removed.v1',
   'todo.notification.created.v1',
   'todo.comment.created.v1',
   'todo.comment.updated.v1',
@@ -42,7 +46,13 @@ export class LiveFanout {
   private receiving: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: { database: Database; events: Pick<EventLogService, 'findEvent'>; hub: SseHub; logger: Logger },
+    private readonly deps: {
+      database: Database;
+      events: Pick<EventLogService, 'findEvent'>;
+      members: Pick<MemberService, 'audience'>;
+      hub: SseHub;
+      logger: Logger;
+    },
   ) {}
 
   /** Listens for the events announced and broadcast. */
@@ -86,18 +96,34 @@ export class LiveFanout {
     this.flushing = undefined;
   }
 
+  /**
+   * A project's change goes to its members as they are now, looked up here at delivery (one
+   * indexed read per event on each replica with open streams), never to a former member; a
+   * membership change also to the member it is about. Anything else, or a project that is
+   * gone, goes to its user.
+   */
+  private async audience(data: unknown): Promise<string[]> {
+    const { userId, projectId, memberId, task } = (data ?? {}) as {
+      userId?: unknown;
+      projectId?: unknown;
+      memberId?: unknown;
+      task?: { projectId?: unknown };
+    };
+    const project = typeof task?.projectId === 'string' ? task.projectId : projectId;
+    const members = typeof project === 'string' ? await this.deps.members.audience(project) : null;
+    const users = new Set(members ?? (typeof userId === 'string' ? [userId] : []));
+    if (typeof memberId === 'string') users.add(memberId);
+    return [...users];
+  }
+
   private async received(payload: string): Promise<void> {
     const { hub } = this.deps;
     try {
       for (const envelope of JSON.parse(payload) as AnnouncedEvent[]) {
-        if (!('stored' in envelope)) {
-          hub.publish(envelope);
-          continue;
-        }
-        // Read the large event back only where its user is watching.
-        if (envelope.userId === null || !hub.watching(envelope.userId)) continue;
-        const event = await this.deps.events.findEvent(envelope.id);
-        if (event) hub.publish(event);
+        // Nothing to do where nobody watches; a large event is read back only where someone does.
+        if (!hub.connections) continue;
+        const event = 'stored' in envelope ? await this.deps.events.findEvent(envelope.id) : envelope;
+        if (event) hub.publishTo(await this.audience(event.data), event);
       }
     } catch (error) {
       this.deps.logger.warn({ err: error, channel: LIVE_CHANNEL }, 'live update not delivered to this replica');

@@ -13,6 +13,7 @@ import { registerTaskCommands } from './commands/tasks.js';
 import { registerProjectCommands } from './commands/projects.js';
 import { registerCommentCommands } from './commands/comments.js';
 import { registerInteropCommands } from './commands/interop.js';
+import { registerSharingCommands } from './commands/sharing.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -38,6 +39,7 @@ registerTaskCommands(program, out);
 registerProjectCommands(program, out);
 registerCommentCommands(program, out);
 registerInteropCommands(program, out);
+registerSharingCommands(program, out);
 registerMcpCommand(program, resolveCredentials);
 
 try {

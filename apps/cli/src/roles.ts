@@ -64,7 +64,9 @@ export function registerRoles(
   // them (transports.ts): as a subscription of their own, they had cost every event a queue row,
   // a claim and a delete, measured under bench:api's create load. Through Dapr, events come from the
   // broker instead, and one api replica of the subscription broadcasts each.
-  const live = sse ? new LiveFanout({ database: deps.database, events: services.events, hub: sse, logger }) : undefined;
+  const live = sse
+    ? new LiveFanout({ database: deps.database, events: services.events, members: services.members, hub: sse, logger })
+    : undefined;
   if (live && transports.kind === 'dapr') {
     for (const topic of [TOPICS.taskEvents, TOPICS.taskReminders]) {
       bus.subscribe(

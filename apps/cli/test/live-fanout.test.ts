@@ -7,11 +7,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseHub } from '@todo/api';
 import { systemClock, type CloudEvent } from '@todo/domain';
-import { EventLogService } from '@todo/services';
+import { EventLogService, MemberService, uuidV7Ids } from '@todo/services';
 import { createDatabase, schema, Store, type Database } from '@todo/storage';
 import { TestClock, createPostgresDatabase } from '@todo/testing';
 import { DbEventBus } from '@todo/transport';
@@ -31,6 +32,7 @@ async function startReplica(url: string): Promise<Replica> {
   const fanout = new LiveFanout({
     database,
     events: new EventLogService({ store: new Store(database.db), clock: systemClock }),
+    members: new MemberService({ store: new Store(database.db), clock: systemClock, ids: uuidV7Ids, eventSource: 'test' }),
     hub,
     logger: pino({ level: 'silent' }),
   });
@@ -110,6 +112,48 @@ describe('live updates across api replicas (PostgreSQL NOTIFY)', () => {
     } finally {
       onA.close();
       onB.close();
+    }
+  });
+
+  it("reaches every member of the event's project on every replica, looked up at delivery: a removed member no longer", async () => {
+    const [owner, member, stranger] = [randomUUID(), randomUUID(), randomUUID()];
+    const projectId = randomUUID();
+    const sub = randomUUID();
+    const { db: sqlDb } = a.database;
+    for (const id of [owner, member, stranger]) {
+      await sqlDb.insert(schema.users).values({ id, email: `${id}@example.test`, passwordHash: 'x' });
+    }
+    await sqlDb.insert(schema.projects).values({ id: projectId, ownerId: owner, name: 'Shared', rootId: projectId });
+    await sqlDb.insert(schema.projects).values({ id: sub, ownerId: owner, name: 'Sub', parentId: projectId, rootId: projectId });
+    await sqlDb.insert(schema.projectMembers).values([
+      { projectId, userId: owner, role: 'owner' },
+      { projectId, userId: member, role: 'editor' },
+    ]);
+    const inProject = (description: string): CloudEvent => {
+      const event = taskEvent(owner, description);
+      (event.data as unknown as { task: { projectId: string } }).task.projectId = sub;
+      return event;
+    };
+    const streams = [await openStream(a, owner), await openStream(b, member), await openStream(b, stranger)];
+    const [onOwner, onMember, onStranger] = streams;
+    try {
+      const first = inProject('seen by both');
+      a.fanout.deliver(first);
+      expect((await onOwner!.next()).id).toBe(first.id);
+      expect((await onMember!.next()).id).toBe(first.id);
+      await sqlDb.delete(schema.projectMembers).where(eq(schema.projectMembers.userId, member));
+      const second = inProject('owner only');
+      a.fanout.deliver(second);
+      // The stranger's own event comes after: had the member been sent `second`, it would be first.
+      const mark = taskEvent(member, 'their own');
+      a.fanout.deliver(mark);
+      expect((await onOwner!.next()).id).toBe(second.id);
+      expect((await onMember!.next()).id).toBe(mark.id);
+      const own = taskEvent(stranger);
+      a.fanout.deliver(own);
+      expect((await onStranger!.next()).id).toBe(own.id);
+    } finally {
+      for (const stream of streams) stream.close();
     }
   });
 

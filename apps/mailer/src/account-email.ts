@@ -60,6 +60,16 @@ function render(notice: AccountNotice): Rendered {
           NOT_YOU,
         ],
       };
+    case 'project-invitation':
+      return {
+        subject: `${notice.invitedBy} invited you to "${notice.projectName}" on todo-app`,
+        paragraphs: [
+          `${notice.invitedBy} invited ${notice.to} to the project "${notice.projectName}" as ${notice.role}.`,
+          `Sign in to todo-app with this address — or sign up with it if you have no account — to accept or decline. The invitation is open until ${until(notice.expiresAt)}.`,
+          'If you do not want to join, decline it or ignore this email: nothing changes.',
+        ],
+        action: { label: 'Open todo-app', url: notice.url },
+      };
   }
 }
 

@@ -18,6 +18,7 @@ const task = {
   projectNumber: 1,
   tags: [],
   parentId: null,
+  assigneeId: null,
   seriesId: null,
   occurrenceIndex: null,
   createdAt: '2026-11-27T09:00:00.000Z',

@@ -88,8 +88,10 @@ function referToSharedShapes(toolName: string): NonNullable<Parameters<typeof z.
     const shared = SHARED_SHAPES.get(ctx.zodSchema as unknown as z.ZodType);
     if (!shared || shared.tool === toolName) return;
     const json = ctx.jsonSchema as Record<string, unknown>;
+    // A shared string (a task or project reference) stays a string; its bounds are listed once.
+    const type = json['type'] === 'string' ? 'string' : 'object';
     for (const key of Object.keys(json)) delete json[key];
-    Object.assign(json, { type: 'object', description: shared.description });
+    Object.assign(json, { type, description: shared.description });
   };
 }
 

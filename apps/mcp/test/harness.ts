@@ -18,6 +18,7 @@ export interface McpUser {
   /** read+write API token. */
   token: string;
   readToken: string;
+  email: string;
 }
 
 export interface McpHarness {
@@ -59,7 +60,7 @@ export async function createMcpHarness(start = '2026-11-27T09:00:00Z'): Promise<
       const principal = await services.auth.authenticate(session.token);
       const rw = await services.tokens.create(principal, { name: 'mcp', scopes: ['read', 'write'], expiresAt: null });
       const ro = await services.tokens.create(principal, { name: 'mcp-ro', scopes: ['read'], expiresAt: null });
-      return { id: session.user.id, principal, token: rw.secret, readToken: ro.secret };
+      return { id: session.user.id, principal, token: rw.secret, readToken: ro.secret, email: session.user.email };
     },
     client: async (token) => {
       const client = new Client({ name: 'test', version: '1.0.0' });

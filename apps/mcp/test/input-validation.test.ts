@@ -138,6 +138,7 @@ describe('MCP input validation', () => {
         projectId: null,
         tags: [],
         parentId: null,
+        assigneeId: null,
       },
     );
     const tool = tools.find((t) => t.name === 'reschedule_tasks')!;

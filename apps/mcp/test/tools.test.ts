@@ -226,6 +226,25 @@ describe('MCP over Streamable HTTP', () => {
     // The history is the projection's, fed by the bus (apps/cli/test/activity.test.ts); here it is read.
     expect((await ok('get_activity', { task: milk })).items).toEqual([]);
     expect(errorOf(await call(cb, 'get_activity', { task: milk })).code).toBe('TASK_NOT_FOUND');
+    // Sharing: the owner invites B, B accepts (REST's side), then the owner manages B by the id `list` gives.
+    const shared = await ok('create_project', { name: 'Shared' });
+    expect(
+      (await ok('share_project', { project: 'Shared', action: 'invite', email: b.email, role: 'viewer' })).members,
+    ).toHaveLength(1);
+    const [invitation] = await h.services.invitations.mine(b.principal);
+    await h.services.invitations.accept({ principal: b.principal }, invitation!.id);
+    const roles = await ok('share_project', { project: shared.project.id, action: 'set_role', member: b.id, role: 'editor' });
+    expect(roles.members).toEqual([expect.stringContaining(' owner '), `${b.email} editor ${b.id}`]);
+    const refused = errorOf(
+      await call(await h.client(b.token), 'share_project', {
+        project: shared.project.id,
+        action: 'invite',
+        email: 'x@example.test',
+      }),
+    );
+    expect(refused.code).toBe('FORBIDDEN');
+    expect((await ok('share_project', { project: shared.project.id, action: 'remove', member: b.id })).members).toHaveLength(1);
+    expect(errorOf(await call(ca, 'share_project', { project: shared.project.id, action: 'leave' })).code).toBe('FORBIDDEN');
 
     expect((await ok('delete_tag', { tag: 'errand' })).deleted.name).toBe('errand');
     expect((await ok('delete_project', { project: category.id })).deleted.id).toBe(category.id);
@@ -353,6 +372,7 @@ describe('MCP over Streamable HTTP', () => {
       list_projects: {},
       update_project: { project: bCategory, name: 'pwned' },
       delete_project: { project: bCategory },
+      share_project: { project: bCategory, action: 'list' },
       create_tag: { name: 'a-own-tag' },
       list_tags: {},
       update_tag: { tag: bTag, name: 'pwned' },

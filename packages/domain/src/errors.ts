@@ -42,6 +42,12 @@ export const ERROR_CODES = {
   NAME_TAKEN: 409,
   CONFLICT: 409,
   PARENT_CYCLE: 409,
+  INVITATION_NOT_FOUND: 404,
+  /** Inviting yourself, or someone already a member of the project. */
+  SELF_INVITE: 409,
+  ALREADY_MEMBER: 409,
+  /** A project holds at most MAX_PROJECT_MEMBERS members and pending invitations. */
+  TOO_MANY_MEMBERS: 409,
   LINK_STALE: 409,
   /**
    * A write named a version (If-Match, If-None-Match: * over CalDAV) the resource no longer has,

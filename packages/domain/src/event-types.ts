@@ -9,5 +9,6 @@ export const TASK_EVENT_TYPES = [
   'todo.task.reopened.v1',
   'todo.task.deleted.v1',
   'todo.task.restored.v1',
+  'todo.task.assigned.v1',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];

@@ -32,6 +32,8 @@ const CommentChange = z.object({
   taskTitle: z.string(),
   comment: Comment,
 });
+/** `userId`: who made the change; `memberId`: whose membership changed; `role`: theirs now (removed: was). */
+const MemberChange = ProjectChange.extend({ memberId: z.uuid(), role: z.enum(['owner', 'admin', 'editor', 'viewer']) });
 
 export const EVENT_SCHEMAS = {
   'todo.task.created.v1': TaskSnapshot,
@@ -63,6 +65,16 @@ export const EVENT_SCHEMAS = {
   'todo.comment.created.v1': CommentChange,
   'todo.comment.updated.v1': CommentChange,
   'todo.comment.deleted.v1': CommentChange,
+  /** Someone joined a project (accepted an invitation), got another role, or left or was removed. */
+  'todo.member.added.v1': MemberChange,
+  'todo.member.updated.v1': MemberChange,
+  'todo.member.removed.v1': MemberChange,
+  /** A task got another assignee (or none): `userId` is the task's creator, as in every task event; `actorId` who assigned. */
+  'todo.task.assigned.v1': TaskSnapshot.extend({
+    assigneeId: z.uuid().nullable(),
+    previous: z.uuid().nullable(),
+    actorId: z.uuid(),
+  }),
   /** An in-app notification was written (drives the SSE stream and the notification centre). */
   'todo.notification.created.v1': z.object({ userId: z.uuid(), notification: Notification }),
 } as const;
@@ -83,6 +95,10 @@ export const EVENT_TOPIC: { readonly [T in EventType]: Topic } = {
   'todo.comment.created.v1': TOPICS.taskEvents,
   'todo.comment.updated.v1': TOPICS.taskEvents,
   'todo.comment.deleted.v1': TOPICS.taskEvents,
+  'todo.member.added.v1': TOPICS.taskEvents,
+  'todo.member.updated.v1': TOPICS.taskEvents,
+  'todo.member.removed.v1': TOPICS.taskEvents,
+  'todo.task.assigned.v1': TOPICS.taskEvents,
   'todo.reminder.due.v1': TOPICS.taskReminders,
   'todo.notification.created.v1': TOPICS.taskReminders,
 };

@@ -101,6 +101,7 @@ export {
   enforce,
   MAX_PUSH_DEVICES,
   MAX_IMPORT_TASKS,
+  memberRule,
   projectRule,
   commentRule,
   PROJECT_ACTIONS,
@@ -127,6 +128,16 @@ export {
   type MentionCandidate,
 } from './projects/comment.schema.js';
 export { activityOf, ACTIVITY_TYPES, type ActivityFact } from './projects/activity.js';
+export {
+  MAX_PROJECT_MEMBERS,
+  INVITATION_TTL_MS,
+  MemberRole,
+  InvitationCreate,
+  Invitation,
+  Member,
+  MemberPatch,
+  Transfer,
+} from './projects/sharing.schema.js';
 export { unsafeTextIssues, unsafeTextReason, assertSafeText } from './text.js';
 export { reminderFireAt, reminderJobName, type ReminderOwner, type ReminderTask } from './reminders/fire-time.js';
 export {

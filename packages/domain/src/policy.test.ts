@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { commentRule, enforce, MAX_IMPORT_TASKS, MAX_PUSH_DEVICES, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
+import { commentRule, enforce, MAX_IMPORT_TASKS, MAX_PUSH_DEVICES, memberRule, policy, projectRule, PROJECT_ACTIONS, type Caller } from './policy.js';
 
 const session: Caller = { scopes: ['read', 'write'], via: 'session' };
 const readToken: Caller = { scopes: ['read'], via: 'token', tokenId: 't-read', tokenExpiresAt: null };
@@ -111,7 +111,12 @@ describe('project rules', () => {
     comment: ['owner', 'admin', 'editor'],
     editOwnComment: ['owner', 'admin', 'editor'],
     deleteAnyComment: ['owner', 'admin'],
+    assign: ['owner', 'admin', 'editor'],
     manage: ['owner', 'admin'],
+    invite: ['owner', 'admin'],
+    manageMembers: ['owner', 'admin'],
+    transfer: ['owner'],
+    leave: ['admin', 'editor', 'viewer'],
     delete: ['owner'],
   };
   // Where the project lets viewers comment (`commentsByViewers`), viewers comment and edit their own too.
@@ -161,5 +166,19 @@ describe('project rules', () => {
   it('takes an import of up to MAX_IMPORT_TASKS tasks and refuses a larger one as too large', () => {
     expect(policy.importFile({ tasks: MAX_IMPORT_TASKS })).toEqual({ allowed: true });
     expect(policy.importFile({ tasks: MAX_IMPORT_TASKS + 1 })).toMatchObject({ allowed: false, code: 'IMPORT_TOO_LARGE' });
+  });
+
+  // Every (caller, target, change) cell: only owners and admins change members, nobody the owner, nobody into an owner.
+  const members = ['owner', 'admin', 'editor', 'viewer'] as const;
+  it.each(
+    roles.flatMap((caller) =>
+      members.flatMap((target) => [...members, 'remove' as const].map((change) => [caller, target, change] as const)),
+    ),
+  )('member change by %s of a %s to %s', (caller, target, change) => {
+    const decision = memberRule(caller, target, change);
+    if (caller === null) expect(decision).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+    else if (caller !== 'owner' && caller !== 'admin') expect(decision).toMatchObject({ code: 'FORBIDDEN' });
+    else if (target === 'owner' || change === 'owner') expect(decision).toMatchObject({ code: 'FORBIDDEN' });
+    else expect(decision.allowed).toBe(true);
   });
 });

@@ -21,15 +21,21 @@ export const PROJECT_ACTIONS = [
   'comment',
   'editOwnComment',
   'deleteAnyComment',
+  'assign',
   'manage',
+  'invite',
+  'manageMembers',
+  'transfer',
+  'leave',
   'delete',
 ] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
 
 /**
  * Who may do what, as a table (docs/projects-and-sharing.md shows it to users): read the project
- * and its tasks; create, edit, complete and delete its tasks; rename, recolour, nest, archive
- * it; delete it or hand it over.
+ * and its tasks; create, edit, complete and delete its tasks; assign them to members; rename,
+ * recolour, nest, archive it; invite people; change members' roles and remove members; hand
+ * it over; leave it (the owner hands it over first); delete it.
  */
 const PROJECT_TABLE: Record<ProjectAction, readonly ProjectRole[]> = {
   read: ['owner', 'admin', 'editor', 'viewer'],
@@ -39,7 +45,12 @@ const PROJECT_TABLE: Record<ProjectAction, readonly ProjectRole[]> = {
   comment: ['owner', 'admin', 'editor'],
   editOwnComment: ['owner', 'admin', 'editor'],
   deleteAnyComment: ['owner', 'admin'],
+  assign: ['owner', 'admin', 'editor'],
   manage: ['owner', 'admin'],
+  invite: ['owner', 'admin'],
+  manageMembers: ['owner', 'admin'],
+  transfer: ['owner'],
+  leave: ['admin', 'editor', 'viewer'],
   delete: ['owner'],
 };
 
@@ -49,7 +60,12 @@ const PROJECT_REFUSAL: Record<ProjectAction, string> = {
   comment: 'viewers of this project cannot comment',
   editOwnComment: 'viewers of this project cannot comment',
   deleteAnyComment: 'only the owner and admins of a project can delete the comments of others',
+  assign: 'viewers of a project cannot assign its tasks',
   manage: 'only the owner and admins of a project can change it',
+  invite: 'only the owner and admins of a project can invite people to it',
+  manageMembers: 'only the owner and admins of a project can change its members',
+  transfer: 'only the owner of a project can hand it over',
+  leave: 'the owner cannot leave a project: transfer it to another member first',
   delete: 'only the owner of a project can delete it',
 };
 
@@ -121,9 +137,23 @@ export function commentRule(
   return refuse('FORBIDDEN', 'only its author can edit a comment');
 }
 
+/**
+ * Changing another member (a new role, or removal) takes `manageMembers`, and more: nobody but a
+ * transfer makes or unmakes the owner, and an admin may change editors, viewers and admins but
+ * never the owner. `change`: the new role, or 'remove'.
+ */
+export function memberRule(callerRole: ProjectRole | null, targetRole: ProjectRole, change: ProjectRole | 'remove'): Decision {
+  const manage = projectRule(callerRole, 'manageMembers');
+  if (!manage.allowed) return manage;
+  if (targetRole === 'owner') return refuse('FORBIDDEN', 'the owner stays the owner until they transfer the project');
+  if (change === 'owner') return refuse('FORBIDDEN', 'ownership changes hands only by a transfer', 'role');
+  return ALLOWED;
+}
+
 export const policy = {
   project: projectRule,
   comment: commentRule,
+  member: memberRule,
 
   /**
    * Reading needs the `read` scope, changing anything the `write` scope. Sessions hold both;

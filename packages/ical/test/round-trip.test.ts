@@ -53,6 +53,7 @@ describe('task → VTODO → task', () => {
       ...TASK,
       tags: [...TASK.tags],
       number: 12,
+      assigneeId: null,
       reminders: [{ id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60', type: 'relative', minutesBefore: 15, snoozedUntil: null }],
       recurrence: { ...TASK.recurrence!, text: 'every 2 weeks on Monday and Friday' },
       dueAt: '2026-03-29T01:30:00.000Z',

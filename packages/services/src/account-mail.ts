@@ -11,7 +11,20 @@ export type AccountNotice =
   /** Opening `link` makes `to` the account's email. */
   | { kind: 'confirm-email-change'; to: string; link: string; expiresAt: Date }
   /** Someone tried to move another account to the address of this one. */
-  | { kind: 'email-change-to-existing-account'; to: string; signInUrl: string };
+  | { kind: 'email-change-to-existing-account'; to: string; signInUrl: string }
+  /**
+   * `invitedBy` invited `to` into a project. The same mail whether or not the address has an
+   * account: signing in, or signing up with it, shows the invitation.
+   */
+  | {
+      kind: 'project-invitation';
+      to: string;
+      invitedBy: string;
+      projectName: string;
+      role: string;
+      url: string;
+      expiresAt: Date;
+    };
 
 export interface AccountMail {
   send(notice: AccountNotice): Promise<void>;

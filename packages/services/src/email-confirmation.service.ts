@@ -30,6 +30,8 @@ export interface ConfirmationOptions {
   onMailError?: (error: unknown) => void;
   /** Email-change mails one account may cause per hour; 5 by default. */
   emailChangesPerHour?: number;
+  /** Invitation mails one account may cause per hour; 30 by default. */
+  invitationsPerHour?: number;
 }
 
 export type SignUpOutcome = { status: 'created'; session: Session } | { status: 'confirmation-sent' };
@@ -48,6 +50,8 @@ export class EmailConfirmationService {
    * often as it likes. Kept in memory: each replica counts on its own, like the login throttle.
    */
   private readonly changeMails = new Map<string, number[]>();
+  /** The same ceiling for invitations: each one mails an address the inviter chose. */
+  private readonly invitationMails = new Map<string, number[]>();
 
   constructor(
     private readonly deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids'>,
@@ -88,7 +92,7 @@ export class EmailConfirmationService {
       if ((await this.deps.store.repos.users.count()) > 1) throw emailChangeUnavailable();
       return 'apply';
     }
-    this.countEmailChange(userId);
+    this.count(this.changeMails, userId, this.options.emailChangesPerHour ?? 5, 'email changes');
     const existing = await this.lookUp(email);
     if (existing) {
       this.send({ kind: 'email-change-to-existing-account', to: existing.email, signInUrl: this.signInUrl() });
@@ -168,17 +172,35 @@ export class EmailConfirmationService {
     return { link: `${this.options.publicUrl}/confirm/${secret}`, expiresAt };
   }
 
-  /** Refuses the change that would exceed the account's hourly mail ceiling (429, Retry-After). */
-  private countEmailChange(userId: string): void {
+  /**
+   * An invitation's mail goes through the account mail path, under the same kind of hourly
+   * ceiling as email changes: `countInvitation` before the invitation is written (refused with
+   * 429), `mailInvitation` after it commits. Without mail, the invitee sees it in the app only.
+   */
+  countInvitation(userId: string): void {
+    this.count(this.invitationMails, userId, this.options.invitationsPerHour ?? 30, 'invitations');
+  }
+
+  mailInvitation(notice: Extract<AccountNotice, { kind: 'project-invitation' }>): void {
+    if (this.options.mail) this.send(notice);
+  }
+
+  /** Where the app is, for links in mail. */
+  get publicUrl(): string {
+    return this.options.publicUrl;
+  }
+
+  /** Refuses what would exceed the account's hourly mail ceiling (429, Retry-After). */
+  private count(mails: Map<string, number[]>, userId: string, limit: number, what: string): void {
     const now = this.deps.clock.now().getTime();
-    const recent = (this.changeMails.get(userId) ?? []).filter((at) => at > now - HOUR_MS);
-    if (recent.length >= (this.options.emailChangesPerHour ?? 5)) {
+    const recent = (mails.get(userId) ?? []).filter((at) => at > now - HOUR_MS);
+    if (recent.length >= limit) {
       const seconds = Math.max(1, Math.ceil((recent[0]! + HOUR_MS - now) / 1000));
-      throw new RetryLaterError(`too many email changes; try again in ${seconds} s`, seconds);
+      throw new RetryLaterError(`too many ${what}; try again in ${seconds} s`, seconds);
     }
-    this.changeMails.delete(userId); // re-inserted last: the map's order is oldest activity first
-    this.changeMails.set(userId, [...recent, now]);
-    if (this.changeMails.size > 100_000) this.changeMails.delete(this.changeMails.keys().next().value!);
+    mails.delete(userId); // re-inserted last: the map's order is oldest activity first
+    mails.set(userId, [...recent, now]);
+    if (mails.size > 100_000) mails.delete(mails.keys().next().value!);
   }
 
   private signInUrl(): string {

@@ -12,6 +12,8 @@ import { CommentService } from './comment.service.js';
 import { ActivityService } from './activity.service.js';
 import { ImportService } from './interop/import.service.js';
 import { ExportService } from './interop/export.service.js';
+import { InvitationService } from './sharing/invitation.service.js';
+import { MemberService } from './sharing/member.service.js';
 import { ProfileService } from './profile.service.js';
 import { TaskService } from './task.service.js';
 import { CaldavService } from './caldav/caldav.service.js';
@@ -45,6 +47,8 @@ export { LabelService, type LabelKind } from './label.service.js';
 export { ProjectService } from './project.service.js';
 export { CommentService } from './comment.service.js';
 export { ActivityService } from './activity.service.js';
+export { InvitationService } from './sharing/invitation.service.js';
+export { MemberService } from './sharing/member.service.js';
 export { ProfileService, type ProfileUpdate } from './profile.service.js';
 export {
   EmailConfirmationService,
@@ -111,6 +115,8 @@ export interface Services {
   projects: ProjectService;
   comments: CommentService;
   activity: ActivityService;
+  invitations: InvitationService;
+  members: MemberService;
   tags: LabelService;
   notifications: NotificationService;
   recurrence: RecurrenceService;
@@ -161,6 +167,8 @@ export function createServices(deps: ServiceDeps, auth: AuthOptions, options: Se
     projects,
     comments: new CommentService(deps),
     activity: new ActivityService(deps),
+    invitations: new InvitationService(deps, confirmations),
+    members: new MemberService(deps),
     tags: new LabelService(deps, 'tags'),
     notifications: new NotificationService(deps),
     recurrence: new RecurrenceService(deps),

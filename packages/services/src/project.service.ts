@@ -103,6 +103,7 @@ export class ProjectService {
     await this.unitOfWork.run(ctx, async (repos, emit) => {
       const project = await this.allowed(repos, userId, id, 'delete');
       if (project.inbox) throw DomainError.field('VALIDATION_FAILED', 'id', 'the Inbox cannot be deleted');
+      await repos.sharing.touchMembers(project.rootId);
       await repos.projects.delete(project.id);
       emit(pendingEvent('todo.project.deleted.v1', project.id, { userId, projectId: project.id }));
     });
@@ -140,7 +141,10 @@ export class ProjectService {
     } else {
       enforce(projectRule(project.role, 'delete'));
     }
+    // The members of both trees see the project's tasks come or go.
+    await repos.sharing.touchMembers(project.rootId);
     await repos.projects.move(project.id, parentId, userId, now);
+    if (parentId !== null) await repos.sharing.touchMembers((await repos.projects.find(userId, parentId))!.rootId);
   }
 
   private async guardName<T>(write: () => Promise<T>): Promise<T> {

@@ -216,6 +216,7 @@ export class RecurrenceService {
 
 /** A copied subtask's fields besides its own and its project: nothing due, no series. */
 const EMPTY_TASK = {
+  assigneeId: null,
   number: null,
   projectNumber: null,
   completedAt: null,

@@ -36,6 +36,7 @@ import {
   type TaskPage,
 } from '@todo/storage';
 import type { CallContext, Principal, ServiceDeps } from './deps.js';
+import { assignedEvents, assigneeAfterMove, checkedAssignee } from './task-assignment.js';
 import { UnitOfWork, type PendingTaskWrite } from './unit-of-work.js';
 import { TaskListPages, type ListPage, type ListPageCache, type ListPageOutcome } from './task-list-pages.js';
 import {
@@ -192,6 +193,7 @@ export class TaskService {
       seriesId: recurrence.recurrenceRule ? id : null,
       occurrenceIndex: recurrence.recurrenceRule ? 0 : null,
       seriesStart: recurrence.recurrenceRule ? anchorOf(due) : null,
+      assigneeId: await checkedAssignee(repos, projectId, input.assigneeId),
       projectId,
       projectNumber: null,
       parentId: input.parentId,
@@ -208,7 +210,10 @@ export class TaskService {
       tags.map((t) => t.name),
       reminderJson(reminders),
     );
-    const events = [pendingEvent('todo.task.created.v1', id, { userId, actorId: ctx.principal.userId, task })];
+    const events = [
+      pendingEvent('todo.task.created.v1', id, { userId, actorId: ctx.principal.userId, task }),
+      ...assignedEvents(task, null, userId, userId),
+    ];
     const [stored] = await this.unitOfWork.writeTasks(ctx, [
       { op: 'insert', row, tags, reminders, events, ...(idempotency ? { idempotency } : {}) },
     ]);
@@ -243,7 +248,9 @@ export class TaskService {
         await this.projectToWrite(repos, userId, patch.projectId);
         row.projectId = patch.projectId;
         row.projectNumber = null;
+        row.assigneeId = await assigneeAfterMove(repos, row.projectId, read.assigneeId);
       }
+      if (patch.assigneeId !== undefined) row.assigneeId = await checkedAssignee(repos, row.projectId, patch.assigneeId);
       if (patch.parentId !== undefined) {
         await this.checkParent(repos, userId, before.id, patch.parentId);
         row.parentId = patch.parentId;
@@ -290,6 +297,7 @@ export class TaskService {
       );
       const events = [
         pendingEvent('todo.task.updated.v1', task.id, { userId: read.userId, actorId: ctx.principal.userId, task, changed }),
+        ...assignedEvents(task, read.assigneeId, read.userId, userId),
       ];
       return {
         task,
@@ -308,14 +316,15 @@ export class TaskService {
   /** Adds a tag by name (created when new); adding a tag the task has is a no-op. */
   async addTag(ctx: CallContext, ref: string, name: string): Promise<Task> {
     const task = await this.get(ctx.principal, ref);
-    if (task.tags.some((t) => t.toLowerCase() === name.toLowerCase())) return task;
+    // Already there: nothing to write, but the caller must still be one who may write it.
+    if (task.tags.some((t) => t.toLowerCase() === name.toLowerCase())) return this.update(ctx, task.id, {});
     return this.update(ctx, task.id, { tags: [...task.tags, name] });
   }
 
   async removeTag(ctx: CallContext, ref: string, name: string): Promise<Task> {
     const task = await this.get(ctx.principal, ref);
     const rest = task.tags.filter((t) => t.toLowerCase() !== name.toLowerCase());
-    return rest.length === task.tags.length ? task : this.update(ctx, task.id, { tags: rest });
+    return this.update(ctx, task.id, rest.length === task.tags.length ? {} : { tags: rest });
   }
 
   /** Snoozes a reminder until `until` (the notifier reschedules it from the update event). */

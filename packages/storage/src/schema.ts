@@ -221,6 +221,33 @@ export const projectMembers = pgTable(
   (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)],
 );
 
+/**
+ * Invitations into a project tree (its root), by email: kept until accepted, declined, revoked
+ * or expired, whether or not the address has an account yet — whoever holds (or later confirms)
+ * the address sees it. One pending invitation per address and project: inviting again refreshes it.
+ */
+export const projectInvitations = pgTable(
+  'project_invitations',
+  {
+    id: uuid('id').primaryKey(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** Lower-cased, as sign-up stores addresses. */
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+    invitedBy: uuid('invited_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('project_invitations_project_email_key').on(t.projectId, t.email),
+    index('project_invitations_email_idx').on(t.email),
+  ],
+);
+
 export const tasks = pgTable(
   'tasks',
   {
@@ -258,6 +285,8 @@ export const tasks = pgTable(
     icalName: text('ical_name'),
     /** CalDAV: the VTODO's properties the app does not model, as iCalendar text, given back on GET. */
     icalExtras: text('ical_extras'),
+    /** The member the task is assigned to (shared projects); cleared when they leave the project. */
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
@@ -285,6 +314,9 @@ export const tasks = pgTable(
     index('tasks_project_ical_name_idx')
       .on(t.projectId, t.icalName)
       .where(sql`${t.icalName} is not null`),
+    index('tasks_assignee_idx')
+      .on(t.assigneeId)
+      .where(sql`${t.assigneeId} is not null`),
     index('tasks_search_idx').using('gin', t.search),
     /** The recurrence reconciliation's scan: completed occurrences of series, by completion time. */
     index('tasks_recurring_completed_idx')

@@ -29,6 +29,7 @@ import { tags } from './schema.js';
 import { ProjectRepository } from './repositories/project.repository.js';
 import { CommentRepository } from './repositories/comment.repository.js';
 import { ActivityRepository } from './repositories/activity.repository.js';
+import { SharingRepository } from './repositories/sharing.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -37,6 +38,7 @@ export interface Repositories {
   actionLinks: ActionLinkRepository;
   emailConfirmations: EmailConfirmationRepository;
   projects: ProjectRepository;
+  sharing: SharingRepository;
   tags: LabelRepository;
   tasks: TaskRepository;
   caldav: CaldavRepository;
@@ -67,6 +69,7 @@ const bind = (db: Db, writes?: TaskWriteBatcher): Repositories => ({
   projects: new ProjectRepository(db),
   comments: new CommentRepository(db),
   activity: new ActivityRepository(db),
+  sharing: new SharingRepository(db),
   tags: new LabelRepository(db, tags),
   tasks: new TaskRepository(db, writes),
   caldav: new CaldavRepository(db),

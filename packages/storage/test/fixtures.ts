@@ -64,6 +64,7 @@ export function plainTaskRow(
     icalUid: null,
     icalName: null,
     icalExtras: null,
+    assigneeId: null,
     updatedAt: fields.createdAt,
     ...fields,
   };

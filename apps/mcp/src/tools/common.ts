@@ -16,6 +16,7 @@ import type { CallContext } from '@todo/services';
 import { SHARED_SHAPES, type ToolContext } from '../tool.js';
 
 export const TaskRef = z.string().trim().min(1).max(64).describe('Task #number or UUID');
+SHARED_SHAPES.set(TaskRef, { tool: 'get_task', description: 'Task #number or UUID' });
 
 SHARED_SHAPES.set(Task, { tool: 'get_task', description: 'A task (see get_task)' });
 const DUE_SHAPE = { tool: 'add_task', description: 'A due, as in add_task' };
@@ -74,6 +75,7 @@ export function findLabel<L extends { id: string; name: string }>(
 }
 
 export const ProjectRef = z.string().trim().min(1).max(64).describe('Project id or name');
+SHARED_SHAPES.set(ProjectRef, { tool: 'update_project', description: 'Project id or name' });
 
 /** A project given by id or by name (looked up among the caller's) → its id. */
 export async function projectIdOf(ctx: ToolContext, ref: string, field = 'projectId'): Promise<string> {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Color, Label, LabelName, TagName } from '@todo/domain';
 import type { LabelService } from '@todo/services';
-import { ADDITIVE, CHANGE, CREATE, READ, defineTool, type ToolContext, type ToolDef } from '../tool.js';
+import { ADDITIVE, CHANGE, CREATE, READ, SHARED_SHAPES, defineTool, type ToolContext, type ToolDef } from '../tool.js';
 import { TaskOut, TaskRef, callOf, describeTask, findLabel, pageOf } from './common.js';
 import { projectTools } from './projects.js';
 
@@ -10,6 +10,7 @@ function labelTools(kind: 'tag'): ToolDef[] {
   const plural = 'tags';
   const service = (ctx: ToolContext): LabelService => ctx.services.tags;
   const Ref = z.string().trim().min(1).max(64).describe(`The ${kind}: its id or its name`);
+  SHARED_SHAPES.set(Ref, { tool: `update_${kind}`, description: `The ${kind}: its id or its name` });
   const usage = 'tag_task creates unknown ones.';
   const one = z.object({ [kind]: Label }) as z.ZodObject<Record<string, typeof Label>>;
   const summarize = (r: Record<string, unknown>) => {

@@ -22,7 +22,7 @@ const whoAmI = defineTool({
   name: 'get_user_context',
   title: 'Who and when am I',
   description:
-    "The user's time zone, today's date and local time, the hour all-day tasks remind at, the token's scopes. Call before reasoning about \"today\".",
+    "The user's zone, date, local time, reminder hour and token scopes. Call before reasoning about \"today\".",
   input: z.strictObject({}),
   output: z.object({
     name: z.string().nullable(),
@@ -60,9 +60,9 @@ const overview = defineTool({
   name: 'get_overview',
   title: 'Overview',
   description:
-    'Open tasks in the user\'s zone: `overdue`, `dueToday`, `upcoming` (next `days` days), `limit` each. Best first call for "what should I do today?".',
+    'Open tasks: `overdue`, `dueToday`, `upcoming` (next `days` days), `limit` each. Best first call for "what should I do today?".',
   input: z.strictObject({
-    days: z.int().min(1).max(31).default(7).describe('How many days after today count as upcoming'),
+    days: z.int().min(1).max(31).default(7).describe('Days after today that count as upcoming'),
     limit: z.int().min(1).max(100).default(50).describe('At most this many tasks per group'),
   }),
   output: z.object({
@@ -118,7 +118,7 @@ const reschedule = defineTool({
   name: 'reschedule_tasks',
   title: 'Reschedule tasks',
   description:
-    'Moves the due of up to 25 tasks, by `due` or `when` ("next monday"). Keeps the time of day and the recurrence; reports per-item failures.',
+    'Moves the due of up to 25 tasks, by `due` or `when` ("next monday"), keeping time of day and recurrence; reports per-item failures.',
   input: z.strictObject({
     items: z
       .array(
@@ -126,7 +126,7 @@ const reschedule = defineTool({
           z.strictObject({
             task: TaskRef,
             due: DueIn.optional(),
-            when: z.string().trim().min(1).max(100).optional().describe("Natural-language new due, read in the user's zone"),
+            when: z.string().trim().min(1).max(100).optional().describe('Words, e.g. "next monday"'),
           }),
         ),
       )
@@ -182,10 +182,10 @@ const previewRecurrence = defineTool({
   name: 'preview_recurrence',
   title: 'Preview a recurrence rule',
   description:
-    'Checks a repeat rule: an RRULE or a phrase ("every weekday") becomes an RRULE, its English reading and the next `count` dates from `start` (default today).',
+    'Checks a repeat rule (RRULE or phrase like "every weekday"): the RRULE, its reading and the next `count` dates.',
   input: z.strictObject({
     rule: z.string().trim().min(1).max(300).describe('RRULE or English phrase'),
-    start: z.union([LocalDate, LocalDateTime]).optional().describe("Series anchor; default: the rule's first date from today"),
+    start: z.union([LocalDate, LocalDateTime]).optional().describe('Series anchor; default: today'),
     timeZone: TimeZoneName.optional().describe("Default: the user's zone"),
     count: z.int().min(1).max(50).default(5),
   }),
@@ -199,7 +199,7 @@ const parseDueTool = defineTool({
   name: 'parse_due',
   title: 'Read a due date from words',
   description:
-    'Turns words into a `due` for add_task/update_task (user\'s zone; saves nothing): "tomorrow 9am", "friday", "next friday", "next week", "in 3 days", "dec 24", "end of month", "noon". A past bare time means tomorrow. Confirm `interpretation` with the user.',
+    'Turns words into a `due` for add_task/update_task (user\'s zone; saves nothing): "tomorrow 9am", "next friday", "in 3 days", "dec 24", "end of month". A past bare time means tomorrow. Confirm `interpretation`.',
   input: z.strictObject({ text: z.string().trim().min(1).max(100).describe('e.g. "tomorrow 9am"') }),
   output: z.object({
     due: DueOut,

@@ -1,6 +1,7 @@
 /** Project tools: projects replaced categories (same ids); a task's `projectId` names its project. */
 import { z } from 'zod';
-import { Color, LabelName, Project } from '@todo/domain';
+import { DomainError } from '@todo/domain';
+import { Color, LabelName, MemberRole, Project } from '@todo/domain';
 import { CHANGE, CREATE, READ, defineTool, type ToolDef } from '../tool.js';
 import { ProjectRef, callOf, pageOf, projectIdOf } from './common.js';
 
@@ -69,5 +70,40 @@ export const projectTools: ToolDef[] = [
       return { deleted: { id } };
     },
     summarize: (r) => `Deleted project ${r.deleted.id}`,
+  }),
+  defineTool({
+    name: 'share_project',
+    title: 'Share',
+    description:
+      "A top-level project's members: list, invite (email, role), set_role (member, role), remove, leave, transfer (to member).",
+    input: z.strictObject({
+      project: ProjectRef,
+      action: z.enum(['list', 'invite', 'set_role', 'remove', 'leave', 'transfer']),
+      email: z.email().optional(),
+      role: MemberRole.optional(),
+      member: z.uuid().optional(),
+    }),
+    output: z.object({ members: z.array(z.string()) }),
+    annotations: CHANGE,
+    run: async (ctx, { project, action, email, role, member: userId }) => {
+      const id = await projectIdOf(ctx, project, 'project');
+      const { members, invitations } = ctx.services;
+      const need = <T>(value: T | undefined, field: string): T => {
+        if (value === undefined) throw DomainError.field('VALIDATION_FAILED', field, `${action} needs ${field}`);
+        return value;
+      };
+      const call = callOf(ctx);
+      if (action === 'invite') await invitations.invite(call, id, { email: need(email, 'email'), role: role ?? 'editor' });
+      if (action === 'set_role') await members.setRole(call, id, need(userId, 'member'), need(role, 'role'));
+      if (action === 'remove') await members.remove(call, id, need(userId, 'member'));
+      if (action === 'transfer') await members.transfer(call, id, need(userId, 'member'));
+      if (action === 'leave') {
+        await members.remove(call, id, 'me');
+        return { members: [] };
+      }
+      // "email role userId": what set_role, remove and transfer need, in few bytes.
+      return { members: (await members.list(ctx.principal, id)).map((m) => `${m.email} ${m.role} ${m.userId}`) };
+    },
+    summarize: (r) => r.members.join('\n') || 'You left the project',
   }),
 ];

@@ -20,7 +20,7 @@ const setReminder = defineTool({
   name: 'set_reminder',
   title: 'Set a reminder',
   description:
-    "Adds a reminder (email and in-app, at its time): `minutesBefore` the due (all-day: from the user's reminder hour; 1440 = a day) or `at`, a future ISO instant. Idempotent; at most 10.",
+    "Adds a reminder (email and in-app): `minutesBefore` the due (all-day: before the reminder hour; 1440 = a day) or `at`, a future instant. Idempotent; at most 10.",
   input: z.strictObject({
     task: TaskRef,
     minutesBefore: z.int().min(0).max(527_040).optional(),
@@ -63,7 +63,7 @@ const setReminder = defineTool({
 const removeReminder = defineTool({
   name: 'remove_reminder',
   title: 'Remove a reminder',
-  description: 'Removes one reminder (its id from get_task) and cancels it; idempotent.',
+  description: 'Removes a reminder (id from get_task); idempotent.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid() }),
   output: z.object({ task: Task, removed: z.boolean() }),
   annotations: CHANGE,
@@ -79,7 +79,7 @@ const removeReminder = defineTool({
 const snoozeReminder = defineTool({
   name: 'snooze_reminder',
   title: 'Snooze a reminder',
-  description: 'Delays one reminder of a task by `minutes` from now, once.',
+  description: 'Delays a reminder by `minutes` from now, once.',
   input: z.strictObject({ task: TaskRef, reminderId: z.uuid(), minutes: z.int().min(1).max(10_080) }),
   output: z.object({ task: Task, until: z.iso.datetime() }),
   annotations: CHANGE,

@@ -15,12 +15,7 @@ import {
 } from '../tool.js';
 import { Failure, ProjectRef, TaskOut, TaskPageOut, TaskRef, callOf, describeTask, projectIdOf } from './common.js';
 
-const IdempotencyKey = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .describe('A unique string (a UUID): a retry with it returns the first task');
+const IdempotencyKey = z.string().trim().min(1).max(200).describe('A UUID; a retry returns the first task');
 
 const AddTaskIn = TaskCreate.extend({
   projectId: ProjectRef.nullable().default(null),
@@ -50,7 +45,7 @@ const addTask = defineTool({
     'Creates a task; only `title` is required. parse_due turns words into `due`; preview_recurrence checks a `rule`. New tags are created.',
   input: AddTaskIn,
   output: TaskOut.extend({
-    replayed: z.boolean().describe('True: the key matched an earlier call, nothing was created'),
+    replayed: z.boolean().describe('True: an earlier call made it'),
   }),
   annotations: CREATE,
   run: (ctx, args) => createOne(ctx, args),
@@ -61,7 +56,7 @@ const addTasks = defineTool({
   name: 'add_tasks',
   title: 'Add several tasks',
   description:
-    'Creates up to 25 tasks (each as add_task) independently: returns `created` and `failures`. Re-send only the failed items.',
+    'Creates up to 25 tasks (each as add_task), independently: `created` and `failures`; re-send only the failed.',
   input: z.strictObject({ tasks: z.array(AddTaskItem).min(1).max(25) }),
   batchOf: 'tasks',
   output: z.object({
@@ -121,7 +116,7 @@ const ListIn = z.strictObject({
   noDate: z.boolean().optional().describe('Only tasks without a due date'),
   parentId: z.uuid().optional().describe('Only subtasks of this task'),
   sort: TaskSort.optional().describe('due (default), priority, created, updated, title or number; "-" reverses'),
-  cursor: PageCursor.optional().describe('nextCursor from the previous page'),
+  cursor: PageCursor.optional(),
   limit: z.int().min(1).max(100).default(25),
 });
 
@@ -129,7 +124,7 @@ const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List tasks',
   description:
-    'Lists tasks by status, priority, project, tags, due range, overdue, no date or parent, sorted, 25 a page. Words: search_tasks; today: get_overview.',
+    'Lists tasks by status, priority, project, tags, due range, overdue, no date, parent or assignee, 25 a page. Words: search_tasks; today: get_overview.',
   input: ListIn,
   output: TaskPageOut,
   annotations: READ,
@@ -145,7 +140,8 @@ const listTasks = defineTool({
 const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
-  description: 'Full-text search of task titles and descriptions, best first; open and completed unless `status` says.',
+  description:
+    'Full-text search of task titles and descriptions, best first; open and completed unless `status` says.',
   input: z.strictObject({
     query: z.string().trim().min(1).max(200).describe('Words to look for'),
     status: z.enum(['open', 'completed', 'all']).default('all'),
@@ -166,7 +162,7 @@ const updateTask = defineTool({
   name: 'update_task',
   title: 'Update a task',
   description:
-    'Changes the given fields of one task; `null` clears due, recurrence or parentId; projectId moves it. `tags`/`reminders` replace the list. For dates prefer reschedule_tasks.',
+    'Changes the given fields of one task; `null` clears; projectId moves it; assigneeId: a member. `tags`/`reminders` replace the list. Dates: prefer reschedule_tasks.',
   input: TaskPatch.extend({ task: TaskRef, projectId: ProjectRef.optional() }),
   output: TaskOut,
   annotations: CHANGE,
@@ -180,7 +176,7 @@ const updateTask = defineTool({
 const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description: 'Marks a task done (idempotent). A recurring task then gets its next occurrence.',
+  description: 'Marks a task done (idempotent); a recurring one gets its next occurrence.',
   input: z.strictObject({ task: TaskRef }),
   output: TaskOut,
   annotations: { ...CHANGE, destructiveHint: false },

@@ -46,6 +46,7 @@ export const TaskListQuery = z.strictObject({
   overdue: flag.optional(),
   noDate: flag.optional().describe('Only tasks without a due date'),
   parentId: z.uuid().optional(),
+  assigned: z.enum(['me', 'byMe']).optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Full-text search, ranked'),
   sort: TaskSort.optional().describe('Default: relevance when q is given, else due'),
   cursor: PageCursor.optional(),

@@ -95,6 +95,7 @@ export const TaskCreate = z.strictObject({
   projectId: id().nullable().default(null),
   tags: z.array(TagName).max(MAX_TAGS).default([]),
   parentId: id().nullable().default(null),
+  assigneeId: id().nullable().default(null),
 });
 export type TaskCreate = z.infer<typeof TaskCreate>;
 export type TaskCreateInput = z.input<typeof TaskCreate>;
@@ -110,6 +111,7 @@ export const TaskPatch = z.strictObject({
   projectId: id().optional(),
   tags: z.array(TagName).max(MAX_TAGS).optional(),
   parentId: id().nullable().optional(),
+  assigneeId: id().nullable().optional(),
 });
 export type TaskPatch = z.infer<typeof TaskPatch>;
 
@@ -129,6 +131,7 @@ export const Task = z.object({
   projectNumber: z.int().describe('Number in its project'),
   tags: z.array(z.string()),
   parentId: id().nullable(),
+  assigneeId: id().nullable(),
   seriesId: id().nullable().describe('Shared by every occurrence of a recurring task'),
   occurrenceIndex: z.int().nullable(),
   createdAt: z.iso.datetime(),

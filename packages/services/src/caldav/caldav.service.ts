@@ -118,7 +118,7 @@ export class CaldavService {
     if (!existing) {
       if (parsed.taskId)
         throw DomainError.field('VALIDATION_FAILED', 'UID', 'this UID names a task that is not in this calendar');
-      task = await this.tasks.create(ctx, { ...parsed.fields, projectId, parentId }, undefined, {
+      task = await this.tasks.create(ctx, { ...parsed.fields, projectId, parentId, assigneeId: null }, undefined, {
         uid: parsed.uid,
         name,
         extras,

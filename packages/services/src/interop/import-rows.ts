@@ -82,6 +82,7 @@ export function importWrite(
     icalUid: null,
     icalName: null,
     icalExtras: null,
+    assigneeId: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };

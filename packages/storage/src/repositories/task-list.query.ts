@@ -196,6 +196,11 @@ export function buildListQuery(userId: string, query: TaskListQuery, ctx: ListCo
     where.push(sql`${tasks.priority} = any(${`{${query.priority.map(priorityRank).join(',')}}`}::smallint[])`);
   if (query.parentId) where.push(eq(tasks.parentId, query.parentId));
   if (query.noDate) where.push(isNull(tasks.dueDate));
+  // Served by `tasks_assignee_idx` (assigned to me), or the creator's tasks that have an assignee.
+  if (query.assigned === 'me') where.push(sql`${tasks.assigneeId} = ${userId}::uuid`);
+  if (query.assigned === 'byMe') {
+    where.push(sql`${tasks.userId} = ${userId}::uuid and ${tasks.assigneeId} <> ${userId}::uuid`);
+  }
   if (query.tags?.length) {
     const names = [...new Set(query.tags.map((t) => t.toLowerCase()))];
     const matching = sql`select count(distinct g.id) from ${taskTags} tt join ${tags} g on g.id = tt.tag_id

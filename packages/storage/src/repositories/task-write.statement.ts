@@ -167,6 +167,7 @@ function item(write: TaskWrite, ord: number) {
     ical_uid: row.icalUid ?? null,
     ical_name: row.icalName ?? null,
     ical_extras: row.icalExtras ?? null,
+    assignee_id: row.assigneeId,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
     at: iso(write.op === 'insert' ? row.createdAt : (write.at ?? row.updatedAt)),
@@ -276,6 +277,7 @@ const TASK_FIELDS = [
   'ical_uid',
   'ical_name',
   'ical_extras',
+  'assignee_id',
   'updated_at',
 ];
 
@@ -306,7 +308,8 @@ function parts(needs: Needs): SQL[] {
       select * from jsonb_to_recordset(${sql.placeholder('items')}::jsonb) as i(ord int, op text, id uuid, user_id uuid,
         number int, title text, description text, priority int, completed_at timestamptz, due_date date, due_time time,
         due_zone text, due_at timestamptz, recurrence_rule text, repeat_from text, series_id uuid, series_start text,
-        occurrence_index int, project_id uuid, project_number int, parent_id uuid, ical_uid text, ical_name text, ical_extras text, created_at timestamptz, updated_at timestamptz,
+        occurrence_index int, project_id uuid, project_number int, parent_id uuid, ical_uid text, ical_name text, ical_extras text,
+        assignee_id uuid, created_at timestamptz, updated_at timestamptz,
         at timestamptz, read_updated_at timestamptz, tags jsonb, reminders jsonb, events jsonb, follows uuid, key text,
         fingerprint text, restores uuid, reopens boolean, trash boolean, only_with int, delivery jsonb,
         import_source text, import_id text))`,

@@ -68,6 +68,7 @@ export function taskFromRow(row: TaskRow, tagNames: readonly string[], reminderL
     projectNumber: row.projectNumber,
     tags: [...tagNames],
     parentId: row.parentId,
+    assigneeId: row.assigneeId,
     seriesId: row.seriesId,
     occurrenceIndex: row.occurrenceIndex,
     createdAt: row.createdAt.toISOString(),
@@ -112,7 +113,7 @@ export const taskWireFields = sql`${col('id')} as "id", ${col('number')} as "num
   coalesce((
     select json_agg(g.name order by lower(g.name) collate "C") from ${taskTags} tt
     join ${tags} g on g.id = tt.tag_id where tt.task_id = ${OUTER_TASK_ID}), '[]'::json) as "tags",
-  ${col('parent_id')} as "parentId", ${col('series_id')} as "seriesId", ${col('occurrence_index')} as "occurrenceIndex",
+  ${col('parent_id')} as "parentId", ${col('assignee_id')} as "assigneeId", ${col('series_id')} as "seriesId", ${col('occurrence_index')} as "occurrenceIndex",
   ${isoSql(col('created_at'))} as "createdAt", ${isoSql(col('updated_at'))} as "updatedAt"`;
 
 /** Fills in `recurrence.text` of a task's JSON from `taskWireFields`; the common, non-recurring task passes through as is. */
