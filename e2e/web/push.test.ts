@@ -148,11 +148,9 @@ describe('reminders in the browser: toast buttons, service worker, Web Push (iss
     const received = await eventually(() => push.received.find((r) => r.subscriptionId === device.id), 30_000, 'the push');
     expect(push.refused).toEqual([]);
     expect(JSON.parse(received.plaintext)).toMatchObject({ title: 'Renew the passport', taskId: task.id, number: task.number });
-    await cdp.send('ServiceWorker.deliverPushMessage', {
-      origin: server.url,
-      registrationId: registration.registrationId,
-      data: received.plaintext,
-    });
+    // A message delivered before the worker is active is dropped (seen on a loaded machine), so
+    // it is delivered again until it shows: one notification all the same, its tag replaces it.
+    let deliveredAt = 0;
     const shown = await eventually(
       async () => {
         const list = await page.evaluate<{ title: string; body: string; tag: string; actions: string[] }[]>(
@@ -160,9 +158,18 @@ describe('reminders in the browser: toast buttons, service worker, Web Push (iss
             .then((r) => r.getNotifications())
             .then((ns) => ns.map((n) => ({ title: n.title, body: n.body, tag: n.tag, actions: n.actions.map((a) => a.title) })))`,
         );
-        return list.length ? list : undefined;
+        if (list.length) return list;
+        if (Date.now() - deliveredAt > 3_000) {
+          deliveredAt = Date.now();
+          await cdp.send('ServiceWorker.deliverPushMessage', {
+            origin: server.url,
+            registrationId: registration.registrationId,
+            data: received.plaintext,
+          });
+        }
+        return undefined;
       },
-      10_000,
+      30_000,
       'the notification',
     );
     expect(shown).toEqual([
